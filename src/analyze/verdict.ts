@@ -1,0 +1,77 @@
+// The verdict: the measured writeback-vs-writethrough speedup against the published 14.0x, with the likely reasons when it differs.
+import { DEFAULTS } from '../config/defaults.ts';
+import type { Ratio, Results } from '../report/schema.ts';
+import { times } from '../report/format.ts';
+
+/** What the run says about the 2019 claim, for one case. */
+export interface Verdict {
+  caseId: string;
+  /** 'reproduced' (>= 10x), 'smaller' (clearly faster, < 10x), 'none' (CI includes 1), 'not-measured'. */
+  outcome: 'reproduced' | 'smaller' | 'none' | 'not-measured';
+  /** writeback speedup over writethrough, or null. */
+  speedup: Ratio | null;
+  /** One paragraph for the report's top. */
+  text: string;
+  /** Likely reasons when the figure differs from 14x, from the recorded facts. */
+  reasons: string[];
+}
+
+/** The threshold at which the effect counts as the same order as the published 14x. */
+export const REPRODUCED_AT = 10;
+
+/** Builds the verdict of each case from the saved results (pure). */
+export function verdicts(results: Results): Verdict[] {
+  const ref = DEFAULTS.reference;
+  const emulated = results.config.emulateFlushLatencyMs;
+  return results.summary.cases.map(({ caseId, modes }) => {
+    const wt = modes.find((m) => m.mode === 'writethrough');
+    const wb = modes.find((m) => m.mode === 'writeback');
+    const refText = `The 2019 Nova measurement (bug 1818847; qemu-img 2.11, SSD) found ${ref.ratio.toFixed(1)}x (${ref.writethroughSeconds} s vs ${ref.writebackSeconds} s).`;
+    if (!wt?.real || !wb?.real) {
+      return { caseId, outcome: 'not-measured', speedup: null, reasons: [], text: `writethrough and writeback were not both measured in this run, so the 2019 claim cannot be checked. ${refText}` };
+    }
+    const speedup = wb.mode === results.summary.baseline ? null : results.summary.baseline === 'writethrough' ? wb.speedup : { ratio: wt.real.median / wb.real.median, ciLow: NaN, ciHigh: NaN, method: 'ratio of medians (no CI: baseline is not writethrough)' };
+    const r = speedup as Ratio;
+    const ciText = Number.isFinite(r.ciLow) ? ` (95% CI ${times(r.ciLow).replace('x', '')}-${times(r.ciHigh)})` : '';
+    const outcome: Verdict['outcome'] = r.ciLow <= 1 && r.ciHigh >= 1 ? 'none' : r.ratio >= REPRODUCED_AT ? 'reproduced' : 'smaller';
+    const label = emulated !== null ? ` with an EMULATED flush latency of ${emulated} ms` : '';
+    const what = `${formatImage(results)} to ${caseOutputFormat(results, caseId)}`;
+    const head =
+      outcome === 'none'
+        ? `On this host${label}, writeback converted ${what} no measurably faster than writethrough: ${times(r.ratio)}${ciText}, a CI that includes 1.`
+        : `On this host${label}, writeback converted ${what} ${times(r.ratio)}${ciText} faster than writethrough (medians ${wt.real.median.toFixed(2)} s vs ${wb.real.median.toFixed(2)} s).`;
+    const judged = outcome === 'reproduced' ? 'The claim reproduces here.' : 'The ~14x claim does not reproduce on this host.';
+    const reasons = outcome === 'reproduced' ? [] : likelyReasons(results, caseId);
+    return { caseId, outcome, speedup: r, reasons, text: `${head} ${refText} ${judged}${reasons.length ? ` Likely reasons: ${reasons.join('; ')}.` : ''}` };
+  });
+}
+
+function formatImage(results: Results): string {
+  const gib = results.image.virtualSize / 1024 ** 3;
+  return `the ${gib >= 1 ? `${gib.toFixed(gib % 1 ? 1 : 0)} GiB` : `${(gib * 1024).toFixed(0)} MiB`} ${results.image.format} image`;
+}
+
+function caseOutputFormat(results: Results, caseId: string): string {
+  return results.cases.find((c) => c.id === caseId)?.outputFormat ?? 'raw';
+}
+
+/** Reasons the effect may be smaller than 14x, each from a recorded fact. */
+export function likelyReasons(results: Results, caseId: string): string[] {
+  const reasons: string[] = [];
+  const c = results.cases.find((x) => x.id === caseId);
+  const storage = (c?.storage ?? {}) as Record<string, unknown>;
+  const probe = results.flushProbe.find((p) => p.caseId === caseId);
+  const audit = results.flushAudit.find((a) => a.caseId === caseId && a.mode === 'writethrough');
+  if (storage.fsType === 'tmpfs' || storage.fsType === 'ramfs') reasons.push(`the target is ${storage.fsType}, where a flush does nothing`);
+  if (probe?.small && probe.small.medianMs < 1) {
+    const flushes = audit?.fdatasync ?? audit?.fsync ?? null;
+    const predicted = flushes !== null ? ` (${flushes} flushes x ${probe.small.medianMs.toFixed(2)} ms = ${((flushes * probe.small.medianMs) / 1000).toFixed(1)} s predicted extra for writethrough)` : '';
+    reasons.push(`this storage completes a flush in ${probe.small.medianMs.toFixed(2)} ms (median fdatasync after a 4 KiB write), so flushing after every write costs little${predicted}; the 2019 SSD flushed far slower`);
+  }
+  if (!probe?.small && results.config.emulateFlushLatencyMs === null) reasons.push('the flush latency of the target was not measured (probe skipped)');
+  if (results.samples.some((s) => s.caseId === caseId && s.cacheDrop === 'none')) reasons.push('the page cache was not dropped before runs, so reads may have come from memory');
+  if (audit?.writes !== null && audit?.writes !== undefined && audit.writes < 2000) reasons.push(`the image made only ${audit.writes} write requests, each followed by one flush; a cloud image makes about 12,500`);
+  const wt = results.summary.cases.find((x) => x.caseId === caseId)?.modes.find((m) => m.mode === 'writeback');
+  if (wt?.speedup && (wt.speedup.ciHigh - wt.speedup.ciLow) / wt.speedup.ratio > 0.5) reasons.push('the runs vary widely (wide CI); more --runs would sharpen the figure');
+  return reasons;
+}

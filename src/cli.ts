@@ -1,0 +1,37 @@
+#!/usr/bin/env -S npx tsx
+// Entry point: parse argv, run the command's stages in order, map errors to exit codes (the only exit point).
+import { parseCommandLine, HELP } from './cli/args.ts';
+import { UserError } from './cli/errors.ts';
+import { runBenchCommand } from './commands/bench.ts';
+import { runReportCommand } from './commands/report.ts';
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseCommandLine(argv);
+  if (args.values.help) {
+    process.stdout.write(HELP[args.command]);
+    return 0;
+  }
+  switch (args.command) {
+    case 'bench':
+      return runBenchCommand(args);
+    case 'report':
+      return runReportCommand(args);
+    default:
+      throw new UserError(`'${args.command}' is not available in this build; see --help`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UserError) {
+      process.stderr.write(`qemu-cache-bench: error: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+    } else {
+      process.stderr.write(`qemu-cache-bench: internal error (please report it): ${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,130 @@
+// Flag and subcommand declarations (bench, sweep, report, compare) and the help text.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from './errors.ts';
+
+/** The subcommands. */
+export const COMMANDS = ['bench', 'sweep', 'report', 'compare'] as const;
+/** A subcommand name. */
+export type Command = (typeof COMMANDS)[number];
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON: Options = {
+  help: { type: 'boolean', short: 'h' },
+  quiet: { type: 'boolean', short: 'q' },
+  out: { type: 'string' },
+};
+
+const BENCH: Options = {
+  ...COMMON,
+  image: { type: 'string' },
+  'image-format': { type: 'string' },
+  'image-size': { type: 'string' },
+  'image-data': { type: 'string' },
+  modes: { type: 'string' },
+  runs: { type: 'string' },
+  warmup: { type: 'string' },
+  'target-dir': { type: 'string', multiple: true },
+  'output-format': { type: 'string', multiple: true },
+  'src-cache': { type: 'string', multiple: true },
+  baseline: { type: 'string' },
+  'qemu-img': { type: 'string', multiple: true },
+  seed: { type: 'string' },
+  json: { type: 'boolean' },
+  timeout: { type: 'string' },
+  'emulate-flush-latency': { type: 'string' },
+  'no-flush-audit': { type: 'boolean' },
+  'no-flush-probe': { type: 'boolean' },
+  'no-drop-caches': { type: 'boolean' },
+  'on-failure': { type: 'string' },
+  verify: { type: 'boolean' },
+  resume: { type: 'string' },
+};
+
+const SWEEP: Options = {
+  ...BENCH,
+  latencies: { type: 'string' },
+  budget: { type: 'string' },
+};
+
+/** Options each subcommand accepts. */
+export const COMMAND_OPTIONS: Record<Command, Options> = { bench: BENCH, sweep: SWEEP, report: COMMON, compare: COMMON };
+
+/** Parsed command line: the subcommand, its flag values and positional arguments. */
+export interface ParsedArgs {
+  command: Command;
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+
+/** Parses argv (without node and script); unknown flags and commands are a UserError. */
+export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+  const first = argv[0];
+  const command: Command = first && !first.startsWith('-') ? (first as Command) : 'bench';
+  if (!COMMANDS.includes(command)) throw new UserError(`unknown command '${first}'; use one of ${COMMANDS.join(', ')} (see --help)`);
+  const rest = first === command ? argv.slice(1) : argv;
+  try {
+    const { values, positionals } = parseArgs({ args: [...rest], options: COMMAND_OPTIONS[command], allowPositionals: true, strict: true });
+    if ((command === 'bench' || command === 'sweep') && positionals.length > 0) {
+      throw new UserError(`unexpected argument '${positionals[0]}'; ${command} takes only options (did you mean --image ${positionals[0]}?)`);
+    }
+    return { command, values: values as ParsedArgs['values'], positionals };
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const message = (error as Error).message.split('\n')[0]?.replace(/\.$/, '') ?? 'bad arguments';
+    throw new UserError(`${message}; see 'qemu-cache-bench ${command} --help'`);
+  }
+}
+
+/** Help text of each subcommand. */
+export const HELP: Record<Command, string> = {
+  bench: `Usage: npm run bench -- [options]
+Converts one image with qemu-img convert under each target cache mode, several times, and reports the times.
+
+Image
+  --image PATH              image to convert (any format qemu-img reads); default: the built-in image,
+                            built once and cached (~/.cache/qemu-cache-bench, or $QCB_CACHE_DIR)
+  --image-format FMT        source format (-f); default: what qemu-img info detects
+  --image-size SIZE         built-in image: virtual size (default 4G)
+  --image-data SIZE         built-in image: bytes of data in it (default 1G)
+Plan
+  --modes LIST              target cache modes (-t): writethrough,writeback,none,unsafe,directsync
+                            (default writethrough,writeback,none,unsafe)
+  --runs N                  measured runs per mode (default 3)
+  --warmup N                warm-up rounds, kept out of the statistics (default 0)
+  --baseline MODE           speedups are baseline median / mode median (default writethrough)
+  --seed N                  seed of the per-round order shuffle (default: random, recorded)
+  --timeout DURATION        kill a run after this long and record it as timed out (e.g. 10m)
+  --on-failure continue|stop  after a failed run, go on with the plan (default) or stop
+Matrix (lists are comma-separated or repeated; the run covers every combination)
+  --qemu-img PATH[,PATH]    qemu-img build(s) (default qemu-img on PATH)
+  --target-dir DIR[,DIR]    where qemu-img writes (default a work folder under results/)
+  --output-format FMT[,FMT] raw or qcow2 (-O, default raw)
+  --src-cache MODE[,MODE]   source cache mode (-T, default qemu-img's)
+Flushes
+  --emulate-flush-latency DURATION  delay every fsync/fdatasync qemu-img makes (e.g. 2ms);
+                            every output is labelled EMULATED FLUSH LATENCY
+  --no-flush-audit          skip the untimed strace run per mode that counts flushes
+  --no-flush-probe          skip the fdatasync latency probe of the target dir
+  --no-drop-caches          do not drop/evict the page cache before each run (recorded)
+  --verify                  check the first output of each mode equals the source (qemu-img compare, untimed)
+Output
+  --out DIR                 results folder (default results/<UTC stamp>-<hostname>); must be new or empty
+  --resume DIR              continue an interrupted run in DIR to its planned count
+  --json                    print results.json on stdout and nothing else there
+  --quiet, -q               no progress or table
+  --help, -h                this text
+`,
+  sweep: `Usage: npm run bench:sweep -- [bench options] [--latencies 0,0.5,1,2,5,10] [--budget 15m]
+Runs writeback vs writethrough at several emulated flush latencies (LD_PRELOAD interposer) and charts
+the speedup against the latency. Uses a smaller built-in image (1G virtual, 256M data) unless --image or
+--image-size/--image-data say otherwise; points that would not fit the time budget are skipped with a note.
+`,
+  report: `Usage: npm run report -- results/<run>/results.json [--out DIR]
+Re-renders report.md, report.txt, report.html and the charts from a saved results.json (default: beside it).
+`,
+  compare: `Usage: npm run compare -- A/results.json B/results.json [...] [--out DIR]
+Aligns the same cases and modes across runs, shows medians with CIs, relative changes and significance,
+and warns about what makes the comparison unfair. Writes compare.md, compare.txt and compare.png.
+`,
+};

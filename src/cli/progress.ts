@@ -1,0 +1,29 @@
+// Progress on stderr: mode, run i of n, elapsed, estimated remaining; silent when stderr is not a TTY or with --quiet.
+import cliProgress from 'cli-progress';
+import type { BenchUi } from '../run/bench.ts';
+import type { Cell } from '../plan/matrix.ts';
+
+/** A BenchUi that draws a progress bar on a TTY and prints notes, unless quiet. */
+export function terminalUi(quiet: boolean, stream: NodeJS.WriteStream = process.stderr): BenchUi {
+  const show = !quiet;
+  const bar = show && stream.isTTY
+    ? new cliProgress.SingleBar({ stream, format: '{bar} {value}/{total} | {label} | elapsed {duration_formatted} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true, etaBuffer: 6 }, cliProgress.Presets.shades_classic)
+    : null;
+  let started = false;
+  return {
+    note: (message) => {
+      if (!show) return;
+      if (bar && started) bar.stop(), (started = false);
+      stream.write(`${message}\n`);
+    },
+    onCell: (cell: Cell, index: number, total: number) => {
+      if (!bar) return;
+      const label = `${cell.caseId === 'default' ? '' : `${cell.caseId} `}${cell.mode} ${cell.warmup ? 'warm-up' : 'run'} ${cell.run}`;
+      if (!started) bar.start(total, index, { label }), (started = true);
+      else bar.update(index, { label });
+    },
+    done: () => {
+      if (bar && started) bar.stop(), (started = false);
+    },
+  };
+}

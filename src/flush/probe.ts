@@ -1,0 +1,67 @@
+// Flush-latency probe of a target dir: fdatasync latency after 4 KiB and 2 MiB writes (fio when installed, else built in).
+import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FlushProbe } from '../report/schema.ts';
+import { runProcess } from '../run/spawn.ts';
+
+/** Latency figures of one probe size. */
+export type ProbeFigures = NonNullable<FlushProbe['small']>;
+
+const SMALL = 4096;
+const LARGE = 2 * 1024 * 1024;
+
+function figures(bytes: number, latenciesMs: number[]): ProbeFigures {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1) + 0.5))] as number;
+  return { bytes, medianMs: at(0.5), p99Ms: at(0.99), count: sorted.length };
+}
+
+/** Built-in probe: write `bytes` then fdatasync, repeated until `count` or `budgetMs` is reached. */
+export function probeBuiltIn(file: string, bytes: number, count: number, budgetMs: number): ProbeFigures {
+  const buffer = Buffer.alloc(bytes, 0xa5);
+  const fd = openSync(file, 'w');
+  const latencies: number[] = [];
+  const started = performance.now();
+  try {
+    for (let i = 0; i < count && performance.now() - started < budgetMs; i++) {
+      writeSync(fd, buffer, 0, bytes, (i % 64) * bytes);
+      const t0 = process.hrtime.bigint();
+      fdatasyncSync(fd);
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  return figures(bytes, latencies);
+}
+
+/** fio probe: sequential writes of `bytes` with fdatasync after each; null when fio is missing or fails. */
+export async function probeFio(file: string, bytes: number, count: number): Promise<ProbeFigures | null> {
+  const result = await runProcess('fio', [
+    '--name=qcb-flush-probe', `--filename=${file}`, '--rw=write', `--bs=${bytes}`, `--size=${bytes * count}`,
+    '--fdatasync=1', '--ioengine=psync', '--output-format=json', '--percentile_list=50:99',
+  ], { captureStdout: true, timeoutSeconds: 120 });
+  rmSync(file, { force: true });
+  if (!result.ok) return null;
+  try {
+    const job = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))).jobs[0];
+    const lat = job.sync.lat_ns;
+    return { bytes, medianMs: lat.percentile['50.000000'] / 1e6, p99Ms: lat.percentile['99.000000'] / 1e6, count: lat.N ?? job.sync.total_ios ?? count };
+  } catch {
+    return null;
+  }
+}
+
+/** Probes `workDir`'s storage: fio when it runs, else the built-in loop. */
+export async function probeFlushLatency(caseId: string, targetDir: string, workDir: string, emulatedMs: number | null): Promise<FlushProbe> {
+  const file = join(workDir, 'flush-probe.tmp');
+  const fioSmall = await probeFio(file, SMALL, 200);
+  if (fioSmall) {
+    const fioLarge = await probeFio(file, LARGE, 16);
+    return { caseId, targetDir, tool: 'fio', small: fioSmall, large: fioLarge, emulatedMs, note: null };
+  }
+  const small = probeBuiltIn(file, SMALL, 200, 3000);
+  const large = probeBuiltIn(file, LARGE, 16, 5000);
+  return { caseId, targetDir, tool: 'built-in (write + fdatasync)', small, large, emulatedMs, note: 'fio not installed; built-in probe used' };
+}

@@ -1,0 +1,7 @@
+// results.json: the versioned results object, pretty-printed.
+import type { Results } from './schema.ts';
+
+/** Renders the results object as JSON text. */
+export function renderJson(results: Results): string {
+  return `${JSON.stringify(results, null, 2)}\n`;
+}

@@ -1,0 +1,47 @@
+// Page-cache control around each run: sync, drop caches (root) or evict files (fadvise), dirty residue, time to durable.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { runProcess } from './spawn.ts';
+
+/** How the page cache was emptied before a run. */
+export type CacheDrop = 'drop_caches' | 'fadvise' | 'none';
+
+/** Flushes all dirty data (`sync`). */
+export async function syncAll(): Promise<void> {
+  await runProcess('sync', [], { timeoutSeconds: 600 });
+}
+
+/** Empties the page cache before a run: drop_caches as root, else per-file eviction of `files` with dd iflag=nocache. */
+export async function dropPageCache(files: readonly string[], allowed: boolean): Promise<CacheDrop> {
+  if (!allowed) return 'none';
+  await syncAll();
+  try {
+    writeFileSync('/proc/sys/vm/drop_caches', '3\n');
+    return 'drop_caches';
+  } catch {
+    let evicted = false;
+    for (const file of files) {
+      const result = await runProcess('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none'], { timeoutSeconds: 60 });
+      evicted ||= result.ok;
+    }
+    return evicted ? 'fadvise' : 'none';
+  }
+}
+
+/** Times `sync -f FILE` (syncfs of the file's file system): what is left to make the output durable. */
+export async function timeSyncFile(file: string, signal?: AbortSignal): Promise<number> {
+  const result = await runProcess('sync', ['-f', file], { timeoutSeconds: 3600, signal });
+  return result.wallSeconds;
+}
+
+/** Dirty + Writeback from /proc/meminfo, KiB, or null when unreadable. */
+export function dirtyKiB(meminfo?: string): number | null {
+  let text = meminfo;
+  try {
+    text ??= readFileSync('/proc/meminfo', 'utf8');
+  } catch {
+    return null;
+  }
+  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text as string)?.[1] ?? NaN);
+  const total = field('Dirty') + field('Writeback');
+  return Number.isFinite(total) ? total : null;
+}
