@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs what qemu-cache-bench needs on a Debian/Ubuntu host, then its npm dependencies. Idempotent.
+#   sudo bash scripts/setup.sh              # the bench: qemu-utils, strace, fio, the canvas build libraries, npm ci
+#   sudo bash scripts/setup.sh --test-tools # also what the tests use: chromium (HTML report), ansible (fleet playbook)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(qemu-utils strace fio time util-linux build-essential pkg-config python3
+  libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev fonts-dejavu-core)
+for arg in "$@"; do
+  case "$arg" in
+    --test-tools) packages+=(chromium ansible) ;;
+    *) echo "setup.sh: unknown option '$arg' (use --test-tools)" >&2; exit 2 ;;
+  esac
+done
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else echo "setup.sh: need root (or sudo) to install: ${missing[*]}" >&2; exit 1
+  fi
+}
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup.sh: installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm dependencies as the invoking user (not root when run through sudo), so node_modules stays theirs.
+run_user() {
+  if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then sudo -u "$SUDO_USER" -H "$@"; else "$@"; fi
+}
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  run_user npm ci --no-audit --no-fund
+fi
+# The flush-delay interposer (LD_PRELOAD) for --emulate-flush-latency, built from scripts/flush-delay.c.
+run_user npx tsx scripts/build-interposer.ts
+echo "setup.sh: ready ($(qemu-img --version | head -n1))"

@@ -1,0 +1,19 @@
+// Runs the real CLI (through tsx) as a user would, for end-to-end tests.
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Runs `qemu-cache-bench ARGS`; never throws, returns exit code and output. */
+export async function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}) {
+  const started = Date.now();
+  const r = await execa('node', ['--import', 'tsx', `${ROOT}src/cli.ts`, ...args], {
+    reject: false,
+    cwd: options.cwd ?? ROOT,
+    env: options.env,
+    timeout: options.timeoutMs ?? 600_000,
+    stdin: 'ignore',
+  });
+  return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr), ms: Date.now() - started };
+}

@@ -1,0 +1,88 @@
+// The product working end to end: real qemu-img converting a generated image under four cache modes.
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseResults, type Results } from '../../src/report/schema.ts';
+import { runCli } from '../helpers/cli.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'qcb-int-'));
+const target = join(work, 'target');
+const out = join(work, 'out');
+const env = { QCB_CACHE_DIR: join(work, 'cache') };
+let results: Results;
+let run: Awaited<ReturnType<typeof runCli>>;
+
+beforeAll(async () => {
+  await import('node:fs').then((fs) => fs.mkdirSync(target));
+  run = await runCli(['bench', '--image-size', '256M', '--image-data', '32M', '--runs', '3', '--seed', '7', '--target-dir', target, '--out', out, '--verify', '--quiet'], { env });
+  results = parseResults(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+}, 600_000);
+
+describe('npm run bench on a small generated image (real qemu-img)', () => {
+  it('exits 0 and writes results.json and results.csv', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(join(out, 'results.csv'))).toBe(true);
+    expect(readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n')).toHaveLength(13);
+  });
+
+  it('records 4 modes x 3 runs with real, user, sys and time to durable', () => {
+    expect(results.complete).toBe(true);
+    const measured = results.samples.filter((s) => !s.warmup);
+    expect(measured).toHaveLength(12);
+    for (const mode of ['writethrough', 'writeback', 'none', 'unsafe']) {
+      const ofMode = measured.filter((s) => s.mode === mode);
+      expect(ofMode.map((s) => s.run).sort()).toEqual([1, 2, 3]);
+      for (const s of ofMode) {
+        expect(s.ok).toBe(true);
+        expect(s.real).toBeGreaterThan(0);
+        expect(s.user + s.sys).toBeGreaterThan(0);
+        expect(s.durable).toBeCloseTo(s.real + s.sync, 5);
+        expect(s.cacheDrop).toBe('drop_caches');
+      }
+    }
+  });
+
+  it('summarises each mode with a speedup and CI against writethrough', () => {
+    const modes = results.summary.cases[0]?.modes ?? [];
+    expect(modes.map((m) => m.state)).toEqual(['measured', 'measured', 'measured', 'measured']);
+    for (const m of modes.filter((x) => x.mode !== 'writethrough')) {
+      expect(m.speedup?.ratio).toBeGreaterThan(0);
+      expect(m.speedup?.ciLow).toBeLessThanOrEqual(m.speedup?.ratio as number);
+    }
+  });
+
+  it('produced output equal to the source in every mode (qemu-img compare)', () => {
+    const firsts = results.samples.filter((s) => s.run === 1 && !s.warmup);
+    expect(firsts).toHaveLength(4);
+    for (const s of firsts) expect(s.verified, s.mode).toBe(true);
+  });
+
+  it('leaves nothing in the target dir', () => {
+    expect(readdirSync(target)).toEqual([]);
+  });
+
+  it('records host, storage and image facts', () => {
+    expect(results.host).toMatchObject({ cpuCount: expect.any(Number), kernel: expect.any(String) });
+    expect(results.cases[0]?.storage).toMatchObject({ fsType: expect.any(String) });
+    expect(results.cases[0]?.qemuImgVersion).toMatch(/^\d+\.\d+/);
+    expect(results.image).toMatchObject({ format: 'qcow2', virtualSize: 256 * 1024 ** 2, compressionType: 'zlib' });
+    expect(results.image.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('audits flushes per mode: one per write under writethrough, one under writeback and none, none under unsafe', () => {
+    const audit = Object.fromEntries(results.flushAudit.map((a) => [a.mode, a]));
+    const writes = audit.writethrough?.writes as number;
+    expect(writes).toBeGreaterThan(100);
+    expect(audit.writethrough?.fdatasync).toBeGreaterThanOrEqual(writes - 1);
+    expect(audit.writeback?.fdatasync).toBe(1);
+    expect(audit.none?.fdatasync).toBe(1);
+    expect(audit.none?.openFlags).toContain('O_DIRECT');
+    expect(audit.unsafe?.fdatasync).toBe(0);
+    expect(audit.unsafe?.fsync).toBe(0);
+  });
+
+  it('probes the flush latency of the target', () => {
+    expect(results.flushProbe[0]?.small?.medianMs).toBeGreaterThan(0);
+  });
+});

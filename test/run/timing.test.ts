@@ -1,0 +1,32 @@
+// The harness's wall/user/sys figures agree with /usr/bin/time on the same real conversion.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureDefaultImage } from '../../src/image/default.ts';
+import { convertArgs } from '../../src/run/qemu-img.ts';
+import { runProcess } from '../../src/run/spawn.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'qcb-timing-'));
+let image = '';
+
+beforeAll(async () => {
+  image = (await ensureDefaultImage('qemu-img', { virtualSize: 512 * 1024 ** 2, dataSize: 128 * 1024 ** 2, clusterSize: 65536, seed: 5 }, join(work, 'cache'))).path;
+}, 300_000);
+
+describe('timing agrees with /usr/bin/time', () => {
+  it('within 3% or 20 ms for real, user and sys', async () => {
+    for (const mode of ['writeback', 'writethrough']) {
+      const dst = join(work, `out-${mode}.raw`);
+      const args = convertArgs({ mode, srcCache: null, srcFormat: 'qcow2', outFormat: 'raw', src: image, dst });
+      const r = await runProcess('/usr/bin/time', ['-f', 'TIME %e %U %S', 'qemu-img', ...args]);
+      rmSync(dst, { force: true });
+      expect(r.ok, r.stderrTail).toBe(true);
+      const [, e, u, s] = /TIME ([\d.]+) ([\d.]+) ([\d.]+)/.exec(r.stderrTail) as RegExpExecArray;
+      const close = (ours: number, theirs: number) => Math.abs(ours - theirs) <= Math.max(0.03 * theirs, 0.02);
+      expect(close(r.wallSeconds, Number(e)), `real ${r.wallSeconds} vs ${e}`).toBe(true);
+      expect(close(r.userSeconds, Number(u)), `user ${r.userSeconds} vs ${u}`).toBe(true);
+      expect(close(r.sysSeconds, Number(s)), `sys ${r.sysSeconds} vs ${s}`).toBe(true);
+    }
+  });
+});
