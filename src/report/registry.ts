@@ -3,6 +3,11 @@ import type { Results } from './schema.ts';
 import type { OutputFile } from './write.ts';
 import { renderJson } from './json.ts';
 import { renderCsv } from './csv.ts';
+import { renderBenchCharts } from './charts/bench.ts';
+import { benchDocument } from './document.ts';
+import { renderHtml } from './html.ts';
+import { renderMarkdown } from './markdown.ts';
+import { renderText } from './text.ts';
 
 /** A renderer: a pure function from the results object to one or more files. */
 export interface Renderer {
@@ -26,7 +31,12 @@ export function renderDataFiles(results: Results): OutputFile[] {
 }
 
 /** The reports, written when a run ends and by `report`. */
-export const REPORT_RENDERERS: Renderer[] = [];
+export const REPORT_RENDERERS: readonly Renderer[] = [
+  { name: 'charts', owns: ['charts/'], render: (r) => renderBenchCharts(r) },
+  { name: 'markdown', owns: ['report.md'], render: (r) => [{ name: 'report.md', data: renderMarkdown(benchDocument(r)) }] },
+  { name: 'text', owns: ['report.txt'], render: (r) => [{ name: 'report.txt', data: renderText(benchDocument(r)) }] },
+  { name: 'html', owns: ['report.html'], render: async (r) => [{ name: 'report.html', data: renderHtml(benchDocument(r), await renderBenchCharts(r)) }] },
+];
 
 /** Every file name the harness may replace in a results folder it made. */
 export function ownedNames(): string[] {

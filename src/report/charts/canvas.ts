@@ -1,0 +1,121 @@
+// Chart drawing shared by every chart: the canvas (1200x600, white), the colour-blind-safe palette, whiskers and reference lines.
+import type { ChartConfiguration, Plugin } from 'chart.js';
+import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
+
+/** Chart size in pixels: readable as a bug-tracker thumbnail. */
+export const CHART_SIZE = { width: 1200, height: 600 } as const;
+
+/** Okabe-Ito colours, one per cache mode, always the same. */
+export const MODE_COLOURS: Record<string, string> = {
+  writethrough: '#D55E00',
+  writeback: '#0072B2',
+  none: '#009E73',
+  unsafe: '#E69F00',
+  directsync: '#CC79A7',
+};
+
+/** Colours for series that are not modes (compare inputs, stacked parts), colour-blind safe. */
+export const SERIES_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
+
+/** A mode's colour. */
+export function modeColour(mode: string): string {
+  return MODE_COLOURS[mode] ?? '#777777';
+}
+
+let canvas: ChartJSNodeCanvas | null = null;
+
+/** Renders a chart configuration to PNG bytes on a white background. */
+export async function renderPng(configuration: ChartConfiguration): Promise<Buffer> {
+  canvas ??= new ChartJSNodeCanvas({ ...CHART_SIZE, backgroundColour: 'white' });
+  return canvas.renderToBuffer(configuration, 'image/png');
+}
+
+/** Vertical intervals [low, high] to draw over bars, per dataset index and bar index. */
+export type Intervals = Record<number, ([number, number] | null)[]>;
+
+/** A plugin drawing error whiskers (with caps) over the bars of the given datasets. */
+export function whiskers(intervals: Intervals, colour = '#222222'): Plugin {
+  return {
+    id: 'whiskers',
+    afterDatasetsDraw(chart) {
+      const { ctx } = chart;
+      const y = chart.scales.y;
+      if (!y) return;
+      ctx.save();
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = 2;
+      for (const [datasetIndex, bars] of Object.entries(intervals)) {
+        const meta = chart.getDatasetMeta(Number(datasetIndex));
+        if (meta.hidden) continue;
+        bars.forEach((interval, i) => {
+          const bar = meta.data[i];
+          if (!interval || !bar || !interval.every(Number.isFinite)) return;
+          const x = bar.x;
+          const top = y.getPixelForValue(interval[1]);
+          const bottom = y.getPixelForValue(interval[0]);
+          ctx.beginPath();
+          ctx.moveTo(x, top);
+          ctx.lineTo(x, bottom);
+          ctx.moveTo(x - 8, top);
+          ctx.lineTo(x + 8, top);
+          ctx.moveTo(x - 8, bottom);
+          ctx.lineTo(x + 8, bottom);
+          ctx.stroke();
+        });
+      }
+      ctx.restore();
+    },
+  };
+}
+
+/** A plugin drawing a dashed horizontal reference line at `value` with a label. */
+export function referenceLine(value: number, label: string, colour = '#444444'): Plugin {
+  return {
+    id: 'reference-line',
+    afterDatasetsDraw(chart) {
+      const { ctx, chartArea } = chart;
+      const y = chart.scales.y;
+      if (!y) return;
+      const py = y.getPixelForValue(value);
+      if (py < chartArea.top || py > chartArea.bottom) return;
+      ctx.save();
+      ctx.strokeStyle = colour;
+      ctx.setLineDash([8, 6]);
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.moveTo(chartArea.left, py);
+      ctx.lineTo(chartArea.right, py);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      if (label) {
+        ctx.font = 'bold 15px sans-serif';
+        ctx.textAlign = 'right';
+        ctx.textBaseline = 'bottom';
+        const width = ctx.measureText(label).width;
+        ctx.fillStyle = 'rgba(255,255,255,0.9)';
+        ctx.fillRect(chartArea.right - width - 12, py - 24, width + 8, 19);
+        ctx.fillStyle = colour;
+        ctx.fillText(label, chartArea.right - 8, py - 7);
+      }
+      ctx.restore();
+    },
+  };
+}
+
+/** Common options: title, axis titles with units, large fonts for thumbnails, no animation. */
+export function baseOptions(title: string, xTitle: string, yTitle: string, extra: { stacked?: boolean; yMax?: number; yType?: 'linear' | 'logarithmic'; subtitle?: string; legend?: boolean } = {}) {
+  return {
+    animation: false as const,
+    responsive: false,
+    devicePixelRatio: 1,
+    plugins: {
+      title: { display: true, text: title, font: { size: 22, weight: 'bold' as const }, color: '#111' },
+      subtitle: { display: Boolean(extra.subtitle), text: extra.subtitle ?? '', font: { size: 15 }, color: '#444', padding: { bottom: 10 } },
+      legend: { display: extra.legend ?? true, labels: { font: { size: 15 }, color: '#222' } },
+    },
+    scales: {
+      x: { stacked: extra.stacked, title: { display: true, text: xTitle, font: { size: 16 }, color: '#222' }, ticks: { font: { size: 16 }, color: '#222' } },
+      y: { stacked: extra.stacked, type: extra.yType ?? 'linear', beginAtZero: extra.yType !== 'logarithmic', suggestedMax: extra.yMax, title: { display: true, text: yTitle, font: { size: 16 }, color: '#222' }, ticks: { font: { size: 14 }, color: '#222' }, grid: { color: '#e5e5e5' } },
+    },
+  };
+}
