@@ -4,6 +4,7 @@ import { parseCommandLine, HELP } from './cli/args.ts';
 import { UserError } from './cli/errors.ts';
 import { runBenchCommand } from './commands/bench.ts';
 import { runReportCommand } from './commands/report.ts';
+import { runSweepCommand } from './commands/sweep.ts';
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv);
@@ -14,6 +15,8 @@ async function main(argv: string[]): Promise<number> {
   switch (args.command) {
     case 'bench':
       return runBenchCommand(args);
+    case 'sweep':
+      return runSweepCommand(args);
     case 'report':
       return runReportCommand(args);
     default:

@@ -1,0 +1,119 @@
+// Bad input: one line naming the problem and the fix, exit code 2, quickly, nothing created on disk.
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, ROOT } from './helpers/cli.ts';
+import { ensureDefaultImage } from '../src/image/default.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'qcb-cli-'));
+const fake = join(ROOT, 'test/fixtures/fake-qemu-img.sh');
+let image = '';
+
+beforeAll(async () => {
+  image = (await ensureDefaultImage('qemu-img', { virtualSize: 64 * 1024 ** 2, dataSize: 8 * 1024 ** 2, clusterSize: 65536, seed: 3 }, join(work, 'cache'))).path;
+  writeFileSync(join(work, 'notes.txt'), 'hello, not an image\n');
+  writeFileSync(join(work, 'plainfile'), 'x');
+  // A qcow2 with a damaged header: valid magic, nonsense version.
+  copyFileSync(image, join(work, 'damaged.qcow2'));
+  const fd = openSync(join(work, 'damaged.qcow2'), 'r+');
+  writeSync(fd, Buffer.from([0, 0, 0, 99]), 0, 4, 4);
+  closeSync(fd);
+  // A truncated qcow2: cut to its first 64 KiB.
+  copyFileSync(image, join(work, 'truncated.qcow2'));
+  truncateSync(join(work, 'truncated.qcow2'), 65536);
+  mkdirSync(join(work, 'readonly'));
+}, 120_000);
+
+const cases: [string, string[], RegExp][] = [
+  ['missing image', ['--image', '/nonexistent/disk.qcow2'], /image not found: \/nonexistent\/disk.qcow2; pass an existing image/],
+  ['a directory as image', ['--image', '/tmp'], /--image \/tmp is a directory/],
+  ['a file that is not an image', ['--image', 'NOTES'], /does not look like a disk image/],
+  ['a damaged qcow2 header', ['--image', 'DAMAGED'], /qemu-img cannot read .*damaged.qcow2 as an image|damaged/],
+  ['a truncated qcow2', ['--image', 'TRUNCATED'], /truncated.qcow2.*(damaged|cannot read)/],
+  ['unknown cache mode', ['--modes', 'writeback,fast'], /unknown cache mode 'fast' in --modes; use one or more of writethrough/],
+  ['--runs 0', ['--runs', '0'], /--runs must be at least 1, got 0/],
+  ['--runs negative', ['--runs', '-2'], /--runs must be at least 1/],
+  ['--runs non-numeric', ['--runs', 'many'], /--runs must be a whole number, got 'many'/],
+  ['missing target dir', ['--target-dir', '/nonexistent/dir'], /target dir not found: \/nonexistent\/dir/],
+  ['target dir is a file', ['--target-dir', 'PLAINFILE'], /--target-dir .*plainfile is not a directory/],
+  ['qemu-img missing', ['--qemu-img', '/nonexistent/qemu-img'], /qemu-img not usable: cannot run \/nonexistent\/qemu-img.*install qemu-utils/],
+  ['qemu-img too old', ['--qemu-img', 'FAKE'], /is qemu-img 2.5.0, older than the minimum 2.11.0/],
+  ['unknown option', ['--frobnicate'], /Unknown option '--frobnicate'.*--help/],
+  ['unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
+  ['bad --emulate-flush-latency', ['--emulate-flush-latency', 'slow'], /--emulate-flush-latency must be a duration/],
+  ['bad --timeout', ['--timeout', 'soon'], /--timeout must be a duration/],
+  ['bad --output-format', ['--output-format', 'vhdx'], /unknown --output-format 'vhdx'; use raw or qcow2/],
+];
+
+describe('bad input', () => {
+  for (const [name, argv, message] of cases) {
+    it(`${name}: one line, exit 2, nothing created`, async () => {
+      const out = join(work, `out-${name.replace(/\W+/g, '-')}`);
+      const args = argv.map((a) => ({ NOTES: join(work, 'notes.txt'), DAMAGED: join(work, 'damaged.qcow2'), TRUNCATED: join(work, 'truncated.qcow2'), PLAINFILE: join(work, 'plainfile'), FAKE: fake })[a] ?? a);
+      const r = await runCli(['bench', ...args, '--out', out], { env: { FAKE_QEMU_IMG: 'version-old', QCB_CACHE_DIR: join(work, 'cache2') } });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+      expect(r.stdout).toBe('');
+      expect(existsSync(out)).toBe(false);
+      expect(existsSync(join(work, 'cache2'))).toBe(false);
+      expect(r.ms).toBeLessThan(5000);
+    });
+  }
+
+  it('an unreadable image, as an unprivileged user', async () => {
+    const secret = join(work, 'secret.qcow2');
+    copyFileSync(image, secret);
+    chmodSync(secret, 0o600);
+    chmodSync(work, 0o755);
+    if (process.getuid?.() !== 0) return; // only root can drop to another user for this check
+    const { execa } = await import('execa');
+    const as = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', '--import', 'tsx', join(ROOT, 'src/cli.ts'), 'bench', '--image', secret, '--out', join(tmpdir(), `qcb-nobody-${process.pid}`)], { reject: false, cwd: ROOT, env: { HOME: tmpdir(), QCB_CACHE_DIR: join(tmpdir(), `qcb-nobody-cache-${process.pid}`) } });
+    expect(as.exitCode, as.stderr).toBe(2);
+    expect(as.stderr).toMatch(/cannot read image .*secret.qcow2 \(EACCES\)/);
+  });
+
+  it('a read-only target dir, as an unprivileged user', async () => {
+    if (process.getuid?.() !== 0) return;
+    chmodSync(join(work, 'readonly'), 0o555);
+    const { execa } = await import('execa');
+    const as = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', '--import', 'tsx', join(ROOT, 'src/cli.ts'), 'bench', '--target-dir', join(work, 'readonly'), '--out', join(tmpdir(), `qcb-nobody2-${process.pid}`)], { reject: false, cwd: ROOT, env: { HOME: tmpdir() } });
+    expect(as.exitCode, as.stderr).toBe(2);
+    expect(as.stderr).toMatch(/target dir .*readonly is not writable/);
+  });
+
+  it('--help prints usage and exits 0', async () => {
+    const r = await runCli(['bench', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/--emulate-flush-latency/);
+  });
+
+  it('report of a file that is not a results file, or is newer, is one line and exit 2', async () => {
+    writeFileSync(join(work, 'other.json'), '{"hello": 1}');
+    writeFileSync(join(work, 'newer.json'), '{"schemaVersion": 99}');
+    const a = await runCli(['report', join(work, 'other.json')]);
+    expect(a.code).toBe(2);
+    expect(a.stderr.trim()).toMatch(/not a qemu-cache-bench results file \(no schemaVersion\)/);
+    const b = await runCli(['report', join(work, 'newer.json')]);
+    expect(b.code).toBe(2);
+    expect(b.stderr.trim()).toMatch(/schemaVersion 99, newer than this tool's 1; upgrade/);
+    expect(readdirSync(work).filter((f) => f.startsWith('report'))).toEqual([]);
+    expect(readFileSync(join(work, 'other.json'), 'utf8')).toBe('{"hello": 1}');
+  });
+
+  it('an image path with spaces, quotes, $(...), a newline and a leading dash works', async () => {
+    const weird = join(work, `-x $(touch pwned) 'q' "d"\nnl.qcow2`);
+    copyFileSync(image, weird);
+    const target = join(work, 'weird-target');
+    mkdirSync(target);
+    const r = await runCli(['bench', '--image', weird, '--modes', 'writeback', '--baseline', 'writeback', '--runs', '1', '--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', join(work, 'out-weird'), '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(ROOT, 'pwned'))).toBe(false);
+    expect(existsSync(join(work, 'pwned'))).toBe(false);
+    const results = JSON.parse(readFileSync(join(work, 'out-weird', 'results.json'), 'utf8'));
+    expect(results.image.path).toBe(weird);
+    expect(results.samples[0].ok).toBe(true);
+  });
+});

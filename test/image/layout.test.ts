@@ -1,0 +1,41 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { layoutExtents } from '../../src/image/layout.ts';
+import { defaultImageName, ensureDefaultImage } from '../../src/image/default.ts';
+
+describe('layoutExtents', () => {
+  const params = { virtualSize: 1024 ** 3, dataSize: 256 * 1024 ** 2, seed: 1 };
+  it('places about the asked data in aligned, ordered, non-overlapping extents, mostly small', () => {
+    const extents = layoutExtents(params);
+    const total = extents.reduce((s, e) => s + e.length, 0);
+    expect(total).toBeGreaterThan(params.dataSize * 0.9);
+    expect(total).toBeLessThanOrEqual(params.dataSize);
+    for (const [i, e] of extents.entries()) {
+      expect(e.offset % 4096).toBe(0);
+      expect(e.length % 4096).toBe(0);
+      if (i > 0) expect(e.offset).toBeGreaterThan(extents[i - 1]!.offset + extents[i - 1]!.length - 1);
+    }
+    const small = extents.filter((e) => e.length <= 128 * 1024).length;
+    expect(small / extents.length).toBeGreaterThan(0.5);
+    expect(new Set(extents.map((e) => e.kind))).toEqual(new Set(['text', 'random']));
+  });
+  it('is the same for the same seed and differs for another', () => {
+    expect(layoutExtents(params)).toEqual(layoutExtents(params));
+    expect(layoutExtents({ ...params, seed: 2 })).not.toEqual(layoutExtents(params));
+  });
+});
+
+describe('the built-in image', () => {
+  it('is byte-identical when built twice from the same parameters', async () => {
+    const p = { virtualSize: 128 * 1024 ** 2, dataSize: 16 * 1024 ** 2, clusterSize: 65536, seed: 11 };
+    const a = await ensureDefaultImage('qemu-img', p, mkdtempSync(join(tmpdir(), 'qcb-img-')));
+    const b = await ensureDefaultImage('qemu-img', p, mkdtempSync(join(tmpdir(), 'qcb-img-')));
+    const hash = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+    expect(a.built && b.built).toBe(true);
+    expect(hash(a.path)).toBe(hash(b.path));
+    expect(a.path.endsWith(defaultImageName(p))).toBe(true);
+  }, 120_000);
+});
