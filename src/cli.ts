@@ -5,6 +5,7 @@ import { UserError } from './cli/errors.ts';
 import { runBenchCommand } from './commands/bench.ts';
 import { runReportCommand } from './commands/report.ts';
 import { runSweepCommand } from './commands/sweep.ts';
+import { runCompareCommand } from './commands/compare.ts';
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv);
@@ -19,8 +20,8 @@ async function main(argv: string[]): Promise<number> {
       return runSweepCommand(args);
     case 'report':
       return runReportCommand(args);
-    default:
-      throw new UserError(`'${args.command}' is not available in this build; see --help`);
+    case 'compare':
+      return runCompareCommand(args);
   }
 }
 

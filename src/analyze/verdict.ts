@@ -60,18 +60,34 @@ export function likelyReasons(results: Results, caseId: string): string[] {
   const reasons: string[] = [];
   const c = results.cases.find((x) => x.id === caseId);
   const storage = (c?.storage ?? {}) as Record<string, unknown>;
-  const probe = results.flushProbe.find((p) => p.caseId === caseId);
-  const audit = results.flushAudit.find((a) => a.caseId === caseId && a.mode === 'writethrough');
+  const probe = results.flushProbe.find((p) => p.targetDir === c?.targetDir) ?? results.flushProbe.find((p) => p.caseId === caseId);
+  const audit = results.flushAudit.find((a) => a.caseId === caseId && a.mode === 'writethrough' && a.ok);
+  const modes = results.summary.cases.find((x) => x.caseId === caseId)?.modes ?? [];
+  const wt = modes.find((m) => m.mode === 'writethrough');
+  const wb = modes.find((m) => m.mode === 'writeback');
+  const emulated = results.config.emulateFlushLatencyMs;
+  const flushes = audit ? (audit.fdatasync ?? 0) + (audit.fsync ?? 0) : null;
+  const native = probe?.small?.medianMs ?? null;
+  const perFlush = native === null && emulated === null ? null : (native ?? 0) + (emulated ?? 0);
   if (storage.fsType === 'tmpfs' || storage.fsType === 'ramfs') reasons.push(`the target is ${storage.fsType}, where a flush does nothing`);
-  if (probe?.small && probe.small.medianMs < 1) {
-    const flushes = audit?.fdatasync ?? audit?.fsync ?? null;
-    const predicted = flushes !== null ? ` (${flushes} flushes x ${probe.small.medianMs.toFixed(2)} ms = ${((flushes * probe.small.medianMs) / 1000).toFixed(1)} s predicted extra for writethrough)` : '';
-    reasons.push(`this storage completes a flush in ${probe.small.medianMs.toFixed(2)} ms (median fdatasync after a 4 KiB write), so flushing after every write costs little${predicted}; the 2019 SSD flushed far slower`);
+  if (perFlush !== null && perFlush < 5) {
+    const what = emulated !== null ? `each flush took about ${perFlush.toFixed(2)} ms (${emulated} ms emulated + ${(native ?? 0).toFixed(2)} ms native)` : `this storage completes a flush in ${perFlush.toFixed(2)} ms (median fdatasync after a 4 KiB write)`;
+    const extra = flushes !== null ? `, so ${flushes} flushes add about ${((flushes * perFlush) / 1000).toFixed(1)} s to writethrough` : '';
+    reasons.push(`${what}${extra}; the 2019 figure implies about ${IMPLIED_2019_FLUSH_MS.toFixed(1)} ms per flush (96 s of extra time over roughly 12,500 flushes)`);
   }
-  if (!probe?.small && results.config.emulateFlushLatencyMs === null) reasons.push('the flush latency of the target was not measured (probe skipped)');
+  if (flushes !== null && wt?.real && wb?.real && flushes > 0) {
+    const needed = (perFlush ?? 0) + (DEFAULTS.reference.ratio * wb.real.median - wt.real.median) / flushes * 1000;
+    if (needed > (perFlush ?? 0)) reasons.push(`reaching 14x with this image would take about ${needed.toFixed(1)} ms per flush on this host`);
+  }
+  if (wb?.real && wb.user && wb.sys && wb.user.median + wb.sys.median >= 0.8 * wb.real.median) {
+    reasons.push(`writeback is CPU-bound here (user ${wb.user.median.toFixed(2)} s + sys ${wb.sys.median.toFixed(2)} s of ${wb.real.median.toFixed(2)} s wall, mostly decompressing the image), which no cache mode changes`);
+  }
+  if (!probe?.small && emulated === null) reasons.push('the flush latency of the target was not measured (probe skipped)');
   if (results.samples.some((s) => s.caseId === caseId && s.cacheDrop === 'none')) reasons.push('the page cache was not dropped before runs, so reads may have come from memory');
-  if (audit?.writes !== null && audit?.writes !== undefined && audit.writes < 2000) reasons.push(`the image made only ${audit.writes} write requests, each followed by one flush; a cloud image makes about 12,500`);
-  const wt = results.summary.cases.find((x) => x.caseId === caseId)?.modes.find((m) => m.mode === 'writeback');
-  if (wt?.speedup && (wt.speedup.ciHigh - wt.speedup.ciLow) / wt.speedup.ratio > 0.5) reasons.push('the runs vary widely (wide CI); more --runs would sharpen the figure');
+  if (flushes !== null && flushes < 2000) reasons.push(`the image made only ${flushes} flushes under writethrough; a cloud image makes about 12,500`);
+  if (wb?.speedup && (wb.speedup.ciHigh - wb.speedup.ciLow) / wb.speedup.ratio > 0.5) reasons.push('the runs vary widely (wide CI); more --runs would sharpen the figure');
   return reasons;
 }
+
+/** Flush latency the 2019 measurement implies: (103.47 s - 7.39 s) over about 12,500 flushes of a cloud image. */
+export const IMPLIED_2019_FLUSH_MS = ((DEFAULTS.reference.writethroughSeconds - DEFAULTS.reference.writebackSeconds) / 12_500) * 1000;

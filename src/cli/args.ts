@@ -62,9 +62,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   const first = argv[0];
   const command: Command = first && !first.startsWith('-') ? (first as Command) : 'bench';
   if (!COMMANDS.includes(command)) throw new UserError(`unknown command '${first}'; use one of ${COMMANDS.join(', ')} (see --help)`);
-  const rest = first === command ? argv.slice(1) : argv;
+  const rest = joinNegativeValues(first === command ? argv.slice(1) : argv, COMMAND_OPTIONS[command]);
   try {
-    const { values, positionals } = parseArgs({ args: [...rest], options: COMMAND_OPTIONS[command], allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: rest, options: COMMAND_OPTIONS[command], allowPositionals: true, strict: true });
     if ((command === 'bench' || command === 'sweep') && positionals.length > 0) {
       throw new UserError(`unexpected argument '${positionals[0]}'; ${command} takes only options (did you mean --image ${positionals[0]}?)`);
     }
@@ -74,6 +74,21 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     const message = (error as Error).message.split('\n')[0]?.replace(/\.$/, '') ?? 'bad arguments';
     throw new UserError(`${message}; see 'qemu-cache-bench ${command} --help'`);
   }
+}
+
+/** Turns `--runs -2` into `--runs=-2` so a negative number reaches its validator instead of looking like an option. */
+function joinNegativeValues(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : null;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /** Help text of each subcommand. */

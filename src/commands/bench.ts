@@ -4,6 +4,7 @@ import type { ParsedArgs } from '../cli/args.ts';
 import { terminalUi } from '../cli/progress.ts';
 import { withSignals } from '../cli/signals.ts';
 import { resolveBenchConfig, type ResolvedConfig } from '../config/resolve.ts';
+import { resolveResume } from '../config/resume.ts';
 import { REPORT_RENDERERS, ownedNames, renderDataFiles, renderWith } from '../report/registry.ts';
 import { renderJson } from '../report/json.ts';
 import { summaryTable } from '../report/table.ts';
@@ -14,9 +15,10 @@ import { verdicts } from '../analyze/verdict.ts';
 
 /** Runs `bench`; returns the exit code. */
 export async function runBenchCommand(args: ParsedArgs): Promise<number> {
-  const config = await resolveBenchConfig(args);
+  const { config, previous } = args.values.resume !== undefined ? await resolveResume(args) : { config: await resolveBenchConfig(args), previous: undefined };
   const ui = terminalUi(config.quiet);
-  const outcome = await benchToFolder(config, ui);
+  if (previous) ui.note(`resuming ${config.outDir}: ${previous.samples.length} runs already measured`);
+  const outcome = await benchToFolder(config, ui, previous);
   if (outcome.exitCode !== 0 || !outcome.results) return outcome.exitCode;
   if (config.json) process.stdout.write(renderJson(outcome.results));
   if (!config.quiet) printSummary(outcome.results, config.outDir);
