@@ -5,8 +5,13 @@ export class UserError extends Error {
   /** Process exit code for this error. */
   readonly exitCode: number;
   constructor(message: string, exitCode = 2) {
-    super(message);
+    super(oneLine(message));
     this.name = 'UserError';
     this.exitCode = exitCode;
   }
+}
+
+/** Escapes control characters (a newline in a path, say) so a message stays on one line. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }

@@ -6,7 +6,7 @@ import { UserError } from '../cli/errors.ts';
 import type { ParsedArgs } from '../cli/args.ts';
 import { parseCacheModes, type CacheMode } from '../run/cache-modes.ts';
 import { compareVersions, MIN_QEMU_IMG_VERSION, probeVersion } from '../run/qemu-img.ts';
-import { validateTargetDir } from '../run/target.ts';
+import { checkFreeSpace, validateTargetDir } from '../run/target.ts';
 import { validateImage } from '../image/source.ts';
 import { imageCacheDir } from '../image/default.ts';
 import type { QemuImgInfo } from '../run/qemu-img.ts';
@@ -84,6 +84,8 @@ export async function resolveBenchConfig(args: ParsedArgs, now = new Date(), cwd
   for (const path of list('qemu-img').length ? unique(list('qemu-img')) : [DEFAULTS.qemuImg]) qemuImgs.push(await validateQemuImg(path));
 
   const image = await resolveImage(str, qemuImgs[0] as QemuImgBuild, cwd);
+  const virtualSize = image.kind === 'file' ? image.info.virtualSize : image.virtualSize;
+  for (const dir of targetDirs) checkFreeSpace(dir, virtualSize, `converting an image of ${virtualSize} bytes virtual size`);
   return {
     image, modes, runs, warmup, baseline, seed, timeoutSeconds, emulateFlushLatencyMs,
     flushAudit: !v['no-flush-audit'], flushProbe: !v['no-flush-probe'], dropCaches: !v['no-drop-caches'], verify: v.verify === true,

@@ -17,7 +17,7 @@ import { SCHEMA_VERSION, type Results, type Sample } from '../report/schema.ts';
 import { cellSpec, measureConversion, type ConvertContext } from './convert-cell.ts';
 import { acquireLock } from './lock.ts';
 import { runRounds, type EngineOutcome } from './scheduler.ts';
-import { checkFreeSpace, createWorkDir, removeWorkDir } from './target.ts';
+import { createWorkDir, removeWorkDir } from './target.ts';
 import { CPU_TIME_RESOLUTION_SECONDS } from './spawn.ts';
 import { TOOL } from '../tool.ts';
 
@@ -57,10 +57,7 @@ export async function runBench(config: ResolvedConfig, ui: BenchUi, checkpoint: 
     throw new UserError(`the image changed since the interrupted run (sha256 ${image.sha256.slice(0, 12)} vs ${previous.image.sha256.slice(0, 12)}); start a new run instead of --resume`);
   }
   const planCases = buildCases({ qemuImgs: config.qemuImgs.map((q) => q.path), targetDirs: config.targetDirs, outputFormats: config.outputFormats, srcCaches: config.srcCaches });
-  for (const dir of config.targetDirs) {
-    mkdirSync(dir, { recursive: true });
-    checkFreeSpace(dir, image.virtualSize, `converting a ${image.format} image of ${image.virtualSize} bytes virtual size`);
-  }
+  for (const dir of config.targetDirs) mkdirSync(dir, { recursive: true });
   const releases = config.targetDirs.map((dir) => acquireLock(dir, ui.note));
   const workDirs = new Map(config.targetDirs.map((dir) => [dir, createWorkDir(dir)]));
   try {

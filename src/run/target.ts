@@ -1,6 +1,6 @@
 // Target directories: the validator, the free-space check, and the harness's own work folder inside each.
-import { accessSync, constants, mkdtempSync, rmSync, statSync, statfsSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, statfsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { UserError } from '../cli/errors.ts';
 import { formatBytes } from '../config/values.ts';
 
@@ -24,9 +24,11 @@ export function validateTargetDir(dir: string): void {
   }
 }
 
-/** Bytes free for this user on the file system holding `dir`. */
+/** Bytes free for this user on the file system holding `dir` (or its nearest existing parent). */
 export function freeBytes(dir: string): number {
-  const fs = statfsSync(dir);
+  let path = dir;
+  while (!existsSync(path) && dirname(path) !== path) path = dirname(path);
+  const fs = statfsSync(path);
   return fs.bavail * fs.bsize;
 }
 

@@ -1,0 +1,71 @@
+// The results loader: valid files load; random, truncated and oversized input always gives a one-line UserError.
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/cli/errors.ts';
+import { seededRandom } from '../../src/plan/prng.ts';
+import { loadResults, MAX_RESULTS_BYTES, parseResults, SCHEMA_VERSION } from '../../src/report/schema.ts';
+
+const fixture = join(import.meta.dirname, '../fixtures/results/not-reproduced.json');
+const dir = mkdtempSync(join(tmpdir(), 'qcb-schema-'));
+
+function onlyUserErrors(f: () => unknown): void {
+  try {
+    f();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).not.toMatch(/\n/);
+  }
+}
+
+describe('loadResults', () => {
+  it('loads a real results file', () => {
+    const r = loadResults(fixture);
+    expect(r.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(r.samples.length).toBeGreaterThan(0);
+  });
+
+  it('names the first problem of an invalid file', () => {
+    const data = JSON.parse(readFileSync(fixture, 'utf8'));
+    delete data.samples[0].real;
+    expect(() => parseResults(data, 'x.json')).toThrow(/x.json is not a valid results file: samples.0.real/);
+  });
+
+  it('refuses missing files, directories and oversized files with one line', () => {
+    expect(() => loadResults(join(dir, 'none.json'))).toThrow(/cannot read .*none.json: ENOENT/);
+    expect(() => loadResults(dir)).toThrow(/is a directory/);
+    const big = join(dir, 'big.json');
+    writeFileSync(big, '');
+    truncateSync(big, MAX_RESULTS_BYTES + 1);
+    expect(() => loadResults(big)).toThrow(/too large for a results file/);
+  });
+
+  it('fuzz: truncations, byte flips and random JSON never escape as anything but a UserError', () => {
+    const text = readFileSync(fixture, 'utf8');
+    const random = seededRandom(99);
+    const file = join(dir, 'fuzz.json');
+    const started = Date.now();
+    for (let i = 0; i < 300; i++) {
+      const kind = i % 3;
+      let body: string;
+      if (kind === 0) body = text.slice(0, Math.floor(random() * text.length));
+      else if (kind === 1) {
+        const chars = [...text.slice(0, 20000)];
+        for (let k = 0; k < 5; k++) chars[Math.floor(random() * chars.length)] = String.fromCharCode(32 + Math.floor(random() * 90));
+        body = chars.join('');
+      } else body = JSON.stringify(randomValue(random, 0));
+      writeFileSync(file, body);
+      onlyUserErrors(() => loadResults(file));
+    }
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+});
+
+function randomValue(random: () => number, depth: number): unknown {
+  const r = random();
+  if (depth > 3 || r < 0.3) return [null, true, 1, -1.5, 'x', '', 1e308][Math.floor(random() * 7)];
+  if (r < 0.6) return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
+  const keys = ['schemaVersion', 'samples', 'config', 'summary', 'image', 'host', 'complete', 'cases', 'zzz'];
+  return Object.fromEntries(keys.filter(() => random() < 0.5).map((k) => [k, k === 'schemaVersion' && random() < 0.5 ? 1 : randomValue(random, depth + 1)]));
+}

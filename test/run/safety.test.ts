@@ -1,0 +1,159 @@
+// Safety on a real host: interruption and resume, timeouts, failing modes, a disk that fills, the source left untouched.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseResults } from '../../src/report/schema.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'qcb-safety-'));
+const fake = join(ROOT, 'test/fixtures/fake-qemu-img.sh');
+const env = { QCB_CACHE_DIR: join(work, 'cache') };
+const rawImage = join(work, 'small.raw');
+
+beforeAll(() => {
+  writeFileSync(rawImage, Buffer.alloc(1024 * 1024, 1));
+});
+
+const read = (dir: string) => parseResults(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')));
+
+async function waitFor(check: () => boolean, ms = 120_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function samplesIn(dir: string): number {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).samples.length;
+  } catch {
+    return 0;
+  }
+}
+
+describe('interruption', () => {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${signal} kills qemu-img, keeps finished runs, removes the work folder, exits ${code}; --resume finishes the plan`, async () => {
+      const target = join(work, `target-${signal}`);
+      const out = join(work, `out-${signal}`);
+      mkdirSync(target);
+      const child = execa('node', ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'bench', '--image-size', '256M', '--image-data', '32M', '--runs', '3', '--modes', 'writethrough,writeback', '--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', out, '--quiet'], { cwd: ROOT, env, reject: false });
+      await waitFor(() => samplesIn(out) >= 1);
+      child.kill(signal);
+      const r = await child;
+      expect(r.exitCode, r.stderr).toBe(code);
+      expect(r.stderr).toMatch(/interrupted: \d+ finished runs saved in .*results.json \(complete: false\); continue with --resume/);
+      const partial = read(out);
+      expect(partial.complete).toBe(false);
+      expect(partial.samples.length).toBeGreaterThanOrEqual(1);
+      expect(partial.samples.length).toBeLessThan(6);
+      expect(partial.samples.every((s) => s.ok)).toBe(true);
+      expect(readdirSync(target)).toEqual([]);
+      const resumed = await runCli(['bench', '--resume', out, '--quiet'], { env });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const full = read(out);
+      expect(full.complete).toBe(true);
+      expect(full.samples).toHaveLength(6);
+      expect(full.samples.slice(0, partial.samples.length)).toEqual(partial.samples);
+      expect(existsSync(join(out, 'report.md'))).toBe(true);
+      const again = await runCli(['bench', '--resume', out], { env });
+      expect(again.code).toBe(2);
+      expect(again.stderr).toMatch(/that run is complete/);
+    }, 300_000);
+  }
+});
+
+describe('failures are recorded, not fatal', () => {
+  it('a mode qemu-img cannot run is recorded as unsupported with its message; the others go on', async () => {
+    const out = join(work, 'out-unsupported');
+    const r = await runCli(['bench', '--qemu-img', fake, '--image', rawImage, '--image-format', 'raw', '--modes', 'writethrough,writeback,none', '--runs', '2', '--no-flush-audit', '--no-flush-probe', '--target-dir', work, '--out', out, '--quiet'], { env: { ...env, FAKE_QEMU_IMG: 'fail-none' } });
+    expect(r.code, r.stderr).toBe(0);
+    const results = read(out);
+    const none = results.summary.cases[0]?.modes.find((m) => m.mode === 'none');
+    expect(none?.state).toBe('unsupported');
+    expect(none?.error).toMatch(/Invalid argument/);
+    expect(results.summary.cases[0]?.modes.find((m) => m.mode === 'writeback')?.state).toBe('measured');
+    expect(results.samples.filter((s) => s.mode === 'none').every((s) => s.state === 'failed')).toBe(true);
+  });
+
+  it('--on-failure stop ends the plan at the first failed run', async () => {
+    const out = join(work, 'out-stop');
+    const r = await runCli(['bench', '--qemu-img', fake, '--image', rawImage, '--image-format', 'raw', '--modes', 'none', '--baseline', 'none', '--runs', '3', '--on-failure', 'stop', '--no-flush-audit', '--no-flush-probe', '--target-dir', work, '--out', out, '--quiet'], { env: { ...env, FAKE_QEMU_IMG: 'fail-none' } });
+    expect(r.code).toBe(1);
+    const results = read(out);
+    expect(results.samples).toHaveLength(1);
+    expect(results.complete).toBe(false);
+  });
+
+  it('--timeout kills a run past it, records it as timed out, and the plan goes on', async () => {
+    const out = join(work, 'out-timeout');
+    const started = Date.now();
+    const r = await runCli(['bench', '--qemu-img', fake, '--image', rawImage, '--image-format', 'raw', '--modes', 'writeback,unsafe', '--baseline', 'writeback', '--runs', '1', '--timeout', '1s', '--no-flush-audit', '--no-flush-probe', '--target-dir', work, '--out', out, '--quiet'], { env: { ...env, FAKE_QEMU_IMG: 'slow' } });
+    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(r.code).toBe(1);
+    const results = read(out);
+    expect(results.samples.map((s) => s.state)).toEqual(['timed-out', 'timed-out']);
+    expect(results.samples[0]?.error).toBe('timed out after 1s');
+  });
+});
+
+describe('a disk that fills during the run', () => {
+  it('marks the runs that hit ENOSPC failed with the reason, keeps earlier results, removes partial output', async () => {
+    if (process.getuid?.() !== 0) return;
+    const mnt = join(work, 'small-tmpfs');
+    mkdirSync(mnt);
+    await execa('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', mnt]);
+    try {
+      const out = join(work, 'out-full');
+      const child = execa('node', ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'bench', '--image-size', '40M', '--image-data', '24M', '--modes', 'writeback,unsafe', '--baseline', 'writeback', '--runs', '4', '--no-flush-audit', '--no-flush-probe', '--target-dir', mnt, '--out', out, '--quiet'], { cwd: ROOT, env, reject: false });
+      await waitFor(() => samplesIn(out) >= 1);
+      writeFileSync(join(mnt, 'filler'), Buffer.alloc(30 * 1024 * 1024, 7));
+      const r = await child;
+      expect([0, 1]).toContain(r.exitCode);
+      const results = read(out);
+      expect(results.samples).toHaveLength(8);
+      expect(results.samples[0]?.ok).toBe(true);
+      const failed = results.samples.filter((s) => !s.ok);
+      expect(failed.length).toBeGreaterThan(0);
+      for (const s of failed) expect(s.error).toMatch(/No space left on device/);
+      expect(readdirSync(mnt)).toEqual(['filler']);
+    } finally {
+      await execa('umount', [mnt], { reject: false });
+    }
+  }, 300_000);
+
+  it('refuses to start when the target has less free space than the conversion can need', async () => {
+    if (process.getuid?.() !== 0) return;
+    const mnt = join(work, 'tiny-tmpfs');
+    mkdirSync(mnt);
+    await execa('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt]);
+    try {
+      const r = await runCli(['bench', '--image-size', '64M', '--image-data', '8M', '--target-dir', mnt, '--out', join(work, 'out-tiny')], { env });
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim()).toMatch(/^qemu-cache-bench: error: not enough space in .*tiny-tmpfs: 8.0 MiB free, .* can need 64.0 MiB; free some space/);
+      expect(readdirSync(mnt)).toEqual([]);
+    } finally {
+      await execa('umount', [mnt], { reject: false });
+    }
+  }, 120_000);
+});
+
+describe('the source image', () => {
+  it('is only read: same sha256 and mtime after a full run', async () => {
+    const { createHash } = await import('node:crypto');
+    const { statSync, copyFileSync } = await import('node:fs');
+    const { ensureDefaultImage } = await import('../../src/image/default.ts');
+    const built = await ensureDefaultImage('qemu-img', { virtualSize: 128 * 1024 ** 2, dataSize: 16 * 1024 ** 2, clusterSize: 65536, seed: 4 }, join(work, 'img'));
+    const image = join(work, 'mine.qcow2');
+    copyFileSync(built.path, image);
+    const before = { sha: createHash('sha256').update(readFileSync(image)).digest('hex'), mtime: statSync(image).mtimeMs };
+    const r = await runCli(['bench', '--image', image, '--runs', '1', '--target-dir', work, '--out', join(work, 'out-src'), '--quiet'], { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(createHash('sha256').update(readFileSync(image)).digest('hex')).toBe(before.sha);
+    expect(statSync(image).mtimeMs).toBe(before.mtime);
+    rmSync(join(work, 'out-src'), { recursive: true });
+  }, 120_000);
+});
