@@ -19,8 +19,10 @@ export interface CompareCell {
   change: Ratio | null;
   /** Mann-Whitney U two-sided p-value against the reference. */
   p: number | null;
-  /** True when the change's 95% CI excludes 1. */
+  /** True when the change's 95% CI excludes 1 and each side has at least MIN_RUNS_FOR_SIGNIFICANCE runs. */
   significant: boolean;
+  /** True when a side has too few runs to call anything significant. */
+  tooFew: boolean;
 }
 
 /** A case x mode present in the reference, with each input's figure. */
@@ -39,6 +41,9 @@ export interface Comparison {
   /** How significance is decided. */
   method: string;
 }
+
+/** Fewer runs than this on either side and a difference is never called significant (a bootstrap of 2 values says little). */
+export const MIN_RUNS_FOR_SIGNIFICANCE = 3;
 
 function real(results: Results, caseId: string, mode: string): number[] {
   return results.samples.filter((s) => s.caseId === caseId && s.mode === mode && s.ok && !s.warmup).map((s) => s.real);
@@ -78,9 +83,10 @@ export function compareRuns(inputs: readonly CompareInput[]): Comparison {
         cells: inputs.map((input, index) => {
           const values = real(input.results, c.caseId, m.mode);
           const stat = input.results.summary.cases.find((x) => x.caseId === c.caseId)?.modes.find((x) => x.mode === m.mode)?.real ?? null;
-          if (index === 0) return { label: input.label, real: stat, change: null, p: null, significant: false };
+          if (index === 0) return { label: input.label, real: stat, change: null, p: null, significant: false, tooFew: false };
           const change = ratioOfMedians(values, base, 7 + index);
-          return { label: input.label, real: stat, change, p: mannWhitney(values, base)?.p ?? null, significant: change !== null && (change.ciLow > 1 || change.ciHigh < 1) };
+          const tooFew = Math.min(values.length, base.length) < MIN_RUNS_FOR_SIGNIFICANCE;
+          return { label: input.label, real: stat, change, p: mannWhitney(values, base)?.p ?? null, tooFew, significant: !tooFew && change !== null && (change.ciLow > 1 || change.ciHigh < 1) };
         }),
       });
     }
@@ -105,6 +111,6 @@ export function compareRuns(inputs: readonly CompareInput[]): Comparison {
     }),
     rows,
     warnings: fairnessWarnings(inputs),
-    method: 'change = median(input) / median(reference) with a 95% percentile-bootstrap CI (5000 resamples); significant when that CI excludes 1. The Mann-Whitney U two-sided p-value (normal approximation) is shown beside it; with 3 runs per side it cannot go below 0.05, so the bootstrap CI decides.',
+    method: 'change = median(input) / median(reference) with a 95% percentile-bootstrap CI (5000 resamples); significant when that CI excludes 1 and each side has at least 3 runs. The Mann-Whitney U two-sided p-value (normal approximation) is shown beside it for reference; with 3 runs per side it cannot go below 0.05, so the bootstrap CI decides.',
   };
 }

@@ -51,7 +51,7 @@ export function compareDocument(comparison: Comparison, title = 'qemu-cache-benc
       rows: comparison.rows.filter((r) => r.caseId === caseId).map((r) => {
         const others = r.cells.slice(1);
         for (const c of others) if (c.significant && c.change) changed.push(`${r.mode}${caseId === 'default' ? '' : ` [${caseId}]`}: ${c.label} takes ${times(c.change.ratio)} the time of ${reference} (${c.change.ratio > 1 ? `${((c.change.ratio - 1) * 100).toFixed(0)}% slower` : `${((1 - c.change.ratio) * 100).toFixed(0)}% faster`})`);
-        return [r.mode, ...r.cells.map((c) => med(c.real)), ...others.map((c) => ratioWithCi(c.change)), others.map((c) => (c.p === null ? '-' : c.p.toFixed(3))).join(', ') || '-', others.map((c) => (c.significant ? 'yes' : 'no')).join(', ') || '-'];
+        return [r.mode, ...r.cells.map((c) => med(c.real)), ...others.map((c) => ratioWithCi(c.change)), others.map((c) => (c.p === null ? '-' : c.p.toFixed(3))).join(', ') || '-', others.map((c) => (c.tooFew ? 'too few runs' : c.significant ? 'yes' : 'no')).join(', ') || '-'];
       }),
     });
   }
