@@ -1,6 +1,7 @@
 // The report's content as a document (headings, paragraphs, tables, charts), built once from results and shown by md, text and HTML.
 import { basename } from 'node:path';
 import { verdicts } from '../analyze/verdict.ts';
+import { emulationLabel } from '../flush/interposer.ts';
 import { CACHE_MODE_MEANING, type CacheMode } from '../run/cache-modes.ts';
 import { convertCommandLine, shellQuote } from '../run/qemu-img.ts';
 import { formatBytes } from '../config/values.ts';
@@ -23,17 +24,11 @@ export interface ReportDocument {
   blocks: Block[];
 }
 
-/** The label every output of an emulated run carries. */
-export function emulationLabel(results: Results): string | null {
-  const ms = results.config.emulateFlushLatencyMs;
-  return ms === null ? null : `EMULATED FLUSH LATENCY ${ms} ms`;
-}
-
 /** Builds the bench report document from the results (pure). */
 export function benchDocument(results: Results): ReportDocument {
   const host = results.host as Record<string, unknown>;
   const date = (results.finishedAt ?? results.startedAt).slice(0, 10);
-  const label = emulationLabel(results);
+  const label = emulationLabel(results.config.emulateFlushLatencyMs);
   const title = `qemu-img convert cache modes on ${String(host.hostname)}, ${date}${label ? ` (${label})` : ''}`;
   const blocks: Block[] = [];
   if (label) blocks.push({ kind: 'para', strong: true, text: `${label}: every fsync()/fdatasync() qemu-img made in the timed runs was delayed by ${results.config.emulateFlushLatencyMs} ms through an LD_PRELOAD interposer, to emulate storage with slow flushes. The times below are not this host's native storage performance.` });

@@ -42,6 +42,7 @@ export const SampleSchema = z.object({
   durable: num,
   exitCode: nullableNum,
   error: z.string().nullable(),
+  stderrTail: z.string().nullable().default(null),
   outputBytes: nullableNum,
   dirtyAfterKiB: nullableNum,
   cacheDrop: z.string(),
@@ -116,6 +117,8 @@ export const ResultsSchema = z.object({
   tool: z.object({ name: z.string(), version: z.string() }),
   kind: z.enum(['bench', 'sweep-point']).default('bench'),
   complete: z.boolean(),
+  /** "EMULATED FLUSH LATENCY N ms" when flushes were delayed, so no reader of the JSON can miss it; null otherwise. */
+  emulation: z.string().nullable().default(null),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   config: z.record(z.string(), z.unknown()).and(

@@ -6,7 +6,7 @@ import { UserError } from '../cli/errors.ts';
 import { cacheRoot } from '../config/paths.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import { auditFlushes } from '../flush/audit.ts';
-import { ensureInterposer, interposerEnv } from '../flush/interposer.ts';
+import { emulationLabel, ensureInterposer, interposerEnv } from '../flush/interposer.ts';
 import { probeFlushLatency } from '../flush/probe.ts';
 import { hostFacts } from '../host/facts.ts';
 import { storageFacts } from '../host/storage.ts';
@@ -70,6 +70,7 @@ export async function runBench(config: ResolvedConfig, ui: BenchUi, checkpoint: 
       tool: TOOL,
       kind: 'bench',
       complete: false,
+      emulation: emulationLabel(config.emulateFlushLatencyMs),
       startedAt: new Date().toISOString(),
       finishedAt: null,
       config: recordedConfig(config),

@@ -76,6 +76,7 @@ export async function measureConversion(ctx: ConvertContext, planCase: PlanCase,
     durable: round6(result.wallSeconds + sync),
     exitCode: result.exitCode,
     error,
+    stderrTail: result.stderrTail ? result.stderrTail.slice(-STDERR_TAIL_KEPT) : null,
     outputBytes,
     dirtyAfterKiB,
     cacheDrop,
@@ -83,6 +84,9 @@ export async function measureConversion(ctx: ConvertContext, planCase: PlanCase,
     verified,
   };
 }
+
+/** How much of qemu-img's stderr each sample keeps. */
+const STDERR_TAIL_KEPT = 500;
 
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;

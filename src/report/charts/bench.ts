@@ -1,6 +1,7 @@
 // The bench run's four charts, as chart.js configurations built from the results (pure) and rendered to PNG.
 import type { ChartConfiguration } from 'chart.js';
 import { DEFAULTS } from '../../config/defaults.ts';
+import { emulationLabel } from '../../flush/interposer.ts';
 import type { ModeSummary, Results } from '../schema.ts';
 import type { OutputFile } from '../write.ts';
 import { baseOptions, modeColour, referenceLine, renderPng, whiskers } from './canvas.ts';
@@ -21,8 +22,8 @@ export function chartFile(caseId: string, key: string): string {
 /** The title suffix every chart of a run carries: host, and the emulation label when there is one. */
 export function chartSubject(results: Results, caseId: string): string {
   const host = String((results.host as { hostname?: string }).hostname ?? 'host');
-  const emulated = results.config.emulateFlushLatencyMs;
-  return `${host}${caseId === 'default' ? '' : ` [${caseId}]`}${emulated !== null ? ` - EMULATED FLUSH LATENCY ${emulated} ms` : ''}`;
+  const label = emulationLabel(results.config.emulateFlushLatencyMs);
+  return `${host}${caseId === 'default' ? '' : ` [${caseId}]`}${label ? ` - ${label}` : ''}`;
 }
 
 function measured(results: Results, caseId: string): ModeSummary[] {
