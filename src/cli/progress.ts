@@ -4,10 +4,10 @@ import type { BenchUi } from '../run/bench.ts';
 import type { Cell } from '../plan/matrix.ts';
 
 /** A BenchUi that draws a progress bar on a TTY and prints notes, unless quiet. */
-export function terminalUi(quiet: boolean, stream: NodeJS.WriteStream = process.stderr): BenchUi {
+export function terminalUi(quiet: boolean, plan: { runs: number; warmup: number }, stream: NodeJS.WriteStream = process.stderr): BenchUi {
   const show = !quiet;
   const bar = show && stream.isTTY
-    ? new cliProgress.SingleBar({ stream, format: '{bar} {value}/{total} | {label} | elapsed {duration_formatted} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true, etaBuffer: 6 }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar({ stream, format: '{bar} {value}/{total} done | now: {label} | elapsed {duration_formatted} | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true, etaBuffer: 6 }, cliProgress.Presets.shades_classic)
     : null;
   let started = false;
   return {
@@ -18,7 +18,7 @@ export function terminalUi(quiet: boolean, stream: NodeJS.WriteStream = process.
     },
     onCell: (cell: Cell, index: number, total: number) => {
       if (!bar) return;
-      const label = `${cell.caseId === 'default' ? '' : `${cell.caseId} `}${cell.mode} ${cell.warmup ? 'warm-up' : 'run'} ${cell.run}`;
+      const label = `${cell.caseId === 'default' ? '' : `${cell.caseId} `}${cell.mode} ${cell.warmup ? `warm-up ${cell.run} of ${plan.warmup}` : `run ${cell.run} of ${plan.runs}`}`;
       if (!started) bar.start(total, index, { label }), (started = true);
       else bar.update(index, { label });
     },

@@ -16,7 +16,7 @@ import { verdicts } from '../analyze/verdict.ts';
 /** Runs `bench`; returns the exit code. */
 export async function runBenchCommand(args: ParsedArgs): Promise<number> {
   const { config, previous } = args.values.resume !== undefined ? await resolveResume(args) : { config: await resolveBenchConfig(args), previous: undefined };
-  const ui = terminalUi(config.quiet);
+  const ui = terminalUi(config.quiet, config);
   if (previous) ui.note(`resuming ${config.outDir}: ${previous.samples.length} runs already measured`);
   const outcome = await benchToFolder(config, ui, previous);
   if (outcome.exitCode !== 0 || !outcome.results) return outcome.exitCode;

@@ -39,7 +39,7 @@ export async function runSweepCommand(args: ParsedArgs): Promise<number> {
     values['image-data'] ??= mib(DEFAULTS.sweep.dataSize);
   }
   const config = await resolveBenchConfig({ ...args, values });
-  const ui = terminalUi(config.quiet);
+  const ui = terminalUi(config.quiet, config);
   const output = new OutputManager(config.outDir, SWEEP_FILES);
   output.create();
   let latest: Parameters<typeof renderSweep>[0] | null = null;
