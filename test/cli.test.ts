@@ -116,4 +116,27 @@ describe('bad input', () => {
     expect(results.image.path).toBe(weird);
     expect(results.samples[0].ok).toBe(true);
   });
+
+  it('--json prints the results object on stdout and nothing else', async () => {
+    const target = join(work, 'json-target');
+    mkdirSync(target);
+    const r = await runCli(['bench', '--image', image, '--modes', 'writeback', '--baseline', 'writeback', '--runs', '1', '--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', join(work, 'out-json'), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const results = JSON.parse(r.stdout);
+    expect(results.schemaVersion).toBe(1);
+    expect(results.samples).toHaveLength(1);
+    expect(r.stderr).toBe('');
+  });
+
+  it('a target dir locked by a live harness is refused, and no results folder is left behind', async () => {
+    const target = join(work, 'locked-target');
+    mkdirSync(target);
+    writeFileSync(join(target, '.qemu-cache-bench.lock'), '1\n');
+    const out = join(work, 'out-locked');
+    const r = await runCli(['bench', '--image', image, '--runs', '1', '--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/is in use by another qemu-cache-bench \(PID 1\); wait for it or pass another --target-dir$/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(target)).toEqual(['.qemu-cache-bench.lock']);
+  });
 });

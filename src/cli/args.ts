@@ -127,6 +127,7 @@ Output
   --out DIR                 results folder (default results/<UTC stamp>-<hostname>); must be new or empty
   --resume DIR              continue an interrupted run in DIR to its planned count
   --json                    print results.json on stdout and nothing else there
+                            (use npm run --silent bench -- --json, so npm prints no banner)
   --quiet, -q               no progress or table
   --help, -h                this text
 `,

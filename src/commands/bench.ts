@@ -45,6 +45,7 @@ export async function benchToFolder(config: ResolvedConfig, ui: BenchUi, previou
       }
       return { exitCode: 0, results };
     } catch (error) {
+      if (!last) output.removeIfEmpty();
       if (scope.received()) {
         process.stderr.write(`interrupted before the plan finished${last ? `: finished runs saved in ${join(where, 'results.json')} (complete: false)` : ''}\n`);
         return { exitCode: scope.exitCode(), results: null };

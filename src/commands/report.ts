@@ -2,6 +2,7 @@
 import { dirname, resolve } from 'node:path';
 import type { ParsedArgs } from '../cli/args.ts';
 import { UserError } from '../cli/errors.ts';
+import { validateOutDir } from '../config/resolve.ts';
 import { REPORT_RENDERERS, ownedNames, renderWith } from '../report/registry.ts';
 import { loadResults } from '../report/schema.ts';
 import { OutputManager } from '../report/write.ts';
@@ -13,6 +14,7 @@ export async function runReportCommand(args: ParsedArgs): Promise<number> {
   if (extra.length) throw new UserError(`report takes one results.json, got ${args.positionals.length}; use compare for several`);
   const results = loadResults(resolve(file));
   const dir = typeof args.values.out === 'string' ? resolve(args.values.out) : dirname(resolve(file));
+  if (typeof args.values.out === 'string') validateOutDir(dir);
   const output = new OutputManager(dir, ownedNames());
   output.create();
   const written = output.write(await renderWith(REPORT_RENDERERS, results));

@@ -28,6 +28,7 @@ export function parseLatencies(value: string | undefined): number[] {
 /** Runs `sweep`; returns the exit code. */
 export async function runSweepCommand(args: ParsedArgs): Promise<number> {
   const v = args.values;
+  if (v.resume !== undefined) throw new UserError('sweep cannot --resume; run it again (each finished point keeps its own results folder)');
   if (v.modes !== undefined) throw new UserError('sweep always compares writethrough and writeback; drop --modes');
   if (v['emulate-flush-latency'] !== undefined) throw new UserError('sweep sets the emulated latency itself; use --latencies instead of --emulate-flush-latency');
   const latencies = parseLatencies(v.latencies as string | undefined);

@@ -1,5 +1,5 @@
 // The only module that writes result files: atomic (temp, fsync, rename), and never over a file the harness did not make.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../cli/errors.ts';
 
@@ -49,6 +49,14 @@ export class OutputManager {
   /** Creates the folder (it must be new or empty; the config validator checked that). */
   create(): void {
     mkdirSync(this.dir, { recursive: true });
+  }
+  /** Removes the folder again when nothing was written into it (a run that failed before its first result). */
+  removeIfEmpty(): void {
+    try {
+      if (readdirSync(this.dir).length === 0) rmdirSync(this.dir);
+    } catch {
+      /* not there or not empty: leave it */
+    }
   }
   /** Writes each file atomically; a name the harness does not own that already exists is refused. */
   write(files: readonly OutputFile[]): string[] {
