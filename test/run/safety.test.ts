@@ -157,3 +157,18 @@ describe('the source image', () => {
     rmSync(join(work, 'out-src'), { recursive: true });
   }, 120_000);
 });
+
+describe('without root', () => {
+  it('evicts the source per file instead of dropping caches, and the report says so', async () => {
+    if (process.getuid?.() !== 0) return;
+    const home = mkdtempSync(join(tmpdir(), 'qcb-nobody-'));
+    const { chmodSync } = await import('node:fs');
+    chmodSync(home, 0o777);
+    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', '--import', 'tsx', join(ROOT, 'src/cli.ts'), 'bench', '--image-size', '64M', '--image-data', '8M', '--runs', '1', '--modes', 'writethrough,writeback', '--no-flush-audit', '--target-dir', home, '--out', join(home, 'out'), '--quiet'], { cwd: ROOT, reject: false, env: { HOME: home, QCB_CACHE_DIR: join(home, 'cache') } });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const results = read(join(home, 'out'));
+    expect(new Set(results.samples.map((s) => s.cacheDrop))).toEqual(new Set(['fadvise']));
+    expect(results.notMeasured.join(' ')).toMatch(/not root, so \/proc\/sys\/vm\/drop_caches was not used/);
+    expect(readFileSync(join(home, 'out', 'report.md'), 'utf8')).toMatch(/## Not measured\n\n- cold-cache times with an empty page cache: not root/);
+  }, 120_000);
+});
