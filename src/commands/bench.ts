@@ -9,7 +9,7 @@ import { REPORT_RENDERERS, ownedNames, renderDataFiles, renderWith } from '../re
 import { renderJson } from '../report/json.ts';
 import { summaryTable } from '../report/table.ts';
 import { OutputManager } from '../report/write.ts';
-import type { Results } from '../report/schema.ts';
+import { loadResults, type Results } from '../report/schema.ts';
 import { runBench, type BenchUi } from '../run/bench.ts';
 import { verdicts } from '../analyze/verdict.ts';
 
@@ -37,7 +37,9 @@ export async function benchToFolder(config: ResolvedConfig, ui: BenchUi, previou
   };
   return withSignals(async (scope) => {
     try {
-      const { results, outcome } = await runBench(config, ui, checkpoint, scope.signal, previous);
+      const { outcome } = await runBench(config, ui, checkpoint, scope.signal, previous);
+      // Reports are rendered from the saved file, re-read and validated, as `npm run report` would.
+      const results = loadResults(join(config.outDir, 'results.json'));
       output.write(await renderWith(REPORT_RENDERERS, results));
       if (outcome.interrupted) {
         process.stderr.write(`interrupted: ${results.samples.length} finished runs saved in ${join(where, 'results.json')} (complete: false); continue with --resume ${where}\n`);

@@ -4,10 +4,10 @@ import type { ParsedArgs } from '../cli/args.ts';
 import { UserError } from '../cli/errors.ts';
 import { compareRuns, type CompareInput } from '../analyze/compare.ts';
 import { DEFAULTS } from '../config/defaults.ts';
-import { stamp, validateOutDir } from '../config/resolve.ts';
+import { stamp } from '../config/resolve.ts';
 import { COMPARE_FILES, renderComparison } from '../report/compare.ts';
 import { loadResults } from '../report/schema.ts';
-import { OutputManager } from '../report/write.ts';
+import { OutputManager, validateOutDir } from '../report/write.ts';
 
 /** Labels inputs by their folder name, falling back to host and index when folders repeat. */
 export function inputLabels(paths: readonly string[], hosts: readonly string[]): string[] {

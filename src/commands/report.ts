@@ -2,10 +2,9 @@
 import { dirname, resolve } from 'node:path';
 import type { ParsedArgs } from '../cli/args.ts';
 import { UserError } from '../cli/errors.ts';
-import { validateOutDir } from '../config/resolve.ts';
 import { REPORT_RENDERERS, ownedNames, renderWith } from '../report/registry.ts';
 import { loadResults } from '../report/schema.ts';
-import { OutputManager } from '../report/write.ts';
+import { OutputManager, validateOutDir } from '../report/write.ts';
 
 /** Runs `report`; returns the exit code. */
 export async function runReportCommand(args: ParsedArgs): Promise<number> {

@@ -1,15 +1,16 @@
 // Flags + defaults -> ResolvedConfig: the one normaliser that calls each option's validator.
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../cli/errors.ts';
 import type { ParsedArgs } from '../cli/args.ts';
 import { parseCacheModes, type CacheMode } from '../run/cache-modes.ts';
-import { compareVersions, MIN_QEMU_IMG_VERSION, probeVersion } from '../run/qemu-img.ts';
+import { validateQemuImg, type QemuImgBuild } from '../run/qemu-img.ts';
+import { validateOutDir } from '../report/write.ts';
 import { checkFreeSpace, validateTargetDir } from '../run/target.ts';
 import { validateImage } from '../image/source.ts';
 import { imageCacheDir } from '../image/default.ts';
 import type { QemuImgInfo } from '../run/qemu-img.ts';
+export type { QemuImgBuild } from '../run/qemu-img.ts';
 import { DEFAULTS } from './defaults.ts';
 import { listValues, parseCount, parseDuration, parseSize } from './values.ts';
 
@@ -17,12 +18,6 @@ import { listValues, parseCount, parseDuration, parseSize } from './values.ts';
 export type ImageChoice =
   | { kind: 'file'; path: string; format: string; info: QemuImgInfo }
   | { kind: 'default'; virtualSize: number; dataSize: number; clusterSize: number; seed: number; cacheDir: string };
-
-/** A qemu-img build with its version. */
-export interface QemuImgBuild {
-  path: string;
-  version: string;
-}
 
 /** Everything a bench run needs, validated; recorded in results.json (minus the image info). */
 export interface ResolvedConfig {
@@ -106,23 +101,6 @@ async function resolveImage(str: (n: string) => string | undefined, qemuImg: Qem
   const dataSize = str('image-data') ? parseSize(str('image-data') as string, '--image-data', 1024 ** 2) : Math.min(DEFAULTS.image.dataSize, Math.floor(virtualSize / 2));
   if (dataSize > virtualSize * 0.9) throw new UserError(`--image-data must be at most 90% of --image-size (${virtualSize} bytes)`);
   return { kind: 'default', virtualSize, dataSize, clusterSize: DEFAULTS.image.clusterSize, seed: DEFAULTS.image.seed, cacheDir: imageCacheDir() };
-}
-
-/** Checks that a qemu-img binary runs and is recent enough. */
-export async function validateQemuImg(path: string): Promise<QemuImgBuild> {
-  const probe = await probeVersion(path);
-  if ('error' in probe) throw new UserError(`qemu-img not usable: ${probe.error}; install qemu-utils (scripts/setup.sh) or pass --qemu-img PATH`);
-  if (compareVersions(probe.version, MIN_QEMU_IMG_VERSION) < 0) {
-    throw new UserError(`${path} is qemu-img ${probe.version}, older than the minimum ${MIN_QEMU_IMG_VERSION}; install a newer qemu-utils or pass --qemu-img PATH`);
-  }
-  return { path, version: probe.version };
-}
-
-/** The results folder must be new or an empty directory, so nothing there is overwritten. */
-export function validateOutDir(outDir: string): void {
-  if (!existsSync(outDir)) return;
-  if (!statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir} is a file; pass a new folder`);
-  if (readdirSync(outDir).length > 0) throw new UserError(`--out ${outDir} is not empty; pass a new folder (nothing there is overwritten), or --resume it`);
 }
 
 /** UTC time stamp for folder names, e.g. 20261126T153605Z. */

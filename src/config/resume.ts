@@ -7,7 +7,8 @@ import { validateImage } from '../image/source.ts';
 import { loadResults, type Results } from '../report/schema.ts';
 import { validateTargetDir } from '../run/target.ts';
 import type { CacheMode } from '../run/cache-modes.ts';
-import { validateQemuImg, type ImageChoice, type ResolvedConfig } from './resolve.ts';
+import { validateQemuImg } from '../run/qemu-img.ts';
+import type { ImageChoice, ResolvedConfig } from './resolve.ts';
 
 const ALLOWED_WITH_RESUME = new Set(['resume', 'quiet', 'json', 'help']);
 

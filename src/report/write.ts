@@ -1,5 +1,5 @@
 // The only module that writes result files: atomic (temp, fsync, rename), and never over a file the harness did not make.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../cli/errors.ts';
 
@@ -35,6 +35,13 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
   } catch {
     /* some file systems cannot fsync a directory; the rename is still atomic */
   }
+}
+
+/** The results folder must be new or an empty directory, so nothing there is overwritten. */
+export function validateOutDir(outDir: string): void {
+  if (!existsSync(outDir)) return;
+  if (!statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir} is a file; pass a new folder`);
+  if (readdirSync(outDir).length > 0) throw new UserError(`--out ${outDir} is not empty; pass a new folder (nothing there is overwritten), or --resume it`);
 }
 
 /** Decides where outputs go: one results folder, writing only names the harness owns. */

@@ -1,4 +1,5 @@
 // qemu-img command lines and probes: convert argv, version, info and compare.
+import { UserError } from '../cli/errors.ts';
 import { runProcess, type ProcessResult, type RunOptions } from './spawn.ts';
 
 /** The oldest qemu-img this harness accepts (the release in Nova bug 1818847). */
@@ -110,4 +111,22 @@ export async function imagesEqual(qemuImg: string, a: string, b: string, formatA
 /** The last non-empty line of a program's message. */
 export function lastLine(text: string): string {
   return text.trim().split('\n').filter(Boolean).pop()?.trim() ?? '';
+}
+
+/** A qemu-img build with its version. */
+export interface QemuImgBuild {
+  /** Path or name as given. */
+  path: string;
+  /** Version it reports, e.g. "7.2.22". */
+  version: string;
+}
+
+/** Checks that a qemu-img binary runs and is recent enough. */
+export async function validateQemuImg(path: string): Promise<QemuImgBuild> {
+  const probe = await probeVersion(path);
+  if ('error' in probe) throw new UserError(`qemu-img not usable: ${probe.error}; install qemu-utils (scripts/setup.sh) or pass --qemu-img PATH`);
+  if (compareVersions(probe.version, MIN_QEMU_IMG_VERSION) < 0) {
+    throw new UserError(`${path} is qemu-img ${probe.version}, older than the minimum ${MIN_QEMU_IMG_VERSION}; install a newer qemu-utils or pass --qemu-img PATH`);
+  }
+  return { path, version: probe.version };
 }
