@@ -2,10 +2,6 @@
 // Entry point: parse argv, run the command's stages in order, map errors to exit codes (the only exit point).
 import { parseCommandLine, HELP } from './cli/args.ts';
 import { UserError } from './cli/errors.ts';
-import { runBenchCommand } from './commands/bench.ts';
-import { runReportCommand } from './commands/report.ts';
-import { runSweepCommand } from './commands/sweep.ts';
-import { runCompareCommand } from './commands/compare.ts';
 
 async function main(argv: string[]): Promise<number> {
   const args = parseCommandLine(argv);
@@ -13,15 +9,16 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP[args.command]);
     return 0;
   }
+  // Each command is loaded only when asked for, so a mistake is reported before heavy modules load.
   switch (args.command) {
     case 'bench':
-      return runBenchCommand(args);
+      return (await import('./commands/bench.ts')).runBenchCommand(args);
     case 'sweep':
-      return runSweepCommand(args);
+      return (await import('./commands/sweep.ts')).runSweepCommand(args);
     case 'report':
-      return runReportCommand(args);
+      return (await import('./commands/report.ts')).runReportCommand(args);
     case 'compare':
-      return runCompareCommand(args);
+      return (await import('./commands/compare.ts')).runCompareCommand(args);
   }
 }
 

@@ -11,7 +11,7 @@ import { renderSweep, SWEEP_FILES } from '../report/sweep.ts';
 import { OutputManager } from '../report/write.ts';
 import { runSweep } from '../run/sweep.ts';
 import { TOOL } from '../tool.ts';
-import { benchToFolder } from './bench.ts';
+import { benchToFolder } from './bench-output.ts';
 
 /** Parses --latencies: a comma-separated list of ms values (0 = native). */
 export function parseLatencies(value: string | undefined): number[] {

@@ -5,7 +5,7 @@ import { emulationLabel } from '../flush/interposer.ts';
 import { CACHE_MODE_MEANING, type CacheMode } from '../run/cache-modes.ts';
 import { convertCommandLine, shellQuote } from '../run/qemu-img.ts';
 import { formatBytes } from '../config/values.ts';
-import { BENCH_CHARTS, chartFile } from './charts/bench.ts';
+import { BENCH_CHARTS, chartFile } from './charts/names.ts';
 import { ci, meanSd, med, mib, range, ratioWithCi, secs, spread } from './format.ts';
 import type { Results } from './schema.ts';
 

@@ -1,6 +1,5 @@
 // The only module that starts processes: runs a program without a shell and measures it.
 import { readFileSync } from 'node:fs';
-import { execa } from 'execa';
 
 /** How a finished (or failed, killed, timed-out) process went; success and failure share this shape. */
 export interface ProcessResult {
@@ -62,6 +61,7 @@ export function childrenCpuSeconds(): { user: number; sys: number } {
 
 /** Runs `file args` without a shell; never throws for the program's failure, returns it instead. */
 export async function runProcess(file: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
+  const { execa } = await import('execa'); // loaded on first use: option mistakes are reported without it
   const cpuBefore = childrenCpuSeconds();
   const started = process.hrtime.bigint();
   const result = await execa(file, args, {

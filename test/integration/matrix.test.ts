@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chartFile } from '../../src/report/charts/bench.ts';
+import { chartFile } from '../../src/report/charts/names.ts';
 import { parseResults } from '../../src/report/schema.ts';
 import { runCli } from '../helpers/cli.ts';
 
