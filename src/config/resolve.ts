@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UserError } from '../cli/errors.ts';
 import type { ParsedArgs } from '../cli/args.ts';
-import { parseCacheModes, type CacheMode } from '../run/cache-modes.ts';
+import { modeOrder, parseCacheModes, type CacheMode } from '../run/cache-modes.ts';
 import { validateQemuImg, type QemuImgBuild } from '../run/qemu-img.ts';
 import { validateOutDir } from '../report/write.ts';
 import { checkFreeSpace, validateTargetDir } from '../run/target.ts';
@@ -51,7 +51,7 @@ export async function resolveBenchConfig(args: ParsedArgs, now = new Date(), cwd
   const str = (name: string) => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
   const list = (name: string) => listValues(v[name] as string[] | undefined);
 
-  const modes = str('modes') ? parseCacheModes(str('modes') as string, '--modes') : ([...DEFAULTS.modes] as CacheMode[]);
+  const modes = (str('modes') ? parseCacheModes(str('modes') as string, '--modes') : ([...DEFAULTS.modes] as CacheMode[])).sort(modeOrder);
   const baseline = str('baseline') ? parseCacheModes(str('baseline') as string, '--baseline')[0] as CacheMode : (DEFAULTS.baseline as CacheMode);
   if (!modes.includes(baseline)) throw new UserError(`--baseline ${baseline} is not among --modes (${modes.join(',')}); add it to --modes or choose another baseline`);
   const runs = str('runs') !== undefined ? parseCount(str('runs') as string, '--runs', 1) : DEFAULTS.runs;

@@ -1,13 +1,35 @@
 // Terminal and plain-text tables (cli-table3, no colour codes): per mode medians, spread and speedup.
 import Table from 'cli-table3';
 import type { Results } from './schema.ts';
-import { med, ratioWithCi, spread, mib, meanSd, range, ci } from './format.ts';
+import { med, ratioWithCi, spread, mib } from './format.ts';
 
 const PLAIN = { head: [] as string[], border: [] as string[] };
 
-/** A cli-table3 table as text, without colour codes. */
-export function asciiTable(head: string[], rows: string[][]): string {
-  const table = new Table({ head, style: PLAIN });
+/** Pure ASCII borders, for report.txt: survives any tracker, mail client or font. */
+const ASCII_CHARS = {
+  top: '-', 'top-mid': '+', 'top-left': '+', 'top-right': '+',
+  bottom: '-', 'bottom-mid': '+', 'bottom-left': '+', 'bottom-right': '+',
+  left: '|', 'left-mid': '+', mid: '-', 'mid-mid': '+',
+  right: '|', 'right-mid': '+', middle: '|',
+};
+
+/** Widest a plain-text table may get before its widest column wraps. */
+const MAX_TABLE_WIDTH = 120;
+
+/** Column widths that keep a table within MAX_TABLE_WIDTH by wrapping its widest column, or null when it fits. */
+export function fittedWidths(head: readonly string[], rows: readonly (readonly string[])[]): number[] | null {
+  const natural = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)) + 2);
+  const total = natural.reduce((a, b) => a + b, 0) + natural.length + 1;
+  if (total <= MAX_TABLE_WIDTH) return null;
+  const widest = natural.indexOf(Math.max(...natural));
+  const others = total - (natural[widest] as number);
+  return natural.map((w, i) => (i === widest ? Math.max(20, MAX_TABLE_WIDTH - others) : w));
+}
+
+/** A cli-table3 table as text without colour codes (ASCII borders unless `unicode`); a table too wide for a bug tracker wraps its widest column. */
+export function asciiTable(head: string[], rows: string[][], unicode = false): string {
+  const colWidths = fittedWidths(head, rows);
+  const table = new Table({ head, style: PLAIN, ...(unicode ? {} : { chars: ASCII_CHARS }), ...(colWidths ? { colWidths, wordWrap: true, wrapOnWordBoundary: true } : {}) });
   table.push(...rows);
   return table.toString();
 }
@@ -20,12 +42,5 @@ export function summaryTable(results: Results, caseId: string): string {
       ? [m.mode, med(m.real), med(m.user), med(m.sys), med(m.durable), spread(m.real), mib(m.dirtyAfterKiB?.median), m.mode === results.summary.baseline ? 'baseline' : ratioWithCi(m.speedup), `${m.runs}${m.failed ? ` (+${m.failed} failed)` : ''}`]
       : [m.mode, m.state, '', '', '', '', '', '', (m.error ?? '').slice(0, 60)],
   );
-  return asciiTable(['mode', 'real', 'user', 'sys', 'durable', 'spread', 'dirty after', `speedup vs ${results.summary.baseline} (95% CI)`, 'runs'], rows);
-}
-
-/** The detailed statistics table of one metric for one case: median, mean ± sd, min-max, 95% CI. */
-export function metricTable(results: Results, caseId: string, metric: 'real' | 'user' | 'sys' | 'durable' | 'sync'): string {
-  const summary = results.summary.cases.find((c) => c.caseId === caseId);
-  const rows = (summary?.modes ?? []).filter((m) => m.state === 'measured').map((m) => [m.mode, med(m[metric]), meanSd(m[metric]), range(m[metric]), ci(m[metric])]);
-  return asciiTable(['mode', 'median', 'mean ± sd', 'min-max', '95% CI of mean'], rows);
+  return asciiTable(['mode', 'real', 'user', 'sys', 'durable', 'spread', 'dirty after', `speedup vs ${results.summary.baseline} (95% CI)`, 'runs'], rows, true);
 }

@@ -35,7 +35,12 @@ function block(b: Block): string {
   }
 }
 
-/** Renders a report document as plain text (no colour codes). */
+/** Replaces the few non-ASCII signs the renderers use, so report.txt is plain ASCII. */
+export function toAscii(text: string): string {
+  return text.replace(/±/g, '+/-').replace(/×/g, 'x').replace(/[–—]/g, '-');
+}
+
+/** Renders a report document as plain ASCII text (no colour codes). */
 export function renderText(doc: ReportDocument): string {
-  return `${doc.title}\n${'#'.repeat(Math.min(doc.title.length, WIDTH))}\n\n${doc.blocks.map(block).join('\n\n')}\n`;
+  return toAscii(`${doc.title}\n${'#'.repeat(Math.min(doc.title.length, WIDTH))}\n\n${doc.blocks.map(block).join('\n\n')}\n`);
 }

@@ -25,7 +25,7 @@ describe('resolveBenchConfig', () => {
   });
   it('takes the documented flags', async () => {
     const c = await resolveArgs(['--modes', 'writeback,writethrough,directsync', '--runs', '5', '--warmup', '1', '--seed', '9', '--emulate-flush-latency', '2ms', '--timeout', '10m', '--target-dir', cwd, '--output-format', 'raw,qcow2', '--src-cache', 'none', '--image-size', '256M', '--image-data', '32M']);
-    expect(c).toMatchObject({ modes: ['writeback', 'writethrough', 'directsync'], runs: 5, warmup: 1, seed: 9, emulateFlushLatencyMs: 2, timeoutSeconds: 600, targetDirs: [cwd], outputFormats: ['raw', 'qcow2'], srcCaches: ['none'] });
+    expect(c).toMatchObject({ modes: ['writethrough', 'writeback', 'directsync'], runs: 5, warmup: 1, seed: 9, emulateFlushLatencyMs: 2, timeoutSeconds: 600, targetDirs: [cwd], outputFormats: ['raw', 'qcow2'], srcCaches: ['none'] });
     expect(c.image).toMatchObject({ kind: 'default', virtualSize: 256 * 1024 ** 2, dataSize: 32 * 1024 ** 2 });
   });
   it('rejects a baseline outside the modes', async () => {

@@ -41,6 +41,7 @@ describe('markdown, text and HTML', () => {
     it(`${name}: text snapshot, no colour codes`, async () => {
       const text = renderText(benchDocument(results));
       expect(text).not.toMatch(/\u001b\[/);
+      expect(text).toMatch(/^[\x00-\x7f]*$/);
       await expect(text).toMatchFileSnapshot(`__snapshots__/${name}.txt`);
     });
     it(`${name}: HTML snapshot (charts left out)`, async () => {

@@ -110,7 +110,15 @@ describe('a disk that fills during the run', () => {
       const out = join(work, 'out-full');
       const child = execa('node', ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'bench', '--image-size', '40M', '--image-data', '24M', '--modes', 'writeback,unsafe', '--baseline', 'writeback', '--runs', '4', '--no-flush-audit', '--no-flush-probe', '--target-dir', mnt, '--out', out, '--quiet'], { cwd: ROOT, env, reject: false });
       await waitFor(() => samplesIn(out) >= 1);
-      writeFileSync(join(mnt, 'filler'), Buffer.alloc(30 * 1024 * 1024, 7));
+      // A run may be writing at this moment; retry until the filler fits.
+      await waitFor(() => {
+        try {
+          writeFileSync(join(mnt, 'filler'), Buffer.alloc(30 * 1024 * 1024, 7));
+          return true;
+        } catch {
+          return false;
+        }
+      }, 30_000);
       const r = await child;
       expect([0, 1]).toContain(r.exitCode);
       const results = read(out);
