@@ -69,7 +69,7 @@ export async function resolveBenchConfig(args: ParsedArgs, now = new Date(), cwd
   const srcCaches = list('src-cache').length ? unique(list('src-cache')).map((m) => parseCacheModes(m, '--src-cache')[0] as string) : [null];
 
   const outDir = resolve(cwd, str('out') ?? join(DEFAULTS.resultsRoot, `${stamp(now)}-${hostname()}`));
-  validateOutDir(outDir);
+  validateOutDir(outDir, true);
 
   const targetList = list('target-dir');
   const targetDirs = targetList.length ? unique(targetList.map((d) => resolve(cwd, d))) : [resolve(cwd, DEFAULTS.resultsRoot)];

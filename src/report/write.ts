@@ -38,10 +38,10 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
 }
 
 /** The results folder must be new or an empty directory, so nothing there is overwritten. */
-export function validateOutDir(outDir: string): void {
+export function validateOutDir(outDir: string, resumable = false): void {
   if (!existsSync(outDir)) return;
   if (!statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir} is a file; pass a new folder`);
-  if (readdirSync(outDir).length > 0) throw new UserError(`--out ${outDir} is not empty; pass a new folder (nothing there is overwritten), or --resume it`);
+  if (readdirSync(outDir).length > 0) throw new UserError(`--out ${outDir} is not empty; pass a new folder (nothing there is overwritten)${resumable ? ', or --resume it' : ''}`);
 }
 
 /** Decides where outputs go: one results folder, writing only names the harness owns. */
