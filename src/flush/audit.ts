@@ -35,11 +35,11 @@ export function parseStraceLog(log: string, dst: string): Omit<FlushAudit, 'case
 }
 
 /** Runs one conversion under strace -f and counts what it did to the target; null counts with a note when strace cannot run. */
-export async function auditFlushes(qemuImg: string, spec: ConvertSpec, caseId: string, logPath: string, timeoutSeconds: number | null): Promise<FlushAudit> {
+export async function auditFlushes(qemuImg: string, spec: ConvertSpec, caseId: string, logPath: string, timeoutSeconds: number | null, signal?: AbortSignal): Promise<FlushAudit> {
   const base = { caseId, mode: spec.mode };
   const missing = { ...base, ok: false, writes: null, fsync: null, fdatasync: null, syncFileRange: null, openFlags: [] };
   rmSync(spec.dst, { force: true });
-  const result = await runProcess('strace', ['-f', '-qq', '-s', '0', '-e', `trace=${TRACED}`, '-o', logPath, qemuImg, ...convertArgs(spec)], { timeoutSeconds });
+  const result = await runProcess('strace', ['-f', '-qq', '-s', '0', '-e', `trace=${TRACED}`, '-o', logPath, qemuImg, ...convertArgs(spec)], { timeoutSeconds, signal, group: true });
   rmSync(spec.dst, { force: true });
   if (result.notStarted) return { ...missing, note: 'strace is not installed (scripts/setup.sh installs it); flush audit skipped' };
   let log = '';

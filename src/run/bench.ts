@@ -143,7 +143,7 @@ async function probesAndAudit(results: Results, config: ResolvedConfig, planCase
       if (signal.aborted) return;
       ui.note(`flush audit (untimed, under strace): ${c.id} ${mode}`);
       const ctx = contexts.get(c.id) as ConvertContext;
-      const audit = await auditFlushes(c.qemuImg, cellSpec(ctx, c, mode), c.id, join(ctx.workDir, 'strace.log'), config.timeoutSeconds);
+      const audit = await auditFlushes(c.qemuImg, cellSpec(ctx, c, mode), c.id, join(ctx.workDir, 'strace.log'), config.timeoutSeconds, signal);
       results.flushAudit.push(audit);
       if (!audit.ok && audit.note?.startsWith('strace is not installed')) {
         results.notMeasured.push(`flush audit: ${audit.note}`);

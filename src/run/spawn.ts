@@ -43,6 +43,9 @@ export interface RunOptions {
   captureStdout?: boolean;
   /** Working directory. */
   cwd?: string;
+  /** Run in a process group of its own and kill the whole group on timeout or abort (for wrappers like strace,
+   *  whose child would otherwise outlive them). */
+  group?: boolean;
 }
 
 /** Resolution of the CPU-time figures: the kernel's USER_HZ clock tick. */
@@ -64,37 +67,74 @@ export async function runProcess(file: string, args: readonly string[], options:
   const { execa } = await import('execa'); // loaded on first use: option mistakes are reported without it
   const cpuBefore = childrenCpuSeconds();
   const started = process.hrtime.bigint();
-  const result = await execa(file, args, {
+  const timeoutMs = options.timeoutSeconds ? Math.round(options.timeoutSeconds * 1000) : undefined;
+  const subprocess = execa(file, args, {
     reject: false,
     stdin: 'ignore',
     stdout: options.captureStdout ? 'pipe' : 'ignore',
     stderr: 'pipe',
-    timeout: options.timeoutSeconds ? Math.round(options.timeoutSeconds * 1000) : undefined,
-    cancelSignal: options.signal,
+    timeout: options.group ? undefined : timeoutMs,
+    cancelSignal: options.group ? undefined : options.signal,
+    detached: options.group === true,
     forceKillAfterDelay: 2000,
     env: options.env,
     extendEnv: true,
     cwd: options.cwd,
     stripFinalNewline: true,
   });
+  const group = options.group ? killGroupOn(subprocess.pid, timeoutMs, options.signal) : null;
+  const result = await subprocess;
+  group?.dispose();
   const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
   const cpuAfter = childrenCpuSeconds();
   const stderr = typeof result.stderr === 'string' ? result.stderr : '';
-  const notStarted = result.exitCode === undefined && result.signal === undefined && !result.timedOut && !result.isCanceled;
+  const timedOut = group ? group.timedOut() : result.timedOut;
+  const canceled = group ? group.canceled() : result.isCanceled;
+  const notStarted = result.exitCode === undefined && result.signal === undefined && !timedOut && !canceled;
   return {
     file,
     args,
     exitCode: result.exitCode ?? null,
     signal: result.signal ?? null,
-    ok: result.exitCode === 0 && !result.timedOut && !result.isCanceled,
-    timedOut: result.timedOut,
-    canceled: result.isCanceled,
+    ok: result.exitCode === 0 && !timedOut && !canceled,
+    timedOut,
+    canceled,
     notStarted,
     wallSeconds,
     userSeconds: round6(cpuAfter.user - cpuBefore.user),
     sysSeconds: round6(cpuAfter.sys - cpuBefore.sys),
     stdout: typeof result.stdout === 'string' ? result.stdout : '',
     stderrTail: notStarted ? (result.originalMessage ?? result.shortMessage ?? '') : stderr.slice(-STDERR_TAIL_CHARS),
+  };
+}
+
+/** Kills the process group `pid` (SIGTERM, then SIGKILL after 2 s) when the timeout passes or `signal` aborts. */
+function killGroupOn(pid: number | undefined, timeoutMs: number | undefined, signal: AbortSignal | undefined) {
+  let timedOut = false;
+  let canceled = false;
+  const kill = () => {
+    if (pid === undefined) return;
+    const send = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        /* already gone */
+      }
+    };
+    send('SIGTERM');
+    setTimeout(() => send('SIGKILL'), 2000).unref();
+  };
+  const timer = timeoutMs ? setTimeout(() => ((timedOut = true), kill()), timeoutMs) : null;
+  const onAbort = () => ((canceled = true), kill());
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    timedOut: () => timedOut,
+    canceled: () => canceled,
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
   };
 }
 

@@ -44,4 +44,13 @@ describe('runProcess', () => {
     const r = await runProcess('sleep', ['10'], { signal: controller.signal });
     expect(r.canceled).toBe(true);
   });
+
+  it('with group, a timeout kills the wrapper and the child it started', async () => {
+    const marker = `qcb-group-${process.pid}`;
+    const r = await runProcess('sh', ['-c', `sleep 31 & echo ${marker} > /dev/null; wait`], { timeoutSeconds: 0.3, group: true });
+    expect(r.timedOut).toBe(true);
+    await new Promise((done) => setTimeout(done, 300));
+    const left = await runProcess('pgrep', ['-f', 'sleep 31'], { captureStdout: true });
+    expect(left.stdout).toBe('');
+  });
 });
