@@ -82,10 +82,15 @@ export async function runProcess(file: string, args: readonly string[], options:
     cwd: options.cwd,
     stripFinalNewline: true,
   });
+  // The wall time ends when the child is reaped ('exit'), not when its pipes are drained and execa settles.
+  let exited: bigint | null = null;
+  subprocess.once('exit', () => {
+    exited = process.hrtime.bigint();
+  });
   const group = options.group ? killGroupOn(subprocess.pid, timeoutMs, options.signal) : null;
   const result = await subprocess;
   group?.dispose();
-  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const wallSeconds = Number((exited ?? process.hrtime.bigint()) - started) / 1e9;
   const cpuAfter = childrenCpuSeconds();
   const stderr = typeof result.stderr === 'string' ? result.stderr : '';
   const timedOut = group ? group.timedOut() : result.timedOut;
