@@ -130,7 +130,7 @@ function factBlocks(results: Results): Block[] {
   rows.push(['image format', `${String(img.format)}, virtual ${formatBytes(Number(img.virtualSize))}, allocated ${formatBytes(Number(img.actualSize))}${img.compressionType ? `, ${String(img.compressionType)} compression` : ''}${img.compressedClusters ? ` (${String(img.compressedClusters)} of clusters compressed)` : ''}`]);
   const writes = results.flushAudit.find((a) => a.mode === 'writethrough' && a.ok)?.writes ?? results.flushAudit.find((a) => a.ok)?.writes;
   const dataGiB = Number(img.actualSize) > 0 && (img.params as { dataSize?: number } | null)?.dataSize ? Number((img.params as { dataSize: number }).dataSize) / 1024 ** 3 : null;
-  rows.push(['write requests per conversion', writes === undefined || writes === null ? 'not measured (no flush audit)' : `${writes}${dataGiB ? ` (${Math.round(writes / dataGiB)} per GiB of data; a real Debian root file system makes about 14,000 per GiB)` : ''}`]);
+  rows.push(['write requests per conversion', writes === undefined || writes === null ? 'not measured (no flush audit)' : `${writes}${dataGiB ? ` (${Math.round(writes / dataGiB)} per GiB of data; a real root file system image makes about 14,000-16,000 per GiB)` : ''}`]);
   rows.push(['image sha256', String(img.sha256)]);
   return [{ kind: 'heading', level: 2, text: 'Host, storage and image' }, { kind: 'table', head: ['fact', 'value'], rows }];
 }
