@@ -84,8 +84,10 @@ export async function runBench(config: ResolvedConfig, ui: BenchUi, checkpoint: 
       notMeasured: [],
       warnings: [],
     };
+    const caseIds = planCases.map((c) => c.id);
+    const resummarize = () => (results.summary = summarize(results.samples, caseIds, config.modes, config.baseline, config.seed));
     results.complete = false;
-    results.summary = summarize(results.samples, planCases.map((c) => c.id), config.modes, config.baseline, config.seed);
+    resummarize();
     if (!previous) {
       notMeasured(results, config);
       checkpoint(results);
@@ -93,12 +95,12 @@ export async function runBench(config: ResolvedConfig, ui: BenchUi, checkpoint: 
       checkpoint(results);
     }
     const byId = new Map(planCases.map((c) => [c.id, c]));
-    const rounds = buildRounds(planCases.map((c) => c.id), config.modes, config.runs, config.warmup, config.seed);
+    const rounds = buildRounds(caseIds, config.modes, config.runs, config.warmup, config.seed);
     const outcome = await runRounds<Cell, Sample>(rounds, {
       measure: (cell, s) => measureConversion(contexts.get(cell.caseId) as ConvertContext, byId.get(cell.caseId) as PlanCase, cell, s),
       record: (sample) => {
         results.samples.push(sample);
-        results.summary = summarize(results.samples, planCases.map((c) => c.id), config.modes, config.baseline, config.seed);
+        resummarize();
         checkpoint(results);
       },
       isDone: (cell) => results.samples.some((s) => s.caseId === cell.caseId && s.mode === cell.mode && s.round === cell.round),
