@@ -6,8 +6,8 @@ import { terminalUi } from '../cli/progress.ts';
 import { withSignals } from '../cli/signals.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { resolveBenchConfig } from '../config/resolve.ts';
-import { parseDuration } from '../config/values.ts';
-import { renderSweep, SWEEP_FILES } from '../report/sweep.ts';
+import { parseDuration, sizeFlag } from '../config/values.ts';
+import { renderSweep, renderSweepJson, SWEEP_FILES } from '../report/sweep.ts';
 import { OutputManager } from '../report/write.ts';
 import { runSweep } from '../run/sweep.ts';
 import { TOOL } from '../tool.ts';
@@ -33,11 +33,10 @@ export async function runSweepCommand(args: ParsedArgs): Promise<number> {
   if (v['emulate-flush-latency'] !== undefined) throw new UserError('sweep sets the emulated latency itself; use --latencies instead of --emulate-flush-latency');
   const latencies = parseLatencies(v.latencies as string | undefined);
   const budgetSeconds = v.budget !== undefined ? parseDuration(v.budget as string, '--budget') : DEFAULTS.sweep.budgetSeconds;
-  const mib = (n: number) => `${n / 1024 ** 2}M`;
   const values = { ...v, modes: 'writethrough,writeback', baseline: 'writethrough' } as ParsedArgs['values'];
   if (v.image === undefined) {
-    values['image-size'] ??= mib(DEFAULTS.sweep.virtualSize);
-    values['image-data'] ??= mib(DEFAULTS.sweep.dataSize);
+    values['image-size'] ??= sizeFlag(DEFAULTS.sweep.virtualSize);
+    values['image-data'] ??= sizeFlag(DEFAULTS.sweep.dataSize);
   }
   const config = await resolveBenchConfig({ ...args, values });
   const ui = terminalUi(config.quiet, config);
@@ -46,7 +45,7 @@ export async function runSweepCommand(args: ParsedArgs): Promise<number> {
   let latest: Parameters<typeof renderSweep>[0] | null = null;
   const save = (s: NonNullable<typeof latest>) => {
     latest = s;
-    output.write([{ name: 'sweep.json', data: `${JSON.stringify(s, null, 2)}\n` }]);
+    output.write([{ name: 'sweep.json', data: renderSweepJson(s) }]);
   };
   return withSignals(async (scope) => {
     const sweep = await runSweep(config, latencies, budgetSeconds, (pointConfig) => benchToFolder(pointConfig, ui), ui, scope.signal, save, TOOL);

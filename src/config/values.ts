@@ -33,6 +33,11 @@ export function parseSize(value: string, flag: string, min = 1): number {
   return bytes;
 }
 
+/** Bytes as a --image-size style value in whole MiB, e.g. "256M" (the inverse of parseSize for such sizes). */
+export function sizeFlag(bytes: number): string {
+  return `${Math.round(bytes / 1024 ** 2)}M`;
+}
+
 /** Formats bytes with a binary unit, e.g. "4.0 GiB". */
 export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

@@ -4,9 +4,10 @@ import { verdicts } from '../analyze/verdict.ts';
 import { emulationLabel } from '../flush/interposer.ts';
 import { CACHE_MODE_MEANING, type CacheMode } from '../run/cache-modes.ts';
 import { convertCommandLine, shellQuote } from '../run/qemu-img.ts';
-import { formatBytes } from '../config/values.ts';
+import { formatBytes, sizeFlag } from '../config/values.ts';
 import { BENCH_CHARTS, chartFile } from './charts/names.ts';
-import { ci, meanSd, med, mib, range, ratioWithCi, secs, spread } from './format.ts';
+import { ci, meanSd, med, range, ratioWithCi, secs } from './format.ts';
+import { measuredRow } from './table.ts';
 import type { Results } from './schema.ts';
 
 /** One block of a report. */
@@ -60,7 +61,7 @@ function caseBlocks(results: Results, caseId: string): Block[] {
     head: ['mode', 'real (median)', 'user', 'sys', 'time to durable', 'spread', 'dirty after exit', `speedup vs ${baseline} (95% CI)`, 'runs'],
     rows: summary.modes.map((m) =>
       m.state === 'measured'
-        ? [m.mode, med(m.real), med(m.user), med(m.sys), med(m.durable), spread(m.real), mib(m.dirtyAfterKiB?.median), m.mode === baseline ? 'baseline' : ratioWithCi(m.speedup), `${m.runs}${m.failed ? ` (+${m.failed} failed)` : ''}`]
+        ? measuredRow(m, baseline)
         : [m.mode, m.state === 'unsupported' ? `unsupported: ${m.error ?? ''}` : 'not run', '-', '-', '-', '-', '-', '-', `0 (${m.failed} failed)`],
     ),
   });
@@ -171,8 +172,7 @@ function methodBlocks(results: Results): Block[] {
 function imageFlags(results: Results): string[] {
   const image = results.image as { origin?: string; params?: { virtualSize?: number; dataSize?: number } | null };
   if (image.origin === 'file') return ['--image', shellQuote(results.image.path)];
-  const mib = (n: number | undefined) => `${Math.round((n ?? 0) / 1024 ** 2)}M`;
-  return ['--image-size', mib(image.params?.virtualSize), '--image-data', mib(image.params?.dataSize)];
+  return ['--image-size', sizeFlag(image.params?.virtualSize ?? 0), '--image-data', sizeFlag(image.params?.dataSize ?? 0)];
 }
 
 function num(value: number | null): string {

@@ -53,10 +53,15 @@ export function sweepDocument(sweep: SweepResults): ReportDocument {
   };
 }
 
+/** sweep.json's text (also saved after every point). */
+export function renderSweepJson(sweep: SweepResults): string {
+  return `${JSON.stringify(sweep, null, 2)}\n`;
+}
+
 /** sweep.json, sweep.md, sweep.txt and sweep.png. */
 export async function renderSweep(sweep: SweepResults): Promise<OutputFile[]> {
   const doc = sweepDocument(sweep);
-  const files: OutputFile[] = [{ name: 'sweep.json', data: `${JSON.stringify(sweep, null, 2)}\n` }, { name: 'sweep.md', data: renderMarkdown(doc) }, { name: 'sweep.txt', data: renderText(doc) }];
+  const files: OutputFile[] = [{ name: 'sweep.json', data: renderSweepJson(sweep) }, { name: 'sweep.md', data: renderMarkdown(doc) }, { name: 'sweep.txt', data: renderText(doc) }];
   if (sweep.points.some((p) => p.state === 'measured')) files.push({ name: 'sweep.png', data: await renderPng(sweepChart(sweep)) });
   return files;
 }

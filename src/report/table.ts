@@ -1,6 +1,6 @@
 // Terminal and plain-text tables (cli-table3, no colour codes): per mode medians, spread and speedup.
 import Table from 'cli-table3';
-import type { Results } from './schema.ts';
+import type { ModeSummary, Results } from './schema.ts';
 import { med, ratioWithCi, spread, mib } from './format.ts';
 
 const PLAIN = { head: [] as string[], border: [] as string[] };
@@ -34,12 +34,17 @@ export function asciiTable(head: string[], rows: string[][], unicode = false): s
   return table.toString();
 }
 
+/** A measured mode's summary row: median real/user/sys/durable, spread, dirty residue, speedup vs baseline, runs. */
+export function measuredRow(m: ModeSummary, baseline: string): string[] {
+  return [m.mode, med(m.real), med(m.user), med(m.sys), med(m.durable), spread(m.real), mib(m.dirtyAfterKiB?.median), m.mode === baseline ? 'baseline' : ratioWithCi(m.speedup), `${m.runs}${m.failed ? ` (+${m.failed} failed)` : ''}`];
+}
+
 /** The summary table of one case: median real/user/sys/durable, spread, dirty residue and speedup vs baseline. */
 export function summaryTable(results: Results, caseId: string): string {
   const summary = results.summary.cases.find((c) => c.caseId === caseId);
   const rows = (summary?.modes ?? []).map((m) =>
     m.state === 'measured'
-      ? [m.mode, med(m.real), med(m.user), med(m.sys), med(m.durable), spread(m.real), mib(m.dirtyAfterKiB?.median), m.mode === results.summary.baseline ? 'baseline' : ratioWithCi(m.speedup), `${m.runs}${m.failed ? ` (+${m.failed} failed)` : ''}`]
+      ? measuredRow(m, results.summary.baseline)
       : [m.mode, m.state, '', '', '', '', '', '', (m.error ?? '').slice(0, 60)],
   );
   return asciiTable(['mode', 'real', 'user', 'sys', 'durable', 'spread', 'dirty after', `speedup vs ${results.summary.baseline} (95% CI)`, 'runs'], rows, true);
