@@ -90,8 +90,16 @@ export function durableChart(results: Results, caseId: string): ChartConfigurati
 
 const BUILDERS = { real: realChart, breakdown: breakdownChart, speedup: speedupChart, durable: durableChart } as const;
 
-/** Renders every chart of every case that has measured modes. */
-export async function renderBenchCharts(results: Results): Promise<OutputFile[]> {
+const rendered = new WeakMap<Results, Promise<OutputFile[]>>();
+
+/** Renders every chart of every case that has measured modes; the charts and the HTML renderer share one rendering per results object. */
+export function renderBenchCharts(results: Results): Promise<OutputFile[]> {
+  let files = rendered.get(results);
+  if (!files) rendered.set(results, (files = drawBenchCharts(results)));
+  return files;
+}
+
+async function drawBenchCharts(results: Results): Promise<OutputFile[]> {
   const files: OutputFile[] = [];
   for (const c of results.summary.cases) {
     if (measured(results, c.caseId).length === 0) continue;
