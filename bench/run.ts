@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { median } from '../src/analyze/stats.ts';
 import { cacheRoot } from '../src/config/paths.ts';
-import { ensureDefaultImage } from '../src/image/default.ts';
-import { dropPageCache } from '../src/run/cache.ts';
-import { convertArgs } from '../src/run/qemu-img.ts';
-import { runProcess } from '../src/run/spawn.ts';
+import { ensureDefaultImage } from '../src/image/builtin-image.ts';
+import { dropPageCache } from '../src/engine/page-cache.ts';
+import { convertArgs } from '../src/model/qemu-img-command.ts';
+import { runProcess } from '../src/engine/spawn.ts';
 
 const dir = join(import.meta.dirname, 'experiments');
 const name = process.argv[2];
@@ -22,7 +22,7 @@ console.log(`${name}: ${experiment.description}`);
 
 if (experiment.kind === 'cli') {
   const started = Date.now();
-  const r = await execa('node', ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli.ts'), ...experiment.argv], { stdio: 'inherit', reject: false });
+  const r = await execa('node', ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli', 'main.ts'), ...experiment.argv], { stdio: 'inherit', reject: false });
   const seconds = (Date.now() - started) / 1000;
   console.log(`${name}: ${seconds.toFixed(1)} s (target ${experiment.targetSeconds} s): ${seconds <= experiment.targetSeconds ? 'met' : 'MISSED'}`);
   process.exit(r.exitCode ?? 1);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, ROOT } from './helpers/cli.ts';
-import { ensureDefaultImage } from '../src/image/default.ts';
+import { ensureDefaultImage } from '../src/image/builtin-image.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-cli-'));
 const fake = join(ROOT, 'test/fixtures/fake-qemu-img.sh');
@@ -70,7 +70,7 @@ describe('bad input', () => {
     chmodSync(work, 0o755);
     if (process.getuid?.() !== 0) return; // only root can drop to another user for this check
     const { execa } = await import('execa');
-    const as = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', '--import', 'tsx', join(ROOT, 'src/cli.ts'), 'bench', '--image', secret, '--out', join(tmpdir(), `qcb-nobody-${process.pid}`)], { reject: false, cwd: ROOT, env: { HOME: tmpdir(), QCB_CACHE_DIR: join(tmpdir(), `qcb-nobody-cache-${process.pid}`) } });
+    const as = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', '--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', '--image', secret, '--out', join(tmpdir(), `qcb-nobody-${process.pid}`)], { reject: false, cwd: ROOT, env: { HOME: tmpdir(), QCB_CACHE_DIR: join(tmpdir(), `qcb-nobody-cache-${process.pid}`) } });
     expect(as.exitCode, as.stderr).toBe(2);
     expect(as.stderr).toMatch(/cannot read image .*secret.qcow2 \(EACCES\)/);
   });
@@ -79,7 +79,7 @@ describe('bad input', () => {
     if (process.getuid?.() !== 0) return;
     chmodSync(join(work, 'readonly'), 0o555);
     const { execa } = await import('execa');
-    const as = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', '--import', 'tsx', join(ROOT, 'src/cli.ts'), 'bench', '--target-dir', join(work, 'readonly'), '--out', join(tmpdir(), `qcb-nobody2-${process.pid}`)], { reject: false, cwd: ROOT, env: { HOME: tmpdir() } });
+    const as = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', '--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', '--target-dir', join(work, 'readonly'), '--out', join(tmpdir(), `qcb-nobody2-${process.pid}`)], { reject: false, cwd: ROOT, env: { HOME: tmpdir() } });
     expect(as.exitCode, as.stderr).toBe(2);
     expect(as.stderr).toMatch(/target dir .*readonly is not writable/);
   });

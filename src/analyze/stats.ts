@@ -1,7 +1,7 @@
 // Pure statistics: descriptive figures through tinybench, bootstrap CI of a ratio of medians, outliers, Mann-Whitney U.
 import { Bench } from 'tinybench';
-import { seededRandom, type Random } from '../plan/prng.ts';
-import type { Ratio, Stat } from '../report/schema.ts';
+import { seededRandom, type Random } from '../model/prng.ts';
+import type { Ratio, Stat } from '../model/results.ts';
 
 /** Descriptive statistics of `values` computed by tinybench (replayed as overridden durations); null when empty. */
 export function describe(values: readonly number[]): Stat | null {

@@ -1,5 +1,5 @@
 // Samples -> Summary: per case and mode, statistics of every metric, speedup against the baseline, warnings.
-import type { ModeSummary, Sample, Summary } from '../report/schema.ts';
+import type { ModeSummary, Sample, Summary } from '../model/results.ts';
 import { describe, outlierIndexes, ratioOfMedians } from './stats.ts';
 
 /** Relative CI width (high-low)/ratio above which a speedup is flagged as too uncertain. */

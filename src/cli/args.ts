@@ -1,11 +1,8 @@
 // Flag and subcommand declarations (bench, sweep, report, compare) and the help text.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError } from './errors.ts';
+import { UserError } from '../model/errors.ts';
+import { COMMANDS, type Command, type Invocation } from '../model/invocation.ts';
 
-/** The subcommands. */
-export const COMMANDS = ['bench', 'sweep', 'report', 'compare'] as const;
-/** A subcommand name. */
-export type Command = (typeof COMMANDS)[number];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -50,15 +47,9 @@ const SWEEP: Options = {
 /** Options each subcommand accepts. */
 export const COMMAND_OPTIONS: Record<Command, Options> = { bench: BENCH, sweep: SWEEP, report: COMMON, compare: COMMON };
 
-/** Parsed command line: the subcommand, its flag values and positional arguments. */
-export interface ParsedArgs {
-  command: Command;
-  values: Record<string, string | boolean | string[] | undefined>;
-  positionals: string[];
-}
 
 /** Parses argv (without node and script); unknown flags and commands are a UserError. */
-export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+export function parseCommandLine(argv: readonly string[]): Invocation {
   const first = argv[0];
   const command: Command = first && !first.startsWith('-') ? (first as Command) : 'bench';
   if (!COMMANDS.includes(command)) throw new UserError(`unknown command '${first}'; use one of ${COMMANDS.join(', ')} (see --help)`);
@@ -68,7 +59,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     if ((command === 'bench' || command === 'sweep') && positionals.length > 0) {
       throw new UserError(`unexpected argument '${positionals[0]}'; ${command} takes only options (did you mean --image ${positionals[0]}?)`);
     }
-    return { command, values: values as ParsedArgs['values'], positionals };
+    return { command, values: values as Invocation['values'], positionals };
   } catch (error) {
     if (error instanceof UserError) throw error;
     const message = (error as Error).message.split('\n')[0]?.replace(/\.$/, '') ?? 'bad arguments';

@@ -1,7 +1,7 @@
 // Progress on stderr: mode, run i of n, elapsed, estimated remaining; silent when stderr is not a TTY or with --quiet.
 import cliProgress from 'cli-progress';
-import type { BenchUi } from '../run/bench.ts';
-import type { Cell } from '../plan/matrix.ts';
+import type { BenchUi } from '../commands/terminal-port.ts';
+import type { Cell } from '../model/plan.ts';
 
 /** A BenchUi that draws a progress bar on a TTY and prints notes, unless quiet. */
 export function terminalUi(quiet: boolean, plan: { runs: number; warmup: number }, stream: NodeJS.WriteStream = process.stderr): BenchUi {

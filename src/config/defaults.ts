@@ -1,6 +1,7 @@
-// Every default value in one place.
+// Every default value of the options in one place.
+import { REFERENCE_2019 } from '../model/reference.ts';
 
-/** Defaults of the bench command and the default image. */
+/** Defaults of the bench command and the built-in image. */
 export const DEFAULTS = {
   modes: ['writethrough', 'writeback', 'none', 'unsafe'],
   runs: 3,
@@ -10,10 +11,14 @@ export const DEFAULTS = {
   qemuImg: 'qemu-img',
   resultsRoot: 'results',
   onFailure: 'continue',
-  /** The default image: 4 GiB virtual, 1 GiB of data, 64 KiB clusters, seeded by the Nova bug number. */
-  image: { virtualSize: 4 * 1024 ** 3, dataSize: 1024 ** 3, clusterSize: 65536, seed: 1818847 },
-  /** The published 2019 figure the verdict compares against (Nova bug 1818847). */
-  reference: { writethroughSeconds: 103.47, writebackSeconds: 7.39, ratio: 14.0, source: 'Nova bug 1818847 (2019, qemu-img 2.11, SSD)' },
+  /** The built-in image: 4 GiB virtual, 1 GiB of data, 64 KiB clusters, seeded by the Nova bug number. */
+  image: { virtualSize: 4 * 1024 ** 3, dataSize: 1024 ** 3, clusterSize: 65536, seed: REFERENCE_2019.bug },
   /** Flush sweep: emulated latencies (ms), runs per point, and time budget (s). */
-  sweep: { latenciesMs: [0, 0.5, 1, 2, 5, 10], runs: 3, budgetSeconds: 15 * 60, virtualSize: 1024 ** 3, dataSize: 256 * 1024 ** 2 },
+  sweep: {
+    latenciesMs: [0, 0.5, 1, 2, 5, 10],
+    runs: 3,
+    budgetSeconds: 15 * 60,
+    virtualSize: 1024 ** 3,
+    dataSize: 256 * 1024 ** 2,
+  },
 } as const;

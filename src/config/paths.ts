@@ -1,4 +1,4 @@
-// Where the harness keeps its cache (built images, the interposer library).
+// Where the harness keeps its cache (built images, the interposer library, flush counts).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -6,4 +6,9 @@ import { join } from 'node:path';
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
   if (env.QCB_CACHE_DIR) return env.QCB_CACHE_DIR;
   return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'qemu-cache-bench');
+}
+
+/** Where built-in images are cached: images/ under the cache root. */
+export function imageCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(cacheRoot(env), 'images');
 }

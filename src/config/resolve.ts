@@ -1,23 +1,23 @@
-// Flags + defaults -> ResolvedConfig: the one normaliser that calls each option's validator.
+// Flags + defaults -> ResolvedConfig: the one normaliser that calls each option's validator. Checks of the machine
+// (qemu-img, the image, target dirs, free space, the results folder) come in through the EnvironmentPort.
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { UserError } from '../cli/errors.ts';
-import type { ParsedArgs } from '../cli/args.ts';
-import { modeOrder, parseCacheModes, type CacheMode } from '../run/cache-modes.ts';
-import { validateQemuImg, type QemuImgBuild } from '../run/qemu-img.ts';
-import { validateOutDir } from '../report/write.ts';
-import { checkFreeSpace, validateTargetDir } from '../run/target.ts';
-import { validateImage } from '../image/source.ts';
-import { imageCacheDir } from '../image/default.ts';
-import type { QemuImgInfo } from '../run/qemu-img.ts';
-export type { QemuImgBuild } from '../run/qemu-img.ts';
+import { type CacheMode, modeOrder, parseCacheModes } from '../model/cache-modes.ts';
+import { UserError } from '../model/errors.ts';
+import type { OptionValues } from '../model/invocation.ts';
+import { distinct } from '../model/lists.ts';
+import type { QemuImgBuild, QemuImgInfo } from '../model/qemu-img-command.ts';
+import type { BuiltinImageParams, RecordedConfig } from '../model/results.ts';
+import { parseDuration, parseSize } from '../model/units.ts';
 import { DEFAULTS } from './defaults.ts';
-import { listValues, parseCount, parseDuration, parseSize } from './values.ts';
+import type { EnvironmentPort } from './environment-port.ts';
+import { imageCacheDir } from './paths.ts';
+import { listValues, parseCount } from './values.ts';
 
 /** The source image: a user's file (already validated) or the built-in one. */
 export type ImageChoice =
   | { kind: 'file'; path: string; format: string; info: QemuImgInfo }
-  | { kind: 'default'; virtualSize: number; dataSize: number; clusterSize: number; seed: number; cacheDir: string };
+  | ({ kind: 'default'; cacheDir: string } & BuiltinImageParams);
 
 /** Everything a bench run needs, validated; recorded in results.json (minus the image info). */
 export interface ResolvedConfig {
@@ -43,75 +43,172 @@ export interface ResolvedConfig {
   quiet: boolean;
 }
 
+/** Where and when the options are resolved; `resumeDir` continues a run there instead of a new folder. */
+export interface ResolveContext {
+  env: EnvironmentPort;
+  now?: Date;
+  cwd?: string;
+  resumeDir?: string;
+}
+
 const OUTPUT_FORMATS = ['raw', 'qcow2'];
 
-/** Validates flags in order (cheap checks first) and fills defaults; throws UserError on the first problem. */
-export async function resolveBenchConfig(args: ParsedArgs, now = new Date(), cwd = process.cwd()): Promise<ResolvedConfig> {
-  const v = args.values;
-  const str = (name: string) => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
-  const list = (name: string) => listValues(v[name] as string[] | undefined);
-
-  const modes = (str('modes') ? parseCacheModes(str('modes') as string, '--modes') : ([...DEFAULTS.modes] as CacheMode[])).sort(modeOrder);
-  const baseline = str('baseline') ? parseCacheModes(str('baseline') as string, '--baseline')[0] as CacheMode : (DEFAULTS.baseline as CacheMode);
-  if (!modes.includes(baseline)) throw new UserError(`--baseline ${baseline} is not among --modes (${modes.join(',')}); add it to --modes or choose another baseline`);
-  const runs = str('runs') !== undefined ? parseCount(str('runs') as string, '--runs', 1) : DEFAULTS.runs;
-  const warmup = str('warmup') !== undefined ? parseCount(str('warmup') as string, '--warmup', 0) : DEFAULTS.warmup;
-  const seed = str('seed') !== undefined ? parseCount(str('seed') as string, '--seed', 0) : Math.floor(Math.random() * 2 ** 31);
-  const timeoutSeconds = str('timeout') !== undefined ? parseDuration(str('timeout') as string, '--timeout') : null;
-  if (timeoutSeconds !== null && timeoutSeconds <= 0) throw new UserError('--timeout must be longer than 0');
-  const emulate = str('emulate-flush-latency');
-  const emulateFlushLatencyMs = emulate !== undefined ? roundMs(parseDuration(emulate, '--emulate-flush-latency') * 1000) : null;
-  if (emulateFlushLatencyMs !== null && emulateFlushLatencyMs > 10_000) throw new UserError('--emulate-flush-latency must be at most 10s');
-  const onFailure = str('on-failure') ?? DEFAULTS.onFailure;
-  if (onFailure !== 'continue' && onFailure !== 'stop') throw new UserError(`--on-failure must be continue or stop, got '${onFailure}'`);
-  const outputFormats = list('output-format').length ? unique(list('output-format')) : [DEFAULTS.outputFormat];
-  for (const f of outputFormats) if (!OUTPUT_FORMATS.includes(f)) throw new UserError(`unknown --output-format '${f}'; use raw or qcow2`);
-  const srcCaches = list('src-cache').length ? unique(list('src-cache')).map((m) => parseCacheModes(m, '--src-cache')[0] as string) : [null];
-
-  const outDir = resolve(cwd, str('out') ?? join(DEFAULTS.resultsRoot, `${stamp(now)}-${hostname()}`));
-  validateOutDir(outDir, true);
-
-  const targetList = list('target-dir');
-  const targetDirs = targetList.length ? unique(targetList.map((d) => resolve(cwd, d))) : [resolve(cwd, DEFAULTS.resultsRoot)];
-  if (targetList.length) for (const dir of targetDirs) validateTargetDir(dir);
-
-  const qemuImgs: QemuImgBuild[] = [];
-  for (const path of list('qemu-img').length ? unique(list('qemu-img')) : [DEFAULTS.qemuImg]) qemuImgs.push(await validateQemuImg(path));
-
-  const image = await resolveImage(str, qemuImgs[0] as QemuImgBuild, cwd);
-  const virtualSize = image.kind === 'file' ? image.info.virtualSize : image.virtualSize;
-  for (const dir of targetDirs) checkFreeSpace(dir, virtualSize, `converting an image of ${virtualSize} bytes virtual size`);
+/** Reads flag values by name. */
+function reader(values: OptionValues) {
   return {
-    image, modes, runs, warmup, baseline, seed, timeoutSeconds, emulateFlushLatencyMs,
-    flushAudit: !v['no-flush-audit'], flushProbe: !v['no-flush-probe'], dropCaches: !v['no-drop-caches'], verify: v.verify === true,
-    onFailure, qemuImgs, targetDirs, outputFormats, srcCaches, outDir,
-    json: v.json === true, quiet: v.quiet === true || v.json === true,
+    str: (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined),
+    list: (name: string) => listValues(values[name] as string[] | undefined),
+    flag: (name: string) => values[name] === true,
+  };
+}
+type Reader = ReturnType<typeof reader>;
+
+/** Validates flags in order (cheap checks first) and fills defaults; throws UserError on the first problem. */
+export async function resolveBenchConfig(values: OptionValues, context: ResolveContext): Promise<ResolvedConfig> {
+  const read = reader(values);
+  const cwd = context.cwd ?? process.cwd();
+  const plan = resolvePlan(read);
+  const matrix = resolveMatrix(read, cwd);
+  const outDir = context.resumeDir ?? resolve(cwd, read.str('out') ?? defaultOutDir(context.now ?? new Date()));
+  if (!context.resumeDir) context.env.outDir(outDir, true);
+  if (read.list('target-dir').length) for (const dir of matrix.targetDirs) context.env.targetDir(dir);
+  const qemuImgs: QemuImgBuild[] = [];
+  for (const path of matrix.qemuImgPaths) qemuImgs.push(await context.env.qemuImg(path));
+  const image = await resolveImage(read, qemuImgs[0] as QemuImgBuild, cwd, context.env);
+  const virtualSize = image.kind === 'file' ? image.info.virtualSize : image.virtualSize;
+  const what = `converting an image of ${virtualSize} bytes virtual size`;
+  for (const dir of matrix.targetDirs) context.env.freeSpace(dir, virtualSize, what);
+  const { qemuImgPaths: _paths, ...dims } = matrix;
+  const quiet = read.flag('quiet') || read.flag('json');
+  return { image, ...plan, ...dims, qemuImgs, outDir, json: read.flag('json'), quiet };
+}
+
+/** Modes, runs, order and the per-run options. */
+function resolvePlan(read: Reader) {
+  const modesText = read.str('modes');
+  const modes = (modesText ? parseCacheModes(modesText, '--modes') : ([...DEFAULTS.modes] as CacheMode[])).sort(modeOrder);
+  const baselineText = read.str('baseline');
+  const baseline = baselineText ? (parseCacheModes(baselineText, '--baseline')[0] as CacheMode) : DEFAULTS.baseline;
+  if (!modes.includes(baseline)) {
+    const hint = 'add it to --modes or choose another baseline';
+    throw new UserError(`--baseline ${baseline} is not among --modes (${modes.join(',')}); ${hint}`);
+  }
+  const count = (name: string, min: number, fallback: number) => {
+    const text = read.str(name);
+    return text !== undefined ? parseCount(text, `--${name}`, min) : fallback;
+  };
+  const timeout = read.str('timeout');
+  const timeoutSeconds = timeout !== undefined ? parseDuration(timeout, '--timeout') : null;
+  if (timeoutSeconds !== null && timeoutSeconds <= 0) throw new UserError('--timeout must be longer than 0');
+  const onFailure = read.str('on-failure') ?? DEFAULTS.onFailure;
+  if (onFailure !== 'continue' && onFailure !== 'stop') {
+    throw new UserError(`--on-failure must be continue or stop, got '${onFailure}'`);
+  }
+  return {
+    modes,
+    baseline,
+    runs: count('runs', 1, DEFAULTS.runs),
+    warmup: count('warmup', 0, DEFAULTS.warmup),
+    seed: count('seed', 0, Math.floor(Math.random() * 2 ** 31)),
+    timeoutSeconds,
+    emulateFlushLatencyMs: resolveEmulation(read.str('emulate-flush-latency')),
+    onFailure: onFailure as 'continue' | 'stop',
+    flushAudit: !read.flag('no-flush-audit'),
+    flushProbe: !read.flag('no-flush-probe'),
+    dropCaches: !read.flag('no-drop-caches'),
+    verify: read.flag('verify'),
   };
 }
 
-async function resolveImage(str: (n: string) => string | undefined, qemuImg: QemuImgBuild, cwd: string): Promise<ImageChoice> {
-  const path = str('image');
+function resolveEmulation(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const ms = Math.round(parseDuration(text, '--emulate-flush-latency') * 1e6) / 1000;
+  if (ms > 10_000) throw new UserError('--emulate-flush-latency must be at most 10s');
+  return ms;
+}
+
+/** The matrix dimensions: qemu-img builds, target dirs, output formats, source cache modes. */
+function resolveMatrix(read: Reader, cwd: string) {
+  const formats = distinct(read.list('output-format'));
+  for (const f of formats) if (!OUTPUT_FORMATS.includes(f)) throw new UserError(`unknown --output-format '${f}'; use raw or qcow2`);
+  const srcCaches = distinct(read.list('src-cache')).map((m) => parseCacheModes(m, '--src-cache')[0] as string);
+  const targets = distinct(read.list('target-dir').map((d) => resolve(cwd, d)));
+  const qemuImgs = distinct(read.list('qemu-img'));
+  return {
+    outputFormats: formats.length ? formats : [DEFAULTS.outputFormat],
+    srcCaches: srcCaches.length ? srcCaches : [null],
+    targetDirs: targets.length ? targets : [resolve(cwd, DEFAULTS.resultsRoot)],
+    qemuImgPaths: qemuImgs.length ? qemuImgs : [DEFAULTS.qemuImg],
+  };
+}
+
+async function resolveImage(read: Reader, qemuImg: QemuImgBuild, cwd: string, env: EnvironmentPort): Promise<ImageChoice> {
+  const path = read.str('image');
+  const sizeText = read.str('image-size');
+  const dataText = read.str('image-data');
   if (path !== undefined) {
-    if (str('image-size') || str('image-data')) throw new UserError('--image-size and --image-data shape the built-in image; drop them when you pass --image');
+    if (sizeText || dataText) {
+      throw new UserError('--image-size and --image-data shape the built-in image; drop them when you pass --image');
+    }
     const absolute = resolve(cwd, path);
-    const info = await validateImage(qemuImg.path, absolute, str('image-format'));
+    const info = await env.image(qemuImg.path, absolute, read.str('image-format'));
     return { kind: 'file', path: absolute, format: info.format, info };
   }
-  const virtualSize = str('image-size') ? parseSize(str('image-size') as string, '--image-size', 16 * 1024 ** 2) : DEFAULTS.image.virtualSize;
-  const dataSize = str('image-data') ? parseSize(str('image-data') as string, '--image-data', 1024 ** 2) : Math.min(DEFAULTS.image.dataSize, Math.floor(virtualSize / 2));
-  if (dataSize > virtualSize * 0.9) throw new UserError(`--image-data must be at most 90% of --image-size (${virtualSize} bytes)`);
-  return { kind: 'default', virtualSize, dataSize, clusterSize: DEFAULTS.image.clusterSize, seed: DEFAULTS.image.seed, cacheDir: imageCacheDir() };
+  const virtualSize = sizeText ? parseSize(sizeText, '--image-size', 16 * 1024 ** 2) : DEFAULTS.image.virtualSize;
+  const dataSize = dataText
+    ? parseSize(dataText, '--image-data', 1024 ** 2)
+    : Math.min(DEFAULTS.image.dataSize, Math.floor(virtualSize / 2));
+  if (dataSize > virtualSize * 0.9) {
+    throw new UserError(`--image-data must be at most 90% of --image-size (${virtualSize} bytes)`);
+  }
+  const { clusterSize, seed } = DEFAULTS.image;
+  return { kind: 'default', virtualSize, dataSize, clusterSize, seed, cacheDir: imageCacheDir() };
+}
+
+function defaultOutDir(now: Date): string {
+  return join(DEFAULTS.resultsRoot, `${stamp(now)}-${hostname()}`);
 }
 
 /** UTC time stamp for folder names, e.g. 20261126T153605Z. */
 export function stamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
-function unique<T>(items: T[]): T[] {
-  return [...new Set(items)];
+/** The config as results.json records it (no live objects). */
+export function recordedConfig(config: ResolvedConfig, cpuTimeResolutionSeconds: number): RecordedConfig {
+  const { image, ...rest } = config;
+  const imageChoice: RecordedConfig['image'] =
+    image.kind === 'file' ? { kind: 'file', path: image.path, format: image.format } : { ...image };
+  return { ...rest, image: imageChoice, cpuTimeResolutionSeconds };
 }
 
-function roundMs(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
+/** The flag values that resolve to a recorded config again (for --resume): one normaliser for both. */
+export function valuesOf(config: RecordedConfig): OptionValues {
+  const image: OptionValues =
+    config.image.kind === 'file'
+      ? { image: config.image.path, 'image-format': config.image.format }
+      : { 'image-size': String(config.image.virtualSize), 'image-data': String(config.image.dataSize) };
+  const srcCaches = config.srcCaches.filter((c): c is string => c !== null);
+  return {
+    ...image,
+    modes: config.modes.join(','),
+    runs: String(config.runs),
+    warmup: String(config.warmup),
+    baseline: config.baseline,
+    seed: String(config.seed),
+    timeout: config.timeoutSeconds === null ? undefined : `${config.timeoutSeconds}s`,
+    'emulate-flush-latency': config.emulateFlushLatencyMs === null ? undefined : `${config.emulateFlushLatencyMs}ms`,
+    'no-flush-audit': !config.flushAudit,
+    'no-flush-probe': !config.flushProbe,
+    'no-drop-caches': !config.dropCaches,
+    verify: config.verify,
+    'on-failure': config.onFailure,
+    'qemu-img': config.qemuImgs.map((q) => q.path),
+    'target-dir': config.targetDirs,
+    'output-format': config.outputFormats,
+    'src-cache': srcCaches.length ? srcCaches : undefined,
+  };
 }

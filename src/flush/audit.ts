@@ -1,8 +1,8 @@
 // Flush audit: one untimed conversion under strace, counting writes and flushes on the target and its open flags.
 import { readFileSync, rmSync } from 'node:fs';
-import type { FlushAudit } from '../report/schema.ts';
-import { convertArgs, type ConvertSpec } from '../run/qemu-img.ts';
-import { runProcess } from '../run/spawn.ts';
+import type { FlushAudit } from '../model/results.ts';
+import { convertArgs, type ConvertSpec } from '../model/qemu-img-command.ts';
+import { runProcess } from '../engine/spawn.ts';
 
 const TRACED = 'openat,open,pwrite64,pwritev,pwritev2,write,fsync,fdatasync,sync_file_range,io_submit,io_uring_enter';
 

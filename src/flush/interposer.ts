@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../cli/errors.ts';
-import { runProcess } from '../run/spawn.ts';
+import { UserError } from '../model/errors.ts';
+import { runProcess } from '../engine/spawn.ts';
 
 const SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'flush-delay.c');
 

@@ -1,8 +1,8 @@
 // Flush-latency probe of a target dir: fdatasync latency after 4 KiB and 2 MiB writes (fio when installed, else built in).
 import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FlushProbe } from '../report/schema.ts';
-import { runProcess } from '../run/spawn.ts';
+import type { FlushProbe } from '../model/results.ts';
+import { runProcess } from '../engine/spawn.ts';
 
 /** Latency figures of one probe size. */
 export type ProbeFigures = NonNullable<FlushProbe['small']>;

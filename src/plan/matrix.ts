@@ -1,40 +1,11 @@
 // ResolvedConfig -> the plan: cases (the matrix) with readable ids, and rounds of cells in a seeded per-round order.
-import { seededRandom, shuffled } from './prng.ts';
-
-/** One combination of the matrix dimensions. */
-export interface PlanCase {
-  /** Readable id, e.g. "default" or "fmt=qcow2,tgt=b". */
-  id: string;
-  qemuImg: string;
-  targetDir: string;
-  outputFormat: string;
-  srcCache: string | null;
-}
-
-/** One scheduled run: a mode of a case in a round. */
-export interface Cell {
-  caseId: string;
-  mode: string;
-  /** Round number, 1-based; warm-up rounds come first. */
-  round: number;
-  /** True in warm-up rounds (kept out of statistics). */
-  warmup: boolean;
-  /** Measured-run number of this case x mode (1-based), or the warm-up number. */
-  run: number;
-}
-
-/** The matrix dimensions a plan is built from. */
-export interface MatrixInput {
-  qemuImgs: readonly string[];
-  targetDirs: readonly string[];
-  outputFormats: readonly string[];
-  srcCaches: readonly (string | null)[];
-}
+import { uniqueLabels } from '../model/lists.ts';
+import type { Cell, MatrixInput, PlanCase } from '../model/plan.ts';
+import { seededRandom, shuffled } from '../model/prng.ts';
 
 /** Short label of a path among its siblings: the last component, made unique by its index when needed. */
 function labels(values: readonly string[]): string[] {
-  const names = values.map((v) => v.split('/').filter(Boolean).pop() ?? v);
-  return names.map((n, i) => (names.indexOf(n) !== names.lastIndexOf(n) ? `${n}#${i + 1}` : n));
+  return uniqueLabels(values.map((v) => v.split('/').filter(Boolean).pop() ?? v));
 }
 
 /** The cartesian product of the dimensions; ids name only the dimensions that vary. */

@@ -1,6 +1,6 @@
 // report.html: the report document as one self-contained page (charts inline as data URLs), readable offline.
-import type { Block, ReportDocument } from './document.ts';
-import type { OutputFile } from './write.ts';
+import type { Block, ReportDocument } from './document-model.ts';
+import type { OutputFile } from './file-writer.ts';
 
 /** Escapes text for HTML. */
 export function escapeHtml(text: string): string {

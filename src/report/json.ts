@@ -1,5 +1,5 @@
 // results.json: the versioned results object, pretty-printed.
-import type { Results } from './schema.ts';
+import type { Results } from '../model/results.ts';
 
 /** Renders the results object as JSON text. */
 export function renderJson(results: Results): string {

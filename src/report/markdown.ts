@@ -1,5 +1,5 @@
 // report.md: the report document as GitHub-flavoured markdown, charts embedded by relative path.
-import type { Block, ReportDocument } from './document.ts';
+import type { Block, ReportDocument } from './document-model.ts';
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -1,9 +1,9 @@
 // name -> renderer: every output the harness makes from a results object, and which names it owns.
-import type { Results } from './schema.ts';
-import type { OutputFile } from './write.ts';
+import type { Results } from '../model/results.ts';
+import type { OutputFile } from './file-writer.ts';
 import { renderJson } from './json.ts';
 import { renderCsv } from './csv.ts';
-import { benchDocument } from './document.ts';
+import { benchDocument } from './bench-document.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderText } from './text.ts';
@@ -31,10 +31,10 @@ export function renderDataFiles(results: Results): OutputFile[] {
 
 /** The reports, written when a run ends and by `report`. */
 export const REPORT_RENDERERS: readonly Renderer[] = [
-  { name: 'charts', owns: ['charts/'], render: async (r) => (await import('./charts/bench.ts')).renderBenchCharts(r) },
+  { name: 'charts', owns: ['charts/'], render: async (r) => (await import('./charts/bench-charts.ts')).renderBenchCharts(r) },
   { name: 'markdown', owns: ['report.md'], render: (r) => [{ name: 'report.md', data: renderMarkdown(benchDocument(r)) }] },
   { name: 'text', owns: ['report.txt'], render: (r) => [{ name: 'report.txt', data: renderText(benchDocument(r)) }] },
-  { name: 'html', owns: ['report.html'], render: async (r) => [{ name: 'report.html', data: renderHtml(benchDocument(r), await (await import('./charts/bench.ts')).renderBenchCharts(r)) }] },
+  { name: 'html', owns: ['report.html'], render: async (r) => [{ name: 'report.html', data: renderHtml(benchDocument(r), await (await import('./charts/bench-charts.ts')).renderBenchCharts(r)) }] },
 ];
 
 /** Every file name the harness may replace in a results folder it made. */

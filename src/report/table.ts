@@ -1,7 +1,7 @@
 // Terminal and plain-text tables (cli-table3, no colour codes): per mode medians, spread and speedup.
 import Table from 'cli-table3';
-import type { ModeSummary, Results } from './schema.ts';
-import { med, ratioWithCi, spread, mib } from './format.ts';
+import type { ModeSummary, Results } from '../model/results.ts';
+import { med, ratioWithCi, spread, mib } from '../model/units.ts';
 
 const PLAIN = { head: [] as string[], border: [] as string[] };
 

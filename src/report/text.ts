@@ -1,5 +1,5 @@
 // report.txt: the report document as plain text with ASCII tables, for trackers that do not render markdown.
-import type { Block, ReportDocument } from './document.ts';
+import type { Block, ReportDocument } from './document-model.ts';
 import { asciiTable } from './table.ts';
 
 const WIDTH = 100;

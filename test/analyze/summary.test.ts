@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../src/analyze/summary.ts';
 import { verdicts } from '../../src/analyze/verdict.ts';
-import type { Results, Sample } from '../../src/report/schema.ts';
+import type { Results, Sample } from '../../src/model/results.ts';
 
 function sample(mode: string, run: number, real: number, extra: Partial<Sample> = {}): Sample {
   return { caseId: 'default', mode, run, round: run, warmup: false, ok: true, state: 'ok', real, user: real / 2, sys: real / 10, sync: 0.01, durable: real + 0.01, exitCode: 0, error: null, stderrTail: null, outputBytes: 1, dirtyAfterKiB: 0, cacheDrop: 'drop_caches', startedAt: '', verified: null, ...extra };

@@ -1,8 +1,8 @@
 // The option parser: known flags parse; random argv always ends in a parse or a one-line UserError, never a crash.
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/cli/args.ts';
-import { UserError } from '../../src/cli/errors.ts';
-import { seededRandom } from '../../src/plan/prng.ts';
+import { UserError } from '../../src/model/errors.ts';
+import { seededRandom } from '../../src/model/prng.ts';
 
 describe('parseCommandLine', () => {
   it('defaults to bench and reads repeated and negative values', () => {

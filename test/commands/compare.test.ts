@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareRuns } from '../../src/analyze/compare.ts';
-import { loadResults } from '../../src/report/schema.ts';
+import { compareRuns } from '../../src/analyze/comparison.ts';
+import { loadResults } from '../../src/model/results.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/results');

@@ -3,8 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseLatencies } from '../../src/commands/sweep.ts';
-import { estimatePointSeconds, type SweepResults } from '../../src/run/sweep.ts';
+import { parseLatencies } from '../../src/commands/sweep-command.ts';
+import { estimatePointSeconds, predictSpeedup, sweepLatencies } from '../../src/commands/sweep-run.ts';
+import type { SweepResults } from '../../src/model/results.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-sweep-'));
@@ -13,7 +14,17 @@ describe('sweep', () => {
   it('parses latencies and estimates a point from its flush count', () => {
     expect(parseLatencies('0,0.5ms,2')).toEqual([0, 0.5, 2]);
     expect(() => parseLatencies('fast')).toThrow(/'fast' is not a latency/);
-    expect(estimatePointSeconds(3, 1, 1.5, 1000, 10)).toBeCloseTo(3 * (1 + 1.5 + 10) * 1.2 + 5, 6);
+    const native = { writethroughSeconds: 1.5, writebackSeconds: 1, flushes: 1000, writebackFlushes: 1 };
+    expect(estimatePointSeconds(3, native, 10)).toBeCloseTo(3 * (1 + 1.5 + 10) * 1.2 + 5, 6);
+  });
+
+  it('predicts each point from the 0 ms point alone, adding 0 ms when it was not asked for', () => {
+    expect(sweepLatencies([2, 5])).toEqual([0, 2, 5]);
+    expect(sweepLatencies([5, 0, 2])).toEqual([0, 2, 5]);
+    const native = { writethroughSeconds: 4, writebackSeconds: 2, flushes: 3000, writebackFlushes: 1 };
+    // (4 s + 3000 x 0.002 s) / (2 s + 1 x 0.002 s) = 10 / 2.002
+    expect(predictSpeedup(native, 2)).toBeCloseTo(10 / 2.002, 9);
+    expect(predictSpeedup(native, 0)).toBe(2);
   });
 
   it('runs writeback vs writethrough at 0, 2 and 8 ms and charts the speedup', async () => {

@@ -1,16 +1,32 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Option resolution through a stub EnvironmentPort: no qemu-img, no file system checks, every call recorded.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/cli/args.ts';
-import { resolveBenchConfig, stamp } from '../../src/config/resolve.ts';
+import type { EnvironmentPort } from '../../src/config/environment-port.ts';
+import { recordedConfig, resolveBenchConfig, stamp, valuesOf } from '../../src/config/resolve.ts';
+import { UserError } from '../../src/model/errors.ts';
 
-const cwd = mkdtempSync(join(tmpdir(), 'qcb-resolve-'));
-const resolveArgs = (argv: string[]) => resolveBenchConfig(parseCommandLine(argv), new Date('2026-11-26T15:36:05Z'), cwd);
+const cwd = '/nonexistent/qcb-resolve';
+const INFO = { format: 'qcow2', virtualSize: 2 ** 30, actualSize: 1, clusterSize: 65536, compressionType: null, dirty: false, compressedClusters: null, raw: {} };
+
+/** A port that answers like a healthy machine with qemu-img 7.2.22 and records what was asked. */
+function stubPort(calls: string[] = []): EnvironmentPort {
+  return {
+    qemuImg: async (path) => (calls.push(`qemuImg ${path}`), { path, version: '7.2.22' }),
+    image: async (_q, path) => (calls.push(`image ${path}`), INFO),
+    targetDir: (dir) => void calls.push(`targetDir ${dir}`),
+    freeSpace: (dir, needed) => void calls.push(`freeSpace ${dir} ${needed}`),
+    outDir: (dir) => void calls.push(`outDir ${dir}`),
+  };
+}
+
+const now = new Date('2026-11-26T15:36:05Z');
+const resolveArgs = (argv: string[], env = stubPort()) => resolveBenchConfig(parseCommandLine(argv).values, { env, now, cwd });
 
 describe('resolveBenchConfig', () => {
   it('fills the defaults of a bare `bench`', async () => {
-    const c = await resolveArgs([]);
+    const calls: string[] = [];
+    const c = await resolveArgs([], stubPort(calls));
     expect(c.modes).toEqual(['writethrough', 'writeback', 'none', 'unsafe']);
     expect(c.runs).toBe(3);
     expect(c.warmup).toBe(0);
@@ -20,16 +36,35 @@ describe('resolveBenchConfig', () => {
     expect(c.targetDirs).toEqual([join(cwd, 'results')]);
     expect(c.outDir).toMatch(new RegExp(`^${cwd}/results/20261126T153605Z-`));
     expect(c.image).toMatchObject({ kind: 'default', virtualSize: 4 * 1024 ** 3, dataSize: 1024 ** 3 });
-    expect(c.qemuImgs[0]?.version).toMatch(/^\d+\.\d+/);
+    expect(c.qemuImgs).toEqual([{ path: 'qemu-img', version: '7.2.22' }]);
     expect(c.emulateFlushLatencyMs).toBeNull();
+    // No --target-dir: the default results folder is created later, so only its free space is checked.
+    expect(calls).toEqual([`outDir ${c.outDir}`, 'qemuImg qemu-img', `freeSpace ${join(cwd, 'results')} ${4 * 1024 ** 3}`]);
   });
   it('takes the documented flags', async () => {
-    const c = await resolveArgs(['--modes', 'writeback,writethrough,directsync', '--runs', '5', '--warmup', '1', '--seed', '9', '--emulate-flush-latency', '2ms', '--timeout', '10m', '--target-dir', cwd, '--output-format', 'raw,qcow2', '--src-cache', 'none', '--image-size', '256M', '--image-data', '32M']);
-    expect(c).toMatchObject({ modes: ['writethrough', 'writeback', 'directsync'], runs: 5, warmup: 1, seed: 9, emulateFlushLatencyMs: 2, timeoutSeconds: 600, targetDirs: [cwd], outputFormats: ['raw', 'qcow2'], srcCaches: ['none'] });
+    const c = await resolveArgs(['--modes', 'writeback,writethrough,directsync', '--runs', '5', '--warmup', '1', '--seed', '9', '--emulate-flush-latency', '2ms', '--timeout', '10m', '--target-dir', '/t', '--output-format', 'raw,qcow2', '--src-cache', 'none', '--image-size', '256M', '--image-data', '32M']);
+    expect(c).toMatchObject({ modes: ['writethrough', 'writeback', 'directsync'], runs: 5, warmup: 1, seed: 9, emulateFlushLatencyMs: 2, timeoutSeconds: 600, targetDirs: ['/t'], outputFormats: ['raw', 'qcow2'], srcCaches: ['none'] });
     expect(c.image).toMatchObject({ kind: 'default', virtualSize: 256 * 1024 ** 2, dataSize: 32 * 1024 ** 2 });
+  });
+  it('asks the port about a user image and checks free space for its virtual size', async () => {
+    const calls: string[] = [];
+    const c = await resolveArgs(['--image', 'disk.qcow2', '--target-dir', '/t'], stubPort(calls));
+    expect(c.image).toMatchObject({ kind: 'file', path: join(cwd, 'disk.qcow2'), format: 'qcow2' });
+    expect(calls).toContain(`image ${join(cwd, 'disk.qcow2')}`);
+    expect(calls).toContain(`freeSpace /t ${2 ** 30}`);
+  });
+  it('passes the port\'s refusal on', async () => {
+    const env = { ...stubPort(), qemuImg: async () => { throw new UserError('qemu-img not usable: gone'); } };
+    await expect(resolveArgs([], env)).rejects.toThrow(/^qemu-img not usable: gone$/);
   });
   it('rejects a baseline outside the modes', async () => {
     await expect(resolveArgs(['--modes', 'writeback,unsafe'])).rejects.toThrow(/--baseline writethrough is not among --modes/);
+  });
+  it('resolves a recorded config to the same config again (the --resume path)', async () => {
+    const first = await resolveArgs(['--modes', 'writeback,unsafe', '--baseline', 'unsafe', '--runs', '4', '--seed', '7', '--timeout', '90s', '--emulate-flush-latency', '0.5ms', '--target-dir', '/t', '--src-cache', 'none', '--image-size', '256M', '--image-data', '32M', '--no-flush-audit', '--verify']);
+    const recorded = recordedConfig(first, 0.01);
+    const again = await resolveBenchConfig(valuesOf(recorded), { env: stubPort(), resumeDir: first.outDir });
+    expect(recordedConfig(again, 0.01)).toEqual(recorded);
   });
   it('stamps folders in UTC', () => {
     expect(stamp(new Date('2026-01-02T03:04:05.678Z'))).toBe('20260102T030405Z');

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureInterposer, interposerEnv } from '../../src/flush/interposer.ts';
-import { ensureDefaultImage } from '../../src/image/default.ts';
-import { convertArgs, imagesEqual } from '../../src/run/qemu-img.ts';
-import { runProcess } from '../../src/run/spawn.ts';
+import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
+import { convertArgs } from '../../src/model/qemu-img-command.ts';
+import { imagesEqual } from '../../src/engine/qemu-img.ts';
+import { runProcess } from '../../src/engine/spawn.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-interposer-'));
 let image = '';

@@ -8,7 +8,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Runs `qemu-cache-bench ARGS`; never throws, returns exit code and output. */
 export async function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}) {
   const started = Date.now();
-  const r = await execa('node', ['--import', 'tsx', `${ROOT}src/cli.ts`, ...args], {
+  const r = await execa('node', ['--import', 'tsx', `${ROOT}src/cli/main.ts`, ...args], {
     reject: false,
     cwd: options.cwd ?? ROOT,
     env: options.env,

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { layoutExtents } from '../../src/image/layout.ts';
-import { defaultImageName, ensureDefaultImage } from '../../src/image/default.ts';
+import { layoutExtents } from '../../src/image/builtin-layout.ts';
+import { defaultImageName, ensureDefaultImage } from '../../src/image/builtin-image.ts';
 
 describe('layoutExtents', () => {
   const params = { virtualSize: 1024 ** 3, dataSize: 256 * 1024 ** 2, seed: 1 };

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chartFile } from '../../src/report/charts/names.ts';
-import { parseResults } from '../../src/report/schema.ts';
+import { chartFile } from '../../src/report/charts/chart-names.ts';
+import { parseResults } from '../../src/model/results.ts';
 import { runCli } from '../helpers/cli.ts';
 
 describe('matrix: --target-dir disk,tmpfs x --output-format raw,qcow2', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCases, buildRounds } from '../../src/plan/matrix.ts';
-import { seededRandom, shuffled } from '../../src/plan/prng.ts';
+import { seededRandom, shuffled } from '../../src/model/prng.ts';
 
 describe('buildCases', () => {
   it('gives one case named default for a single combination', () => {

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verdicts } from '../../src/analyze/verdict.ts';
-import { renderBenchCharts } from '../../src/report/charts/bench.ts';
-import { benchDocument } from '../../src/report/document.ts';
+import { renderBenchCharts } from '../../src/report/charts/bench-charts.ts';
+import { benchDocument } from '../../src/report/bench-document.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { REPORT_RENDERERS, renderWith } from '../../src/report/registry.ts';
-import { loadResults } from '../../src/report/schema.ts';
+import { loadResults } from '../../src/model/results.ts';
 import { renderText } from '../../src/report/text.ts';
 import { loadPage } from '../helpers/browser.ts';
 

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/cli/errors.ts';
-import { seededRandom } from '../../src/plan/prng.ts';
-import { loadResults, MAX_RESULTS_BYTES, parseResults, SCHEMA_VERSION } from '../../src/report/schema.ts';
+import { UserError } from '../../src/model/errors.ts';
+import { seededRandom } from '../../src/model/prng.ts';
+import { loadResults, MAX_RESULTS_BYTES, parseResults, SCHEMA_VERSION } from '../../src/model/results.ts';
 
 const fixture = join(import.meta.dirname, '../fixtures/results/not-reproduced.json');
 const dir = mkdtempSync(join(tmpdir(), 'qcb-schema-'));

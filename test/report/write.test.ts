@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OutputManager, writeFileAtomic } from '../../src/report/write.ts';
+import { OutputManager, writeFileAtomic } from '../../src/report/file-writer.ts';
 
 describe('writeFileAtomic', () => {
   it('replaces the file in one step and leaves no temp file', () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, LOCK_NAME } from '../../src/run/lock.ts';
+import { acquireLock, LOCK_NAME } from '../../src/engine/lock.ts';
 
 describe('acquireLock', () => {
   it('writes the PID, refuses a live holder, and releases', () => {

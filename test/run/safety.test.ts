@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseResults } from '../../src/report/schema.ts';
+import { parseResults } from '../../src/model/results.ts';
 import { ROOT, runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-safety-'));
@@ -40,7 +40,7 @@ describe('interruption', () => {
       const target = join(work, `target-${signal}`);
       const out = join(work, `out-${signal}`);
       mkdirSync(target);
-      const child = execa('node', ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'bench', '--image-size', '256M', '--image-data', '32M', '--runs', '3', '--modes', 'writethrough,writeback', '--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', out, '--quiet'], { cwd: ROOT, env, reject: false });
+      const child = execa('node', ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', '--image-size', '256M', '--image-data', '32M', '--runs', '3', '--modes', 'writethrough,writeback', '--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', out, '--quiet'], { cwd: ROOT, env, reject: false });
       await waitFor(() => samplesIn(out) >= 1);
       child.kill(signal);
       const r = await child;
@@ -108,7 +108,7 @@ describe('a disk that fills during the run', () => {
     await execa('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', mnt]);
     try {
       const out = join(work, 'out-full');
-      const child = execa('node', ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'bench', '--image-size', '40M', '--image-data', '24M', '--modes', 'writeback,unsafe', '--baseline', 'writeback', '--runs', '4', '--no-flush-audit', '--no-flush-probe', '--target-dir', mnt, '--out', out, '--quiet'], { cwd: ROOT, env, reject: false });
+      const child = execa('node', ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', '--image-size', '40M', '--image-data', '24M', '--modes', 'writeback,unsafe', '--baseline', 'writeback', '--runs', '4', '--no-flush-audit', '--no-flush-probe', '--target-dir', mnt, '--out', out, '--quiet'], { cwd: ROOT, env, reject: false });
       await waitFor(() => samplesIn(out) >= 1);
       // A run may be writing at this moment; retry until the filler fits.
       await waitFor(() => {
@@ -153,7 +153,7 @@ describe('the source image', () => {
   it('is only read: same sha256 and mtime after a full run', async () => {
     const { createHash } = await import('node:crypto');
     const { statSync, copyFileSync } = await import('node:fs');
-    const { ensureDefaultImage } = await import('../../src/image/default.ts');
+    const { ensureDefaultImage } = await import('../../src/image/builtin-image.ts');
     const built = await ensureDefaultImage('qemu-img', { virtualSize: 128 * 1024 ** 2, dataSize: 16 * 1024 ** 2, clusterSize: 65536, seed: 4 }, join(work, 'img'));
     const image = join(work, 'mine.qcow2');
     copyFileSync(built.path, image);
@@ -172,7 +172,7 @@ describe('without root', () => {
     const home = mkdtempSync(join(tmpdir(), 'qcb-nobody-'));
     const { chmodSync } = await import('node:fs');
     chmodSync(home, 0o777);
-    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', '--import', 'tsx', join(ROOT, 'src/cli.ts'), 'bench', '--image-size', '64M', '--image-data', '8M', '--runs', '1', '--modes', 'writethrough,writeback', '--no-flush-audit', '--target-dir', home, '--out', join(home, 'out'), '--quiet'], { cwd: ROOT, reject: false, env: { HOME: home, QCB_CACHE_DIR: join(home, 'cache') } });
+    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', '--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', '--image-size', '64M', '--image-data', '8M', '--runs', '1', '--modes', 'writethrough,writeback', '--no-flush-audit', '--target-dir', home, '--out', join(home, 'out'), '--quiet'], { cwd: ROOT, reject: false, env: { HOME: home, QCB_CACHE_DIR: join(home, 'cache') } });
     expect(r.exitCode, r.stderr).toBe(0);
     const results = read(join(home, 'out'));
     expect(new Set(results.samples.map((s) => s.cacheDrop))).toEqual(new Set(['fadvise']));

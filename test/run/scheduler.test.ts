@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runRounds } from '../../src/run/scheduler.ts';
+import { runRounds } from '../../src/engine/scheduler.ts';
 
 type Cell = { id: number };
 

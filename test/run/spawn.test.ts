@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { runProcess } from '../../src/run/spawn.ts';
+import { runProcess } from '../../src/engine/spawn.ts';
 
 const burn = fileURLToPath(new URL('../fixtures/burn.sh', import.meta.url));
 

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureDefaultImage } from '../../src/image/default.ts';
-import { convertArgs } from '../../src/run/qemu-img.ts';
-import { runProcess } from '../../src/run/spawn.ts';
+import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
+import { convertArgs } from '../../src/model/qemu-img-command.ts';
+import { runProcess } from '../../src/engine/spawn.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-timing-'));
 let image = '';

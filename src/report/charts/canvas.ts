@@ -1,5 +1,5 @@
 // Chart drawing shared by every chart: the canvas (1200x600, white), the colour-blind-safe palette, whiskers and reference lines.
-import type { ChartConfiguration, Plugin } from 'chart.js';
+import type { ChartConfiguration, ChartOptions, Plugin } from 'chart.js';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 
 /** Chart size in pixels: readable as a bug-tracker thumbnail. */
@@ -102,20 +102,48 @@ export function referenceLine(value: number, label: string, colour = '#444444'):
   };
 }
 
+/** What varies between the charts' common options. */
+export interface OptionExtras {
+  stacked?: boolean;
+  yMax?: number;
+  subtitle?: string;
+  legend?: boolean;
+}
+
+const AXIS_TITLE = { display: true, font: { size: 16 }, color: '#222' } as const;
+
 /** Common options: title, axis titles with units, large fonts for thumbnails, no animation. */
-export function baseOptions(title: string, xTitle: string, yTitle: string, extra: { stacked?: boolean; yMax?: number; yType?: 'linear' | 'logarithmic'; subtitle?: string; legend?: boolean } = {}) {
+export function baseOptions(title: string, xTitle: string, yTitle: string, extra: OptionExtras = {}): ChartOptions {
   return {
-    animation: false as const,
+    animation: false,
     responsive: false,
     devicePixelRatio: 1,
     plugins: {
-      title: { display: true, text: title, font: { size: 22, weight: 'bold' as const }, color: '#111' },
-      subtitle: { display: Boolean(extra.subtitle), text: extra.subtitle ?? '', font: { size: 15 }, color: '#444', padding: { bottom: 10 } },
+      title: { display: true, text: title, font: { size: 22, weight: 'bold' }, color: '#111' },
+      subtitle: {
+        display: Boolean(extra.subtitle),
+        text: extra.subtitle ?? '',
+        font: { size: 15 },
+        color: '#444',
+        padding: { bottom: 10 },
+      },
       legend: { display: extra.legend ?? true, labels: { font: { size: 15 }, color: '#222' } },
     },
     scales: {
-      x: { stacked: extra.stacked, title: { display: true, text: xTitle, font: { size: 16 }, color: '#222' }, ticks: { font: { size: 16 }, color: '#222' } },
-      y: { stacked: extra.stacked, type: extra.yType ?? 'linear', beginAtZero: extra.yType !== 'logarithmic', suggestedMax: extra.yMax, title: { display: true, text: yTitle, font: { size: 16 }, color: '#222' }, ticks: { font: { size: 14 }, color: '#222' }, grid: { color: '#e5e5e5' } },
+      x: {
+        stacked: extra.stacked,
+        title: { ...AXIS_TITLE, text: xTitle },
+        ticks: { font: { size: 16 }, color: '#222' },
+      },
+      y: {
+        stacked: extra.stacked,
+        type: 'linear',
+        beginAtZero: true,
+        suggestedMax: extra.yMax,
+        title: { ...AXIS_TITLE, text: yTitle },
+        ticks: { font: { size: 14 }, color: '#222' },
+        grid: { color: '#e5e5e5' },
+      },
     },
   };
 }

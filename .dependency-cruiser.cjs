@@ -1,0 +1,66 @@
+// The layering of src/, checked in CI: `npm run lint:layers`. Arrows point only downwards:
+//   cli -> commands -> (config, plan, engine, flush, host, image, analyze, report) -> model
+// flush/ and image/ may use engine/ (the only place that starts processes); report/ may use analyze/.
+// Paths match `src/<layer>/` anywhere, so test/fixtures/layering/ can show a forbidden import failing.
+const LAYERS = ['cli', 'commands', 'config', 'plan', 'engine', 'flush', 'host', 'image', 'analyze', 'report', 'model'];
+const ALLOWED = {
+  cli: ['commands', 'model'],
+  commands: ['config', 'plan', 'engine', 'flush', 'host', 'image', 'analyze', 'report', 'model'],
+  config: ['model'],
+  plan: ['model'],
+  engine: ['model'],
+  flush: ['engine', 'model'],
+  host: ['model'],
+  image: ['engine', 'model'],
+  analyze: ['model'],
+  report: ['analyze', 'model'],
+  model: [],
+};
+const layerPath = (names) => `(^|/)src/(${names.join('|')})/`;
+
+/** One named rule per layer: which other layers it must not import. */
+const layerRules = LAYERS.map((layer) => {
+  const forbidden = LAYERS.filter((other) => other !== layer && !ALLOWED[layer].includes(other));
+  const allowed = ALLOWED[layer].length ? ALLOWED[layer].join(', ') : 'nothing else of the project';
+  return {
+    name: layer === 'model' ? 'model-imports-nothing' : `${layer}-imports-only-${ALLOWED[layer].join('-')}`,
+    comment: `src/${layer}/ may import ${allowed}`,
+    severity: 'error',
+    from: { path: `(^|/)src/${layer}/` },
+    to: { path: layerPath(forbidden) },
+  };
+});
+
+module.exports = {
+  forbidden: [
+    ...layerRules,
+    {
+      name: 'no-import-cycle',
+      comment: 'no module (and so no folder) depends on itself through others',
+      severity: 'error',
+      from: { path: '(^|/)src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'one-process-spawner',
+      comment: 'only src/engine/spawn.ts starts processes (execa, node:child_process)',
+      severity: 'error',
+      from: { path: '(^|/)src/', pathNot: '(^|/)src/engine/spawn\\.ts$' },
+      to: { path: '(^|/)node_modules/execa/|^child_process$|^node:child_process$' },
+    },
+    {
+      name: 'pure-statistics-and-renderers',
+      comment: 'src/analyze/ and the renderers of src/report/ touch no files; only report/file-writer.ts writes',
+      severity: 'error',
+      from: { path: '(^|/)src/(analyze|report)/', pathNot: '(^|/)src/report/file-writer\\.ts$' },
+      to: { path: '^(node:)?fs$' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+    exclude: { path: '(^|/)node_modules/' },
+  },
+};

@@ -1,0 +1,51 @@
+// Running one bench into its results folder (shared by bench and sweep): results after every run, reports at the end.
+import { join, relative } from 'node:path';
+import type { ResolvedConfig } from '../config/resolve.ts';
+import { loadResults, type Results } from '../model/results.ts';
+import { OutputManager } from '../report/file-writer.ts';
+import { ownedNames, REPORT_RENDERERS, renderDataFiles, renderWith } from '../report/registry.ts';
+import { runBench } from './bench-run.ts';
+import type { BenchUi, Terminal } from './terminal-port.ts';
+
+/** What a bench into a folder ended with. */
+export interface FolderOutcome {
+  exitCode: number;
+  results: Results | null;
+}
+
+/** Runs one bench into `config.outDir` (results after every run, reports at the end); handles SIGINT/SIGTERM. */
+export async function benchToFolder(
+  config: ResolvedConfig,
+  ui: BenchUi,
+  terminal: Terminal,
+  previous?: Results,
+): Promise<FolderOutcome> {
+  const output = new OutputManager(config.outDir, ownedNames());
+  output.create();
+  const where = relative(process.cwd(), config.outDir) || '.';
+  const saved = join(where, 'results.json');
+  let last: Results | null = previous ?? null;
+  const checkpoint = (results: Results) => {
+    last = results;
+    output.write(renderDataFiles(results));
+  };
+  const onSignal = (name: NodeJS.Signals) => ui.note(`\n${name}: stopping qemu-img and saving the finished runs...`);
+  return terminal.withSignals(async (scope) => {
+    try {
+      const { outcome } = await runBench(config, ui, checkpoint, scope.signal, previous);
+      // Reports are rendered from the saved file, re-read and validated, as `npm run report` would.
+      const results = loadResults(join(config.outDir, 'results.json'));
+      output.write(await renderWith(REPORT_RENDERERS, results));
+      if (!outcome.interrupted) return { exitCode: 0, results };
+      const finished = `${results.samples.length} finished runs saved in ${saved} (complete: false)`;
+      process.stderr.write(`interrupted: ${finished}; continue with --resume ${where}\n`);
+      return { exitCode: scope.exitCode(), results };
+    } catch (error) {
+      if (!last) output.removeIfEmpty();
+      if (!scope.received()) throw error;
+      const kept = last ? `: finished runs saved in ${saved} (complete: false)` : '';
+      process.stderr.write(`interrupted before the plan finished${kept}\n`);
+      return { exitCode: scope.exitCode(), results: null };
+    }
+  }, onSignal);
+}

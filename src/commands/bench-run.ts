@@ -1,0 +1,209 @@
+// A bench run from start to end: image, facts, probes, the measured plan, and a checkpoint of results after every run.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { summarize } from '../analyze/summary.ts';
+import { cacheRoot } from '../config/paths.ts';
+import { type ResolvedConfig, recordedConfig } from '../config/resolve.ts';
+import { type ConvertContext, cellSpec, measureConversion } from '../engine/convert-run.ts';
+import { acquireLock } from '../engine/lock.ts';
+import { type EngineOutcome, runRounds } from '../engine/scheduler.ts';
+import { CPU_TIME_RESOLUTION_SECONDS } from '../engine/spawn.ts';
+import { createWorkDir, removeWorkDir } from '../engine/target.ts';
+import { auditFlushes } from '../flush/audit.ts';
+import { ensureInterposer, interposerEnv } from '../flush/interposer.ts';
+import { probeFlushLatency } from '../flush/probe.ts';
+import { hostFacts } from '../host/host-facts.ts';
+import { storageFacts } from '../host/storage-facts.ts';
+import { ensureDefaultImage } from '../image/builtin-image.ts';
+import { imageFacts, validateImage } from '../image/image-facts.ts';
+import { emulationLabel } from '../model/emulation.ts';
+import { UserError } from '../model/errors.ts';
+import type { Cell, PlanCase } from '../model/plan.ts';
+import { type ImageFacts, type Results, SCHEMA_VERSION, type Sample } from '../model/results.ts';
+import { TOOL } from '../model/tool.ts';
+import { buildCases, buildRounds } from '../plan/matrix.ts';
+import type { BenchUi } from './terminal-port.ts';
+
+/** Saves the results (called after every run); the caller decides where and how. */
+export type Checkpoint = (results: Results) => void;
+
+/** What one bench run works with once its image is ready and its target dirs are locked. */
+interface RunState {
+  config: ResolvedConfig;
+  ui: BenchUi;
+  signal: AbortSignal;
+  checkpoint: Checkpoint;
+  planCases: PlanCase[];
+  contexts: Map<string, ConvertContext>;
+  results: Results;
+}
+
+async function prepareImage(config: ResolvedConfig, ui: BenchUi, signal: AbortSignal): Promise<ImageFacts> {
+  const qemuImg = config.qemuImgs[0]?.path as string;
+  if (config.image.kind === 'file') return imageFacts(qemuImg, config.image.path, config.image.info, 'file', null, 0);
+  const { kind: _kind, cacheDir, ...params } = config.image;
+  const built = await ensureDefaultImage(qemuImg, params, cacheDir, ui.note, signal);
+  const info = await validateImage(qemuImg, built.path, 'qcow2');
+  return imageFacts(qemuImg, built.path, info, 'default', params, built.buildSeconds);
+}
+
+/** Runs the plan of `config`; `previous` continues an interrupted run. Results are checkpointed after every run. */
+export async function runBench(
+  config: ResolvedConfig,
+  ui: BenchUi,
+  checkpoint: Checkpoint,
+  signal: AbortSignal,
+  previous?: Results,
+): Promise<{ results: Results; outcome: EngineOutcome }> {
+  const image = await prepareImage(config, ui, signal);
+  if (previous && previous.image.sha256 !== image.sha256) {
+    const which = `sha256 ${image.sha256.slice(0, 12)} vs ${previous.image.sha256.slice(0, 12)}`;
+    throw new UserError(`the image changed since the interrupted run (${which}); start a new run instead of --resume`);
+  }
+  const planCases = buildCases({
+    qemuImgs: config.qemuImgs.map((q) => q.path),
+    targetDirs: config.targetDirs,
+    outputFormats: config.outputFormats,
+    srcCaches: config.srcCaches,
+  });
+  for (const dir of config.targetDirs) mkdirSync(dir, { recursive: true });
+  const releases = config.targetDirs.map((dir) => acquireLock(dir, ui.note));
+  const workDirs = new Map<string, string>();
+  try {
+    for (const dir of config.targetDirs) workDirs.set(dir, createWorkDir(dir));
+    const contexts = await convertContexts(config, planCases, image, workDirs);
+    const results = previous ?? newResults(config, planCases, image);
+    const state: RunState = { config, ui, signal, checkpoint, planCases, contexts, results };
+    return { results, outcome: await measurePlan(state, previous === undefined) };
+  } finally {
+    for (const dir of workDirs.values()) removeWorkDir(dir);
+    for (const release of releases) release();
+  }
+}
+
+async function convertContexts(
+  config: ResolvedConfig,
+  planCases: PlanCase[],
+  image: ImageFacts,
+  workDirs: Map<string, string>,
+): Promise<Map<string, ConvertContext>> {
+  const latency = config.emulateFlushLatencyMs;
+  const env = latency !== null ? interposerEnv(await ensureInterposer(cacheRoot()), latency) : {};
+  const context = (c: PlanCase): ConvertContext => ({
+    image: { path: image.path, format: image.format },
+    workDir: workDirs.get(c.targetDir) as string,
+    dropCaches: config.dropCaches,
+    timeoutSeconds: config.timeoutSeconds,
+    env,
+    verify: config.verify,
+  });
+  return new Map(planCases.map((c) => [c.id, context(c)]));
+}
+
+function newResults(config: ResolvedConfig, planCases: PlanCase[], image: ImageFacts): Results {
+  const versionOf = (path: string) => config.qemuImgs.find((q) => q.path === path)?.version ?? 'unknown';
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: TOOL,
+    kind: 'bench',
+    complete: false,
+    emulation: emulationLabel(config.emulateFlushLatencyMs),
+    startedAt: new Date().toISOString(),
+    finishedAt: null,
+    config: recordedConfig(config, CPU_TIME_RESOLUTION_SECONDS),
+    host: hostFacts(),
+    image,
+    cases: planCases.map((c) => ({ ...c, qemuImgVersion: versionOf(c.qemuImg), storage: storageFacts(c.targetDir) })),
+    samples: [],
+    summary: { baseline: config.baseline, cases: [] },
+    flushAudit: [],
+    flushProbe: [],
+    notMeasured: [],
+    warnings: [],
+  };
+}
+
+/** Probes and audits (new runs only), then the measured rounds, checkpointing after every sample. */
+async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutcome> {
+  const { config, results, planCases, ui, checkpoint } = state;
+  const caseIds = planCases.map((c) => c.id);
+  const resummarize = () => {
+    results.summary = summarize(results.samples, caseIds, config.modes, config.baseline, config.seed);
+  };
+  results.complete = false;
+  resummarize();
+  if (fresh) {
+    recordNotMeasured(results, config);
+    checkpoint(results);
+    await probesAndAudit(state);
+    checkpoint(results);
+  }
+  const byId = new Map(planCases.map((c) => [c.id, c]));
+  const rounds = buildRounds(caseIds, config.modes, config.runs, config.warmup, config.seed);
+  const isDone = (cell: Cell) =>
+    results.samples.some((s) => s.caseId === cell.caseId && s.mode === cell.mode && s.round === cell.round);
+  const hooks = {
+    measure: (cell: Cell, signal: AbortSignal) =>
+      measureConversion(state.contexts.get(cell.caseId) as ConvertContext, byId.get(cell.caseId) as PlanCase, cell, signal),
+    record: (sample: Sample) => {
+      results.samples.push(sample);
+      resummarize();
+      checkpoint(results);
+    },
+    isDone,
+    shouldStop: (sample: Sample) => !sample.ok && config.onFailure === 'stop',
+    onStart: ui.onCell,
+  };
+  const outcome = await runRounds<Cell, Sample>(rounds, hooks, state.signal);
+  ui.done();
+  results.complete = outcome.complete;
+  results.finishedAt = new Date().toISOString();
+  const tag = (caseId: string, w: string) => (planCases.length > 1 ? `[${caseId}] ${w}` : w);
+  results.warnings = results.summary.cases.flatMap((c) => c.modes.flatMap((m) => m.warnings.map((w) => tag(c.caseId, w))));
+  checkpoint(results);
+  return outcome;
+}
+
+/** Records what this run cannot measure, so the report can say so. */
+function recordNotMeasured(results: Results, config: ResolvedConfig): void {
+  const missing = results.notMeasured;
+  if (!config.dropCaches) missing.push('cold-cache times: page cache dropping was turned off (--no-drop-caches)');
+  else if (!results.host.root) {
+    missing.push(
+      'cold-cache times with an empty page cache: not root, so /proc/sys/vm/drop_caches was not used; source files ' +
+        'were evicted with posix_fadvise(DONTNEED) instead, which leaves other cached data',
+    );
+  }
+  if (!config.flushAudit) missing.push('flush audit (system calls per mode): skipped with --no-flush-audit');
+  if (!config.flushProbe) missing.push('flush latency of the target storage: skipped with --no-flush-probe');
+}
+
+/** Flush-latency probe per target dir and the strace flush audit per case x mode (untimed, before the plan). */
+async function probesAndAudit(state: RunState): Promise<void> {
+  const { config, results, planCases, contexts, ui, signal } = state;
+  if (config.flushProbe) {
+    const seen = new Set<string>();
+    for (const c of planCases) {
+      if (seen.has(c.targetDir) || signal.aborted) continue;
+      seen.add(c.targetDir);
+      ui.note(`probing flush latency of ${c.targetDir}`);
+      const workDir = (contexts.get(c.id) as ConvertContext).workDir;
+      results.flushProbe.push(await probeFlushLatency(c.id, c.targetDir, workDir, config.emulateFlushLatencyMs));
+    }
+  }
+  if (!config.flushAudit) return;
+  for (const c of planCases) {
+    for (const mode of config.modes) {
+      if (signal.aborted) return;
+      ui.note(`flush audit (untimed, under strace): ${c.id} ${mode}`);
+      const ctx = contexts.get(c.id) as ConvertContext;
+      const log = join(ctx.workDir, 'strace.log');
+      const audit = await auditFlushes(c.qemuImg, cellSpec(ctx, c, mode), c.id, log, config.timeoutSeconds, signal);
+      results.flushAudit.push(audit);
+      if (!audit.ok && audit.note?.startsWith('strace is not installed')) {
+        results.notMeasured.push(`flush audit: ${audit.note}`);
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// The compare command: load several results.json, compare them with the first, write compare.md/.txt/.json and charts.
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { type CompareInput, compareRuns } from '../analyze/comparison.ts';
+import { DEFAULTS } from '../config/defaults.ts';
+import { stamp } from '../config/resolve.ts';
+import { UserError } from '../model/errors.ts';
+import type { Invocation } from '../model/invocation.ts';
+import { uniqueLabels } from '../model/lists.ts';
+import { loadResults } from '../model/results.ts';
+import { COMPARE_FILES, renderComparison } from '../report/compare-report.ts';
+import { OutputManager, validateOutDir } from '../report/file-writer.ts';
+
+/** Labels inputs by their folder name, falling back to host and index when folders repeat. */
+export function inputLabels(paths: readonly string[], hosts: readonly string[]): string[] {
+  const names = paths.map((p) => basename(dirname(resolve(p))));
+  return uniqueLabels(names, (i) => `${hosts[i] ?? 'run'}#${i + 1}`);
+}
+
+/** Runs `compare`; returns the exit code. */
+export async function runCompareCommand(args: Invocation): Promise<number> {
+  const count = args.positionals.length;
+  if (count < 2) {
+    const usage = 'usage: npm run compare -- A/results.json B/results.json';
+    throw new UserError(`compare needs at least two results.json files, got ${count}; ${usage}`);
+  }
+  const loaded = args.positionals.map((p) => ({ path: resolve(p), results: loadResults(resolve(p)) }));
+  const labels = inputLabels(
+    loaded.map((l) => l.path),
+    loaded.map((l) => l.results.host.hostname),
+  );
+  const inputs: CompareInput[] = loaded.map((l, i) => ({ ...l, label: labels[i] as string }));
+  const out = typeof args.values.out === 'string' ? args.values.out : join(DEFAULTS.resultsRoot, `compare-${stamp(new Date())}`);
+  const outDir = resolve(out);
+  validateOutDir(outDir);
+  const comparison = compareRuns(inputs);
+  const output = new OutputManager(outDir, COMPARE_FILES);
+  output.create();
+  output.write(await renderComparison(comparison));
+  if (!args.values.quiet) {
+    for (const w of comparison.warnings) process.stderr.write(`warning: ${w}\n`);
+    process.stderr.write(`comparison: ${join(relative(process.cwd(), outDir) || '.', 'compare.md')}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,15 @@
+// The real environment checks behind config's EnvironmentPort: qemu-img, the image, target dirs, the results folder.
+import type { EnvironmentPort } from '../config/environment-port.ts';
+import { validateQemuImg } from '../engine/qemu-img.ts';
+import { checkFreeSpace, validateTargetDir } from '../engine/target.ts';
+import { validateImage } from '../image/image-facts.ts';
+import { validateOutDir } from '../report/file-writer.ts';
+
+/** The checks of this machine, as option resolution calls them. */
+export const MACHINE: EnvironmentPort = {
+  qemuImg: validateQemuImg,
+  image: validateImage,
+  targetDir: validateTargetDir,
+  freeSpace: checkFreeSpace,
+  outDir: validateOutDir,
+};

@@ -1,0 +1,65 @@
+// Running qemu-img: a conversion, its version, info and compare, and the --qemu-img validator.
+import { UserError } from '../model/errors.ts';
+import {
+  compareVersions,
+  type ConvertSpec,
+  convertArgs,
+  lastLine,
+  MIN_QEMU_IMG_VERSION,
+  type QemuImgBuild,
+  type QemuImgInfo,
+} from '../model/qemu-img-command.ts';
+import { runProcess, type ProcessResult, type RunOptions } from './spawn.ts';
+
+/** Runs one conversion. */
+export function runConvert(qemuImg: string, spec: ConvertSpec, options: RunOptions = {}): Promise<ProcessResult> {
+  return runProcess(qemuImg, convertArgs(spec), options);
+}
+
+/** Version of a qemu-img binary, e.g. "7.2.22", or an error text. */
+export async function probeVersion(qemuImg: string): Promise<{ version: string } | { error: string }> {
+  const result = await runProcess(qemuImg, ['--version'], { captureStdout: true, timeoutSeconds: 20 });
+  if (result.notStarted) return { error: `cannot run ${qemuImg}: ${result.stderrTail}` };
+  const match = /version\s+(\d+\.\d+(?:\.\d+)?)/.exec(result.stdout);
+  if (!match?.[1]) return { error: `${qemuImg} --version printed no version (${(result.stdout || result.stderrTail).split('\n')[0]})` };
+  return { version: match[1] };
+}
+
+/** Runs `qemu-img info`; an unreadable or damaged image gives `{ error }` with qemu-img's message. */
+export async function imageInfo(qemuImg: string, path: string, format?: string): Promise<QemuImgInfo | { error: string }> {
+  const args = ['info', '--output=json', ...(format ? ['-f', format] : []), path];
+  const result = await runProcess(qemuImg, args, { captureStdout: true, timeoutSeconds: 60 });
+  if (!result.ok) return { error: lastLine(result.stderrTail) || `qemu-img info exited ${result.exitCode}` };
+  try {
+    const raw = JSON.parse(result.stdout) as Record<string, unknown>;
+    const specific = (raw['format-specific'] as { data?: Record<string, unknown> } | undefined)?.data ?? {};
+    return {
+      format: String(raw.format),
+      virtualSize: Number(raw['virtual-size']),
+      actualSize: Number(raw['actual-size'] ?? 0),
+      clusterSize: typeof raw['cluster-size'] === 'number' ? raw['cluster-size'] : null,
+      compressionType: typeof specific['compression-type'] === 'string' ? specific['compression-type'] : null,
+      dirty: raw['dirty-flag'] === true,
+      compressedClusters: null,
+      raw,
+    };
+  } catch {
+    return { error: 'qemu-img info printed no JSON' };
+  }
+}
+
+/** `qemu-img compare`: true when the two images have the same guest-visible content. */
+export async function imagesEqual(qemuImg: string, a: string, b: string, formatA: string, formatB: string): Promise<boolean> {
+  const result = await runProcess(qemuImg, ['compare', '-f', formatA, '-F', formatB, a, b], { timeoutSeconds: 600 });
+  return result.exitCode === 0;
+}
+
+/** Checks that a qemu-img binary runs and is recent enough. */
+export async function validateQemuImg(path: string): Promise<QemuImgBuild> {
+  const probe = await probeVersion(path);
+  if ('error' in probe) throw new UserError(`qemu-img not usable: ${probe.error}; install qemu-utils (scripts/setup.sh) or pass --qemu-img PATH`);
+  if (compareVersions(probe.version, MIN_QEMU_IMG_VERSION) < 0) {
+    throw new UserError(`${path} is qemu-img ${probe.version}, older than the minimum ${MIN_QEMU_IMG_VERSION}; install a newer qemu-utils or pass --qemu-img PATH`);
+  }
+  return { path, version: probe.version };
+}

@@ -1,0 +1,145 @@
+// The only module that starts processes: runs a program without a shell and measures it.
+import { readFileSync } from 'node:fs';
+import { round6 } from '../model/units.ts';
+
+/** How a finished (or failed, killed, timed-out) process went; success and failure share this shape. */
+export interface ProcessResult {
+  /** Program that was run. */
+  file: string;
+  /** Its arguments, exactly as passed (no shell). */
+  args: readonly string[];
+  /** Exit code, or null when killed by a signal or never started. */
+  exitCode: number | null;
+  /** Signal that ended it, if any. */
+  signal: string | null;
+  /** True when it exited with code 0. */
+  ok: boolean;
+  /** True when the timeout killed it. */
+  timedOut: boolean;
+  /** True when the caller's abort signal killed it. */
+  canceled: boolean;
+  /** True when the program could not be started at all (missing, not executable). */
+  notStarted: boolean;
+  /** Wall time from spawn to exit, monotonic clock, seconds. */
+  wallSeconds: number;
+  /** User CPU time of the child from the kernel's accounting (cutime delta), seconds. */
+  userSeconds: number;
+  /** System CPU time of the child from the kernel's accounting (cstime delta), seconds. */
+  sysSeconds: number;
+  /** Captured standard output (empty when not captured). */
+  stdout: string;
+  /** The last part of standard error. */
+  stderrTail: string;
+}
+
+/** Options for {@link runProcess}. */
+export interface RunOptions {
+  /** Kill the process after this many seconds. */
+  timeoutSeconds?: number | null;
+  /** Abort signal that kills the process (SIGTERM, then SIGKILL). */
+  signal?: AbortSignal;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Capture stdout (default false: discarded). */
+  captureStdout?: boolean;
+  /** Working directory. */
+  cwd?: string;
+  /** Run in a process group of its own and kill the whole group on timeout or abort (for wrappers like strace,
+   *  whose child would otherwise outlive them). */
+  group?: boolean;
+}
+
+/** Resolution of the CPU-time figures: the kernel's USER_HZ clock tick. */
+export const CPU_TIME_RESOLUTION_SECONDS = 0.01;
+const STDERR_TAIL_CHARS = 2000;
+
+/** Reads this process's cumulative reaped-children CPU times (cutime, cstime) in seconds. */
+export function childrenCpuSeconds(): { user: number; sys: number } {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return {
+    user: Number(fields[13]) * CPU_TIME_RESOLUTION_SECONDS,
+    sys: Number(fields[14]) * CPU_TIME_RESOLUTION_SECONDS,
+  };
+}
+
+/** Runs `file args` without a shell; never throws for the program's failure, returns it instead. */
+export async function runProcess(file: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
+  const { execa } = await import('execa'); // loaded on first use: option mistakes are reported without it
+  const cpuBefore = childrenCpuSeconds();
+  const started = process.hrtime.bigint();
+  const timeoutMs = options.timeoutSeconds ? Math.round(options.timeoutSeconds * 1000) : undefined;
+  const subprocess = execa(file, args, {
+    reject: false,
+    stdin: 'ignore',
+    stdout: options.captureStdout ? 'pipe' : 'ignore',
+    stderr: 'pipe',
+    timeout: options.group ? undefined : timeoutMs,
+    cancelSignal: options.group ? undefined : options.signal,
+    detached: options.group === true,
+    forceKillAfterDelay: 2000,
+    env: options.env,
+    extendEnv: true,
+    cwd: options.cwd,
+    stripFinalNewline: true,
+  });
+  // The wall time ends when the child is reaped ('exit'), not when its pipes are drained and execa settles.
+  let exited: bigint | null = null;
+  subprocess.once('exit', () => {
+    exited = process.hrtime.bigint();
+  });
+  const group = options.group ? killGroupOn(subprocess.pid, timeoutMs, options.signal) : null;
+  const result = await subprocess;
+  group?.dispose();
+  const wallSeconds = Number((exited ?? process.hrtime.bigint()) - started) / 1e9;
+  const cpuAfter = childrenCpuSeconds();
+  const stderr = typeof result.stderr === 'string' ? result.stderr : '';
+  const timedOut = group ? group.timedOut() : result.timedOut;
+  const canceled = group ? group.canceled() : result.isCanceled;
+  const notStarted = result.exitCode === undefined && result.signal === undefined && !timedOut && !canceled;
+  return {
+    file,
+    args,
+    exitCode: result.exitCode ?? null,
+    signal: result.signal ?? null,
+    ok: result.exitCode === 0 && !timedOut && !canceled,
+    timedOut,
+    canceled,
+    notStarted,
+    wallSeconds,
+    userSeconds: round6(cpuAfter.user - cpuBefore.user),
+    sysSeconds: round6(cpuAfter.sys - cpuBefore.sys),
+    stdout: typeof result.stdout === 'string' ? result.stdout : '',
+    stderrTail: notStarted ? (result.originalMessage ?? result.shortMessage ?? '') : stderr.slice(-STDERR_TAIL_CHARS),
+  };
+}
+
+/** Kills the process group `pid` (SIGTERM, then SIGKILL after 2 s) when the timeout passes or `signal` aborts. */
+function killGroupOn(pid: number | undefined, timeoutMs: number | undefined, signal: AbortSignal | undefined) {
+  let timedOut = false;
+  let canceled = false;
+  const kill = () => {
+    if (pid === undefined) return;
+    const send = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, sig);
+      } catch {
+        /* already gone */
+      }
+    };
+    send('SIGTERM');
+    setTimeout(() => send('SIGKILL'), 2000).unref();
+  };
+  const timer = timeoutMs ? setTimeout(() => ((timedOut = true), kill()), timeoutMs) : null;
+  const onAbort = () => ((canceled = true), kill());
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    timedOut: () => timedOut,
+    canceled: () => canceled,
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}

@@ -1,0 +1,33 @@
+// Host facts recorded with every run: kernel, CPU, memory, privileges.
+import { cpus, hostname, release, totalmem, type as osType } from 'node:os';
+import { readFileSync } from 'node:fs';
+import type { HostFacts } from '../model/results.ts';
+
+/** Reads the host facts. */
+export function hostFacts(): HostFacts {
+  const cpuList = cpus();
+  let distro: string | null = null;
+  try {
+    distro = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? null;
+  } catch {
+    distro = null;
+  }
+  let virtualMachine: boolean | null = null;
+  try {
+    virtualMachine = /\bhypervisor\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    virtualMachine = null;
+  }
+  return {
+    hostname: hostname(),
+    os: osType(),
+    kernel: release(),
+    cpuModel: cpuList[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpuList.length,
+    memoryBytes: totalmem(),
+    distro,
+    root: process.getuid?.() === 0,
+    node: process.version,
+    virtualMachine,
+  };
+}

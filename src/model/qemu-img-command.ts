@@ -1,0 +1,80 @@
+// qemu-img's vocabulary: the convert command line (argv and its shell-quoted form), versions, and what info reports.
+
+/** The oldest qemu-img this harness accepts (the release of the 2019 measurement). */
+export const MIN_QEMU_IMG_VERSION = '2.11.0';
+
+/** What one `qemu-img convert` run converts and how. */
+export interface ConvertSpec {
+  /** Target cache mode (-t). */
+  mode: string;
+  /** Source cache mode (-T), or null for qemu-img's default. */
+  srcCache: string | null;
+  /** Source format (-f). */
+  srcFormat: string;
+  /** Output format (-O). */
+  outFormat: string;
+  /** Absolute path of the source image. */
+  src: string;
+  /** Absolute path of the output file the harness owns. */
+  dst: string;
+}
+
+/** The argv (after the program) of one conversion; paths are absolute so none can look like an option. */
+export function convertArgs(spec: ConvertSpec): string[] {
+  const srcCache = spec.srcCache ? ['-T', spec.srcCache] : [];
+  return ['convert', '-t', spec.mode, ...srcCache, '-f', spec.srcFormat, '-O', spec.outFormat, spec.src, spec.dst];
+}
+
+/** A conversion's command line as a person would type it, quoted for a POSIX shell. */
+export function convertCommandLine(qemuImg: string, spec: ConvertSpec): string {
+  return [qemuImg, ...convertArgs(spec)].map(shellQuote).join(' ');
+}
+
+/** Quotes a word for a POSIX shell (only for showing commands; nothing here runs a shell). */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Compares dotted versions: negative when a < b. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** A qemu-img build with its version. */
+export interface QemuImgBuild {
+  /** Path or name as given. */
+  path: string;
+  /** Version it reports, e.g. "7.2.22". */
+  version: string;
+}
+
+/** The parts of `qemu-img info --output=json` the harness uses. */
+export interface QemuImgInfo {
+  format: string;
+  virtualSize: number;
+  actualSize: number;
+  clusterSize: number | null;
+  compressionType: string | null;
+  dirty: boolean;
+  /** Share of compressed clusters from `qemu-img check` (e.g. "67.73%"); null when not checked or not qcow2. */
+  compressedClusters: string | null;
+  raw: Record<string, unknown>;
+}
+
+/** The last non-empty line of a program's message. */
+export function lastLine(text: string): string {
+  return (
+    text
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .pop()
+      ?.trim() ?? ''
+  );
+}

@@ -1,0 +1,375 @@
+// The versioned results file: its zod schema (every part typed), the types inferred from it, and the loader every
+// renderer reads through.
+import { readFileSync, statSync } from 'node:fs';
+import { z } from 'zod';
+import { UserError } from './errors.ts';
+
+/** Version of results.json written by this build; loaders refuse newer ones. */
+export const SCHEMA_VERSION = 1;
+/** Largest results file the loader reads (a real one is well under 10 MiB). */
+export const MAX_RESULTS_BYTES = 64 * 1024 * 1024;
+
+const num = z.number();
+const nullableNum = z.number().nullable();
+
+/** Descriptive statistics of one metric over the measured runs of one mode (seconds unless named). */
+export const StatSchema = z.object({
+  n: z.number().int(),
+  mean: num,
+  median: num,
+  sd: num,
+  min: num,
+  max: num,
+  ciLow: num,
+  ciHigh: num,
+});
+
+/** A ratio with its confidence interval. */
+export const RatioSchema = z.object({ ratio: num, ciLow: num, ciHigh: num, method: z.string() });
+
+/** One measured (or failed) conversion. */
+export const SampleSchema = z.object({
+  caseId: z.string(),
+  mode: z.string(),
+  run: z.number().int(),
+  round: z.number().int(),
+  warmup: z.boolean(),
+  ok: z.boolean(),
+  state: z.enum(['ok', 'failed', 'timed-out', 'interrupted']),
+  real: num,
+  user: num,
+  sys: num,
+  sync: num,
+  durable: num,
+  exitCode: nullableNum,
+  error: z.string().nullable(),
+  stderrTail: z.string().nullable().default(null),
+  outputBytes: nullableNum,
+  dirtyAfterKiB: nullableNum,
+  cacheDrop: z.string(),
+  startedAt: z.string(),
+  verified: z.boolean().nullable().default(null),
+});
+
+/** Per-mode summary inside one case. */
+export const ModeSummarySchema = z.object({
+  mode: z.string(),
+  state: z.enum(['measured', 'unsupported', 'not-run']),
+  runs: z.number().int(),
+  failed: z.number().int(),
+  error: z.string().nullable(),
+  real: StatSchema.nullable(),
+  user: StatSchema.nullable(),
+  sys: StatSchema.nullable(),
+  sync: StatSchema.nullable(),
+  durable: StatSchema.nullable(),
+  wait: StatSchema.nullable(),
+  dirtyAfterKiB: StatSchema.nullable(),
+  speedup: RatioSchema.nullable(),
+  durableSpeedup: RatioSchema.nullable(),
+  outliers: z.array(z.number().int()),
+  warnings: z.array(z.string()),
+});
+
+const nullableStr = z.string().nullable();
+
+/** Where a path lives, as the kernel reports it. */
+export const StorageFactsSchema = z.object({
+  /** The path asked about. */
+  path: z.string(),
+  /** Mount point holding it. */
+  mountPoint: nullableStr,
+  /** File system type (ext4, xfs, tmpfs, ...). */
+  fsType: nullableStr,
+  /** Mount options (per-mount and super-block). */
+  mountOptions: nullableStr,
+  /** Mount source, e.g. /dev/vda1. */
+  source: nullableStr,
+  /** Whole block device name, e.g. vda, or null when not a block device. */
+  blockDevice: nullableStr,
+  /** True for spinning disks, false for SSD/virtual, null when unknown. */
+  rotational: z.boolean().nullable(),
+  /** Active I/O scheduler, or null. */
+  scheduler: nullableStr,
+  /** Device model from sysfs, or null. */
+  model: nullableStr,
+});
+
+/** Facts about the machine the bench ran on. */
+export const HostFactsSchema = z.object({
+  hostname: z.string(),
+  os: z.string(),
+  kernel: z.string(),
+  cpuModel: z.string(),
+  cpuCount: z.number().int(),
+  memoryBytes: num,
+  /** Distribution name from /etc/os-release, or null. */
+  distro: nullableStr,
+  /** True when running as root (needed to drop the page cache). */
+  root: z.boolean(),
+  /** Node.js version running the harness. */
+  node: z.string(),
+  /** True when this looks like a virtual machine (hypervisor CPU flag). */
+  virtualMachine: z.boolean().nullable(),
+});
+
+/** Parameters of the built-in image (also its cache key). */
+export const BuiltinImageParamsSchema = z.object({
+  virtualSize: num,
+  dataSize: num,
+  clusterSize: num,
+  seed: num,
+});
+
+/** Facts about the source image. */
+export const ImageFactsSchema = z.object({
+  /** Absolute path. */
+  path: z.string(),
+  /** 'default' for the built-in image, 'file' for --image. */
+  origin: z.enum(['default', 'file']),
+  /** qemu-img format name. */
+  format: z.string(),
+  /** Virtual size, bytes. */
+  virtualSize: num,
+  /** Bytes allocated on the host. */
+  actualSize: num,
+  /** File size, bytes. */
+  fileSize: num,
+  /** qcow2 cluster size or null. */
+  clusterSize: nullableNum,
+  /** qcow2 compression type, or null. */
+  compressionType: nullableStr,
+  /** Share of clusters stored compressed, from qemu-img check (e.g. "67.73%"), or null. */
+  compressedClusters: nullableStr,
+  /** sha256 of the file. */
+  sha256: z.string(),
+  /** Built-in image parameters, or null. */
+  params: BuiltinImageParamsSchema.nullable(),
+  /** Seconds it took to build the built-in image in this run (0 when cached). */
+  buildSeconds: num,
+});
+
+/** The source image as chosen: a user's file or the built-in one with its parameters. */
+export const ImageChoiceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('file'), path: z.string(), format: z.string() }),
+  BuiltinImageParamsSchema.extend({ kind: z.literal('default'), cacheDir: z.string() }),
+]);
+
+/** The options of a run, as results.json records them. */
+export const RecordedConfigSchema = z.object({
+  modes: z.array(z.string()),
+  runs: z.number().int(),
+  warmup: z.number().int(),
+  baseline: z.string(),
+  seed: num,
+  timeoutSeconds: nullableNum,
+  emulateFlushLatencyMs: nullableNum,
+  flushAudit: z.boolean(),
+  flushProbe: z.boolean(),
+  dropCaches: z.boolean(),
+  verify: z.boolean(),
+  onFailure: z.enum(['continue', 'stop']),
+  qemuImgs: z.array(z.object({ path: z.string(), version: z.string() })),
+  targetDirs: z.array(z.string()),
+  outputFormats: z.array(z.string()),
+  srcCaches: z.array(z.string().nullable()),
+  outDir: z.string(),
+  json: z.boolean(),
+  quiet: z.boolean(),
+  image: ImageChoiceSchema,
+  /** Resolution of the user/sys figures (the kernel's clock tick), seconds. */
+  cpuTimeResolutionSeconds: num,
+});
+
+/** One case of the matrix (qemu-img build x target dir x output format x source cache). */
+export const CaseSchema = z.object({
+  id: z.string(),
+  qemuImg: z.string(),
+  qemuImgVersion: z.string(),
+  targetDir: z.string(),
+  outputFormat: z.string(),
+  srcCache: z.string().nullable(),
+  storage: StorageFactsSchema,
+});
+
+/** The summary of every case. */
+export const SummarySchema = z.object({
+  baseline: z.string(),
+  cases: z.array(z.object({ caseId: z.string(), modes: z.array(ModeSummarySchema) })),
+});
+
+/** Flush audit of one mode: system calls qemu-img made on the target. */
+export const FlushAuditSchema = z.object({
+  caseId: z.string(),
+  mode: z.string(),
+  ok: z.boolean(),
+  writes: nullableNum,
+  fsync: nullableNum,
+  fdatasync: nullableNum,
+  syncFileRange: nullableNum,
+  openFlags: z.array(z.string()),
+  note: z.string().nullable(),
+});
+
+/** Flush-latency probe of a target dir. */
+export const FlushProbeSchema = z.object({
+  caseId: z.string(),
+  targetDir: z.string(),
+  tool: z.string(),
+  small: z.object({ bytes: num, medianMs: num, p99Ms: num, count: z.number().int() }).nullable(),
+  large: z.object({ bytes: num, medianMs: num, p99Ms: num, count: z.number().int() }).nullable(),
+  emulatedMs: nullableNum,
+  note: z.string().nullable(),
+});
+
+/** The whole results file. */
+export const ResultsSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  kind: z.literal('bench').default('bench'),
+  complete: z.boolean(),
+  /** "EMULATED FLUSH LATENCY N ms" when flushes were delayed, so no reader of the JSON can miss it; null otherwise. */
+  emulation: z.string().nullable().default(null),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  config: RecordedConfigSchema,
+  host: HostFactsSchema,
+  image: ImageFactsSchema,
+  cases: z.array(CaseSchema),
+  samples: z.array(SampleSchema),
+  summary: SummarySchema,
+  flushAudit: z.array(FlushAuditSchema),
+  flushProbe: z.array(FlushProbeSchema),
+  notMeasured: z.array(z.string()),
+  warnings: z.array(z.string()),
+});
+
+/** Descriptive statistics of one metric. */
+export type Stat = z.infer<typeof StatSchema>;
+/** A ratio with CI. */
+export type Ratio = z.infer<typeof RatioSchema>;
+/** One run's raw measurement. */
+export type Sample = z.infer<typeof SampleSchema>;
+/** Per-mode summary. */
+export type ModeSummary = z.infer<typeof ModeSummarySchema>;
+/** One case of the matrix, with its storage facts. */
+export type RunCase = z.infer<typeof CaseSchema>;
+/** Facts about the machine. */
+export type HostFacts = z.infer<typeof HostFactsSchema>;
+/** Facts about a target's storage. */
+export type StorageFacts = z.infer<typeof StorageFactsSchema>;
+/** Facts about the source image. */
+export type ImageFacts = z.infer<typeof ImageFactsSchema>;
+/** Parameters of the built-in image. */
+export type BuiltinImageParams = z.infer<typeof BuiltinImageParamsSchema>;
+/** The recorded source image choice. */
+export type RecordedImageChoice = z.infer<typeof ImageChoiceSchema>;
+/** The options of a run as recorded. */
+export type RecordedConfig = z.infer<typeof RecordedConfigSchema>;
+/** Summary of all cases. */
+export type Summary = z.infer<typeof SummarySchema>;
+/** Flush audit row. */
+export type FlushAudit = z.infer<typeof FlushAuditSchema>;
+/** Flush-latency probe row. */
+export type FlushProbe = z.infer<typeof FlushProbeSchema>;
+/** The versioned results object every renderer takes. */
+export type Results = z.infer<typeof ResultsSchema>;
+
+/** Flushes (fdatasync + fsync) a successful audit counted, or null when there is no successful audit. */
+export function flushesOf(audit: FlushAudit | undefined): number | null {
+  return audit?.ok ? (audit.fdatasync ?? 0) + (audit.fsync ?? 0) : null;
+}
+
+/** One latency of the flush sweep. */
+export const SweepPointSchema = z.object({
+  /** Emulated flush latency, ms (0 = native, no interposer). */
+  latencyMs: num,
+  /** measured, skipped (budget), failed or interrupted. */
+  state: z.enum(['measured', 'skipped', 'failed', 'interrupted']),
+  /** Why it was skipped or failed. */
+  note: nullableStr,
+  /** The point's results folder, relative to the sweep folder. */
+  dir: nullableStr,
+  /** Estimated seconds before it ran (null for the first point). */
+  estimatedSeconds: nullableNum,
+  /** Seconds it took. */
+  elapsedSeconds: nullableNum,
+  writethrough: StatSchema.nullable(),
+  writeback: StatSchema.nullable(),
+  speedup: RatioSchema.nullable(),
+  /** Speedup predicted from the 0 ms point: (writethrough at 0 ms + flushes x latency) / writeback at 0 ms. */
+  predicted: nullableNum,
+});
+
+/** The sweep's own results file (sweep.json). */
+export const SweepResultsSchema = z.object({
+  schemaVersion: z.literal(1),
+  kind: z.literal('sweep'),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  startedAt: z.string(),
+  finishedAt: nullableStr,
+  complete: z.boolean(),
+  budgetSeconds: num,
+  runs: z.number().int(),
+  latenciesMs: z.array(num),
+  host: HostFactsSchema.nullable(),
+  image: ImageFactsSchema.nullable(),
+  /** Flushes writethrough made (flush audit of the first point). */
+  flushes: nullableNum,
+  /** Native flush latency of the target (probe of the first point), ms. */
+  nativeFlushMs: nullableNum,
+  points: z.array(SweepPointSchema),
+});
+
+/** One point of the sweep. */
+export type SweepPoint = z.infer<typeof SweepPointSchema>;
+/** sweep.json. */
+export type SweepResults = z.infer<typeof SweepResultsSchema>;
+
+/** Checks an already-parsed object; throws UserError naming the first problem. */
+export function parseResults(data: unknown, source = 'input'): Results {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new UserError(`${source} is not a qemu-cache-bench results file (expected a JSON object); pass the results.json of a bench run`);
+  }
+  const version = (data as Record<string, unknown>).schemaVersion;
+  if (typeof version !== 'number') {
+    throw new UserError(`${source} is not a qemu-cache-bench results file (no schemaVersion); pass the results.json of a bench run`);
+  }
+  if (version > SCHEMA_VERSION) {
+    throw new UserError(`${source} has schemaVersion ${version}, newer than this tool's ${SCHEMA_VERSION}; upgrade qemu-cache-bench to read it`);
+  }
+  const parsed = ResultsSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : '(top level)';
+    throw new UserError(`${source} is not a valid results file: ${where}: ${issue?.message ?? 'invalid'}; re-run the bench or pass another file`);
+  }
+  return parsed.data;
+}
+
+/** Reads and validates a results.json; any problem is a one-line UserError. */
+export function loadResults(path: string): Results {
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw new UserError(`${path} is a directory; pass the results.json inside it`);
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}; pass the path of a results.json`);
+  }
+  if (size > MAX_RESULTS_BYTES) throw new UserError(`${path} is ${size} bytes, too large for a results file; pass the results.json of a bench run`);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}; check its permissions`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new UserError(`${path} is not JSON; pass the results.json of a bench run`);
+  }
+  return parseResults(data, path);
+}

@@ -1,0 +1,124 @@
+// Units: parsing and formatting of sizes, durations, seconds and ratios, so a figure reads the same everywhere.
+import { UserError } from './errors.ts';
+import type { Ratio, Stat } from './results.ts';
+
+/** Rounds to microseconds (6 decimals), as results.json stores times. */
+export function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+const DURATION_UNITS: Record<string, number> = { us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, min: 60, h: 3600 };
+
+/** Parses a duration like 2ms, 0.5ms, 30s, 10m (a bare number is seconds) into seconds. */
+export function parseDuration(value: string, flag: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zµ]*)\s*$/i.exec(value);
+  const unit = match?.[2]?.toLowerCase() || 's';
+  const factor = DURATION_UNITS[unit];
+  if (!match || factor === undefined) throw new UserError(`${flag} must be a duration like 2ms, 30s or 10m, got '${value}'`);
+  return Number(match[1]) * factor;
+}
+
+const GIB = 1024 ** 3;
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: GIB,
+  gib: GIB,
+  t: 1024 ** 4,
+  tib: 1024 ** 4,
+};
+
+/** Parses a size like 256M, 4G, 1.5GiB (binary units) into bytes, at least `min`. */
+export function parseSize(value: string, flag: string, min = 1): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const factor = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'x'];
+  if (!match || factor === undefined) throw new UserError(`${flag} must be a size like 256M or 4G, got '${value}'`);
+  const bytes = Math.round(Number(match[1]) * factor);
+  if (bytes < min) throw new UserError(`${flag} must be at least ${formatBytes(min)}, got ${value}`);
+  return bytes;
+}
+
+/** Bytes as a --image-size style value in whole MiB, e.g. "256M" (the inverse of parseSize for such sizes). */
+export function sizeFlag(bytes: number): string {
+  return `${Math.round(bytes / 1024 ** 2)}M`;
+}
+
+/** Formats bytes with a binary unit, e.g. "4.0 GiB". */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${v} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+
+/** A virtual size in words, e.g. "4 GiB" or "256 MiB". */
+export function sizeWords(bytes: number): string {
+  const gib = bytes / GIB;
+  return gib >= 1 ? `${gib.toFixed(gib % 1 ? 1 : 0)} GiB` : `${(gib * 1024).toFixed(0)} MiB`;
+}
+
+/** Seconds with sensible precision: 0.123 s, 12.3 s, 123 s. */
+export function secs(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '-';
+  const a = Math.abs(value);
+  return `${a >= 100 ? value.toFixed(0) : a >= 10 ? value.toFixed(1) : a >= 1 ? value.toFixed(2) : value.toFixed(3)} s`;
+}
+
+/** Milliseconds with three decimals, e.g. "0.231 ms". */
+export function millis(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? '-' : `${value.toFixed(3)} ms`;
+}
+
+/** A ratio like 14.2x. */
+export function times(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '-';
+  return `${value >= 10 ? value.toFixed(1) : value.toFixed(2)}x`;
+}
+
+/** A ratio's interval without the ratio: "13.5-15.0x". */
+export function ratioInterval(r: Ratio): string {
+  return `${times(r.ciLow).replace('x', '')}-${times(r.ciHigh)}`;
+}
+
+/** A ratio with its CI: "14.2x (13.5-15.0x)". */
+export function ratioWithCi(r: Ratio | null): string {
+  return r ? `${times(r.ratio)} (${ratioInterval(r)})` : '-';
+}
+
+/** Median of a stat. */
+export function med(s: Stat | null): string {
+  return secs(s?.median);
+}
+
+/** Mean ± sd. */
+export function meanSd(s: Stat | null): string {
+  return s ? `${secs(s.mean)} ± ${secs(s.sd).replace(' s', '')}` : '-';
+}
+
+/** min-max. */
+export function range(s: Stat | null): string {
+  return s ? `${secs(s.min).replace(' s', '')}-${secs(s.max)}` : '-';
+}
+
+/** 95% CI of the mean. */
+export function ci(s: Stat | null): string {
+  return s ? `${secs(s.ciLow).replace(' s', '')}-${secs(s.ciHigh)}` : '-';
+}
+
+/** Relative spread: sd / mean in percent. */
+export function spread(s: Stat | null): string {
+  return s && s.mean > 0 && s.n > 1 ? `±${((100 * s.sd) / s.mean).toFixed(0)}%` : '-';
+}
+
+/** KiB as MiB. */
+export function mib(kib: number | null | undefined): string {
+  return kib === null || kib === undefined ? '-' : `${(kib / 1024).toFixed(1)} MiB`;
+}

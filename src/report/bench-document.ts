@@ -1,0 +1,194 @@
+// The bench report's content as a document (headings, paragraphs, tables, charts), built once from results (pure).
+import { basename } from 'node:path';
+import { verdicts } from '../analyze/verdict.ts';
+import { CACHE_MODE_MEANING, type CacheMode } from '../model/cache-modes.ts';
+import { emulationLabel } from '../model/emulation.ts';
+import { convertCommandLine, shellQuote } from '../model/qemu-img-command.ts';
+import { REAL_IMAGE_WRITES_PER_GIB } from '../model/reference.ts';
+import { flushesOf, type Results, type RunCase } from '../model/results.ts';
+import { ci, formatBytes, meanSd, med, millis, range, ratioWithCi, secs, sizeFlag } from '../model/units.ts';
+import { BENCH_CHARTS, chartFile } from './charts/chart-names.ts';
+import type { Block, ReportDocument } from './document-model.ts';
+import { measuredRow } from './table.ts';
+
+/** Builds the bench report document from the results (pure). */
+export function benchDocument(results: Results): ReportDocument {
+  const date = (results.finishedAt ?? results.startedAt).slice(0, 10);
+  const label = emulationLabel(results.config.emulateFlushLatencyMs);
+  const title = `qemu-img convert cache modes on ${results.host.hostname}, ${date}${label ? ` (${label})` : ''}`;
+  const blocks: Block[] = [];
+  if (label) blocks.push({ kind: 'para', strong: true, text: `${label}: every fsync()/fdatasync() qemu-img made in the timed runs was delayed by ${results.config.emulateFlushLatencyMs} ms through an LD_PRELOAD interposer, to emulate storage with slow flushes. The times below are not this host's native storage performance.` });
+  if (!results.complete) blocks.push({ kind: 'para', strong: true, text: `INCOMPLETE RUN: the plan did not finish (${results.samples.length} runs saved). Figures are from the finished runs only.` });
+  blocks.push({ kind: 'heading', level: 2, text: 'Verdict' });
+  for (const v of verdicts(results)) blocks.push({ kind: 'para', text: `${results.cases.length > 1 ? `[${v.caseId}] ` : ''}${v.text}` });
+  for (const c of results.summary.cases) blocks.push(...caseBlocks(results, c.caseId));
+  blocks.push(...flushBlocks(results));
+  blocks.push(...factBlocks(results));
+  blocks.push(...methodBlocks(results));
+  blocks.push({ kind: 'heading', level: 2, text: 'Not measured' });
+  blocks.push(results.notMeasured.length ? { kind: 'list', items: results.notMeasured } : { kind: 'para', text: 'Everything the report shows was measured in this run.' });
+  if (results.warnings.length) {
+    blocks.push({ kind: 'heading', level: 2, text: 'Warnings' });
+    blocks.push({ kind: 'list', items: results.warnings });
+  }
+  return { title, blocks };
+}
+
+function caseBlocks(results: Results, caseId: string): Block[] {
+  const summary = results.summary.cases.find((c) => c.caseId === caseId);
+  const benchCase = results.cases.find((c) => c.id === caseId);
+  if (!summary) return [];
+  const baseline = results.summary.baseline;
+  const blocks: Block[] = [{ kind: 'heading', level: 2, text: caseId === 'default' ? 'Results' : `Results: ${caseId}` }];
+  if (benchCase && results.cases.length > 1) blocks.push({ kind: 'para', text: `qemu-img ${benchCase.qemuImgVersion} (${benchCase.qemuImg}), target ${benchCase.targetDir} (${benchCase.storage.fsType ?? '?'}), -O ${benchCase.outputFormat}${benchCase.srcCache ? `, -T ${benchCase.srcCache}` : ''}.` });
+  blocks.push({
+    kind: 'table',
+    head: ['mode', 'real (median)', 'user', 'sys', 'time to durable', 'spread', 'dirty after exit', `speedup vs ${baseline} (95% CI)`, 'runs'],
+    rows: summary.modes.map((m) =>
+      m.state === 'measured'
+        ? measuredRow(m, baseline)
+        : [m.mode, m.state === 'unsupported' ? `unsupported: ${m.error ?? ''}` : 'not run', '-', '-', '-', '-', '-', '-', `0 (${m.failed} failed)`],
+    ),
+  });
+  const durableRows = summary.modes.filter((m) => m.durableSpeedup).map((m) => `${m.mode}: ${ratioWithCi(m.durableSpeedup)} faster to durable than ${baseline}`);
+  if (durableRows.length) blocks.push({ kind: 'para', text: `Time to durable is the conversion plus \`sync -f\` of the output: what it takes until the data is on stable storage. unsafe looks fast at exit but leaves its data dirty in the page cache (the "dirty after exit" column: Dirty + Writeback of /proc/meminfo when qemu-img exits). ${durableRows.join('; ')}.` });
+  for (const { key, caption } of BENCH_CHARTS) blocks.push({ kind: 'chart', file: chartFile(caseId, key), caption });
+  for (const [metric, name] of [['real', 'Wall time (real)'], ['user', 'User CPU time'], ['sys', 'System CPU time'], ['durable', 'Time to durable']] as const) {
+    blocks.push({ kind: 'heading', level: 3, text: `${name}${caseId === 'default' ? '' : ` [${caseId}]`}` });
+    blocks.push({ kind: 'table', head: ['mode', 'median', 'mean ± sd', 'min-max', '95% CI of mean'], rows: summary.modes.filter((m) => m.state === 'measured').map((m) => [m.mode, med(m[metric]), meanSd(m[metric]), range(m[metric]), ci(m[metric])]) });
+  }
+  return blocks;
+}
+
+function flushBlocks(results: Results): Block[] {
+  const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Why the modes differ: flushes' }];
+  if (results.flushAudit.length) {
+    blocks.push({ kind: 'para', text: 'Flush audit: one extra, untimed conversion per mode under strace -f, counting the system calls qemu-img made on the output file.' });
+    blocks.push({
+      kind: 'table',
+      head: ['case', 'mode', 'what the mode does', 'writes', 'fdatasync', 'fsync', 'sync_file_range', 'open flags'],
+      rows: results.flushAudit.map((a) => [a.caseId, a.mode, CACHE_MODE_MEANING[a.mode as CacheMode] ?? '', a.ok ? String(a.writes) : `- (${a.note})`, num(a.fdatasync), num(a.fsync), num(a.syncFileRange), a.openFlags.join(' ') || '-']),
+    });
+  } else blocks.push({ kind: 'para', text: 'No flush audit was made in this run.' });
+  if (results.flushProbe.length) {
+    blocks.push({ kind: 'para', text: 'Flush latency of the target storage, measured before the runs: write then fdatasync, repeated.' });
+    blocks.push({
+      kind: 'table',
+      head: ['target', 'tool', '4 KiB: median', '4 KiB: p99', '2 MiB: median', '2 MiB: p99'],
+      rows: results.flushProbe.map((p) => [p.targetDir, p.tool, millis(p.small?.medianMs), millis(p.small?.p99Ms), millis(p.large?.medianMs), millis(p.large?.p99Ms)]),
+    });
+    blocks.push({ kind: 'para', text: 'Predicted writethrough penalty = flush count x flush latency (measured median after a 4 KiB write, plus the emulated delay if any), beside the measured one (median writethrough - median writeback):' });
+    blocks.push({ kind: 'table', head: ['case', 'flushes (writethrough)', 'latency per flush', 'predicted extra', 'measured extra'], rows: penaltyRows(results) });
+  }
+  return blocks;
+}
+
+function penaltyRows(results: Results): string[][] {
+  return results.summary.cases.map(({ caseId, modes }) => {
+    const audit = results.flushAudit.find((a) => a.caseId === caseId && a.mode === 'writethrough');
+    const target = results.cases.find((c) => c.id === caseId)?.targetDir;
+    const probe = results.flushProbe.find((p) => p.targetDir === target);
+    const flushes = flushesOf(audit);
+    const latency = probe?.small ? probe.small.medianMs + (results.config.emulateFlushLatencyMs ?? 0) : null;
+    const wt = modes.find((m) => m.mode === 'writethrough')?.real?.median;
+    const wb = modes.find((m) => m.mode === 'writeback')?.real?.median;
+    return [caseId, flushes === null ? 'not measured' : String(flushes), latency === null ? 'not measured' : `${latency.toFixed(3)} ms`, flushes !== null && latency !== null ? secs((flushes * latency) / 1000) : '-', wt !== undefined && wb !== undefined ? secs(wt - wb) : '-'];
+  });
+}
+
+function hostRows(results: Results): string[][] {
+  const h = results.host;
+  const vm = h.virtualMachine ? ', virtual machine' : '';
+  return [
+    ['host', `${h.hostname} (${h.distro ?? h.os}, kernel ${h.kernel}${vm})`],
+    ['CPU', `${h.cpuModel} x ${h.cpuCount}`],
+    ['memory', formatBytes(h.memoryBytes)],
+    ['privileges', h.root ? 'root (page cache dropped with /proc/sys/vm/drop_caches)' : 'not root'],
+  ];
+}
+
+function caseRows(c: RunCase, prefix: string): string[][] {
+  const s = c.storage;
+  const rotational = s.rotational === true ? 'rotational' : s.rotational === false ? 'non-rotational' : 'rotational unknown';
+  const device = s.blockDevice
+    ? `${s.blockDevice}${s.model ? ` (${s.model})` : ''}, ${rotational}, scheduler ${s.scheduler ?? '?'}`
+    : 'none (not a block device)';
+  return [
+    [`${prefix}qemu-img`, `${c.qemuImgVersion} (${c.qemuImg})`],
+    [`${prefix}target`, `${c.targetDir}: ${s.fsType ?? '?'} on ${s.source ?? '?'}, mount options ${s.mountOptions ?? '?'}`],
+    [`${prefix}block device`, device],
+  ];
+}
+
+function imageRows(results: Results): string[][] {
+  const img = results.image;
+  const origin = img.origin === 'default' ? 'built-in, generated deterministically' : 'user-supplied';
+  const compression = img.compressionType ? `, ${img.compressionType} compression` : '';
+  const share = img.compressedClusters ? ` (${img.compressedClusters} of clusters compressed)` : '';
+  const sizes = `virtual ${formatBytes(img.virtualSize)}, allocated ${formatBytes(img.actualSize)}`;
+  const audit = results.flushAudit;
+  const writes = audit.find((a) => a.mode === 'writethrough' && a.ok)?.writes ?? audit.find((a) => a.ok)?.writes;
+  const dataGiB = img.actualSize > 0 && img.params?.dataSize ? img.params.dataSize / 1024 ** 3 : null;
+  const perGiB = dataGiB
+    ? ` (${Math.round((writes ?? 0) / dataGiB)} per GiB of data; a real root file system image makes about ${REAL_IMAGE_WRITES_PER_GIB} per GiB)`
+    : '';
+  const writeText = writes === undefined || writes === null ? 'not measured (no flush audit)' : `${writes}${perGiB}`;
+  return [
+    ['image', `${basename(img.path)} (${origin})`],
+    ['image format', `${img.format}, ${sizes}${compression}${share}`],
+    ['write requests per conversion', writeText],
+    ['image sha256', img.sha256],
+  ];
+}
+
+function factBlocks(results: Results): Block[] {
+  const prefix = (c: RunCase) => (results.cases.length > 1 ? `[${c.id}] ` : '');
+  const rows = [...hostRows(results), ...results.cases.flatMap((c) => caseRows(c, prefix(c))), ...imageRows(results)];
+  return [
+    { kind: 'heading', level: 2, text: 'Host, storage and image' },
+    { kind: 'table', head: ['fact', 'value'], rows },
+  ];
+}
+
+function methodBlocks(results: Results): Block[] {
+  const drops = [...new Set(results.samples.map((s) => s.cacheDrop))];
+  const dropText = drops.length === 0 ? 'no runs yet' : drops.map((d) => (d === 'drop_caches' ? 'sync; echo 3 > /proc/sys/vm/drop_caches' : d === 'fadvise' ? 'source evicted with posix_fadvise(DONTNEED) (dd iflag=nocache)' : 'not dropped')).join(', ');
+  const firstCase = results.cases[0];
+  const img = results.image.path;
+  const out = `/path/on/target/out.${firstCase?.outputFormat ?? 'raw'}`;
+  const commands = results.config.modes.map((mode) => {
+    const line = convertCommandLine(firstCase?.qemuImg ?? 'qemu-img', { mode, srcCache: firstCase?.srcCache ?? null, srcFormat: results.image.format, outFormat: firstCase?.outputFormat ?? 'raw', src: img, dst: out });
+    return `rm -f ${out}; sync; echo 3 > /proc/sys/vm/drop_caches\ntime ${line}\ntime sync -f ${out}`;
+  });
+  const emulate = results.config.emulateFlushLatencyMs;
+  const rerun = ['npm run bench --', '--modes', results.config.modes.join(','), '--runs', String(results.config.runs), '--warmup', String(results.config.warmup), '--seed', String(results.config.seed), '--baseline', results.config.baseline, ...imageFlags(results), ...(emulate !== null ? ['--emulate-flush-latency', `${emulate}ms`] : [])].join(' ');
+  return [
+    { kind: 'heading', level: 2, text: 'Method' },
+    {
+      kind: 'list',
+      items: [
+        `${results.config.runs} measured run(s) per mode${results.config.warmup ? ` after ${results.config.warmup} warm-up round(s) kept out of the statistics` : ', no warm-up'}; every round runs each mode once, in an order shuffled from seed ${results.config.seed}, so drift hits all modes alike.`,
+        `Before each run: the previous output is removed and the page cache emptied (${dropText}). Each run writes a fresh file the harness owns in its own work folder on the target.`,
+        'real: wall time of the qemu-img process alone (monotonic clock, set-up excluded). user and sys: the kernel\'s accounting of the reaped child (cutime/cstime, 10 ms resolution).',
+        'time to durable: real plus the time of `sync -f` on the output right after qemu-img exits.',
+        'Statistics: median, mean, sd, min, max and the 95% CI of the mean by tinybench; speedups are ratios of medians with a 95% percentile-bootstrap CI (5000 resamples, seeded). Outliers: modified z-score above 3.5.',
+        emulate !== null ? `Flush latency emulated: ${emulate} ms added before every fsync/fdatasync by an LD_PRELOAD interposer (scripts/flush-delay.c); reads and writes untouched.` : 'No flush latency was emulated: these are the host\'s native figures.',
+      ],
+    },
+    { kind: 'heading', level: 3, text: 'Repeat one run by hand' },
+    { kind: 'code', text: commands.join('\n\n') },
+    { kind: 'heading', level: 3, text: 'Repeat the whole bench' },
+    { kind: 'code', text: rerun },
+  ];
+}
+
+function imageFlags(results: Results): string[] {
+  const image = results.image;
+  if (image.origin === 'file') return ['--image', shellQuote(image.path)];
+  return ['--image-size', sizeFlag(image.params?.virtualSize ?? 0), '--image-data', sizeFlag(image.params?.dataSize ?? 0)];
+}
+
+function num(value: number | null): string {
+  return value === null ? '-' : String(value);
+}
+
