@@ -1,17 +1,36 @@
 // Bad input: one line naming the problem and the fix, exit code 2, quickly, nothing created on disk.
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, ROOT } from './helpers/cli.ts';
 import { ensureDefaultImage } from '../src/image/builtin-image.ts';
+import { ROOT, runCli } from './helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-cli-'));
 const fake = join(ROOT, 'test/fixtures/fake-qemu-img.sh');
 let image = '';
 
 beforeAll(async () => {
-  image = (await ensureDefaultImage('qemu-img', { virtualSize: 64 * 1024 ** 2, dataSize: 8 * 1024 ** 2, clusterSize: 65536, seed: 3 }, join(work, 'cache'))).path;
+  image = (
+    await ensureDefaultImage(
+      'qemu-img',
+      { virtualSize: 64 * 1024 ** 2, dataSize: 8 * 1024 ** 2, clusterSize: 65536, seed: 3 },
+      join(work, 'cache'),
+    )
+  ).path;
   writeFileSync(join(work, 'notes.txt'), 'hello, not an image\n');
   writeFileSync(join(work, 'plainfile'), 'x');
   // A qcow2 with a damaged header: valid magic, nonsense version.
@@ -26,18 +45,30 @@ beforeAll(async () => {
 }, 120_000);
 
 const cases: [string, string[], RegExp][] = [
-  ['missing image', ['--image', '/nonexistent/disk.qcow2'], /image not found: \/nonexistent\/disk.qcow2; pass an existing image/],
+  [
+    'missing image',
+    ['--image', '/nonexistent/disk.qcow2'],
+    /image not found: \/nonexistent\/disk.qcow2; pass an existing image/,
+  ],
   ['a directory as image', ['--image', '/tmp'], /--image \/tmp is a directory/],
   ['a file that is not an image', ['--image', 'NOTES'], /does not look like a disk image/],
   ['a damaged qcow2 header', ['--image', 'DAMAGED'], /qemu-img cannot read .*damaged.qcow2 as an image|damaged/],
   ['a truncated qcow2', ['--image', 'TRUNCATED'], /truncated.qcow2.*(damaged|cannot read)/],
-  ['unknown cache mode', ['--modes', 'writeback,fast'], /unknown cache mode 'fast' in --modes; use one or more of writethrough/],
+  [
+    'unknown cache mode',
+    ['--modes', 'writeback,fast'],
+    /unknown cache mode 'fast' in --modes; use one or more of writethrough/,
+  ],
   ['--runs 0', ['--runs', '0'], /--runs must be at least 1, got 0/],
   ['--runs negative', ['--runs', '-2'], /--runs must be at least 1/],
   ['--runs non-numeric', ['--runs', 'many'], /--runs must be a whole number, got 'many'/],
   ['missing target dir', ['--target-dir', '/nonexistent/dir'], /target dir not found: \/nonexistent\/dir/],
   ['target dir is a file', ['--target-dir', 'PLAINFILE'], /--target-dir .*plainfile is not a directory/],
-  ['qemu-img missing', ['--qemu-img', '/nonexistent/qemu-img'], /qemu-img not usable: cannot run \/nonexistent\/qemu-img.*install qemu-utils/],
+  [
+    'qemu-img missing',
+    ['--qemu-img', '/nonexistent/qemu-img'],
+    /qemu-img not usable: cannot run \/nonexistent\/qemu-img.*install qemu-utils/,
+  ],
   ['qemu-img too old', ['--qemu-img', 'FAKE'], /is qemu-img 2.5.0, older than the minimum 2.11.0/],
   ['unknown option', ['--frobnicate'], /Unknown option '--frobnicate'.*--help/],
   ['unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
@@ -50,8 +81,19 @@ describe('bad input', () => {
   for (const [name, argv, message] of cases) {
     it(`${name}: one line, exit 2, nothing created`, async () => {
       const out = join(work, `out-${name.replace(/\W+/g, '-')}`);
-      const args = argv.map((a) => ({ NOTES: join(work, 'notes.txt'), DAMAGED: join(work, 'damaged.qcow2'), TRUNCATED: join(work, 'truncated.qcow2'), PLAINFILE: join(work, 'plainfile'), FAKE: fake })[a] ?? a);
-      const r = await runCli([...(name === 'unknown command' ? [] : ['bench']), ...args, '--out', out], { env: { FAKE_QEMU_IMG: 'version-old', QCB_CACHE_DIR: join(work, 'cache2') } });
+      const args = argv.map(
+        (a) =>
+          ({
+            NOTES: join(work, 'notes.txt'),
+            DAMAGED: join(work, 'damaged.qcow2'),
+            TRUNCATED: join(work, 'truncated.qcow2'),
+            PLAINFILE: join(work, 'plainfile'),
+            FAKE: fake,
+          })[a] ?? a,
+      );
+      const r = await runCli([...(name === 'unknown command' ? [] : ['bench']), ...args, '--out', out], {
+        env: { FAKE_QEMU_IMG: 'version-old', QCB_CACHE_DIR: join(work, 'cache2') },
+      });
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(message);
@@ -70,7 +112,28 @@ describe('bad input', () => {
     chmodSync(work, 0o755);
     if (process.getuid?.() !== 0) return; // only root can drop to another user for this check
     const { execa } = await import('execa');
-    const as = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', '--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', '--image', secret, '--out', join(tmpdir(), `qcb-nobody-${process.pid}`)], { reject: false, cwd: ROOT, env: { HOME: tmpdir(), QCB_CACHE_DIR: join(tmpdir(), `qcb-nobody-cache-${process.pid}`) } });
+    const as = await execa(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        'node',
+        '--import',
+        'tsx',
+        join(ROOT, 'src/cli/main.ts'),
+        'bench',
+        '--image',
+        secret,
+        '--out',
+        join(tmpdir(), `qcb-nobody-${process.pid}`),
+      ],
+      {
+        reject: false,
+        cwd: ROOT,
+        env: { HOME: tmpdir(), QCB_CACHE_DIR: join(tmpdir(), `qcb-nobody-cache-${process.pid}`) },
+      },
+    );
     expect(as.exitCode, as.stderr).toBe(2);
     expect(as.stderr).toMatch(/cannot read image .*secret.qcow2 \(EACCES\)/);
   });
@@ -79,7 +142,24 @@ describe('bad input', () => {
     if (process.getuid?.() !== 0) return;
     chmodSync(join(work, 'readonly'), 0o555);
     const { execa } = await import('execa');
-    const as = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', '--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', '--target-dir', join(work, 'readonly'), '--out', join(tmpdir(), `qcb-nobody2-${process.pid}`)], { reject: false, cwd: ROOT, env: { HOME: tmpdir() } });
+    const as = await execa(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        'node',
+        '--import',
+        'tsx',
+        join(ROOT, 'src/cli/main.ts'),
+        'bench',
+        '--target-dir',
+        join(work, 'readonly'),
+        '--out',
+        join(tmpdir(), `qcb-nobody2-${process.pid}`),
+      ],
+      { reject: false, cwd: ROOT, env: { HOME: tmpdir() } },
+    );
     expect(as.exitCode, as.stderr).toBe(2);
     expect(as.stderr).toMatch(/target dir .*readonly is not writable/);
   });
@@ -108,7 +188,24 @@ describe('bad input', () => {
     copyFileSync(image, weird);
     const target = join(work, 'weird-target');
     mkdirSync(target);
-    const r = await runCli(['bench', '--image', weird, '--modes', 'writeback', '--baseline', 'writeback', '--runs', '1', '--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', join(work, 'out-weird'), '--quiet']);
+    const r = await runCli([
+      'bench',
+      '--image',
+      weird,
+      '--modes',
+      'writeback',
+      '--baseline',
+      'writeback',
+      '--runs',
+      '1',
+      '--no-flush-audit',
+      '--no-flush-probe',
+      '--target-dir',
+      target,
+      '--out',
+      join(work, 'out-weird'),
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(ROOT, 'pwned'))).toBe(false);
     expect(existsSync(join(work, 'pwned'))).toBe(false);
@@ -120,7 +217,24 @@ describe('bad input', () => {
   it('--json prints the results object on stdout and nothing else', async () => {
     const target = join(work, 'json-target');
     mkdirSync(target);
-    const r = await runCli(['bench', '--image', image, '--modes', 'writeback', '--baseline', 'writeback', '--runs', '1', '--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', join(work, 'out-json'), '--json']);
+    const r = await runCli([
+      'bench',
+      '--image',
+      image,
+      '--modes',
+      'writeback',
+      '--baseline',
+      'writeback',
+      '--runs',
+      '1',
+      '--no-flush-audit',
+      '--no-flush-probe',
+      '--target-dir',
+      target,
+      '--out',
+      join(work, 'out-json'),
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const results = JSON.parse(r.stdout);
     expect(results.schemaVersion).toBe(1);
@@ -133,9 +247,23 @@ describe('bad input', () => {
     mkdirSync(target);
     writeFileSync(join(target, '.qemu-cache-bench.lock'), '1\n');
     const out = join(work, 'out-locked');
-    const r = await runCli(['bench', '--image', image, '--runs', '1', '--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', out]);
+    const r = await runCli([
+      'bench',
+      '--image',
+      image,
+      '--runs',
+      '1',
+      '--no-flush-audit',
+      '--no-flush-probe',
+      '--target-dir',
+      target,
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/is in use by another qemu-cache-bench \(PID 1\); wait for it or pass another --target-dir$/);
+    expect(r.stderr.trim()).toMatch(
+      /is in use by another qemu-cache-bench \(PID 1\); wait for it or pass another --target-dir$/,
+    );
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(target)).toEqual(['.qemu-cache-bench.lock']);
   });

@@ -1,6 +1,7 @@
 // Comparison of several runs (pure): align cases and modes, relative change with bootstrap CI and Mann-Whitney U, and fairness warnings.
-import type { Ratio, Results, Stat } from '../model/results.ts';
+
 import { distinct } from '../model/lists.ts';
+import type { Ratio, Results, Stat } from '../model/results.ts';
 import { mannWhitney, ratioOfMedians } from './stats.ts';
 
 /** One input of a comparison. */
@@ -35,7 +36,19 @@ export interface CompareRow {
 
 /** The whole comparison. */
 export interface Comparison {
-  inputs: { label: string; path: string; host: string; qemuImg: string; fsType: string; emulatedMs: number | null; flushMs: number | null; speedup: Ratio | null; writethrough: number | null; writeback: number | null; sha256: string }[];
+  inputs: {
+    label: string;
+    path: string;
+    host: string;
+    qemuImg: string;
+    fsType: string;
+    emulatedMs: number | null;
+    flushMs: number | null;
+    speedup: Ratio | null;
+    writethrough: number | null;
+    writeback: number | null;
+    sha256: string;
+  }[];
   rows: CompareRow[];
   /** What makes the comparison unfair, one line each. */
   warnings: string[];
@@ -50,17 +63,29 @@ function real(results: Results, caseId: string, mode: string): number[] {
   return results.samples.filter((s) => s.caseId === caseId && s.mode === mode && s.ok && !s.warmup).map((s) => s.real);
 }
 
-
 /** Lists the differences between inputs that make a comparison unfair (or that are the point of it, e.g. storage). */
 export function fairnessWarnings(inputs: readonly CompareInput[]): string[] {
   const warnings: string[] = [];
   const each = <T>(f: (r: Results) => T) => inputs.map((i) => `${i.label}: ${String(f(i.results))}`).join(', ');
   const differs = <T>(f: (r: Results) => T) => distinct(inputs.map((i) => JSON.stringify(f(i.results)))).length > 1;
-  if (differs((r) => r.image.sha256)) warnings.push(`different source images (sha256 ${each((r) => r.image.sha256.slice(0, 12))}): times are not comparable`);
-  if (differs((r) => r.cases.map((c) => c.qemuImgVersion).join('/'))) warnings.push(`different qemu-img versions (${each((r) => r.cases.map((c) => c.qemuImgVersion).join('/'))})`);
-  if (differs((r) => r.config.emulateFlushLatencyMs)) warnings.push(`different EMULATED flush latency (${each((r) => (r.config.emulateFlushLatencyMs === null ? 'none (native)' : `${r.config.emulateFlushLatencyMs} ms`))}): differences in writethrough/directsync are caused by the emulation`);
-  if (differs((r) => distinct(r.samples.map((s) => s.cacheDrop)).join('/'))) warnings.push(`page cache handled differently (${each((r) => distinct(r.samples.map((s) => s.cacheDrop)).join('/'))})`);
-  if (differs((r) => r.cases.map((c) => String(c.storage.fsType)).join('/'))) warnings.push(`different target file systems (${each((r) => r.cases.map((c) => String(c.storage.fsType)).join('/'))})`);
+  if (differs((r) => r.image.sha256))
+    warnings.push(
+      `different source images (sha256 ${each((r) => r.image.sha256.slice(0, 12))}): times are not comparable`,
+    );
+  if (differs((r) => r.cases.map((c) => c.qemuImgVersion).join('/')))
+    warnings.push(`different qemu-img versions (${each((r) => r.cases.map((c) => c.qemuImgVersion).join('/'))})`);
+  if (differs((r) => r.config.emulateFlushLatencyMs))
+    warnings.push(
+      `different EMULATED flush latency (${each((r) => (r.config.emulateFlushLatencyMs === null ? 'none (native)' : `${r.config.emulateFlushLatencyMs} ms`))}): differences in writethrough/directsync are caused by the emulation`,
+    );
+  if (differs((r) => distinct(r.samples.map((s) => s.cacheDrop)).join('/')))
+    warnings.push(
+      `page cache handled differently (${each((r) => distinct(r.samples.map((s) => s.cacheDrop)).join('/'))})`,
+    );
+  if (differs((r) => r.cases.map((c) => String(c.storage.fsType)).join('/')))
+    warnings.push(
+      `different target file systems (${each((r) => r.cases.map((c) => String(c.storage.fsType)).join('/'))})`,
+    );
   if (differs((r) => r.host.hostname)) warnings.push(`different hosts (${each((r) => r.host.hostname)})`);
   if (differs((r) => r.config.runs)) warnings.push(`different run counts (${each((r) => r.config.runs)})`);
   for (const i of inputs) if (!i.results.complete) warnings.push(`${i.label} is an incomplete run (complete: false)`);
@@ -80,11 +105,21 @@ export function compareRuns(inputs: readonly CompareInput[]): Comparison {
         mode: m.mode,
         cells: inputs.map((input, index) => {
           const values = real(input.results, c.caseId, m.mode);
-          const stat = input.results.summary.cases.find((x) => x.caseId === c.caseId)?.modes.find((x) => x.mode === m.mode)?.real ?? null;
-          if (index === 0) return { label: input.label, real: stat, change: null, p: null, significant: false, tooFew: false };
+          const stat =
+            input.results.summary.cases.find((x) => x.caseId === c.caseId)?.modes.find((x) => x.mode === m.mode)
+              ?.real ?? null;
+          if (index === 0)
+            return { label: input.label, real: stat, change: null, p: null, significant: false, tooFew: false };
           const change = ratioOfMedians(values, base, 7 + index);
           const tooFew = Math.min(values.length, base.length) < MIN_RUNS_FOR_SIGNIFICANCE;
-          return { label: input.label, real: stat, change, p: mannWhitney(values, base)?.p ?? null, tooFew, significant: !tooFew && change !== null && (change.ciLow > 1 || change.ciHigh < 1) };
+          return {
+            label: input.label,
+            real: stat,
+            change,
+            p: mannWhitney(values, base)?.p ?? null,
+            tooFew,
+            significant: !tooFew && change !== null && (change.ciLow > 1 || change.ciHigh < 1),
+          };
         }),
       });
     }
@@ -109,6 +144,7 @@ export function compareRuns(inputs: readonly CompareInput[]): Comparison {
     }),
     rows,
     warnings: fairnessWarnings(inputs),
-    method: 'change = median(input) / median(reference) with a 95% percentile-bootstrap CI (5000 resamples); significant when that CI excludes 1 and each side has at least 3 runs. The Mann-Whitney U two-sided p-value (normal approximation) is shown beside it for reference; with 3 runs per side it cannot go below 0.05, so the bootstrap CI decides.',
+    method:
+      'change = median(input) / median(reference) with a 95% percentile-bootstrap CI (5000 resamples); significant when that CI excludes 1 and each side has at least 3 runs. The Mann-Whitney U two-sided p-value (normal approximation) is shown beside it for reference; with 3 runs per side it cannot go below 0.05, so the bootstrap CI decides.',
   };
 }

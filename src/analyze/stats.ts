@@ -1,6 +1,6 @@
 // Pure statistics: descriptive figures through tinybench, bootstrap CI of a ratio of medians, outliers, Mann-Whitney U.
 import { Bench } from 'tinybench';
-import { seededRandom, type Random } from '../model/prng.ts';
+import { type Random, seededRandom } from '../model/prng.ts';
 import type { Ratio, Stat } from '../model/results.ts';
 
 /** Descriptive statistics of `values` computed by tinybench (replayed as overridden durations); null when empty. */
@@ -11,10 +11,20 @@ export function describe(values: readonly number[]): Stat | null {
   bench.add('replay', () => ({ overriddenDuration: values[i++] as number }), { async: false });
   bench.runSync();
   const result = bench.tasks[0]?.result;
-  if (!result || !('latency' in result) || !result.latency) throw new Error(`tinybench gave no statistics (${result?.state})`);
+  if (!result || !('latency' in result) || !result.latency)
+    throw new Error(`tinybench gave no statistics (${result?.state})`);
   const s = result.latency;
   const moe = values.length > 1 ? s.moe : 0;
-  return { n: values.length, mean: s.mean, median: s.p50, sd: values.length > 1 ? s.sd : 0, min: s.min, max: s.max, ciLow: s.mean - moe, ciHigh: s.mean + moe };
+  return {
+    n: values.length,
+    mean: s.mean,
+    median: s.p50,
+    sd: values.length > 1 ? s.sd : 0,
+    min: s.min,
+    max: s.max,
+    ciLow: s.mean - moe,
+    ciHigh: s.mean + moe,
+  };
 }
 
 /** Median of a list (NaN when empty). */
@@ -37,7 +47,12 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Ratio median(numerator)/median(denominator) with a 95% percentile-bootstrap CI (seeded, so repeatable). */
-export function ratioOfMedians(numerator: readonly number[], denominator: readonly number[], seed = 1, iterations = 5000): Ratio | null {
+export function ratioOfMedians(
+  numerator: readonly number[],
+  denominator: readonly number[],
+  seed = 1,
+  iterations = 5000,
+): Ratio | null {
   if (numerator.length === 0 || denominator.length === 0) return null;
   const point = median(numerator) / median(denominator);
   if (!Number.isFinite(point)) return null;
@@ -48,7 +63,12 @@ export function ratioOfMedians(numerator: readonly number[], denominator: readon
     if (Number.isFinite(r)) ratios.push(r);
   }
   ratios.sort((a, b) => a - b);
-  return { ratio: point, ciLow: percentile(ratios, 0.025), ciHigh: percentile(ratios, 0.975), method: `bootstrap of medians, ${iterations} resamples, 95% percentile interval` };
+  return {
+    ratio: point,
+    ciLow: percentile(ratios, 0.025),
+    ciHigh: percentile(ratios, 0.975),
+    method: `bootstrap of medians, ${iterations} resamples, 95% percentile interval`,
+  };
 }
 
 /** Indexes of outliers: modified z-score |x - median| / (1.4826 MAD) above 3.5 (Iglewicz-Hoaglin); none below 3 values. */
@@ -91,6 +111,8 @@ export function mannWhitney(a: readonly number[], b: readonly number[]): { u: nu
 export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }

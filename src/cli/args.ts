@@ -1,8 +1,7 @@
 // Flag and subcommand declarations (bench, sweep, report, compare) and the help text.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { UserError } from '../model/errors.ts';
 import { COMMANDS, type Command, type Invocation } from '../model/invocation.ts';
-
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -45,19 +44,31 @@ const SWEEP: Options = {
 };
 
 /** Options each subcommand accepts. */
-export const COMMAND_OPTIONS: Record<Command, Options> = { bench: BENCH, sweep: SWEEP, report: COMMON, compare: COMMON };
-
+export const COMMAND_OPTIONS: Record<Command, Options> = {
+  bench: BENCH,
+  sweep: SWEEP,
+  report: COMMON,
+  compare: COMMON,
+};
 
 /** Parses argv (without node and script); unknown flags and commands are a UserError. */
 export function parseCommandLine(argv: readonly string[]): Invocation {
   const first = argv[0];
   const command: Command = first && !first.startsWith('-') ? (first as Command) : 'bench';
-  if (!COMMANDS.includes(command)) throw new UserError(`unknown command '${first}'; use one of ${COMMANDS.join(', ')} (see --help)`);
+  if (!COMMANDS.includes(command))
+    throw new UserError(`unknown command '${first}'; use one of ${COMMANDS.join(', ')} (see --help)`);
   const rest = joinNegativeValues(first === command ? argv.slice(1) : argv, COMMAND_OPTIONS[command]);
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: COMMAND_OPTIONS[command], allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: COMMAND_OPTIONS[command],
+      allowPositionals: true,
+      strict: true,
+    });
     if ((command === 'bench' || command === 'sweep') && positionals.length > 0) {
-      throw new UserError(`unexpected argument '${positionals[0]}'; ${command} takes only options (did you mean --image ${positionals[0]}?)`);
+      throw new UserError(
+        `unexpected argument '${positionals[0]}'; ${command} takes only options (did you mean --image ${positionals[0]}?)`,
+      );
     }
     return { command, values: values as Invocation['values'], positionals };
   } catch (error) {

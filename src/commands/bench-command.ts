@@ -1,6 +1,7 @@
 // The bench command: resolve options, run the plan with signal handling, export results and reports.
-import { resolveResume } from '../config/resume.ts';
+
 import { resolveBenchConfig } from '../config/resolve.ts';
+import { resolveResume } from '../config/resume.ts';
 import type { Invocation } from '../model/invocation.ts';
 import { MACHINE } from './environment.ts';
 import type { Terminal } from './terminal-port.ts';

@@ -19,7 +19,7 @@ import { imageFacts, validateImage } from '../image/image-facts.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { UserError } from '../model/errors.ts';
 import type { Cell, PlanCase } from '../model/plan.ts';
-import { type ImageFacts, type Results, SCHEMA_VERSION, type Sample } from '../model/results.ts';
+import { type ImageFacts, type Results, type Sample, SCHEMA_VERSION } from '../model/results.ts';
 import { TOOL } from '../model/tool.ts';
 import { buildCases, buildRounds } from '../plan/matrix.ts';
 import type { BenchUi } from './terminal-port.ts';
@@ -40,11 +40,11 @@ interface RunState {
 
 async function prepareImage(config: ResolvedConfig, ui: BenchUi, signal: AbortSignal): Promise<ImageFacts> {
   const qemuImg = config.qemuImgs[0]?.path as string;
-  if (config.image.kind === 'file') return imageFacts(qemuImg, config.image.path, config.image.info, 'file', null, 0);
+  if (config.image.kind === 'file') return imageFacts(config.image.path, config.image.info, 'file', null, 0);
   const { kind: _kind, cacheDir, ...params } = config.image;
   const built = await ensureDefaultImage(qemuImg, params, cacheDir, ui.note, signal);
   const info = await validateImage(qemuImg, built.path, 'qcow2');
-  return imageFacts(qemuImg, built.path, info, 'default', params, built.buildSeconds);
+  return imageFacts(built.path, info, 'default', params, built.buildSeconds);
 }
 
 /** Runs the plan of `config`; `previous` continues an interrupted run. Results are checkpointed after every run. */
@@ -144,7 +144,12 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
     results.samples.some((s) => s.caseId === cell.caseId && s.mode === cell.mode && s.round === cell.round);
   const hooks = {
     measure: (cell: Cell, signal: AbortSignal) =>
-      measureConversion(state.contexts.get(cell.caseId) as ConvertContext, byId.get(cell.caseId) as PlanCase, cell, signal),
+      measureConversion(
+        state.contexts.get(cell.caseId) as ConvertContext,
+        byId.get(cell.caseId) as PlanCase,
+        cell,
+        signal,
+      ),
     record: (sample: Sample) => {
       results.samples.push(sample);
       resummarize();
@@ -159,7 +164,9 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   results.complete = outcome.complete;
   results.finishedAt = new Date().toISOString();
   const tag = (caseId: string, w: string) => (planCases.length > 1 ? `[${caseId}] ${w}` : w);
-  results.warnings = results.summary.cases.flatMap((c) => c.modes.flatMap((m) => m.warnings.map((w) => tag(c.caseId, w))));
+  results.warnings = results.summary.cases.flatMap((c) =>
+    c.modes.flatMap((m) => m.warnings.map((w) => tag(c.caseId, w))),
+  );
   checkpoint(results);
   return outcome;
 }

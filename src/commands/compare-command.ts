@@ -29,7 +29,8 @@ export async function runCompareCommand(args: Invocation): Promise<number> {
     loaded.map((l) => l.results.host.hostname),
   );
   const inputs: CompareInput[] = loaded.map((l, i) => ({ ...l, label: labels[i] as string }));
-  const out = typeof args.values.out === 'string' ? args.values.out : join(DEFAULTS.resultsRoot, `compare-${stamp(new Date())}`);
+  const out =
+    typeof args.values.out === 'string' ? args.values.out : join(DEFAULTS.resultsRoot, `compare-${stamp(new Date())}`);
   const outDir = resolve(out);
   validateOutDir(outDir);
   const comparison = compareRuns(inputs);

@@ -1,16 +1,17 @@
 // The report command: re-render every report from a saved results.json, without re-running anything.
 import { dirname, resolve } from 'node:path';
-import type { Invocation } from '../model/invocation.ts';
 import { UserError } from '../model/errors.ts';
-import { REPORT_RENDERERS, ownedNames, renderWith } from '../report/registry.ts';
+import type { Invocation } from '../model/invocation.ts';
 import { loadResults } from '../model/results.ts';
 import { OutputManager, validateOutDir } from '../report/file-writer.ts';
+import { ownedNames, REPORT_RENDERERS, renderWith } from '../report/registry.ts';
 
 /** Runs `report`; returns the exit code. */
 export async function runReportCommand(args: Invocation): Promise<number> {
   const [file, ...extra] = args.positionals;
   if (!file) throw new UserError('report needs a results.json; usage: npm run report -- results/<run>/results.json');
-  if (extra.length) throw new UserError(`report takes one results.json, got ${args.positionals.length}; use compare for several`);
+  if (extra.length)
+    throw new UserError(`report takes one results.json, got ${args.positionals.length}; use compare for several`);
   const results = loadResults(resolve(file));
   const dir = typeof args.values.out === 'string' ? resolve(args.values.out) : dirname(resolve(file));
   if (typeof args.values.out === 'string') validateOutDir(dir);

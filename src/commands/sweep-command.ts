@@ -62,7 +62,8 @@ export async function runSweepCommand(args: Invocation, terminal: Terminal): Pro
   output.create();
   const save = (s: SweepResults) => output.write([{ name: 'sweep.json', data: renderSweepJson(s) }]);
   const runPoint = (pointConfig: typeof config) => benchToFolder(pointConfig, ui, terminal);
-  const onSignal = (name: NodeJS.Signals) => ui.note(`\n${name}: stopping the sweep after saving the finished points...`);
+  const onSignal = (name: NodeJS.Signals) =>
+    ui.note(`\n${name}: stopping the sweep after saving the finished points...`);
   return terminal.withSignals(async (scope) => {
     const context = { runPoint, ui, signal: scope.signal, save, tool: TOOL };
     const sweep = await runSweep(config, latencies, budgetSeconds, context);

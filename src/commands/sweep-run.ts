@@ -153,5 +153,10 @@ function recordNative(sweep: SweepResults, point: SweepPoint, results: Results):
   const writebackFlushes = flushesOf(results.flushAudit.find((a) => a.mode === 'writeback' && a.ok)) ?? 1;
   if (!point.writethrough || !point.writeback || sweep.flushes === null) return null;
   const { flushes } = sweep;
-  return { writethroughSeconds: point.writethrough.median, writebackSeconds: point.writeback.median, flushes, writebackFlushes };
+  return {
+    writethroughSeconds: point.writethrough.median,
+    writebackSeconds: point.writeback.median,
+    flushes,
+    writebackFlushes,
+  };
 }

@@ -86,7 +86,9 @@ export async function resolveBenchConfig(values: OptionValues, context: ResolveC
 /** Modes, runs, order and the per-run options. */
 function resolvePlan(read: Reader) {
   const modesText = read.str('modes');
-  const modes = (modesText ? parseCacheModes(modesText, '--modes') : ([...DEFAULTS.modes] as CacheMode[])).sort(modeOrder);
+  const modes = (modesText ? parseCacheModes(modesText, '--modes') : ([...DEFAULTS.modes] as CacheMode[])).sort(
+    modeOrder,
+  );
   const baselineText = read.str('baseline');
   const baseline = baselineText ? (parseCacheModes(baselineText, '--baseline')[0] as CacheMode) : DEFAULTS.baseline;
   if (!modes.includes(baseline)) {
@@ -130,7 +132,8 @@ function resolveEmulation(text: string | undefined): number | null {
 /** The matrix dimensions: qemu-img builds, target dirs, output formats, source cache modes. */
 function resolveMatrix(read: Reader, cwd: string) {
   const formats = distinct(read.list('output-format'));
-  for (const f of formats) if (!OUTPUT_FORMATS.includes(f)) throw new UserError(`unknown --output-format '${f}'; use raw or qcow2`);
+  for (const f of formats)
+    if (!OUTPUT_FORMATS.includes(f)) throw new UserError(`unknown --output-format '${f}'; use raw or qcow2`);
   const srcCaches = distinct(read.list('src-cache')).map((m) => parseCacheModes(m, '--src-cache')[0] as string);
   const targets = distinct(read.list('target-dir').map((d) => resolve(cwd, d)));
   const qemuImgs = distinct(read.list('qemu-img'));
@@ -142,7 +145,12 @@ function resolveMatrix(read: Reader, cwd: string) {
   };
 }
 
-async function resolveImage(read: Reader, qemuImg: QemuImgBuild, cwd: string, env: EnvironmentPort): Promise<ImageChoice> {
+async function resolveImage(
+  read: Reader,
+  qemuImg: QemuImgBuild,
+  cwd: string,
+  env: EnvironmentPort,
+): Promise<ImageChoice> {
   const path = read.str('image');
   const sizeText = read.str('image-size');
   const dataText = read.str('image-data');

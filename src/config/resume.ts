@@ -18,7 +18,8 @@ export async function resolveResume(
   if (extra.length) throw new UserError(`--resume continues with the recorded options; drop --${extra[0]}`);
   const dir = resolve(String(args.values.resume));
   const file = join(dir, 'results.json');
-  if (!existsSync(file)) throw new UserError(`--resume ${dir}: no results.json there; pass the folder of an interrupted run`);
+  if (!existsSync(file))
+    throw new UserError(`--resume ${dir}: no results.json there; pass the folder of an interrupted run`);
   const previous = loadResults(file);
   if (previous.complete) throw new UserError(`--resume ${dir}: that run is complete; start a new one instead`);
   const values = { ...valuesOf(previous.config), json: args.values.json, quiet: args.values.quiet };

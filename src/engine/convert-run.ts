@@ -2,12 +2,12 @@
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell, PlanCase } from '../model/plan.ts';
-import { round6 } from '../model/units.ts';
+import { type ConvertSpec, lastLine } from '../model/qemu-img-command.ts';
 import type { Sample } from '../model/results.ts';
+import { round6 } from '../model/units.ts';
 import { dirtyKiB, dropPageCache, timeSyncFile } from './page-cache.ts';
 import { imagesEqual, runConvert } from './qemu-img.ts';
 import type { ProcessResult } from './spawn.ts';
-import { lastLine, type ConvertSpec } from '../model/qemu-img-command.ts';
 
 /** What every conversion of a run shares. */
 export interface ConvertContext {
@@ -45,7 +45,13 @@ interface AfterConvert {
 }
 
 /** Syncs the output (timed), measures its size and, for the first measured run, compares it with the source. */
-async function afterConvert(ctx: ConvertContext, planCase: PlanCase, cell: Cell, spec: ConvertSpec, signal: AbortSignal): Promise<AfterConvert> {
+async function afterConvert(
+  ctx: ConvertContext,
+  planCase: PlanCase,
+  cell: Cell,
+  spec: ConvertSpec,
+  signal: AbortSignal,
+): Promise<AfterConvert> {
   const sync = await timeSyncFile(spec.dst, signal);
   let outputBytes: number | null = null;
   try {
@@ -54,7 +60,9 @@ async function afterConvert(ctx: ConvertContext, planCase: PlanCase, cell: Cell,
     outputBytes = null;
   }
   const verify = ctx.verify && cell.run === 1 && !cell.warmup;
-  const verified = verify ? await imagesEqual(planCase.qemuImg, spec.src, spec.dst, spec.srcFormat, spec.outFormat) : null;
+  const verified = verify
+    ? await imagesEqual(planCase.qemuImg, spec.src, spec.dst, spec.srcFormat, spec.outFormat)
+    : null;
   return { sync, outputBytes, verified };
 }
 
@@ -65,14 +73,21 @@ function failureText(result: ProcessResult, timeoutSeconds: number | null): stri
 }
 
 /** Converts once and returns the sample; a failure is a sample with ok=false, never a throw. The output is removed. */
-export async function measureConversion(ctx: ConvertContext, planCase: PlanCase, cell: Cell, signal: AbortSignal): Promise<Sample> {
+export async function measureConversion(
+  ctx: ConvertContext,
+  planCase: PlanCase,
+  cell: Cell,
+  signal: AbortSignal,
+): Promise<Sample> {
   const spec = cellSpec(ctx, planCase, cell.mode);
   rmSync(spec.dst, { force: true });
   const startedAt = new Date().toISOString();
   const cacheDrop = await dropPageCache([spec.src], ctx.dropCaches);
   const result = await runConvert(planCase.qemuImg, spec, { timeoutSeconds: ctx.timeoutSeconds, signal, env: ctx.env });
   const dirtyAfterKiB = dirtyKiB();
-  const after = result.ok ? await afterConvert(ctx, planCase, cell, spec, signal) : { sync: 0, outputBytes: null, verified: null };
+  const after = result.ok
+    ? await afterConvert(ctx, planCase, cell, spec, signal)
+    : { sync: 0, outputBytes: null, verified: null };
   rmSync(spec.dst, { force: true });
   const state = result.ok ? 'ok' : result.canceled ? 'interrupted' : result.timedOut ? 'timed-out' : 'failed';
   return {

@@ -29,10 +29,15 @@ export function acquireLock(dir: string, note: (message: string) => void): () =>
         }
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new UserError(`cannot create lock file in ${dir} (${(error as NodeJS.ErrnoException).code}); pass a writable --target-dir`);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new UserError(
+          `cannot create lock file in ${dir} (${(error as NodeJS.ErrnoException).code}); pass a writable --target-dir`,
+        );
       const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
-        throw new UserError(`target dir ${dir} is in use by another qemu-cache-bench (PID ${holder}); wait for it or pass another --target-dir`);
+        throw new UserError(
+          `target dir ${dir} is in use by another qemu-cache-bench (PID ${holder}); wait for it or pass another --target-dir`,
+        );
       }
       note(`taking over a stale lock in ${dir} (PID ${Number.isNaN(holder) ? '?' : holder} is gone)`);
       rmSync(path, { force: true });

@@ -20,7 +20,9 @@ export async function dropPageCache(files: readonly string[], allowed: boolean):
   } catch {
     let evicted = false;
     for (const file of files) {
-      const result = await runProcess('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none'], { timeoutSeconds: 60 });
+      const result = await runProcess('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none'], {
+        timeoutSeconds: 60,
+      });
       evicted ||= result.ok;
     }
     return evicted ? 'fadvise' : 'none';

@@ -1,15 +1,15 @@
 // Running qemu-img: a conversion, its version, info and compare, and the --qemu-img validator.
 import { UserError } from '../model/errors.ts';
 import {
-  compareVersions,
   type ConvertSpec,
+  compareVersions,
   convertArgs,
   lastLine,
   MIN_QEMU_IMG_VERSION,
   type QemuImgBuild,
   type QemuImgInfo,
 } from '../model/qemu-img-command.ts';
-import { runProcess, type ProcessResult, type RunOptions } from './spawn.ts';
+import { type ProcessResult, type RunOptions, runProcess } from './spawn.ts';
 
 /** Runs one conversion. */
 export function runConvert(qemuImg: string, spec: ConvertSpec, options: RunOptions = {}): Promise<ProcessResult> {
@@ -21,12 +21,19 @@ export async function probeVersion(qemuImg: string): Promise<{ version: string }
   const result = await runProcess(qemuImg, ['--version'], { captureStdout: true, timeoutSeconds: 20 });
   if (result.notStarted) return { error: `cannot run ${qemuImg}: ${result.stderrTail}` };
   const match = /version\s+(\d+\.\d+(?:\.\d+)?)/.exec(result.stdout);
-  if (!match?.[1]) return { error: `${qemuImg} --version printed no version (${(result.stdout || result.stderrTail).split('\n')[0]})` };
+  if (!match?.[1])
+    return {
+      error: `${qemuImg} --version printed no version (${(result.stdout || result.stderrTail).split('\n')[0]})`,
+    };
   return { version: match[1] };
 }
 
 /** Runs `qemu-img info`; an unreadable or damaged image gives `{ error }` with qemu-img's message. */
-export async function imageInfo(qemuImg: string, path: string, format?: string): Promise<QemuImgInfo | { error: string }> {
+export async function imageInfo(
+  qemuImg: string,
+  path: string,
+  format?: string,
+): Promise<QemuImgInfo | { error: string }> {
   const args = ['info', '--output=json', ...(format ? ['-f', format] : []), path];
   const result = await runProcess(qemuImg, args, { captureStdout: true, timeoutSeconds: 60 });
   if (!result.ok) return { error: lastLine(result.stderrTail) || `qemu-img info exited ${result.exitCode}` };
@@ -49,7 +56,13 @@ export async function imageInfo(qemuImg: string, path: string, format?: string):
 }
 
 /** `qemu-img compare`: true when the two images have the same guest-visible content. */
-export async function imagesEqual(qemuImg: string, a: string, b: string, formatA: string, formatB: string): Promise<boolean> {
+export async function imagesEqual(
+  qemuImg: string,
+  a: string,
+  b: string,
+  formatA: string,
+  formatB: string,
+): Promise<boolean> {
   const result = await runProcess(qemuImg, ['compare', '-f', formatA, '-F', formatB, a, b], { timeoutSeconds: 600 });
   return result.exitCode === 0;
 }
@@ -57,9 +70,14 @@ export async function imagesEqual(qemuImg: string, a: string, b: string, formatA
 /** Checks that a qemu-img binary runs and is recent enough. */
 export async function validateQemuImg(path: string): Promise<QemuImgBuild> {
   const probe = await probeVersion(path);
-  if ('error' in probe) throw new UserError(`qemu-img not usable: ${probe.error}; install qemu-utils (scripts/setup.sh) or pass --qemu-img PATH`);
+  if ('error' in probe)
+    throw new UserError(
+      `qemu-img not usable: ${probe.error}; install qemu-utils (scripts/setup.sh) or pass --qemu-img PATH`,
+    );
   if (compareVersions(probe.version, MIN_QEMU_IMG_VERSION) < 0) {
-    throw new UserError(`${path} is qemu-img ${probe.version}, older than the minimum ${MIN_QEMU_IMG_VERSION}; install a newer qemu-utils or pass --qemu-img PATH`);
+    throw new UserError(
+      `${path} is qemu-img ${probe.version}, older than the minimum ${MIN_QEMU_IMG_VERSION}; install a newer qemu-utils or pass --qemu-img PATH`,
+    );
   }
   return { path, version: probe.version };
 }

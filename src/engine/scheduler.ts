@@ -27,7 +27,11 @@ export interface EngineOutcome {
 }
 
 /** Runs `rounds` in order; a sample measured while `signal` aborted is dropped, not recorded. */
-export async function runRounds<C, S>(rounds: readonly (readonly C[])[], hooks: EngineHooks<C, S>, signal: AbortSignal): Promise<EngineOutcome> {
+export async function runRounds<C, S>(
+  rounds: readonly (readonly C[])[],
+  hooks: EngineHooks<C, S>,
+  signal: AbortSignal,
+): Promise<EngineOutcome> {
   const todo = rounds.flat().filter((cell) => !hooks.isDone?.(cell));
   let measured = 0;
   for (const [index, cell] of todo.entries()) {
@@ -37,7 +41,8 @@ export async function runRounds<C, S>(rounds: readonly (readonly C[])[], hooks: 
     if (signal.aborted) return { complete: false, interrupted: true, stopped: false, measured };
     await hooks.record(sample, cell);
     measured++;
-    if (hooks.shouldStop?.(sample) && index < todo.length - 1) return { complete: false, interrupted: false, stopped: true, measured };
+    if (hooks.shouldStop?.(sample) && index < todo.length - 1)
+      return { complete: false, interrupted: false, stopped: true, measured };
   }
   return { complete: true, interrupted: false, stopped: false, measured };
 }

@@ -64,7 +64,11 @@ export function childrenCpuSeconds(): { user: number; sys: number } {
 }
 
 /** Runs `file args` without a shell; never throws for the program's failure, returns it instead. */
-export async function runProcess(file: string, args: readonly string[], options: RunOptions = {}): Promise<ProcessResult> {
+export async function runProcess(
+  file: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<ProcessResult> {
   const { execa } = await import('execa'); // loaded on first use: option mistakes are reported without it
   const cpuBefore = childrenCpuSeconds();
   const started = process.hrtime.bigint();
@@ -130,8 +134,15 @@ function killGroupOn(pid: number | undefined, timeoutMs: number | undefined, sig
     send('SIGTERM');
     setTimeout(() => send('SIGKILL'), 2000).unref();
   };
-  const timer = timeoutMs ? setTimeout(() => ((timedOut = true), kill()), timeoutMs) : null;
-  const onAbort = () => ((canceled = true), kill());
+  const onTimeout = () => {
+    timedOut = true;
+    kill();
+  };
+  const onAbort = () => {
+    canceled = true;
+    kill();
+  };
+  const timer = timeoutMs ? setTimeout(onTimeout, timeoutMs) : null;
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });
   return {

@@ -1,5 +1,5 @@
 // Target directories: the validator, the free-space check, and the harness's own work folder inside each.
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, statfsSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, type Stats, statfsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../model/errors.ts';
 import { formatBytes } from '../model/units.ts';
@@ -9,7 +9,7 @@ export const WORK_DIR_PREFIX = 'qcb-work-';
 
 /** Checks that `dir` exists, is a directory and is writable; throws a one-line UserError otherwise. */
 export function validateTargetDir(dir: string): void {
-  let stat;
+  let stat: Stats;
   try {
     stat = statSync(dir);
   } catch {
@@ -20,7 +20,9 @@ export function validateTargetDir(dir: string): void {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`target dir ${dir} is not writable (${code === 'EROFS' ? 'read-only file system' : code}); pass a writable directory to --target-dir`);
+    throw new UserError(
+      `target dir ${dir} is not writable (${code === 'EROFS' ? 'read-only file system' : code}); pass a writable directory to --target-dir`,
+    );
   }
 }
 
@@ -36,7 +38,9 @@ export function freeBytes(dir: string): number {
 export function checkFreeSpace(dir: string, needed: number, what: string): void {
   const free = freeBytes(dir);
   if (free < needed) {
-    throw new UserError(`not enough space in ${dir}: ${formatBytes(free)} free, ${what} can need ${formatBytes(needed)}; free some space or pass another --target-dir`);
+    throw new UserError(
+      `not enough space in ${dir}: ${formatBytes(free)} free, ${what} can need ${formatBytes(needed)}; free some space or pass another --target-dir`,
+    );
   }
 }
 

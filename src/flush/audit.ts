@@ -1,8 +1,8 @@
 // Flush audit: one untimed conversion under strace, counting writes and flushes on the target and its open flags.
 import { readFileSync, rmSync } from 'node:fs';
-import type { FlushAudit } from '../model/results.ts';
-import { convertArgs, type ConvertSpec } from '../model/qemu-img-command.ts';
 import { runProcess } from '../engine/spawn.ts';
+import { type ConvertSpec, convertArgs } from '../model/qemu-img-command.ts';
+import type { FlushAudit } from '../model/results.ts';
 
 const TRACED = 'openat,open,pwrite64,pwritev,pwritev2,write,fsync,fdatasync,sync_file_range,io_submit,io_uring_enter';
 
@@ -20,7 +20,8 @@ export function parseStraceLog(log: string, dst: string): Omit<FlushAudit, 'case
     if (open) {
       if (open[1] === quoted) {
         fds.add(open[3] as string);
-        for (const f of (open[2] as string).split('|')) if (f === 'O_DIRECT' || f === 'O_DSYNC' || f === 'O_SYNC') flags.add(f);
+        for (const f of (open[2] as string).split('|'))
+          if (f === 'O_DIRECT' || f === 'O_DSYNC' || f === 'O_SYNC') flags.add(f);
       }
       continue;
     }
@@ -35,13 +36,33 @@ export function parseStraceLog(log: string, dst: string): Omit<FlushAudit, 'case
 }
 
 /** Runs one conversion under strace -f and counts what it did to the target; null counts with a note when strace cannot run. */
-export async function auditFlushes(qemuImg: string, spec: ConvertSpec, caseId: string, logPath: string, timeoutSeconds: number | null, signal?: AbortSignal): Promise<FlushAudit> {
+export async function auditFlushes(
+  qemuImg: string,
+  spec: ConvertSpec,
+  caseId: string,
+  logPath: string,
+  timeoutSeconds: number | null,
+  signal?: AbortSignal,
+): Promise<FlushAudit> {
   const base = { caseId, mode: spec.mode };
-  const missing = { ...base, ok: false, writes: null, fsync: null, fdatasync: null, syncFileRange: null, openFlags: [] };
+  const missing = {
+    ...base,
+    ok: false,
+    writes: null,
+    fsync: null,
+    fdatasync: null,
+    syncFileRange: null,
+    openFlags: [],
+  };
   rmSync(spec.dst, { force: true });
-  const result = await runProcess('strace', ['-f', '-qq', '-s', '0', '-e', `trace=${TRACED}`, '-o', logPath, qemuImg, ...convertArgs(spec)], { timeoutSeconds, signal, group: true });
+  const result = await runProcess(
+    'strace',
+    ['-f', '-qq', '-s', '0', '-e', `trace=${TRACED}`, '-o', logPath, qemuImg, ...convertArgs(spec)],
+    { timeoutSeconds, signal, group: true },
+  );
   rmSync(spec.dst, { force: true });
-  if (result.notStarted) return { ...missing, note: 'strace is not installed (scripts/setup.sh installs it); flush audit skipped' };
+  if (result.notStarted)
+    return { ...missing, note: 'strace is not installed (scripts/setup.sh installs it); flush audit skipped' };
   let log = '';
   try {
     log = readFileSync(logPath, 'utf8');
@@ -50,7 +71,9 @@ export async function auditFlushes(qemuImg: string, spec: ConvertSpec, caseId: s
   }
   rmSync(logPath, { force: true });
   if (!result.ok) {
-    const why = /ptrace|Operation not permitted/.test(result.stderrTail) ? 'ptrace is not allowed here' : result.stderrTail.trim().split('\n').pop() ?? 'failed';
+    const why = /ptrace|Operation not permitted/.test(result.stderrTail)
+      ? 'ptrace is not allowed here'
+      : (result.stderrTail.trim().split('\n').pop() ?? 'failed');
     return { ...missing, note: `flush audit run failed: ${why}` };
   }
   return { ...base, ok: true, ...parseStraceLog(log, spec.dst), note: null };

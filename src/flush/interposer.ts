@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../model/errors.ts';
 import { runProcess } from '../engine/spawn.ts';
+import { UserError } from '../model/errors.ts';
 
 const SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'flush-delay.c');
 
@@ -20,8 +20,13 @@ export async function ensureInterposer(cacheRoot: string): Promise<string> {
   if (existsSync(path)) return path;
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  const result = await runProcess('cc', ['-O2', '-shared', '-fPIC', '-o', tmp, SOURCE, '-ldl', '-lpthread'], { timeoutSeconds: 120 });
-  if (!result.ok) throw new UserError(`cannot build the flush-delay interposer (${result.stderrTail.split('\n')[0] || 'cc failed'}); install build-essential (scripts/setup.sh)`);
+  const result = await runProcess('cc', ['-O2', '-shared', '-fPIC', '-o', tmp, SOURCE, '-ldl', '-lpthread'], {
+    timeoutSeconds: 120,
+  });
+  if (!result.ok)
+    throw new UserError(
+      `cannot build the flush-delay interposer (${result.stderrTail.split('\n')[0] || 'cc failed'}); install build-essential (scripts/setup.sh)`,
+    );
   renameSync(tmp, path);
   return path;
 }

@@ -1,8 +1,8 @@
 // Flush-latency probe of a target dir: fdatasync latency after 4 KiB and 2 MiB writes (fio when installed, else built in).
 import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FlushProbe } from '../model/results.ts';
 import { runProcess } from '../engine/spawn.ts';
+import type { FlushProbe } from '../model/results.ts';
 
 /** Latency figures of one probe size. */
 export type ProbeFigures = NonNullable<FlushProbe['small']>;
@@ -38,23 +38,44 @@ export function probeBuiltIn(file: string, bytes: number, count: number, budgetM
 
 /** fio probe: sequential writes of `bytes` with fdatasync after each; null when fio is missing or fails. */
 export async function probeFio(file: string, bytes: number, count: number): Promise<ProbeFigures | null> {
-  const result = await runProcess('fio', [
-    '--name=qcb-flush-probe', `--filename=${file}`, '--rw=write', `--bs=${bytes}`, `--size=${bytes * count}`,
-    '--fdatasync=1', '--ioengine=psync', '--output-format=json', '--percentile_list=50:99',
-  ], { captureStdout: true, timeoutSeconds: 120 });
+  const result = await runProcess(
+    'fio',
+    [
+      '--name=qcb-flush-probe',
+      `--filename=${file}`,
+      '--rw=write',
+      `--bs=${bytes}`,
+      `--size=${bytes * count}`,
+      '--fdatasync=1',
+      '--ioengine=psync',
+      '--output-format=json',
+      '--percentile_list=50:99',
+    ],
+    { captureStdout: true, timeoutSeconds: 120 },
+  );
   rmSync(file, { force: true });
   if (!result.ok) return null;
   try {
     const job = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))).jobs[0];
     const lat = job.sync.lat_ns;
-    return { bytes, medianMs: lat.percentile['50.000000'] / 1e6, p99Ms: lat.percentile['99.000000'] / 1e6, count: lat.N ?? job.sync.total_ios ?? count };
+    return {
+      bytes,
+      medianMs: lat.percentile['50.000000'] / 1e6,
+      p99Ms: lat.percentile['99.000000'] / 1e6,
+      count: lat.N ?? job.sync.total_ios ?? count,
+    };
   } catch {
     return null;
   }
 }
 
 /** Probes `workDir`'s storage: fio when it runs, else the built-in loop. */
-export async function probeFlushLatency(caseId: string, targetDir: string, workDir: string, emulatedMs: number | null): Promise<FlushProbe> {
+export async function probeFlushLatency(
+  caseId: string,
+  targetDir: string,
+  workDir: string,
+  emulatedMs: number | null,
+): Promise<FlushProbe> {
   const file = join(workDir, 'flush-probe.tmp');
   const fioSmall = await probeFio(file, SMALL, 200);
   if (fioSmall) {
@@ -63,5 +84,13 @@ export async function probeFlushLatency(caseId: string, targetDir: string, workD
   }
   const small = probeBuiltIn(file, SMALL, 200, 3000);
   const large = probeBuiltIn(file, LARGE, 16, 5000);
-  return { caseId, targetDir, tool: 'built-in (write + fdatasync)', small, large, emulatedMs, note: 'fio not installed; built-in probe used' };
+  return {
+    caseId,
+    targetDir,
+    tool: 'built-in (write + fdatasync)',
+    small,
+    large,
+    emulatedMs,
+    note: 'fio not installed; built-in probe used',
+  };
 }

@@ -1,6 +1,7 @@
 // Host facts recorded with every run: kernel, CPU, memory, privileges.
-import { cpus, hostname, release, totalmem, type as osType } from 'node:os';
+
 import { readFileSync } from 'node:fs';
+import { cpus, hostname, type as osType, release, totalmem } from 'node:os';
 import type { HostFacts } from '../model/results.ts';
 
 /** Reads the host facts. */

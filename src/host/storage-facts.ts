@@ -18,12 +18,12 @@ export function parseMountInfo(text: string): Mount[] {
     if (sep < 0) continue;
     const left = line.slice(0, sep).split(' ');
     const right = line.slice(sep + 3).split(' ');
-    const unescape = (s: string) => s.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    const unescapeOctal = (s: string) => s.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
     mounts.push({
-      mountPoint: unescape(left[4] ?? ''),
+      mountPoint: unescapeOctal(left[4] ?? ''),
       options: `${left[5] ?? ''}${right[2] ? ` (${right[2]})` : ''}`,
       fsType: right[0] ?? '',
-      source: unescape(right[1] ?? ''),
+      source: unescapeOctal(right[1] ?? ''),
     });
   }
   return mounts;

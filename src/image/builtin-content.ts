@@ -1,6 +1,6 @@
 // Seeded bytes for the default image: random (incompressible) and text-like (compressible), same on every host.
 import { createCipheriv, createHash } from 'node:crypto';
-import { seededRandom, type Random } from '../model/prng.ts';
+import { type Random, seededRandom } from '../model/prng.ts';
 
 const WORDS = (
   'usr lib bin etc share doc locale systemd python3 perl include x86_64-linux-gnu libc so config ' +
@@ -33,7 +33,7 @@ export function textPool(seed: number, bytes = 1024 * 1024): Buffer {
     const count = 3 + Math.floor(random() * 9);
     const line: string[] = [];
     for (let i = 0; i < count; i++) line.push(WORDS[Math.floor(random() * WORDS.length)] as string);
-    const text = `${random() < 0.3 ? '/' + line.join('/') : line.join(' ')} ${Math.floor(random() * 100000)}\n`;
+    const text = `${random() < 0.3 ? `/${line.join('/')}` : line.join(' ')} ${Math.floor(random() * 100000)}\n`;
     parts.push(text);
     size += text.length;
   }

@@ -1,12 +1,12 @@
 // The built-in image: built deterministically from a seed, converted to zlib-compressed qcow2, cached by its parameters.
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, ftruncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { seededRandom } from '../model/prng.ts';
-import type { BuiltinImageParams } from '../model/results.ts';
 import { runProcess } from '../engine/spawn.ts';
+import { seededRandom } from '../model/prng.ts';
 import { lastLine } from '../model/qemu-img-command.ts';
+import type { BuiltinImageParams } from '../model/results.ts';
 import { RandomBytes, textBytes, textPool } from './builtin-content.ts';
-import { layoutExtents, type LayoutParams } from './builtin-layout.ts';
+import { type LayoutParams, layoutExtents } from './builtin-layout.ts';
 
 /** Bumped whenever the generator would produce other bytes for the same parameters. */
 export const DEFAULT_IMAGE_GENERATOR_VERSION = 1;
@@ -34,11 +34,22 @@ export async function ensureDefaultImage(
   const qcowTmp = `${path}.${process.pid}.tmp`;
   try {
     writeRawImage(rawPath, params, signal);
-    const result = await runProcess(qemuImg, [
-      'convert', '-c', '-f', 'raw', '-O', 'qcow2',
-      '-o', `compat=1.1,cluster_size=${params.clusterSize},compression_type=zlib`,
-      rawPath, qcowTmp,
-    ], { signal });
+    const result = await runProcess(
+      qemuImg,
+      [
+        'convert',
+        '-c',
+        '-f',
+        'raw',
+        '-O',
+        'qcow2',
+        '-o',
+        `compat=1.1,cluster_size=${params.clusterSize},compression_type=zlib`,
+        rawPath,
+        qcowTmp,
+      ],
+      { signal },
+    );
     if (result.canceled) throw new Error('interrupted while building the default image');
     if (!result.ok) throw new Error(`building the default image failed: ${lastLine(result.stderrTail)}`);
     renameSync(qcowTmp, path);

@@ -1,37 +1,47 @@
 // The --image validator and the image facts recorded in results (format, sizes, compression, sha256).
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, statSync } from 'node:fs';
-import { UserError } from '../model/errors.ts';
+import { closeSync, createReadStream, openSync, type Stats, statSync } from 'node:fs';
 import { imageInfo } from '../engine/qemu-img.ts';
+import { runProcess } from '../engine/spawn.ts';
+import { UserError } from '../model/errors.ts';
 import { lastLine, type QemuImgInfo } from '../model/qemu-img-command.ts';
 import type { BuiltinImageParams, ImageFacts } from '../model/results.ts';
-import { runProcess } from '../engine/spawn.ts';
 
 /** Checks that `path` is a readable image qemu-img can open; returns its info or throws a one-line UserError. */
 export async function validateImage(qemuImg: string, path: string, format: string | undefined): Promise<QemuImgInfo> {
-  let stat;
+  let stat: Stats;
   try {
     stat = statSync(path);
   } catch {
     throw new UserError(`image not found: ${path}; pass an existing image file to --image`);
   }
   if (stat.isDirectory()) throw new UserError(`--image ${path} is a directory; pass an image file`);
-  if (!stat.isFile() && !stat.isBlockDevice()) throw new UserError(`--image ${path} is not a regular file; pass an image file`);
+  if (!stat.isFile() && !stat.isBlockDevice())
+    throw new UserError(`--image ${path} is not a regular file; pass an image file`);
   try {
     closeSync(openSync(path, 'r'));
   } catch (error) {
-    throw new UserError(`cannot read image ${path} (${(error as NodeJS.ErrnoException).code}); fix its permissions or run as a user who can read it`);
+    throw new UserError(
+      `cannot read image ${path} (${(error as NodeJS.ErrnoException).code}); fix its permissions or run as a user who can read it`,
+    );
   }
   const info = await imageInfo(qemuImg, path, format);
-  if ('error' in info) throw new UserError(`qemu-img cannot read ${path} as an image: ${info.error}; check the file or pass --image-format`);
+  if ('error' in info)
+    throw new UserError(
+      `qemu-img cannot read ${path} as an image: ${info.error}; check the file or pass --image-format`,
+    );
   if (info.format === 'raw' && !format && (stat.size < 1024 * 1024 || stat.size % 512 !== 0)) {
-    throw new UserError(`${path} does not look like a disk image (qemu-img sees only ${stat.size} raw bytes); pass another image, or --image-format raw to use it anyway`);
+    throw new UserError(
+      `${path} does not look like a disk image (qemu-img sees only ${stat.size} raw bytes); pass another image, or --image-format raw to use it anyway`,
+    );
   }
   if (info.format !== 'qcow2') return info;
   const check = await runProcess(qemuImg, ['check', '-f', 'qcow2', path], { captureStdout: true, timeoutSeconds: 120 });
   if (check.exitCode !== 0 && check.exitCode !== 3) {
     const why = lastLine(check.stderrTail) || lastLine(check.stdout) || `qemu-img check exited ${check.exitCode}`;
-    throw new UserError(`qcow2 image ${path} is damaged (${why}); repair it with qemu-img check -r or pass another image`);
+    throw new UserError(
+      `qcow2 image ${path} is damaged (${why}); repair it with qemu-img check -r or pass another image`,
+    );
   }
   return { ...info, compressedClusters: /([\d.]+%) compressed clusters/.exec(check.stdout)?.[1] ?? null };
 }
@@ -45,7 +55,6 @@ export async function sha256File(path: string): Promise<string> {
 
 /** Collects the recorded facts of an image whose info was already read. */
 export async function imageFacts(
-  qemuImg: string,
   path: string,
   info: QemuImgInfo,
   origin: ImageFacts['origin'],

@@ -18,7 +18,10 @@ export const CACHE_MODE_MEANING: Record<CacheMode, string> = {
 
 /** Parses a comma-separated list of cache modes for `flag`; unknown names are a UserError. */
 export function parseCacheModes(value: string, flag: string): CacheMode[] {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new UserError(`${flag} is empty; give one or more of ${CACHE_MODES.join(', ')}`);
   const out: CacheMode[] = [];
   for (const name of names) {

@@ -69,12 +69,5 @@ export interface QemuImgInfo {
 
 /** The last non-empty line of a program's message. */
 export function lastLine(text: string): string {
-  return (
-    text
-      .trim()
-      .split('\n')
-      .filter(Boolean)
-      .pop()
-      ?.trim() ?? ''
-  );
+  return text.trim().split('\n').filter(Boolean).pop()?.trim() ?? '';
 }

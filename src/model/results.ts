@@ -329,20 +329,28 @@ export type SweepResults = z.infer<typeof SweepResultsSchema>;
 /** Checks an already-parsed object; throws UserError naming the first problem. */
 export function parseResults(data: unknown, source = 'input'): Results {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new UserError(`${source} is not a qemu-cache-bench results file (expected a JSON object); pass the results.json of a bench run`);
+    throw new UserError(
+      `${source} is not a qemu-cache-bench results file (expected a JSON object); pass the results.json of a bench run`,
+    );
   }
   const version = (data as Record<string, unknown>).schemaVersion;
   if (typeof version !== 'number') {
-    throw new UserError(`${source} is not a qemu-cache-bench results file (no schemaVersion); pass the results.json of a bench run`);
+    throw new UserError(
+      `${source} is not a qemu-cache-bench results file (no schemaVersion); pass the results.json of a bench run`,
+    );
   }
   if (version > SCHEMA_VERSION) {
-    throw new UserError(`${source} has schemaVersion ${version}, newer than this tool's ${SCHEMA_VERSION}; upgrade qemu-cache-bench to read it`);
+    throw new UserError(
+      `${source} has schemaVersion ${version}, newer than this tool's ${SCHEMA_VERSION}; upgrade qemu-cache-bench to read it`,
+    );
   }
   const parsed = ResultsSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : '(top level)';
-    throw new UserError(`${source} is not a valid results file: ${where}: ${issue?.message ?? 'invalid'}; re-run the bench or pass another file`);
+    throw new UserError(
+      `${source} is not a valid results file: ${where}: ${issue?.message ?? 'invalid'}; re-run the bench or pass another file`,
+    );
   }
   return parsed.data;
 }
@@ -356,14 +364,19 @@ export function loadResults(path: string): Results {
     size = stat.size;
   } catch (error) {
     if (error instanceof UserError) throw error;
-    throw new UserError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}; pass the path of a results.json`);
+    throw new UserError(
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}; pass the path of a results.json`,
+    );
   }
-  if (size > MAX_RESULTS_BYTES) throw new UserError(`${path} is ${size} bytes, too large for a results file; pass the results.json of a bench run`);
+  if (size > MAX_RESULTS_BYTES)
+    throw new UserError(`${path} is ${size} bytes, too large for a results file; pass the results.json of a bench run`);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UserError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}; check its permissions`);
+    throw new UserError(
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}; check its permissions`,
+    );
   }
   let data: unknown;
   try {

@@ -1,7 +1,10 @@
 // The tool's name and version, as results files record them.
 import { readFileSync } from 'node:fs';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  version: string;
+};
 
 /** Name and version from package.json. */
 export const TOOL = { name: pkg.name, version: pkg.version };

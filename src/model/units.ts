@@ -14,7 +14,8 @@ export function parseDuration(value: string, flag: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-zµ]*)\s*$/i.exec(value);
   const unit = match?.[2]?.toLowerCase() || 's';
   const factor = DURATION_UNITS[unit];
-  if (!match || factor === undefined) throw new UserError(`${flag} must be a duration like 2ms, 30s or 10m, got '${value}'`);
+  if (!match || factor === undefined)
+    throw new UserError(`${flag} must be a duration like 2ms, 30s or 10m, got '${value}'`);
   return Number(match[1]) * factor;
 }
 

@@ -13,25 +13,31 @@ export function buildCases(input: MatrixInput): PlanCase[] {
   const qemuLabels = labels(input.qemuImgs);
   const dirLabels = labels(input.targetDirs);
   const cases: PlanCase[] = [];
-  input.qemuImgs.forEach((qemuImg, qi) =>
-    input.targetDirs.forEach((targetDir, ti) =>
-      input.outputFormats.forEach((outputFormat) =>
-        input.srcCaches.forEach((srcCache) => {
+  for (const [qi, qemuImg] of input.qemuImgs.entries()) {
+    for (const [ti, targetDir] of input.targetDirs.entries()) {
+      for (const outputFormat of input.outputFormats) {
+        for (const srcCache of input.srcCaches) {
           const parts: string[] = [];
           if (input.qemuImgs.length > 1) parts.push(`qemu=${qemuLabels[qi]}`);
           if (input.targetDirs.length > 1) parts.push(`tgt=${dirLabels[ti]}`);
           if (input.outputFormats.length > 1) parts.push(`fmt=${outputFormat}`);
           if (input.srcCaches.length > 1) parts.push(`src=${srcCache ?? 'default'}`);
           cases.push({ id: parts.join(',') || 'default', qemuImg, targetDir, outputFormat, srcCache });
-        }),
-      ),
-    ),
-  );
+        }
+      }
+    }
+  }
   return cases;
 }
 
 /** Rounds of cells: warm-up rounds, then `runs` measured rounds; each round holds every case x mode once, shuffled by the seed. */
-export function buildRounds(caseIds: readonly string[], modes: readonly string[], runs: number, warmup: number, seed: number): Cell[][] {
+export function buildRounds(
+  caseIds: readonly string[],
+  modes: readonly string[],
+  runs: number,
+  warmup: number,
+  seed: number,
+): Cell[][] {
   const random = seededRandom(seed);
   const pairs = caseIds.flatMap((caseId) => modes.map((mode) => ({ caseId, mode })));
   const rounds: Cell[][] = [];

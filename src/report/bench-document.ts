@@ -17,16 +17,31 @@ export function benchDocument(results: Results): ReportDocument {
   const label = emulationLabel(results.config.emulateFlushLatencyMs);
   const title = `qemu-img convert cache modes on ${results.host.hostname}, ${date}${label ? ` (${label})` : ''}`;
   const blocks: Block[] = [];
-  if (label) blocks.push({ kind: 'para', strong: true, text: `${label}: every fsync()/fdatasync() qemu-img made in the timed runs was delayed by ${results.config.emulateFlushLatencyMs} ms through an LD_PRELOAD interposer, to emulate storage with slow flushes. The times below are not this host's native storage performance.` });
-  if (!results.complete) blocks.push({ kind: 'para', strong: true, text: `INCOMPLETE RUN: the plan did not finish (${results.samples.length} runs saved). Figures are from the finished runs only.` });
+  if (label)
+    blocks.push({
+      kind: 'para',
+      strong: true,
+      text: `${label}: every fsync()/fdatasync() qemu-img made in the timed runs was delayed by ${results.config.emulateFlushLatencyMs} ms through an LD_PRELOAD interposer, to emulate storage with slow flushes. The times below are not this host's native storage performance.`,
+    });
+  if (!results.complete)
+    blocks.push({
+      kind: 'para',
+      strong: true,
+      text: `INCOMPLETE RUN: the plan did not finish (${results.samples.length} runs saved). Figures are from the finished runs only.`,
+    });
   blocks.push({ kind: 'heading', level: 2, text: 'Verdict' });
-  for (const v of verdicts(results)) blocks.push({ kind: 'para', text: `${results.cases.length > 1 ? `[${v.caseId}] ` : ''}${v.text}` });
+  for (const v of verdicts(results))
+    blocks.push({ kind: 'para', text: `${results.cases.length > 1 ? `[${v.caseId}] ` : ''}${v.text}` });
   for (const c of results.summary.cases) blocks.push(...caseBlocks(results, c.caseId));
   blocks.push(...flushBlocks(results));
   blocks.push(...factBlocks(results));
   blocks.push(...methodBlocks(results));
   blocks.push({ kind: 'heading', level: 2, text: 'Not measured' });
-  blocks.push(results.notMeasured.length ? { kind: 'list', items: results.notMeasured } : { kind: 'para', text: 'Everything the report shows was measured in this run.' });
+  blocks.push(
+    results.notMeasured.length
+      ? { kind: 'list', items: results.notMeasured }
+      : { kind: 'para', text: 'Everything the report shows was measured in this run.' },
+  );
   if (results.warnings.length) {
     blocks.push({ kind: 'heading', level: 2, text: 'Warnings' });
     blocks.push({ kind: 'list', items: results.warnings });
@@ -39,23 +54,66 @@ function caseBlocks(results: Results, caseId: string): Block[] {
   const benchCase = results.cases.find((c) => c.id === caseId);
   if (!summary) return [];
   const baseline = results.summary.baseline;
-  const blocks: Block[] = [{ kind: 'heading', level: 2, text: caseId === 'default' ? 'Results' : `Results: ${caseId}` }];
-  if (benchCase && results.cases.length > 1) blocks.push({ kind: 'para', text: `qemu-img ${benchCase.qemuImgVersion} (${benchCase.qemuImg}), target ${benchCase.targetDir} (${benchCase.storage.fsType ?? '?'}), -O ${benchCase.outputFormat}${benchCase.srcCache ? `, -T ${benchCase.srcCache}` : ''}.` });
+  const blocks: Block[] = [
+    { kind: 'heading', level: 2, text: caseId === 'default' ? 'Results' : `Results: ${caseId}` },
+  ];
+  if (benchCase && results.cases.length > 1)
+    blocks.push({
+      kind: 'para',
+      text: `qemu-img ${benchCase.qemuImgVersion} (${benchCase.qemuImg}), target ${benchCase.targetDir} (${benchCase.storage.fsType ?? '?'}), -O ${benchCase.outputFormat}${benchCase.srcCache ? `, -T ${benchCase.srcCache}` : ''}.`,
+    });
   blocks.push({
     kind: 'table',
-    head: ['mode', 'real (median)', 'user', 'sys', 'time to durable', 'spread', 'dirty after exit', `speedup vs ${baseline} (95% CI)`, 'runs'],
+    head: [
+      'mode',
+      'real (median)',
+      'user',
+      'sys',
+      'time to durable',
+      'spread',
+      'dirty after exit',
+      `speedup vs ${baseline} (95% CI)`,
+      'runs',
+    ],
     rows: summary.modes.map((m) =>
       m.state === 'measured'
         ? measuredRow(m, baseline)
-        : [m.mode, m.state === 'unsupported' ? `unsupported: ${m.error ?? ''}` : 'not run', '-', '-', '-', '-', '-', '-', `0 (${m.failed} failed)`],
+        : [
+            m.mode,
+            m.state === 'unsupported' ? `unsupported: ${m.error ?? ''}` : 'not run',
+            '-',
+            '-',
+            '-',
+            '-',
+            '-',
+            '-',
+            `0 (${m.failed} failed)`,
+          ],
     ),
   });
-  const durableRows = summary.modes.filter((m) => m.durableSpeedup).map((m) => `${m.mode}: ${ratioWithCi(m.durableSpeedup)} faster to durable than ${baseline}`);
-  if (durableRows.length) blocks.push({ kind: 'para', text: `Time to durable is the conversion plus \`sync -f\` of the output: what it takes until the data is on stable storage. unsafe looks fast at exit but leaves its data dirty in the page cache (the "dirty after exit" column: Dirty + Writeback of /proc/meminfo when qemu-img exits). ${durableRows.join('; ')}.` });
+  const durableRows = summary.modes
+    .filter((m) => m.durableSpeedup)
+    .map((m) => `${m.mode}: ${ratioWithCi(m.durableSpeedup)} faster to durable than ${baseline}`);
+  if (durableRows.length)
+    blocks.push({
+      kind: 'para',
+      text: `Time to durable is the conversion plus \`sync -f\` of the output: what it takes until the data is on stable storage. unsafe looks fast at exit but leaves its data dirty in the page cache (the "dirty after exit" column: Dirty + Writeback of /proc/meminfo when qemu-img exits). ${durableRows.join('; ')}.`,
+    });
   for (const { key, caption } of BENCH_CHARTS) blocks.push({ kind: 'chart', file: chartFile(caseId, key), caption });
-  for (const [metric, name] of [['real', 'Wall time (real)'], ['user', 'User CPU time'], ['sys', 'System CPU time'], ['durable', 'Time to durable']] as const) {
+  for (const [metric, name] of [
+    ['real', 'Wall time (real)'],
+    ['user', 'User CPU time'],
+    ['sys', 'System CPU time'],
+    ['durable', 'Time to durable'],
+  ] as const) {
     blocks.push({ kind: 'heading', level: 3, text: `${name}${caseId === 'default' ? '' : ` [${caseId}]`}` });
-    blocks.push({ kind: 'table', head: ['mode', 'median', 'mean ± sd', 'min-max', '95% CI of mean'], rows: summary.modes.filter((m) => m.state === 'measured').map((m) => [m.mode, med(m[metric]), meanSd(m[metric]), range(m[metric]), ci(m[metric])]) });
+    blocks.push({
+      kind: 'table',
+      head: ['mode', 'median', 'mean ± sd', 'min-max', '95% CI of mean'],
+      rows: summary.modes
+        .filter((m) => m.state === 'measured')
+        .map((m) => [m.mode, med(m[metric]), meanSd(m[metric]), range(m[metric]), ci(m[metric])]),
+    });
   }
   return blocks;
 }
@@ -63,22 +121,51 @@ function caseBlocks(results: Results, caseId: string): Block[] {
 function flushBlocks(results: Results): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Why the modes differ: flushes' }];
   if (results.flushAudit.length) {
-    blocks.push({ kind: 'para', text: 'Flush audit: one extra, untimed conversion per mode under strace -f, counting the system calls qemu-img made on the output file.' });
+    blocks.push({
+      kind: 'para',
+      text: 'Flush audit: one extra, untimed conversion per mode under strace -f, counting the system calls qemu-img made on the output file.',
+    });
     blocks.push({
       kind: 'table',
       head: ['case', 'mode', 'what the mode does', 'writes', 'fdatasync', 'fsync', 'sync_file_range', 'open flags'],
-      rows: results.flushAudit.map((a) => [a.caseId, a.mode, CACHE_MODE_MEANING[a.mode as CacheMode] ?? '', a.ok ? String(a.writes) : `- (${a.note})`, num(a.fdatasync), num(a.fsync), num(a.syncFileRange), a.openFlags.join(' ') || '-']),
+      rows: results.flushAudit.map((a) => [
+        a.caseId,
+        a.mode,
+        CACHE_MODE_MEANING[a.mode as CacheMode] ?? '',
+        a.ok ? String(a.writes) : `- (${a.note})`,
+        num(a.fdatasync),
+        num(a.fsync),
+        num(a.syncFileRange),
+        a.openFlags.join(' ') || '-',
+      ]),
     });
   } else blocks.push({ kind: 'para', text: 'No flush audit was made in this run.' });
   if (results.flushProbe.length) {
-    blocks.push({ kind: 'para', text: 'Flush latency of the target storage, measured before the runs: write then fdatasync, repeated.' });
+    blocks.push({
+      kind: 'para',
+      text: 'Flush latency of the target storage, measured before the runs: write then fdatasync, repeated.',
+    });
     blocks.push({
       kind: 'table',
       head: ['target', 'tool', '4 KiB: median', '4 KiB: p99', '2 MiB: median', '2 MiB: p99'],
-      rows: results.flushProbe.map((p) => [p.targetDir, p.tool, millis(p.small?.medianMs), millis(p.small?.p99Ms), millis(p.large?.medianMs), millis(p.large?.p99Ms)]),
+      rows: results.flushProbe.map((p) => [
+        p.targetDir,
+        p.tool,
+        millis(p.small?.medianMs),
+        millis(p.small?.p99Ms),
+        millis(p.large?.medianMs),
+        millis(p.large?.p99Ms),
+      ]),
     });
-    blocks.push({ kind: 'para', text: 'Predicted writethrough penalty = flush count x flush latency (measured median after a 4 KiB write, plus the emulated delay if any), beside the measured one (median writethrough - median writeback):' });
-    blocks.push({ kind: 'table', head: ['case', 'flushes (writethrough)', 'latency per flush', 'predicted extra', 'measured extra'], rows: penaltyRows(results) });
+    blocks.push({
+      kind: 'para',
+      text: 'Predicted writethrough penalty = flush count x flush latency (measured median after a 4 KiB write, plus the emulated delay if any), beside the measured one (median writethrough - median writeback):',
+    });
+    blocks.push({
+      kind: 'table',
+      head: ['case', 'flushes (writethrough)', 'latency per flush', 'predicted extra', 'measured extra'],
+      rows: penaltyRows(results),
+    });
   }
   return blocks;
 }
@@ -92,7 +179,13 @@ function penaltyRows(results: Results): string[][] {
     const latency = probe?.small ? probe.small.medianMs + (results.config.emulateFlushLatencyMs ?? 0) : null;
     const wt = modes.find((m) => m.mode === 'writethrough')?.real?.median;
     const wb = modes.find((m) => m.mode === 'writeback')?.real?.median;
-    return [caseId, flushes === null ? 'not measured' : String(flushes), latency === null ? 'not measured' : `${latency.toFixed(3)} ms`, flushes !== null && latency !== null ? secs((flushes * latency) / 1000) : '-', wt !== undefined && wb !== undefined ? secs(wt - wb) : '-'];
+    return [
+      caseId,
+      flushes === null ? 'not measured' : String(flushes),
+      latency === null ? 'not measured' : `${latency.toFixed(3)} ms`,
+      flushes !== null && latency !== null ? secs((flushes * latency) / 1000) : '-',
+      wt !== undefined && wb !== undefined ? secs(wt - wb) : '-',
+    ];
   });
 }
 
@@ -109,13 +202,17 @@ function hostRows(results: Results): string[][] {
 
 function caseRows(c: RunCase, prefix: string): string[][] {
   const s = c.storage;
-  const rotational = s.rotational === true ? 'rotational' : s.rotational === false ? 'non-rotational' : 'rotational unknown';
+  const rotational =
+    s.rotational === true ? 'rotational' : s.rotational === false ? 'non-rotational' : 'rotational unknown';
   const device = s.blockDevice
     ? `${s.blockDevice}${s.model ? ` (${s.model})` : ''}, ${rotational}, scheduler ${s.scheduler ?? '?'}`
     : 'none (not a block device)';
   return [
     [`${prefix}qemu-img`, `${c.qemuImgVersion} (${c.qemuImg})`],
-    [`${prefix}target`, `${c.targetDir}: ${s.fsType ?? '?'} on ${s.source ?? '?'}, mount options ${s.mountOptions ?? '?'}`],
+    [
+      `${prefix}target`,
+      `${c.targetDir}: ${s.fsType ?? '?'} on ${s.source ?? '?'}, mount options ${s.mountOptions ?? '?'}`,
+    ],
     [`${prefix}block device`, device],
   ];
 }
@@ -152,16 +249,48 @@ function factBlocks(results: Results): Block[] {
 
 function methodBlocks(results: Results): Block[] {
   const drops = [...new Set(results.samples.map((s) => s.cacheDrop))];
-  const dropText = drops.length === 0 ? 'no runs yet' : drops.map((d) => (d === 'drop_caches' ? 'sync; echo 3 > /proc/sys/vm/drop_caches' : d === 'fadvise' ? 'source evicted with posix_fadvise(DONTNEED) (dd iflag=nocache)' : 'not dropped')).join(', ');
+  const dropText =
+    drops.length === 0
+      ? 'no runs yet'
+      : drops
+          .map((d) =>
+            d === 'drop_caches'
+              ? 'sync; echo 3 > /proc/sys/vm/drop_caches'
+              : d === 'fadvise'
+                ? 'source evicted with posix_fadvise(DONTNEED) (dd iflag=nocache)'
+                : 'not dropped',
+          )
+          .join(', ');
   const firstCase = results.cases[0];
   const img = results.image.path;
   const out = `/path/on/target/out.${firstCase?.outputFormat ?? 'raw'}`;
   const commands = results.config.modes.map((mode) => {
-    const line = convertCommandLine(firstCase?.qemuImg ?? 'qemu-img', { mode, srcCache: firstCase?.srcCache ?? null, srcFormat: results.image.format, outFormat: firstCase?.outputFormat ?? 'raw', src: img, dst: out });
+    const line = convertCommandLine(firstCase?.qemuImg ?? 'qemu-img', {
+      mode,
+      srcCache: firstCase?.srcCache ?? null,
+      srcFormat: results.image.format,
+      outFormat: firstCase?.outputFormat ?? 'raw',
+      src: img,
+      dst: out,
+    });
     return `rm -f ${out}; sync; echo 3 > /proc/sys/vm/drop_caches\ntime ${line}\ntime sync -f ${out}`;
   });
   const emulate = results.config.emulateFlushLatencyMs;
-  const rerun = ['npm run bench --', '--modes', results.config.modes.join(','), '--runs', String(results.config.runs), '--warmup', String(results.config.warmup), '--seed', String(results.config.seed), '--baseline', results.config.baseline, ...imageFlags(results), ...(emulate !== null ? ['--emulate-flush-latency', `${emulate}ms`] : [])].join(' ');
+  const rerun = [
+    'npm run bench --',
+    '--modes',
+    results.config.modes.join(','),
+    '--runs',
+    String(results.config.runs),
+    '--warmup',
+    String(results.config.warmup),
+    '--seed',
+    String(results.config.seed),
+    '--baseline',
+    results.config.baseline,
+    ...imageFlags(results),
+    ...(emulate !== null ? ['--emulate-flush-latency', `${emulate}ms`] : []),
+  ].join(' ');
   return [
     { kind: 'heading', level: 2, text: 'Method' },
     {
@@ -169,10 +298,12 @@ function methodBlocks(results: Results): Block[] {
       items: [
         `${results.config.runs} measured run(s) per mode${results.config.warmup ? ` after ${results.config.warmup} warm-up round(s) kept out of the statistics` : ', no warm-up'}; every round runs each mode once, in an order shuffled from seed ${results.config.seed}, so drift hits all modes alike.`,
         `Before each run: the previous output is removed and the page cache emptied (${dropText}). Each run writes a fresh file the harness owns in its own work folder on the target.`,
-        'real: wall time of the qemu-img process alone (monotonic clock, set-up excluded). user and sys: the kernel\'s accounting of the reaped child (cutime/cstime, 10 ms resolution).',
+        "real: wall time of the qemu-img process alone (monotonic clock, set-up excluded). user and sys: the kernel's accounting of the reaped child (cutime/cstime, 10 ms resolution).",
         'time to durable: real plus the time of `sync -f` on the output right after qemu-img exits.',
         'Statistics: median, mean, sd, min, max and the 95% CI of the mean by tinybench; speedups are ratios of medians with a 95% percentile-bootstrap CI (5000 resamples, seeded). Outliers: modified z-score above 3.5.',
-        emulate !== null ? `Flush latency emulated: ${emulate} ms added before every fsync/fdatasync by an LD_PRELOAD interposer (scripts/flush-delay.c); reads and writes untouched.` : 'No flush latency was emulated: these are the host\'s native figures.',
+        emulate !== null
+          ? `Flush latency emulated: ${emulate} ms added before every fsync/fdatasync by an LD_PRELOAD interposer (scripts/flush-delay.c); reads and writes untouched.`
+          : "No flush latency was emulated: these are the host's native figures.",
       ],
     },
     { kind: 'heading', level: 3, text: 'Repeat one run by hand' },
@@ -185,10 +316,14 @@ function methodBlocks(results: Results): Block[] {
 function imageFlags(results: Results): string[] {
   const image = results.image;
   if (image.origin === 'file') return ['--image', shellQuote(image.path)];
-  return ['--image-size', sizeFlag(image.params?.virtualSize ?? 0), '--image-data', sizeFlag(image.params?.dataSize ?? 0)];
+  return [
+    '--image-size',
+    sizeFlag(image.params?.virtualSize ?? 0),
+    '--image-data',
+    sizeFlag(image.params?.dataSize ?? 0),
+  ];
 }
 
 function num(value: number | null): string {
   return value === null ? '-' : String(value);
 }
-

@@ -1,7 +1,28 @@
 // results.csv: one row per run (warm-ups included, flagged).
 import type { Results } from '../model/results.ts';
 
-const COLUMNS = ['caseId', 'mode', 'run', 'round', 'warmup', 'ok', 'state', 'real', 'user', 'sys', 'sync', 'durable', 'exitCode', 'outputBytes', 'dirtyAfterKiB', 'cacheDrop', 'verified', 'startedAt', 'error', 'stderrTail'] as const;
+const COLUMNS = [
+  'caseId',
+  'mode',
+  'run',
+  'round',
+  'warmup',
+  'ok',
+  'state',
+  'real',
+  'user',
+  'sys',
+  'sync',
+  'durable',
+  'exitCode',
+  'outputBytes',
+  'dirtyAfterKiB',
+  'cacheDrop',
+  'verified',
+  'startedAt',
+  'error',
+  'stderrTail',
+] as const;
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';

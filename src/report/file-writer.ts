@@ -1,5 +1,17 @@
 // The only module that writes result files: atomic (temp, fsync, rename), and never over a file the harness did not make.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { UserError } from '../model/errors.ts';
 
@@ -41,7 +53,10 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
 export function validateOutDir(outDir: string, resumable = false): void {
   if (!existsSync(outDir)) return;
   if (!statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir} is a file; pass a new folder`);
-  if (readdirSync(outDir).length > 0) throw new UserError(`--out ${outDir} is not empty; pass a new folder (nothing there is overwritten)${resumable ? ', or --resume it' : ''}`);
+  if (readdirSync(outDir).length > 0)
+    throw new UserError(
+      `--out ${outDir} is not empty; pass a new folder (nothing there is overwritten)${resumable ? ', or --resume it' : ''}`,
+    );
 }
 
 /** Decides where outputs go: one results folder, writing only names the harness owns. */
@@ -70,8 +85,10 @@ export class OutputManager {
     const written: string[] = [];
     for (const file of files) {
       const path = join(this.dir, file.name);
-      if (existsSync(path) && !this.#owned.has(file.name) && !this.#owned.has(file.name.split('/')[0] + '/')) {
-        throw new UserError(`${path} exists and was not written by qemu-cache-bench; move it away or choose another --out`);
+      if (existsSync(path) && !this.#owned.has(file.name) && !this.#owned.has(`${file.name.split('/')[0]}/`)) {
+        throw new UserError(
+          `${path} exists and was not written by qemu-cache-bench; move it away or choose another --out`,
+        );
       }
       writeFileAtomic(path, file.data);
       written.push(path);

@@ -21,7 +21,9 @@ function block(b: Block, charts: ReadonlyMap<string, Buffer>): string {
       return `<table><thead><tr>${b.head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${b.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
     case 'chart': {
       const png = charts.get(b.file);
-      return png ? `<figure><img alt="${escapeHtml(b.caption)}" width="1200" height="600" src="data:image/png;base64,${png.toString('base64')}"><figcaption>${escapeHtml(b.caption)}</figcaption></figure>` : `<p>(chart ${escapeHtml(b.file)} not available)</p>`;
+      return png
+        ? `<figure><img alt="${escapeHtml(b.caption)}" width="1200" height="600" src="data:image/png;base64,${png.toString('base64')}"><figcaption>${escapeHtml(b.caption)}</figcaption></figure>`
+        : `<p>(chart ${escapeHtml(b.file)} not available)</p>`;
     }
     case 'list':
       return `<ul>${b.items.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>`;

@@ -12,7 +12,11 @@ function block(b: Block): string {
     case 'para':
       return b.strong ? `**${b.text}**` : b.text;
     case 'table':
-      return [`| ${b.head.map(cell).join(' | ')} |`, `|${b.head.map(() => '---').join('|')}|`, ...b.rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+      return [
+        `| ${b.head.map(cell).join(' | ')} |`,
+        `|${b.head.map(() => '---').join('|')}|`,
+        ...b.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+      ].join('\n');
     case 'chart':
       return `![${b.caption}](${b.file})`;
     case 'list':

@@ -1,10 +1,10 @@
 // name -> renderer: every output the harness makes from a results object, and which names it owns.
 import type { Results } from '../model/results.ts';
-import type { OutputFile } from './file-writer.ts';
-import { renderJson } from './json.ts';
-import { renderCsv } from './csv.ts';
 import { benchDocument } from './bench-document.ts';
+import { renderCsv } from './csv.ts';
+import type { OutputFile } from './file-writer.ts';
 import { renderHtml } from './html.ts';
+import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderText } from './text.ts';
 
@@ -20,8 +20,16 @@ export interface Renderer {
 
 /** The data files, rewritten after every run (synchronous, so a checkpoint is never half done). */
 export const DATA_RENDERERS = [
-  { name: 'json', owns: ['results.json'], render: (r: Results): OutputFile[] => [{ name: 'results.json', data: renderJson(r) }] },
-  { name: 'csv', owns: ['results.csv'], render: (r: Results): OutputFile[] => [{ name: 'results.csv', data: renderCsv(r) }] },
+  {
+    name: 'json',
+    owns: ['results.json'],
+    render: (r: Results): OutputFile[] => [{ name: 'results.json', data: renderJson(r) }],
+  },
+  {
+    name: 'csv',
+    owns: ['results.csv'],
+    render: (r: Results): OutputFile[] => [{ name: 'results.csv', data: renderCsv(r) }],
+  },
 ] as const satisfies readonly Renderer[];
 
 /** Renders the data files (results.json, results.csv). */
@@ -31,10 +39,27 @@ export function renderDataFiles(results: Results): OutputFile[] {
 
 /** The reports, written when a run ends and by `report`. */
 export const REPORT_RENDERERS: readonly Renderer[] = [
-  { name: 'charts', owns: ['charts/'], render: async (r) => (await import('./charts/bench-charts.ts')).renderBenchCharts(r) },
-  { name: 'markdown', owns: ['report.md'], render: (r) => [{ name: 'report.md', data: renderMarkdown(benchDocument(r)) }] },
+  {
+    name: 'charts',
+    owns: ['charts/'],
+    render: async (r) => (await import('./charts/bench-charts.ts')).renderBenchCharts(r),
+  },
+  {
+    name: 'markdown',
+    owns: ['report.md'],
+    render: (r) => [{ name: 'report.md', data: renderMarkdown(benchDocument(r)) }],
+  },
   { name: 'text', owns: ['report.txt'], render: (r) => [{ name: 'report.txt', data: renderText(benchDocument(r)) }] },
-  { name: 'html', owns: ['report.html'], render: async (r) => [{ name: 'report.html', data: renderHtml(benchDocument(r), await (await import('./charts/bench-charts.ts')).renderBenchCharts(r)) }] },
+  {
+    name: 'html',
+    owns: ['report.html'],
+    render: async (r) => [
+      {
+        name: 'report.html',
+        data: renderHtml(benchDocument(r), await (await import('./charts/bench-charts.ts')).renderBenchCharts(r)),
+      },
+    ],
+  },
 ];
 
 /** Every file name the harness may replace in a results folder it made. */

@@ -2,34 +2,59 @@
 import type { ChartConfiguration } from 'chart.js';
 import { REFERENCE_2019, REFERENCE_LINE_LABEL } from '../model/reference.ts';
 import type { SweepResults } from '../model/results.ts';
+import { ratioWithCi, secs, times } from '../model/units.ts';
 import { baseOptions, referenceLine, renderPng, whiskers } from './charts/canvas.ts';
 import type { ReportDocument } from './document-model.ts';
-import { ratioWithCi, secs, times } from '../model/units.ts';
+import type { OutputFile } from './file-writer.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderText } from './text.ts';
-import type { OutputFile } from './file-writer.ts';
 
 /** Speedup of writeback over writethrough per emulated latency, CI whiskers, the prediction and the 2019 figure. */
 export function sweepChart(sweep: SweepResults): ChartConfiguration {
   const points = sweep.points.filter((p) => p.state === 'measured');
   const ref = REFERENCE_2019.ratio;
-  const top = Math.max(ref * 1.15, ...points.map((p) => p.speedup?.ciHigh ?? 0), ...points.map((p) => p.predicted ?? 0));
+  const top = Math.max(
+    ref * 1.15,
+    ...points.map((p) => p.speedup?.ciHigh ?? 0),
+    ...points.map((p) => p.predicted ?? 0),
+  );
   return {
     type: 'bar',
     data: {
       labels: points.map((p) => `${p.latencyMs} ms`),
       datasets: [
-        { type: 'bar', label: 'measured speedup (median writethrough / median writeback)', data: points.map((p) => p.speedup?.ratio ?? 0), backgroundColor: '#0072B2cc', borderColor: '#0072B2', borderWidth: 2 },
-        { type: 'line', label: 'predicted from the 0 ms point: (writethrough + flushes x latency) / (writeback + latency)', data: points.map((p) => p.predicted), borderColor: '#D55E00', backgroundColor: '#D55E00', borderDash: [6, 4], pointRadius: 5 },
+        {
+          type: 'bar',
+          label: 'measured speedup (median writethrough / median writeback)',
+          data: points.map((p) => p.speedup?.ratio ?? 0),
+          backgroundColor: '#0072B2cc',
+          borderColor: '#0072B2',
+          borderWidth: 2,
+        },
+        {
+          type: 'line',
+          label: 'predicted from the 0 ms point: (writethrough + flushes x latency) / (writeback + latency)',
+          data: points.map((p) => p.predicted),
+          borderColor: '#D55E00',
+          backgroundColor: '#D55E00',
+          borderDash: [6, 4],
+          pointRadius: 5,
+        },
       ],
     },
     options: baseOptions(
       `EMULATED FLUSH LATENCY sweep: writeback vs writethrough speedup - ${sweep.host?.hostname ?? 'host'}`,
       'flush latency added to every fsync/fdatasync (LD_PRELOAD interposer; 0 ms = native)',
       'speedup (x)',
-      { yMax: top, subtitle: `${sweep.flushes ?? '?'} flushes per writethrough conversion; ${sweep.runs} runs per mode and point; whiskers: 95% bootstrap CI` },
+      {
+        yMax: top,
+        subtitle: `${sweep.flushes ?? '?'} flushes per writethrough conversion; ${sweep.runs} runs per mode and point; whiskers: 95% bootstrap CI`,
+      },
     ),
-    plugins: [whiskers({ 0: points.map((p) => (p.speedup ? [p.speedup.ciLow, p.speedup.ciHigh] : null)) }), referenceLine(ref, REFERENCE_LINE_LABEL)],
+    plugins: [
+      whiskers({ 0: points.map((p) => (p.speedup ? [p.speedup.ciLow, p.speedup.ciHigh] : null)) }),
+      referenceLine(ref, REFERENCE_LINE_LABEL),
+    ],
   };
 }
 
@@ -40,15 +65,51 @@ export function sweepDocument(sweep: SweepResults): ReportDocument {
   return {
     title: `EMULATED FLUSH LATENCY sweep on ${sweep.host?.hostname ?? 'host'}, ${sweep.startedAt.slice(0, 10)}`,
     blocks: [
-      { kind: 'para', strong: true, text: 'EMULATED FLUSH LATENCY: apart from the 0 ms point, every flush qemu-img made was delayed by the given latency through an LD_PRELOAD interposer, to show how the writethrough penalty grows with the storage\'s flush latency. These are not native figures of this host.' },
-      { kind: 'para', text: `writethrough flushes after every write (${sweep.flushes ?? 'an unmeasured number of'} flushes for this image), writeback once at the end, so writethrough's time grows by flushes x latency. ${sweep.nativeFlushMs !== null ? `This host's own storage flushes in ${sweep.nativeFlushMs.toFixed(3)} ms (median, 4 KiB). ` : ''}${reaching ? `The speedup reaches ${times(reaching.speedup?.ratio)} at ${reaching.latencyMs} ms per flush.` : 'No measured point reached 10x.'}` },
-      { kind: 'chart', file: 'sweep.png', caption: 'Speedup of writeback over writethrough against the emulated flush latency' },
+      {
+        kind: 'para',
+        strong: true,
+        text: "EMULATED FLUSH LATENCY: apart from the 0 ms point, every flush qemu-img made was delayed by the given latency through an LD_PRELOAD interposer, to show how the writethrough penalty grows with the storage's flush latency. These are not native figures of this host.",
+      },
+      {
+        kind: 'para',
+        text: `writethrough flushes after every write (${sweep.flushes ?? 'an unmeasured number of'} flushes for this image), writeback once at the end, so writethrough's time grows by flushes x latency. ${sweep.nativeFlushMs !== null ? `This host's own storage flushes in ${sweep.nativeFlushMs.toFixed(3)} ms (median, 4 KiB). ` : ''}${reaching ? `The speedup reaches ${times(reaching.speedup?.ratio)} at ${reaching.latencyMs} ms per flush.` : 'No measured point reached 10x.'}`,
+      },
+      {
+        kind: 'chart',
+        file: 'sweep.png',
+        caption: 'Speedup of writeback over writethrough against the emulated flush latency',
+      },
       {
         kind: 'table',
-        head: ['latency', 'state', 'writethrough (median)', 'writeback (median)', 'speedup (95% CI)', 'predicted', 'took', 'note'],
-        rows: sweep.points.map((p) => [`${p.latencyMs} ms`, p.state, secs(p.writethrough?.median), secs(p.writeback?.median), ratioWithCi(p.speedup), times(p.predicted), p.elapsedSeconds === null ? '-' : `${p.elapsedSeconds} s`, p.note ?? (p.dir ? `details: ${p.dir}/report.md` : '')]),
+        head: [
+          'latency',
+          'state',
+          'writethrough (median)',
+          'writeback (median)',
+          'speedup (95% CI)',
+          'predicted',
+          'took',
+          'note',
+        ],
+        rows: sweep.points.map((p) => [
+          `${p.latencyMs} ms`,
+          p.state,
+          secs(p.writethrough?.median),
+          secs(p.writeback?.median),
+          ratioWithCi(p.speedup),
+          times(p.predicted),
+          p.elapsedSeconds === null ? '-' : `${p.elapsedSeconds} s`,
+          p.note ?? (p.dir ? `details: ${p.dir}/report.md` : ''),
+        ]),
       },
-      { kind: 'list', items: [`time budget: ${sweep.budgetSeconds} s; points that would not fit it were skipped, each with its estimate`, `image: ${sweep.image?.path ?? '?'} (sha256 ${(sweep.image?.sha256 ?? '?').slice(0, 16)}...)`, 'each point is a full bench run with its own results.json and report in its folder'] },
+      {
+        kind: 'list',
+        items: [
+          `time budget: ${sweep.budgetSeconds} s; points that would not fit it were skipped, each with its estimate`,
+          `image: ${sweep.image?.path ?? '?'} (sha256 ${(sweep.image?.sha256 ?? '?').slice(0, 16)}...)`,
+          'each point is a full bench run with its own results.json and report in its folder',
+        ],
+      },
     ],
   };
 }
@@ -61,8 +122,13 @@ export function renderSweepJson(sweep: SweepResults): string {
 /** sweep.json, sweep.md, sweep.txt and sweep.png. */
 export async function renderSweep(sweep: SweepResults): Promise<OutputFile[]> {
   const doc = sweepDocument(sweep);
-  const files: OutputFile[] = [{ name: 'sweep.json', data: renderSweepJson(sweep) }, { name: 'sweep.md', data: renderMarkdown(doc) }, { name: 'sweep.txt', data: renderText(doc) }];
-  if (sweep.points.some((p) => p.state === 'measured')) files.push({ name: 'sweep.png', data: await renderPng(sweepChart(sweep)) });
+  const files: OutputFile[] = [
+    { name: 'sweep.json', data: renderSweepJson(sweep) },
+    { name: 'sweep.md', data: renderMarkdown(doc) },
+    { name: 'sweep.txt', data: renderText(doc) },
+  ];
+  if (sweep.points.some((p) => p.state === 'measured'))
+    files.push({ name: 'sweep.png', data: await renderPng(sweepChart(sweep)) });
   return files;
 }
 

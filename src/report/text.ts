@@ -31,7 +31,10 @@ function block(b: Block): string {
     case 'list':
       return b.items.map((i) => wrap(`- ${i}`).replace(/\n/g, '\n  ')).join('\n');
     case 'code':
-      return b.text.split('\n').map((l) => `    ${l}`).join('\n');
+      return b.text
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n');
   }
 }
 
@@ -42,5 +45,7 @@ export function toAscii(text: string): string {
 
 /** Renders a report document as plain ASCII text (no colour codes). */
 export function renderText(doc: ReportDocument): string {
-  return toAscii(`${doc.title}\n${'#'.repeat(Math.min(doc.title.length, WIDTH))}\n\n${doc.blocks.map(block).join('\n\n')}\n`);
+  return toAscii(
+    `${doc.title}\n${'#'.repeat(Math.min(doc.title.length, WIDTH))}\n\n${doc.blocks.map(block).join('\n\n')}\n`,
+  );
 }

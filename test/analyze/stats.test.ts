@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describe as describeStats, mannWhitney, median, normalCdf, outlierIndexes, ratioOfMedians } from '../../src/analyze/stats.ts';
+import {
+  describe as describeStats,
+  mannWhitney,
+  median,
+  normalCdf,
+  outlierIndexes,
+  ratioOfMedians,
+} from '../../src/analyze/stats.ts';
 
 describe('describe (tinybench statistics)', () => {
   it('computes exact figures', () => {
@@ -12,7 +19,7 @@ describe('describe (tinybench statistics)', () => {
     expect(s?.max).toBe(10);
     expect(s?.sd).toBeCloseTo(Math.sqrt(16.1666666667), 6);
     // 95% CI of the mean: mean ± t(0.975, 3) * sd / sqrt(4)
-    expect(s?.ciHigh).toBeCloseTo(4 + 3.182446305 * Math.sqrt(16.1666666667) / 2, 4);
+    expect(s?.ciHigh).toBeCloseTo(4 + (3.182446305 * Math.sqrt(16.1666666667)) / 2, 4);
   });
   it('handles one value and none', () => {
     expect(describeStats([3])).toMatchObject({ n: 1, mean: 3, median: 3, sd: 0, ciLow: 3, ciHigh: 3 });

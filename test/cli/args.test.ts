@@ -16,9 +16,36 @@ describe('parseCommandLine', () => {
   });
   it('fuzz: random argv gives a result or a one-line UserError', () => {
     const random = seededRandom(5);
-    const words = ['bench', 'report', 'compare', 'sweep', '--runs', '--modes', '-q', '--json', '--image', '--', '-', '---x', '--runs=', '=', 'x'.repeat(5000), '\n', '--help', '-h', '--seed', '-1', '$(rm -rf /)', '--target-dir', '--zz'];
+    const words = [
+      'bench',
+      'report',
+      'compare',
+      'sweep',
+      '--runs',
+      '--modes',
+      '-q',
+      '--json',
+      '--image',
+      '--',
+      '-',
+      '---x',
+      '--runs=',
+      '=',
+      'x'.repeat(5000),
+      '\n',
+      '--help',
+      '-h',
+      '--seed',
+      '-1',
+      '$(rm -rf /)',
+      '--target-dir',
+      '--zz',
+    ];
     for (let i = 0; i < 2000; i++) {
-      const argv = Array.from({ length: Math.floor(random() * 8) }, () => words[Math.floor(random() * words.length)] as string);
+      const argv = Array.from(
+        { length: Math.floor(random() * 8) },
+        () => words[Math.floor(random() * words.length)] as string,
+      );
       try {
         parseCommandLine(argv);
       } catch (error) {

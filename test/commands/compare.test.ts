@@ -24,7 +24,13 @@ describe('compareRuns', () => {
 describe('npm run compare', () => {
   it('writes compare.md, compare.txt and a grouped bar chart', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'qcb-cmp-')), 'cmp');
-    const r = await runCli(['compare', join(fixtures, 'not-reproduced.json'), join(fixtures, 'reproduced-emulated.json'), '--out', out]);
+    const r = await runCli([
+      'compare',
+      join(fixtures, 'not-reproduced.json'),
+      join(fixtures, 'reproduced-emulated.json'),
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const md = readFileSync(join(out, 'compare.md'), 'utf8');
     expect(md).toMatch(/Read this first: what makes this comparison unfair/);

@@ -11,7 +11,16 @@ describe('npm run report', () => {
     copyFileSync(join(import.meta.dirname, '../fixtures/results/not-reproduced.json'), join(dir, 'results.json'));
     const r = await runCli(['report', join(dir, 'results.json')]);
     expect(r.code, r.stderr).toBe(0);
-    for (const f of ['report.md', 'report.txt', 'report.html', 'charts/real.png', 'charts/breakdown.png', 'charts/speedup.png', 'charts/durable.png']) expect(existsSync(join(dir, f)), f).toBe(true);
+    for (const f of [
+      'report.md',
+      'report.txt',
+      'report.html',
+      'charts/real.png',
+      'charts/breakdown.png',
+      'charts/speedup.png',
+      'charts/durable.png',
+    ])
+      expect(existsSync(join(dir, f)), f).toBe(true);
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/^# qemu-img convert cache modes on vm/);
     const again = await runCli(['report', join(dir, 'results.json')]);
     expect(again.code).toBe(0);
@@ -20,7 +29,12 @@ describe('npm run report', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qcb-report-'));
     mkdirSync(join(dir, 'busy'));
     copyFileSync(join(import.meta.dirname, '../fixtures/results/not-reproduced.json'), join(dir, 'busy', 'report.md'));
-    const r = await runCli(['report', join(import.meta.dirname, '../fixtures/results/not-reproduced.json'), '--out', join(dir, 'busy')]);
+    const r = await runCli([
+      'report',
+      join(import.meta.dirname, '../fixtures/results/not-reproduced.json'),
+      '--out',
+      join(dir, 'busy'),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/is not empty; pass a new folder/);
   });

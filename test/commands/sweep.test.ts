@@ -31,7 +31,25 @@ describe('sweep', () => {
     const target = join(work, 'target');
     mkdirSync(target);
     const out = join(work, 'sweep');
-    const r = await runCli(['sweep', '--image-size', '128M', '--image-data', '24M', '--latencies', '0,2,8', '--runs', '2', '--target-dir', target, '--out', out, '--quiet'], { env: { QCB_CACHE_DIR: join(work, 'cache') } });
+    const r = await runCli(
+      [
+        'sweep',
+        '--image-size',
+        '128M',
+        '--image-data',
+        '24M',
+        '--latencies',
+        '0,2,8',
+        '--runs',
+        '2',
+        '--target-dir',
+        target,
+        '--out',
+        out,
+        '--quiet',
+      ],
+      { env: { QCB_CACHE_DIR: join(work, 'cache') } },
+    );
     expect(r.code, r.stderr).toBe(0);
     const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as SweepResults;
     expect(sweep.points.map((p) => p.state)).toEqual(['measured', 'measured', 'measured']);
@@ -39,14 +57,36 @@ describe('sweep', () => {
     expect(p2).toBeGreaterThan(p0 as number);
     expect(p8).toBeGreaterThan(p2 as number);
     expect(sweep.flushes).toBeGreaterThan(100);
-    for (const f of ['sweep.md', 'sweep.txt', 'sweep.png', 'point-2ms/results.json', 'point-2ms/report.md']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['sweep.md', 'sweep.txt', 'sweep.png', 'point-2ms/results.json', 'point-2ms/report.md'])
+      expect(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, 'sweep.md'), 'utf8')).toMatch(/EMULATED FLUSH LATENCY/);
     expect(JSON.parse(readFileSync(join(out, 'point-2ms/results.json'), 'utf8')).config.emulateFlushLatencyMs).toBe(2);
   }, 300_000);
 
   it('skips with a note the points that would not fit the budget', async () => {
     const out = join(work, 'sweep-budget');
-    const r = await runCli(['sweep', '--image-size', '128M', '--image-data', '24M', '--latencies', '0,1000', '--runs', '1', '--budget', '20s', '--target-dir', work, '--out', out, '--quiet', '--no-flush-probe'], { env: { QCB_CACHE_DIR: join(work, 'cache') } });
+    const r = await runCli(
+      [
+        'sweep',
+        '--image-size',
+        '128M',
+        '--image-data',
+        '24M',
+        '--latencies',
+        '0,1000',
+        '--runs',
+        '1',
+        '--budget',
+        '20s',
+        '--target-dir',
+        work,
+        '--out',
+        out,
+        '--quiet',
+        '--no-flush-probe',
+      ],
+      { env: { QCB_CACHE_DIR: join(work, 'cache') } },
+    );
     expect(r.code, r.stderr).toBe(0);
     const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as SweepResults;
     expect(sweep.points[1]?.state).toBe('skipped');

@@ -7,13 +7,28 @@ import { recordedConfig, resolveBenchConfig, stamp, valuesOf } from '../../src/c
 import { UserError } from '../../src/model/errors.ts';
 
 const cwd = '/nonexistent/qcb-resolve';
-const INFO = { format: 'qcow2', virtualSize: 2 ** 30, actualSize: 1, clusterSize: 65536, compressionType: null, dirty: false, compressedClusters: null, raw: {} };
+const INFO = {
+  format: 'qcow2',
+  virtualSize: 2 ** 30,
+  actualSize: 1,
+  clusterSize: 65536,
+  compressionType: null,
+  dirty: false,
+  compressedClusters: null,
+  raw: {},
+};
 
 /** A port that answers like a healthy machine with qemu-img 7.2.22 and records what was asked. */
 function stubPort(calls: string[] = []): EnvironmentPort {
   return {
-    qemuImg: async (path) => (calls.push(`qemuImg ${path}`), { path, version: '7.2.22' }),
-    image: async (_q, path) => (calls.push(`image ${path}`), INFO),
+    qemuImg: async (path) => {
+      calls.push(`qemuImg ${path}`);
+      return { path, version: '7.2.22' };
+    },
+    image: async (_q, path) => {
+      calls.push(`image ${path}`);
+      return INFO;
+    },
     targetDir: (dir) => void calls.push(`targetDir ${dir}`),
     freeSpace: (dir, needed) => void calls.push(`freeSpace ${dir} ${needed}`),
     outDir: (dir) => void calls.push(`outDir ${dir}`),
@@ -21,7 +36,8 @@ function stubPort(calls: string[] = []): EnvironmentPort {
 }
 
 const now = new Date('2026-11-26T15:36:05Z');
-const resolveArgs = (argv: string[], env = stubPort()) => resolveBenchConfig(parseCommandLine(argv).values, { env, now, cwd });
+const resolveArgs = (argv: string[], env = stubPort()) =>
+  resolveBenchConfig(parseCommandLine(argv).values, { env, now, cwd });
 
 describe('resolveBenchConfig', () => {
   it('fills the defaults of a bare `bench`', async () => {
@@ -39,11 +55,48 @@ describe('resolveBenchConfig', () => {
     expect(c.qemuImgs).toEqual([{ path: 'qemu-img', version: '7.2.22' }]);
     expect(c.emulateFlushLatencyMs).toBeNull();
     // No --target-dir: the default results folder is created later, so only its free space is checked.
-    expect(calls).toEqual([`outDir ${c.outDir}`, 'qemuImg qemu-img', `freeSpace ${join(cwd, 'results')} ${4 * 1024 ** 3}`]);
+    expect(calls).toEqual([
+      `outDir ${c.outDir}`,
+      'qemuImg qemu-img',
+      `freeSpace ${join(cwd, 'results')} ${4 * 1024 ** 3}`,
+    ]);
   });
   it('takes the documented flags', async () => {
-    const c = await resolveArgs(['--modes', 'writeback,writethrough,directsync', '--runs', '5', '--warmup', '1', '--seed', '9', '--emulate-flush-latency', '2ms', '--timeout', '10m', '--target-dir', '/t', '--output-format', 'raw,qcow2', '--src-cache', 'none', '--image-size', '256M', '--image-data', '32M']);
-    expect(c).toMatchObject({ modes: ['writethrough', 'writeback', 'directsync'], runs: 5, warmup: 1, seed: 9, emulateFlushLatencyMs: 2, timeoutSeconds: 600, targetDirs: ['/t'], outputFormats: ['raw', 'qcow2'], srcCaches: ['none'] });
+    const c = await resolveArgs([
+      '--modes',
+      'writeback,writethrough,directsync',
+      '--runs',
+      '5',
+      '--warmup',
+      '1',
+      '--seed',
+      '9',
+      '--emulate-flush-latency',
+      '2ms',
+      '--timeout',
+      '10m',
+      '--target-dir',
+      '/t',
+      '--output-format',
+      'raw,qcow2',
+      '--src-cache',
+      'none',
+      '--image-size',
+      '256M',
+      '--image-data',
+      '32M',
+    ]);
+    expect(c).toMatchObject({
+      modes: ['writethrough', 'writeback', 'directsync'],
+      runs: 5,
+      warmup: 1,
+      seed: 9,
+      emulateFlushLatencyMs: 2,
+      timeoutSeconds: 600,
+      targetDirs: ['/t'],
+      outputFormats: ['raw', 'qcow2'],
+      srcCaches: ['none'],
+    });
     expect(c.image).toMatchObject({ kind: 'default', virtualSize: 256 * 1024 ** 2, dataSize: 32 * 1024 ** 2 });
   });
   it('asks the port about a user image and checks free space for its virtual size', async () => {
@@ -53,15 +106,45 @@ describe('resolveBenchConfig', () => {
     expect(calls).toContain(`image ${join(cwd, 'disk.qcow2')}`);
     expect(calls).toContain(`freeSpace /t ${2 ** 30}`);
   });
-  it('passes the port\'s refusal on', async () => {
-    const env = { ...stubPort(), qemuImg: async () => { throw new UserError('qemu-img not usable: gone'); } };
+  it("passes the port's refusal on", async () => {
+    const env = {
+      ...stubPort(),
+      qemuImg: async () => {
+        throw new UserError('qemu-img not usable: gone');
+      },
+    };
     await expect(resolveArgs([], env)).rejects.toThrow(/^qemu-img not usable: gone$/);
   });
   it('rejects a baseline outside the modes', async () => {
-    await expect(resolveArgs(['--modes', 'writeback,unsafe'])).rejects.toThrow(/--baseline writethrough is not among --modes/);
+    await expect(resolveArgs(['--modes', 'writeback,unsafe'])).rejects.toThrow(
+      /--baseline writethrough is not among --modes/,
+    );
   });
   it('resolves a recorded config to the same config again (the --resume path)', async () => {
-    const first = await resolveArgs(['--modes', 'writeback,unsafe', '--baseline', 'unsafe', '--runs', '4', '--seed', '7', '--timeout', '90s', '--emulate-flush-latency', '0.5ms', '--target-dir', '/t', '--src-cache', 'none', '--image-size', '256M', '--image-data', '32M', '--no-flush-audit', '--verify']);
+    const first = await resolveArgs([
+      '--modes',
+      'writeback,unsafe',
+      '--baseline',
+      'unsafe',
+      '--runs',
+      '4',
+      '--seed',
+      '7',
+      '--timeout',
+      '90s',
+      '--emulate-flush-latency',
+      '0.5ms',
+      '--target-dir',
+      '/t',
+      '--src-cache',
+      'none',
+      '--image-size',
+      '256M',
+      '--image-data',
+      '32M',
+      '--no-flush-audit',
+      '--verify',
+    ]);
     const recorded = recordedConfig(first, 0.01);
     const again = await resolveBenchConfig(valuesOf(recorded), { env: stubPort(), resumeDir: first.outDir });
     expect(recordedConfig(again, 0.01)).toEqual(recorded);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, parseDuration, parseSize } from '../../src/model/units.ts';
 import { listValues, parseCount } from '../../src/config/values.ts';
 import { UserError } from '../../src/model/errors.ts';
+import { formatBytes, parseDuration, parseSize } from '../../src/model/units.ts';
 
 describe('option values', () => {
   it('parses counts and rejects bad ones with a UserError naming the flag', () => {

@@ -16,9 +16,21 @@ const LOG = `4711  openat(AT_FDCWD, "/src/img.qcow2", O_RDONLY|O_CLOEXEC) = 8
 
 describe('parseStraceLog', () => {
   it('counts writes and flushes on the target file only, and its open flags', () => {
-    expect(parseStraceLog(LOG, '/t/out-none.raw')).toEqual({ writes: 2, fsync: 0, fdatasync: 2, syncFileRange: 1, openFlags: ['O_DIRECT'] });
+    expect(parseStraceLog(LOG, '/t/out-none.raw')).toEqual({
+      writes: 2,
+      fsync: 0,
+      fdatasync: 2,
+      syncFileRange: 1,
+      openFlags: ['O_DIRECT'],
+    });
   });
   it('counts nothing for a file that was never opened', () => {
-    expect(parseStraceLog(LOG, '/elsewhere.raw')).toEqual({ writes: 0, fsync: 0, fdatasync: 0, syncFileRange: 0, openFlags: [] });
+    expect(parseStraceLog(LOG, '/elsewhere.raw')).toEqual({
+      writes: 0,
+      fsync: 0,
+      fdatasync: 0,
+      syncFileRange: 0,
+      openFlags: [],
+    });
   });
 });

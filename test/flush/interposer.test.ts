@@ -3,18 +3,24 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { imagesEqual } from '../../src/engine/qemu-img.ts';
+import { runProcess } from '../../src/engine/spawn.ts';
 import { ensureInterposer, interposerEnv } from '../../src/flush/interposer.ts';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
 import { convertArgs } from '../../src/model/qemu-img-command.ts';
-import { imagesEqual } from '../../src/engine/qemu-img.ts';
-import { runProcess } from '../../src/engine/spawn.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-interposer-'));
 let image = '';
 let library = '';
 
 beforeAll(async () => {
-  image = (await ensureDefaultImage('qemu-img', { virtualSize: 128 * 1024 ** 2, dataSize: 16 * 1024 ** 2, clusterSize: 65536, seed: 8 }, join(work, 'cache'))).path;
+  image = (
+    await ensureDefaultImage(
+      'qemu-img',
+      { virtualSize: 128 * 1024 ** 2, dataSize: 16 * 1024 ** 2, clusterSize: 65536, seed: 8 },
+      join(work, 'cache'),
+    )
+  ).path;
   library = await ensureInterposer(join(work, 'cache'));
 }, 120_000);
 
@@ -22,12 +28,20 @@ async function convert(mode: string, delayMs: number | null) {
   const dst = join(work, `out-${mode}-${delayMs}.raw`);
   const countFile = join(work, `count-${mode}-${delayMs}`);
   const env = delayMs === null ? {} : interposerEnv(library, delayMs, countFile);
-  const r = await runProcess('qemu-img', convertArgs({ mode, srcCache: null, srcFormat: 'qcow2', outFormat: 'raw', src: image, dst }), { env });
+  const r = await runProcess(
+    'qemu-img',
+    convertArgs({ mode, srcCache: null, srcFormat: 'qcow2', outFormat: 'raw', src: image, dst }),
+    { env },
+  );
   expect(r.ok, r.stderrTail).toBe(true);
   const equal = await imagesEqual('qemu-img', image, dst, 'qcow2', 'raw');
   rmSync(dst, { force: true });
   const counts = delayMs === null ? null : readFileSync(countFile, 'utf8').trim();
-  return { seconds: r.wallSeconds, equal, flushes: counts ? Number(/fdatasync (\d+)/.exec(counts)?.[1]) + Number(/fsync (\d+)/.exec(counts)?.[1]) : 0 };
+  return {
+    seconds: r.wallSeconds,
+    equal,
+    flushes: counts ? Number(/fdatasync (\d+)/.exec(counts)?.[1]) + Number(/fsync (\d+)/.exec(counts)?.[1]) : 0,
+  };
 }
 
 describe('flush-delay interposer', () => {

@@ -1,12 +1,16 @@
 // Runs the real CLI (through tsx) as a user would, for end-to-end tests.
-import { execa } from 'execa';
+
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs `qemu-cache-bench ARGS`; never throws, returns exit code and output. */
-export async function runCli(args: string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}) {
+export async function runCli(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+) {
   const started = Date.now();
   const r = await execa('node', ['--import', 'tsx', `${ROOT}src/cli/main.ts`, ...args], {
     reject: false,

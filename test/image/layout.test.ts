@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { layoutExtents } from '../../src/image/builtin-layout.ts';
 import { defaultImageName, ensureDefaultImage } from '../../src/image/builtin-image.ts';
+import { layoutExtents } from '../../src/image/builtin-layout.ts';
 
 describe('layoutExtents', () => {
   const params = { virtualSize: 1024 ** 3, dataSize: 256 * 1024 ** 2, seed: 1 };

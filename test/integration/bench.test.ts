@@ -15,7 +15,26 @@ let run: Awaited<ReturnType<typeof runCli>>;
 
 beforeAll(async () => {
   await import('node:fs').then((fs) => fs.mkdirSync(target));
-  run = await runCli(['bench', '--image-size', '256M', '--image-data', '32M', '--runs', '3', '--seed', '7', '--target-dir', target, '--out', out, '--verify', '--quiet'], { env });
+  run = await runCli(
+    [
+      'bench',
+      '--image-size',
+      '256M',
+      '--image-data',
+      '32M',
+      '--runs',
+      '3',
+      '--seed',
+      '7',
+      '--target-dir',
+      target,
+      '--out',
+      out,
+      '--verify',
+      '--quiet',
+    ],
+    { env },
+  );
   results = parseResults(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
 }, 600_000);
 

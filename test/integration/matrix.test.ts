@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chartFile } from '../../src/report/charts/chart-names.ts';
 import { parseResults } from '../../src/model/results.ts';
+import { chartFile } from '../../src/report/charts/chart-names.ts';
 import { runCli } from '../helpers/cli.ts';
 
 describe('matrix: --target-dir disk,tmpfs x --output-format raw,qcow2', () => {
@@ -14,12 +14,40 @@ describe('matrix: --target-dir disk,tmpfs x --output-format raw,qcow2', () => {
     const shm = mkdtempSync('/dev/shm/qcb-matrix-');
     mkdirSync(disk);
     const out = join(work, 'out');
-    const r = await runCli(['bench', '--image-size', '128M', '--image-data', '16M', '--modes', 'writethrough,writeback', '--runs', '2', '--target-dir', `${disk},${shm}`, '--output-format', 'raw,qcow2', '--no-flush-audit', '--out', out, '--quiet'], { env: { QCB_CACHE_DIR: join(work, 'cache') } });
+    const r = await runCli(
+      [
+        'bench',
+        '--image-size',
+        '128M',
+        '--image-data',
+        '16M',
+        '--modes',
+        'writethrough,writeback',
+        '--runs',
+        '2',
+        '--target-dir',
+        `${disk},${shm}`,
+        '--output-format',
+        'raw,qcow2',
+        '--no-flush-audit',
+        '--out',
+        out,
+        '--quiet',
+      ],
+      { env: { QCB_CACHE_DIR: join(work, 'cache') } },
+    );
     expect(r.code, r.stderr).toBe(0);
     const results = parseResults(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
     const shmName = shm.split('/').pop();
-    expect(results.cases.map((c) => c.id)).toEqual([`tgt=disk,fmt=raw`, `tgt=disk,fmt=qcow2`, `tgt=${shmName},fmt=raw`, `tgt=${shmName},fmt=qcow2`]);
-    expect(results.cases.map((c) => (c.storage as { fsType: string }).fsType)).toEqual(['ext4', 'ext4', 'tmpfs', 'tmpfs'].map((f, i) => (i < 2 ? expect.any(String) : f)));
+    expect(results.cases.map((c) => c.id)).toEqual([
+      `tgt=disk,fmt=raw`,
+      `tgt=disk,fmt=qcow2`,
+      `tgt=${shmName},fmt=raw`,
+      `tgt=${shmName},fmt=qcow2`,
+    ]);
+    expect(results.cases.map((c) => (c.storage as { fsType: string }).fsType)).toEqual(
+      ['ext4', 'ext4', 'tmpfs', 'tmpfs'].map((f, i) => (i < 2 ? expect.any(String) : f)),
+    );
     expect(results.samples.filter((s) => s.ok)).toHaveLength(4 * 2 * 2);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     for (const c of results.cases) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildCases, buildRounds } from '../../src/plan/matrix.ts';
 import { seededRandom, shuffled } from '../../src/model/prng.ts';
+import { buildCases, buildRounds } from '../../src/plan/matrix.ts';
 
 describe('buildCases', () => {
   it('gives one case named default for a single combination', () => {
@@ -8,11 +8,26 @@ describe('buildCases', () => {
     expect(cases.map((c) => c.id)).toEqual(['default']);
   });
   it('names only the dimensions that vary, in a cartesian product', () => {
-    const cases = buildCases({ qemuImgs: ['qemu-img'], targetDirs: ['/mnt/disk', '/dev/shm'], outputFormats: ['raw', 'qcow2'], srcCaches: [null] });
-    expect(cases.map((c) => c.id)).toEqual(['tgt=disk,fmt=raw', 'tgt=disk,fmt=qcow2', 'tgt=shm,fmt=raw', 'tgt=shm,fmt=qcow2']);
+    const cases = buildCases({
+      qemuImgs: ['qemu-img'],
+      targetDirs: ['/mnt/disk', '/dev/shm'],
+      outputFormats: ['raw', 'qcow2'],
+      srcCaches: [null],
+    });
+    expect(cases.map((c) => c.id)).toEqual([
+      'tgt=disk,fmt=raw',
+      'tgt=disk,fmt=qcow2',
+      'tgt=shm,fmt=raw',
+      'tgt=shm,fmt=qcow2',
+    ]);
   });
   it('keeps ids unique when paths end alike', () => {
-    const cases = buildCases({ qemuImgs: ['/a/qemu-img', '/b/qemu-img'], targetDirs: ['/t'], outputFormats: ['raw'], srcCaches: ['none', null] });
+    const cases = buildCases({
+      qemuImgs: ['/a/qemu-img', '/b/qemu-img'],
+      targetDirs: ['/t'],
+      outputFormats: ['raw'],
+      srcCaches: ['none', null],
+    });
     expect(new Set(cases.map((c) => c.id)).size).toBe(4);
     expect(cases[0]?.id).toBe('qemu=qemu-img#1,src=none');
   });
@@ -22,12 +37,14 @@ describe('buildRounds', () => {
   it('puts every mode once in each round, warm-ups first, and counts runs per mode', () => {
     const rounds = buildRounds(['default'], ['writethrough', 'writeback', 'none', 'unsafe'], 3, 1, 42);
     expect(rounds).toHaveLength(4);
-    for (const round of rounds) expect(round.map((c) => c.mode).sort()).toEqual(['none', 'unsafe', 'writeback', 'writethrough']);
+    for (const round of rounds)
+      expect(round.map((c) => c.mode).sort()).toEqual(['none', 'unsafe', 'writeback', 'writethrough']);
     expect(rounds[0]?.every((c) => c.warmup && c.run === 1)).toBe(true);
     expect(rounds[3]?.every((c) => !c.warmup && c.run === 3 && c.round === 4)).toBe(true);
   });
   it('shuffles by the seed: same seed same order, other seed other order', () => {
-    const order = (seed: number) => buildRounds(['a'], ['w', 'x', 'y', 'z', 'v'], 5, 0, seed).map((r) => r.map((c) => c.mode).join(''));
+    const order = (seed: number) =>
+      buildRounds(['a'], ['w', 'x', 'y', 'z', 'v'], 5, 0, seed).map((r) => r.map((c) => c.mode).join(''));
     expect(order(7)).toEqual(order(7));
     expect(order(7)).not.toEqual(order(8));
     expect(new Set(order(7)).size).toBeGreaterThan(1);

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verdicts } from '../../src/analyze/verdict.ts';
-import { renderBenchCharts } from '../../src/report/charts/bench-charts.ts';
+import { loadResults } from '../../src/model/results.ts';
 import { benchDocument } from '../../src/report/bench-document.ts';
+import { renderBenchCharts } from '../../src/report/charts/bench-charts.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { REPORT_RENDERERS, renderWith } from '../../src/report/registry.ts';
-import { loadResults } from '../../src/model/results.ts';
 import { renderText } from '../../src/report/text.ts';
 import { loadPage } from '../helpers/browser.ts';
 
@@ -34,13 +34,18 @@ describe('verdict', () => {
 });
 
 describe('markdown, text and HTML', () => {
-  for (const [name, results] of [['reproduced-emulated', reproduced], ['not-reproduced', notReproduced]] as const) {
+  for (const [name, results] of [
+    ['reproduced-emulated', reproduced],
+    ['not-reproduced', notReproduced],
+  ] as const) {
     it(`${name}: markdown snapshot`, async () => {
       await expect(renderMarkdown(benchDocument(results))).toMatchFileSnapshot(`__snapshots__/${name}.md`);
     });
     it(`${name}: text snapshot, no colour codes`, async () => {
       const text = renderText(benchDocument(results));
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for colour escape codes
       expect(text).not.toMatch(/\u001b\[/);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range
       expect(text).toMatch(/^[\x00-\x7f]*$/);
       await expect(text).toMatchFileSnapshot(`__snapshots__/${name}.txt`);
     });
@@ -55,8 +60,18 @@ describe('markdown, text and HTML', () => {
   });
   it('the markdown embeds every chart by relative path and has the sections a reader needs', () => {
     const md = renderMarkdown(benchDocument(notReproduced));
-    for (const chart of ['charts/real.png', 'charts/breakdown.png', 'charts/speedup.png', 'charts/durable.png']) expect(md).toContain(`](${chart})`);
-    for (const section of ['## Verdict', '## Results', '## Why the modes differ: flushes', '## Host, storage and image', '## Method', '### Repeat one run by hand', '## Not measured']) expect(md).toContain(section);
+    for (const chart of ['charts/real.png', 'charts/breakdown.png', 'charts/speedup.png', 'charts/durable.png'])
+      expect(md).toContain(`](${chart})`);
+    for (const section of [
+      '## Verdict',
+      '## Results',
+      '## Why the modes differ: flushes',
+      '## Host, storage and image',
+      '## Method',
+      '### Repeat one run by hand',
+      '## Not measured',
+    ])
+      expect(md).toContain(section);
     expect(md).toMatch(/time qemu-img convert -t writethrough -f qcow2 -O raw /);
   });
 });
@@ -65,7 +80,12 @@ describe('charts', () => {
   it('are PNGs of 1200x600, and different inputs give different images', async () => {
     const a = await renderBenchCharts(reproduced);
     const b = await renderBenchCharts(notReproduced);
-    expect(a.map((f) => f.name)).toEqual(['charts/real.png', 'charts/breakdown.png', 'charts/speedup.png', 'charts/durable.png']);
+    expect(a.map((f) => f.name)).toEqual([
+      'charts/real.png',
+      'charts/breakdown.png',
+      'charts/speedup.png',
+      'charts/durable.png',
+    ]);
     for (const f of [...a, ...b]) {
       const data = f.data as Buffer;
       expect(data.subarray(0, 8)).toEqual(PNG);
@@ -79,7 +99,8 @@ describe('charts', () => {
 
 describe('report.html in headless Chromium', () => {
   it('loads with no console errors and shows the four charts', async () => {
-    if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) throw new Error('chromium is not installed: run scripts/setup.sh --test-tools');
+    if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'))
+      throw new Error('chromium is not installed: run scripts/setup.sh --test-tools');
     const dir = mkdtempSync(join(tmpdir(), 'qcb-html-'));
     const files = await renderWith(REPORT_RENDERERS, notReproduced);
     const html = files.find((f) => f.name === 'report.html');

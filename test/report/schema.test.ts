@@ -52,7 +52,8 @@ describe('loadResults', () => {
       if (kind === 0) body = text.slice(0, Math.floor(random() * text.length));
       else if (kind === 1) {
         const chars = [...text.slice(0, 20000)];
-        for (let k = 0; k < 5; k++) chars[Math.floor(random() * chars.length)] = String.fromCharCode(32 + Math.floor(random() * 90));
+        for (let k = 0; k < 5; k++)
+          chars[Math.floor(random() * chars.length)] = String.fromCharCode(32 + Math.floor(random() * 90));
         body = chars.join('');
       } else body = JSON.stringify(randomValue(random, 0));
       writeFileSync(file, body);
@@ -67,5 +68,9 @@ function randomValue(random: () => number, depth: number): unknown {
   if (depth > 3 || r < 0.3) return [null, true, 1, -1.5, 'x', '', 1e308][Math.floor(random() * 7)];
   if (r < 0.6) return Array.from({ length: Math.floor(random() * 4) }, () => randomValue(random, depth + 1));
   const keys = ['schemaVersion', 'samples', 'config', 'summary', 'image', 'host', 'complete', 'cases', 'zzz'];
-  return Object.fromEntries(keys.filter(() => random() < 0.5).map((k) => [k, k === 'schemaVersion' && random() < 0.5 ? 1 : randomValue(random, depth + 1)]));
+  return Object.fromEntries(
+    keys
+      .filter(() => random() < 0.5)
+      .map((k) => [k, k === 'schemaVersion' && random() < 0.5 ? 1 : randomValue(random, depth + 1)]),
+  );
 }

@@ -19,10 +19,15 @@ describe('OutputManager', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qcb-o-'));
     writeFileSync(join(dir, 'mine.txt'), 'user data');
     const out = new OutputManager(dir, ['results.json', 'charts/']);
-    out.write([{ name: 'results.json', data: '{}' }, { name: 'charts/real.png', data: Buffer.from([1]) }]);
+    out.write([
+      { name: 'results.json', data: '{}' },
+      { name: 'charts/real.png', data: Buffer.from([1]) },
+    ]);
     out.write([{ name: 'results.json', data: '{"a":1}' }]);
     expect(readFileSync(join(dir, 'results.json'), 'utf8')).toBe('{"a":1}');
-    expect(() => out.write([{ name: 'mine.txt', data: 'x' }])).toThrow(/exists and was not written by qemu-cache-bench/);
+    expect(() => out.write([{ name: 'mine.txt', data: 'x' }])).toThrow(
+      /exists and was not written by qemu-cache-bench/,
+    );
     expect(readFileSync(join(dir, 'mine.txt'), 'utf8')).toBe('user data');
   });
 });

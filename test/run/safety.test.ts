@@ -35,17 +35,46 @@ function samplesIn(dir: string): number {
 }
 
 describe('interruption', () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`${signal} kills qemu-img, keeps finished runs, removes the work folder, exits ${code}; --resume finishes the plan`, async () => {
       const target = join(work, `target-${signal}`);
       const out = join(work, `out-${signal}`);
       mkdirSync(target);
-      const child = execa('node', ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', '--image-size', '256M', '--image-data', '32M', '--runs', '3', '--modes', 'writethrough,writeback', '--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', out, '--quiet'], { cwd: ROOT, env, reject: false });
+      const child = execa(
+        'node',
+        [
+          '--import',
+          'tsx',
+          join(ROOT, 'src/cli/main.ts'),
+          'bench',
+          '--image-size',
+          '256M',
+          '--image-data',
+          '32M',
+          '--runs',
+          '3',
+          '--modes',
+          'writethrough,writeback',
+          '--no-flush-audit',
+          '--no-flush-probe',
+          '--target-dir',
+          target,
+          '--out',
+          out,
+          '--quiet',
+        ],
+        { cwd: ROOT, env, reject: false },
+      );
       await waitFor(() => samplesIn(out) >= 1);
       child.kill(signal);
       const r = await child;
       expect(r.exitCode, r.stderr).toBe(code);
-      expect(r.stderr).toMatch(/interrupted: \d+ finished runs saved in .*results.json \(complete: false\); continue with --resume/);
+      expect(r.stderr).toMatch(
+        /interrupted: \d+ finished runs saved in .*results.json \(complete: false\); continue with --resume/,
+      );
       const partial = read(out);
       expect(partial.complete).toBe(false);
       expect(partial.samples.length).toBeGreaterThanOrEqual(1);
@@ -69,7 +98,29 @@ describe('interruption', () => {
 describe('failures are recorded, not fatal', () => {
   it('a mode qemu-img cannot run is recorded as unsupported with its message; the others go on', async () => {
     const out = join(work, 'out-unsupported');
-    const r = await runCli(['bench', '--qemu-img', fake, '--image', rawImage, '--image-format', 'raw', '--modes', 'writethrough,writeback,none', '--runs', '2', '--no-flush-audit', '--no-flush-probe', '--target-dir', work, '--out', out, '--quiet'], { env: { ...env, FAKE_QEMU_IMG: 'fail-none' } });
+    const r = await runCli(
+      [
+        'bench',
+        '--qemu-img',
+        fake,
+        '--image',
+        rawImage,
+        '--image-format',
+        'raw',
+        '--modes',
+        'writethrough,writeback,none',
+        '--runs',
+        '2',
+        '--no-flush-audit',
+        '--no-flush-probe',
+        '--target-dir',
+        work,
+        '--out',
+        out,
+        '--quiet',
+      ],
+      { env: { ...env, FAKE_QEMU_IMG: 'fail-none' } },
+    );
     expect(r.code, r.stderr).toBe(0);
     const results = read(out);
     const none = results.summary.cases[0]?.modes.find((m) => m.mode === 'none');
@@ -81,7 +132,33 @@ describe('failures are recorded, not fatal', () => {
 
   it('--on-failure stop ends the plan at the first failed run', async () => {
     const out = join(work, 'out-stop');
-    const r = await runCli(['bench', '--qemu-img', fake, '--image', rawImage, '--image-format', 'raw', '--modes', 'none', '--baseline', 'none', '--runs', '3', '--on-failure', 'stop', '--no-flush-audit', '--no-flush-probe', '--target-dir', work, '--out', out, '--quiet'], { env: { ...env, FAKE_QEMU_IMG: 'fail-none' } });
+    const r = await runCli(
+      [
+        'bench',
+        '--qemu-img',
+        fake,
+        '--image',
+        rawImage,
+        '--image-format',
+        'raw',
+        '--modes',
+        'none',
+        '--baseline',
+        'none',
+        '--runs',
+        '3',
+        '--on-failure',
+        'stop',
+        '--no-flush-audit',
+        '--no-flush-probe',
+        '--target-dir',
+        work,
+        '--out',
+        out,
+        '--quiet',
+      ],
+      { env: { ...env, FAKE_QEMU_IMG: 'fail-none' } },
+    );
     expect(r.code).toBe(1);
     const results = read(out);
     expect(results.samples).toHaveLength(1);
@@ -91,7 +168,33 @@ describe('failures are recorded, not fatal', () => {
   it('--timeout kills a run past it, records it as timed out, and the plan goes on', async () => {
     const out = join(work, 'out-timeout');
     const started = Date.now();
-    const r = await runCli(['bench', '--qemu-img', fake, '--image', rawImage, '--image-format', 'raw', '--modes', 'writeback,unsafe', '--baseline', 'writeback', '--runs', '1', '--timeout', '1s', '--no-flush-audit', '--no-flush-probe', '--target-dir', work, '--out', out, '--quiet'], { env: { ...env, FAKE_QEMU_IMG: 'slow' } });
+    const r = await runCli(
+      [
+        'bench',
+        '--qemu-img',
+        fake,
+        '--image',
+        rawImage,
+        '--image-format',
+        'raw',
+        '--modes',
+        'writeback,unsafe',
+        '--baseline',
+        'writeback',
+        '--runs',
+        '1',
+        '--timeout',
+        '1s',
+        '--no-flush-audit',
+        '--no-flush-probe',
+        '--target-dir',
+        work,
+        '--out',
+        out,
+        '--quiet',
+      ],
+      { env: { ...env, FAKE_QEMU_IMG: 'slow' } },
+    );
     expect(Date.now() - started).toBeLessThan(25_000);
     expect(r.code).toBe(1);
     const results = read(out);
@@ -108,7 +211,33 @@ describe('a disk that fills during the run', () => {
     await execa('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', mnt]);
     try {
       const out = join(work, 'out-full');
-      const child = execa('node', ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', '--image-size', '40M', '--image-data', '24M', '--modes', 'writeback,unsafe', '--baseline', 'writeback', '--runs', '4', '--no-flush-audit', '--no-flush-probe', '--target-dir', mnt, '--out', out, '--quiet'], { cwd: ROOT, env, reject: false });
+      const child = execa(
+        'node',
+        [
+          '--import',
+          'tsx',
+          join(ROOT, 'src/cli/main.ts'),
+          'bench',
+          '--image-size',
+          '40M',
+          '--image-data',
+          '24M',
+          '--modes',
+          'writeback,unsafe',
+          '--baseline',
+          'writeback',
+          '--runs',
+          '4',
+          '--no-flush-audit',
+          '--no-flush-probe',
+          '--target-dir',
+          mnt,
+          '--out',
+          out,
+          '--quiet',
+        ],
+        { cwd: ROOT, env, reject: false },
+      );
       await waitFor(() => samplesIn(out) >= 1);
       // A run may be writing at this moment; retry until the filler fits.
       await waitFor(() => {
@@ -139,9 +268,14 @@ describe('a disk that fills during the run', () => {
     mkdirSync(mnt);
     await execa('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt]);
     try {
-      const r = await runCli(['bench', '--image-size', '64M', '--image-data', '8M', '--target-dir', mnt, '--out', join(work, 'out-tiny')], { env });
+      const r = await runCli(
+        ['bench', '--image-size', '64M', '--image-data', '8M', '--target-dir', mnt, '--out', join(work, 'out-tiny')],
+        { env },
+      );
       expect(r.code).toBe(2);
-      expect(r.stderr.trim()).toMatch(/^qemu-cache-bench: error: not enough space in .*tiny-tmpfs: 8.0 MiB free, .* can need 64.0 MiB; free some space/);
+      expect(r.stderr.trim()).toMatch(
+        /^qemu-cache-bench: error: not enough space in .*tiny-tmpfs: 8.0 MiB free, .* can need 64.0 MiB; free some space/,
+      );
       expect(readdirSync(mnt)).toEqual([]);
     } finally {
       await execa('umount', [mnt], { reject: false });
@@ -154,11 +288,21 @@ describe('the source image', () => {
     const { createHash } = await import('node:crypto');
     const { statSync, copyFileSync } = await import('node:fs');
     const { ensureDefaultImage } = await import('../../src/image/builtin-image.ts');
-    const built = await ensureDefaultImage('qemu-img', { virtualSize: 128 * 1024 ** 2, dataSize: 16 * 1024 ** 2, clusterSize: 65536, seed: 4 }, join(work, 'img'));
+    const built = await ensureDefaultImage(
+      'qemu-img',
+      { virtualSize: 128 * 1024 ** 2, dataSize: 16 * 1024 ** 2, clusterSize: 65536, seed: 4 },
+      join(work, 'img'),
+    );
     const image = join(work, 'mine.qcow2');
     copyFileSync(built.path, image);
-    const before = { sha: createHash('sha256').update(readFileSync(image)).digest('hex'), mtime: statSync(image).mtimeMs };
-    const r = await runCli(['bench', '--image', image, '--runs', '1', '--target-dir', work, '--out', join(work, 'out-src'), '--quiet'], { env });
+    const before = {
+      sha: createHash('sha256').update(readFileSync(image)).digest('hex'),
+      mtime: statSync(image).mtimeMs,
+    };
+    const r = await runCli(
+      ['bench', '--image', image, '--runs', '1', '--target-dir', work, '--out', join(work, 'out-src'), '--quiet'],
+      { env },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(createHash('sha256').update(readFileSync(image)).digest('hex')).toBe(before.sha);
     expect(statSync(image).mtimeMs).toBe(before.mtime);
@@ -172,11 +316,40 @@ describe('without root', () => {
     const home = mkdtempSync(join(tmpdir(), 'qcb-nobody-'));
     const { chmodSync } = await import('node:fs');
     chmodSync(home, 0o777);
-    const r = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'node', '--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', '--image-size', '64M', '--image-data', '8M', '--runs', '1', '--modes', 'writethrough,writeback', '--no-flush-audit', '--target-dir', home, '--out', join(home, 'out'), '--quiet'], { cwd: ROOT, reject: false, env: { HOME: home, QCB_CACHE_DIR: join(home, 'cache') } });
+    const r = await execa(
+      'setpriv',
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        'node',
+        '--import',
+        'tsx',
+        join(ROOT, 'src/cli/main.ts'),
+        'bench',
+        '--image-size',
+        '64M',
+        '--image-data',
+        '8M',
+        '--runs',
+        '1',
+        '--modes',
+        'writethrough,writeback',
+        '--no-flush-audit',
+        '--target-dir',
+        home,
+        '--out',
+        join(home, 'out'),
+        '--quiet',
+      ],
+      { cwd: ROOT, reject: false, env: { HOME: home, QCB_CACHE_DIR: join(home, 'cache') } },
+    );
     expect(r.exitCode, r.stderr).toBe(0);
     const results = read(join(home, 'out'));
     expect(new Set(results.samples.map((s) => s.cacheDrop))).toEqual(new Set(['fadvise']));
     expect(results.notMeasured.join(' ')).toMatch(/not root, so \/proc\/sys\/vm\/drop_caches was not used/);
-    expect(readFileSync(join(home, 'out', 'report.md'), 'utf8')).toMatch(/## Not measured\n\n- cold-cache times with an empty page cache: not root/);
+    expect(readFileSync(join(home, 'out', 'report.md'), 'utf8')).toMatch(
+      /## Not measured\n\n- cold-cache times with an empty page cache: not root/,
+    );
   }, 120_000);
 });

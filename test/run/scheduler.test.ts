@@ -4,43 +4,69 @@ import { runRounds } from '../../src/engine/scheduler.ts';
 type Cell = { id: number };
 
 describe('runRounds', () => {
-  const rounds: Cell[][] = [[{ id: 1 }, { id: 2 }], [{ id: 3 }, { id: 4 }]];
+  const rounds: Cell[][] = [
+    [{ id: 1 }, { id: 2 }],
+    [{ id: 3 }, { id: 4 }],
+  ];
 
   it('measures every cell in order and records each before the next starts', async () => {
     const log: string[] = [];
-    const outcome = await runRounds<Cell, number>(rounds, {
-      measure: async (c) => (log.push(`m${c.id}`), c.id * 10),
-      record: (s) => void log.push(`r${s}`),
-    }, new AbortController().signal);
+    const outcome = await runRounds<Cell, number>(
+      rounds,
+      {
+        measure: async (c) => {
+          log.push(`m${c.id}`);
+          return c.id * 10;
+        },
+        record: (s) => void log.push(`r${s}`),
+      },
+      new AbortController().signal,
+    );
     expect(log).toEqual(['m1', 'r10', 'm2', 'r20', 'm3', 'r30', 'm4', 'r40']);
     expect(outcome).toEqual({ complete: true, interrupted: false, stopped: false, measured: 4 });
   });
 
   it('skips cells already done (resume)', async () => {
     const seen: number[] = [];
-    await runRounds<Cell, number>(rounds, { measure: async (c) => c.id, record: (s) => void seen.push(s), isDone: (c) => c.id <= 2 }, new AbortController().signal);
+    await runRounds<Cell, number>(
+      rounds,
+      { measure: async (c) => c.id, record: (s) => void seen.push(s), isDone: (c) => c.id <= 2 },
+      new AbortController().signal,
+    );
     expect(seen).toEqual([3, 4]);
   });
 
   it('records a failed measurement and goes on; stops when asked', async () => {
     const seen: number[] = [];
-    const out = await runRounds<Cell, number>(rounds, { measure: async (c) => (c.id === 2 ? -1 : c.id), record: (s) => void seen.push(s) }, new AbortController().signal);
+    const out = await runRounds<Cell, number>(
+      rounds,
+      { measure: async (c) => (c.id === 2 ? -1 : c.id), record: (s) => void seen.push(s) },
+      new AbortController().signal,
+    );
     expect(seen).toEqual([1, -1, 3, 4]);
     expect(out.complete).toBe(true);
-    const stopped = await runRounds<Cell, number>(rounds, { measure: async (c) => (c.id === 2 ? -1 : c.id), record: () => {}, shouldStop: (s) => s < 0 }, new AbortController().signal);
+    const stopped = await runRounds<Cell, number>(
+      rounds,
+      { measure: async (c) => (c.id === 2 ? -1 : c.id), record: () => {}, shouldStop: (s) => s < 0 },
+      new AbortController().signal,
+    );
     expect(stopped).toMatchObject({ complete: false, stopped: true, measured: 2 });
   });
 
   it('drops the sample measured while aborting and reports the interruption', async () => {
     const controller = new AbortController();
     const seen: number[] = [];
-    const out = await runRounds<Cell, number>(rounds, {
-      measure: async (c) => {
-        if (c.id === 3) controller.abort();
-        return c.id;
+    const out = await runRounds<Cell, number>(
+      rounds,
+      {
+        measure: async (c) => {
+          if (c.id === 3) controller.abort();
+          return c.id;
+        },
+        record: (s) => void seen.push(s),
       },
-      record: (s) => void seen.push(s),
-    }, controller.signal);
+      controller.signal,
+    );
     expect(seen).toEqual([1, 2]);
     expect(out).toMatchObject({ complete: false, interrupted: true, measured: 2 });
   });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
 import { runProcess } from '../../src/engine/spawn.ts';
 
 const burn = fileURLToPath(new URL('../fixtures/burn.sh', import.meta.url));
@@ -47,7 +47,10 @@ describe('runProcess', () => {
 
   it('with group, a timeout kills the wrapper and the child it started', async () => {
     const marker = `qcb-group-${process.pid}`;
-    const r = await runProcess('sh', ['-c', `sleep 31 & echo ${marker} > /dev/null; wait`], { timeoutSeconds: 0.3, group: true });
+    const r = await runProcess('sh', ['-c', `sleep 31 & echo ${marker} > /dev/null; wait`], {
+      timeoutSeconds: 0.3,
+      group: true,
+    });
     expect(r.timedOut).toBe(true);
     await new Promise((done) => setTimeout(done, 300));
     const left = await runProcess('pgrep', ['-f', 'sleep 31'], { captureStdout: true });

@@ -3,15 +3,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runProcess } from '../../src/engine/spawn.ts';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
 import { convertArgs } from '../../src/model/qemu-img-command.ts';
-import { runProcess } from '../../src/engine/spawn.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-timing-'));
 let image = '';
 
 beforeAll(async () => {
-  image = (await ensureDefaultImage('qemu-img', { virtualSize: 512 * 1024 ** 2, dataSize: 128 * 1024 ** 2, clusterSize: 65536, seed: 5 }, join(work, 'cache'))).path;
+  image = (
+    await ensureDefaultImage(
+      'qemu-img',
+      { virtualSize: 512 * 1024 ** 2, dataSize: 128 * 1024 ** 2, clusterSize: 65536, seed: 5 },
+      join(work, 'cache'),
+    )
+  ).path;
 }, 300_000);
 
 describe('timing agrees with /usr/bin/time', () => {

@@ -10,12 +10,26 @@ describe('scripts/ansible/fleet.yml', () => {
   it('runs the bench on each host, checks the image is the same, and leaves a fleet report', async () => {
     const fleet = join(mkdtempSync(join(tmpdir(), 'qcb-fleet-')), 'fleet');
     rmSync('/tmp/qcb-fleet', { recursive: true, force: true });
-    const r = await execa('ansible-playbook', ['-i', join(ROOT, 'scripts/ansible/inventory.local.ini'), join(ROOT, 'scripts/ansible/fleet.yml'), '-e', `qcb_fleet_dir=${fleet}`], {
-      cwd: ROOT,
-      reject: false,
-      env: { ANSIBLE_NOCOLOR: '1', ANSIBLE_HOST_KEY_CHECKING: 'False', QCB_CACHE_DIR: join(tmpdir(), 'qcb-fleet-cache') },
-      timeout: 900_000,
-    });
+    const r = await execa(
+      'ansible-playbook',
+      [
+        '-i',
+        join(ROOT, 'scripts/ansible/inventory.local.ini'),
+        join(ROOT, 'scripts/ansible/fleet.yml'),
+        '-e',
+        `qcb_fleet_dir=${fleet}`,
+      ],
+      {
+        cwd: ROOT,
+        reject: false,
+        env: {
+          ANSIBLE_NOCOLOR: '1',
+          ANSIBLE_HOST_KEY_CHECKING: 'False',
+          QCB_CACHE_DIR: join(tmpdir(), 'qcb-fleet-cache'),
+        },
+        timeout: 900_000,
+      },
+    );
     expect(r.exitCode, `${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`).toBe(0);
     expect(readdirSync(fleet).sort()).toEqual(['node-a', 'node-b', 'report']);
     for (const host of ['node-a', 'node-b']) {

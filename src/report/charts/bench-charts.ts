@@ -30,11 +30,23 @@ export function realChart(results: Results, caseId: string): ChartConfiguration 
     data: {
       labels,
       datasets: [
-        { type: 'bar', label: 'median', data: modes.map((m) => m.real?.median ?? 0), backgroundColor: modes.map((m) => `${modeColour(m.mode)}cc`), borderColor: modes.map((m) => modeColour(m.mode)), borderWidth: 2 },
+        {
+          type: 'bar',
+          label: 'median',
+          data: modes.map((m) => m.real?.median ?? 0),
+          backgroundColor: modes.map((m) => `${modeColour(m.mode)}cc`),
+          borderColor: modes.map((m) => modeColour(m.mode)),
+          borderWidth: 2,
+        },
         { type: 'scatter', label: 'each run', data: dots, backgroundColor: '#111111', pointRadius: 5 },
       ],
     },
-    options: baseOptions(`qemu-img convert time by target cache mode - ${chartSubject(results, caseId)}`, 'target cache mode (-t)', 'wall time of qemu-img (s)', { legend: false, subtitle: `bars: median of ${results.config.runs} runs; whiskers: min-max; dots: each run` }),
+    options: baseOptions(
+      `qemu-img convert time by target cache mode - ${chartSubject(results, caseId)}`,
+      'target cache mode (-t)',
+      'wall time of qemu-img (s)',
+      { legend: false, subtitle: `bars: median of ${results.config.runs} runs; whiskers: min-max; dots: each run` },
+    ),
     plugins: [whiskers({ 0: modes.map((m) => (m.real ? [m.real.min, m.real.max] : null)) })],
   };
 }
@@ -42,7 +54,12 @@ export function realChart(results: Results, caseId: string): ChartConfiguration 
 /** user, sys and waiting stacked per mode. */
 export function breakdownChart(results: Results, caseId: string): ChartConfiguration {
   const modes = measured(results, caseId);
-  const part = (label: string, colour: string, f: (m: ModeSummary) => number) => ({ label, data: modes.map(f), backgroundColor: colour, stack: 'time' });
+  const part = (label: string, colour: string, f: (m: ModeSummary) => number) => ({
+    label,
+    data: modes.map(f),
+    backgroundColor: colour,
+    stack: 'time',
+  });
   return {
     type: 'bar',
     data: {
@@ -53,7 +70,15 @@ export function breakdownChart(results: Results, caseId: string): ChartConfigura
         part('waiting (real - user - sys): I/O and flushes', '#D55E00', (m) => m.wait?.median ?? 0),
       ],
     },
-    options: baseOptions(`Where the time goes (medians) - ${chartSubject(results, caseId)}`, 'target cache mode (-t)', 'time (s)', { stacked: true, subtitle: 'median of each part; qemu-img uses several threads, so user + sys can exceed the wall time' }),
+    options: baseOptions(
+      `Where the time goes (medians) - ${chartSubject(results, caseId)}`,
+      'target cache mode (-t)',
+      'time (s)',
+      {
+        stacked: true,
+        subtitle: 'median of each part; qemu-img uses several threads, so user + sys can exceed the wall time',
+      },
+    ),
   };
 }
 
@@ -67,10 +92,31 @@ export function speedupChart(results: Results, caseId: string): ChartConfigurati
     type: 'bar',
     data: {
       labels: modes.map((m) => m.mode),
-      datasets: [{ label: `speedup vs ${baseline} (median ${baseline} / median mode)`, data: modes.map((m) => (m.mode === baseline ? 1 : (m.speedup?.ratio ?? 0))), backgroundColor: modes.map((m) => `${modeColour(m.mode)}cc`), borderColor: modes.map((m) => modeColour(m.mode)), borderWidth: 2 }],
+      datasets: [
+        {
+          label: `speedup vs ${baseline} (median ${baseline} / median mode)`,
+          data: modes.map((m) => (m.mode === baseline ? 1 : (m.speedup?.ratio ?? 0))),
+          backgroundColor: modes.map((m) => `${modeColour(m.mode)}cc`),
+          borderColor: modes.map((m) => modeColour(m.mode)),
+          borderWidth: 2,
+        },
+      ],
     },
-    options: baseOptions(`Speedup vs ${baseline} (95% CI) - ${chartSubject(results, caseId)}`, 'target cache mode (-t)', `speedup (x, ${baseline} = 1)`, { yMax: top, legend: false, subtitle: `median ${baseline} time / median time of the mode; whiskers: 95% bootstrap CI; grey line: no change` }),
-    plugins: [whiskers({ 0: modes.map((m) => (m.speedup ? [m.speedup.ciLow, m.speedup.ciHigh] : null)) }), referenceLine(ref, REFERENCE_LINE_LABEL), referenceLine(1, '', '#999999')],
+    options: baseOptions(
+      `Speedup vs ${baseline} (95% CI) - ${chartSubject(results, caseId)}`,
+      'target cache mode (-t)',
+      `speedup (x, ${baseline} = 1)`,
+      {
+        yMax: top,
+        legend: false,
+        subtitle: `median ${baseline} time / median time of the mode; whiskers: 95% bootstrap CI; grey line: no change`,
+      },
+    ),
+    plugins: [
+      whiskers({ 0: modes.map((m) => (m.speedup ? [m.speedup.ciLow, m.speedup.ciHigh] : null)) }),
+      referenceLine(ref, REFERENCE_LINE_LABEL),
+      referenceLine(1, '', '#999999'),
+    ],
   };
 }
 
@@ -83,10 +129,18 @@ export function durableChart(results: Results, caseId: string): ChartConfigurati
       labels: modes.map((m) => m.mode),
       datasets: [
         { label: 'convert (qemu-img exits)', data: modes.map((m) => m.real?.median ?? 0), backgroundColor: '#0072B2' },
-        { label: 'time to durable (convert + sync -f of the output)', data: modes.map((m) => m.durable?.median ?? 0), backgroundColor: '#E69F00' },
+        {
+          label: 'time to durable (convert + sync -f of the output)',
+          data: modes.map((m) => m.durable?.median ?? 0),
+          backgroundColor: '#E69F00',
+        },
       ],
     },
-    options: baseOptions(`Convert time vs time to durable (medians) - ${chartSubject(results, caseId)}`, 'target cache mode (-t)', 'time (s)'),
+    options: baseOptions(
+      `Convert time vs time to durable (medians) - ${chartSubject(results, caseId)}`,
+      'target cache mode (-t)',
+      'time (s)',
+    ),
   };
 }
 
@@ -94,10 +148,12 @@ const BUILDERS = { real: realChart, breakdown: breakdownChart, speedup: speedupC
 
 const rendered = new WeakMap<Results, Promise<OutputFile[]>>();
 
-/** Renders every chart of every case that has measured modes; the charts and the HTML renderer share one rendering per results object. */
+/** Renders every chart of every case with measured modes; the charts and HTML renderers share one rendering. */
 export function renderBenchCharts(results: Results): Promise<OutputFile[]> {
-  let files = rendered.get(results);
-  if (!files) rendered.set(results, (files = drawBenchCharts(results)));
+  const cached = rendered.get(results);
+  if (cached) return cached;
+  const files = drawBenchCharts(results);
+  rendered.set(results, files);
   return files;
 }
 
@@ -105,7 +161,8 @@ async function drawBenchCharts(results: Results): Promise<OutputFile[]> {
   const files: OutputFile[] = [];
   for (const c of results.summary.cases) {
     if (measured(results, c.caseId).length === 0) continue;
-    for (const { key } of BENCH_CHARTS) files.push({ name: chartFile(c.caseId, key), data: await renderPng(BUILDERS[key](results, c.caseId)) });
+    for (const { key } of BENCH_CHARTS)
+      files.push({ name: chartFile(c.caseId, key), data: await renderPng(BUILDERS[key](results, c.caseId)) });
   }
   return files;
 }

@@ -5,7 +5,10 @@ import { REFERENCE_2019 } from '../../model/reference.ts';
 export const BENCH_CHARTS = [
   { key: 'real', caption: 'Conversion time per mode: median bar, min-max whiskers, each run a dot' },
   { key: 'breakdown', caption: 'Where the time goes: user, sys and waiting (real - user - sys) per mode' },
-  { key: 'speedup', caption: `Speedup against the baseline with 95% CI whiskers; dashed line: the 2019 figure (${REFERENCE_2019.ratio.toFixed(1)}x)` },
+  {
+    key: 'speedup',
+    caption: `Speedup against the baseline with 95% CI whiskers; dashed line: the 2019 figure (${REFERENCE_2019.ratio.toFixed(1)}x)`,
+  },
   { key: 'durable', caption: 'Convert time beside time to durable (convert + sync of the output) per mode' },
 ] as const;
 
