@@ -1,14 +1,7 @@
 // Runs one experiment of bench/experiments by name and checks its target: `npm run experiment -- overhead`.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Each experiment is data (experiments/NAME.json); its "kind" names the code that runs it (kinds/KIND.ts).
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import { median } from '../src/analyze/stats.ts';
-import { cacheRoot } from '../src/config/paths.ts';
-import { dropPageCache } from '../src/engine/page-cache.ts';
-import { runProcess } from '../src/engine/spawn.ts';
-import { ensureDefaultImage } from '../src/image/builtin-image.ts';
-import { convertArgs } from '../src/model/qemu-img-command.ts';
 
 const dir = join(import.meta.dirname, 'experiments');
 const name = process.argv[2];
@@ -19,55 +12,5 @@ if (!name || !names.includes(name)) {
 }
 const experiment = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8'));
 console.log(`${name}: ${experiment.description}`);
-
-if (experiment.kind === 'cli') {
-  const started = Date.now();
-  const r = await execa(
-    'node',
-    ['--import', 'tsx', join(import.meta.dirname, '..', 'src', 'cli', 'main.ts'), ...experiment.argv],
-    { stdio: 'inherit', reject: false },
-  );
-  const seconds = (Date.now() - started) / 1000;
-  console.log(
-    `${name}: ${seconds.toFixed(1)} s (target ${experiment.targetSeconds} s): ${seconds <= experiment.targetSeconds ? 'met' : 'MISSED'}`,
-  );
-  process.exit(r.exitCode ?? 1);
-} else {
-  const image = (await ensureDefaultImage('qemu-img', experiment.image, join(cacheRoot(), 'images'), console.log)).path;
-  const work = mkdtempSync(join(tmpdir(), 'qcb-overhead-'));
-  const dst = join(work, 'out.raw');
-  const args = convertArgs({
-    mode: experiment.mode,
-    srcCache: null,
-    srcFormat: 'qcow2',
-    outFormat: 'raw',
-    src: image,
-    dst,
-  });
-  const ours: number[] = [];
-  const theirs: number[] = [];
-  const sameRun: number[] = [];
-  for (let i = 0; i < experiment.pairs; i++) {
-    await dropPageCache([image], true);
-    rmSync(dst, { force: true });
-    const harness = await runProcess('qemu-img', args);
-    await dropPageCache([image], true);
-    rmSync(dst, { force: true });
-    const timed = await runProcess('/usr/bin/time', ['-f', 'ELAPSED %e', 'qemu-img', ...args]);
-    const elapsed = Number(/ELAPSED ([\d.]+)/.exec(timed.stderrTail)?.[1]);
-    ours.push(harness.wallSeconds);
-    theirs.push(elapsed);
-    sameRun.push(timed.wallSeconds / elapsed);
-    console.log(
-      `pair ${i + 1}: harness ${harness.wallSeconds.toFixed(3)} s, /usr/bin/time ${elapsed.toFixed(2)} s (the harness timed that same run at ${timed.wallSeconds.toFixed(3)} s)`,
-    );
-  }
-  rmSync(work, { recursive: true, force: true });
-  const ratio = median(ours) / median(theirs);
-  console.log(
-    `overhead: median harness ${median(ours).toFixed(3)} s / median /usr/bin/time ${median(theirs).toFixed(3)} s = ${ratio.toFixed(4)} (target <= ${experiment.targetRatio}): ${ratio <= experiment.targetRatio ? 'met' : 'MISSED'}`,
-  );
-  console.log(
-    `same-run check: the harness's time of a /usr/bin/time run / its own elapsed, median ${median(sameRun).toFixed(4)} (/usr/bin/time reports 10 ms steps)`,
-  );
-}
+const kind = await import(`./kinds/${experiment.kind}.ts`);
+process.exitCode = await kind.run(name, experiment);

@@ -178,7 +178,7 @@ describe('bad input', () => {
     expect(a.stderr.trim()).toMatch(/not a qemu-cache-bench results file \(no schemaVersion\)/);
     const b = await runCli(['report', join(work, 'newer.json')]);
     expect(b.code).toBe(2);
-    expect(b.stderr.trim()).toMatch(/schemaVersion 99, newer than this tool's 1; upgrade/);
+    expect(b.stderr.trim()).toMatch(/schemaVersion 99, newer than this tool's 2; upgrade/);
     expect(readdirSync(work).filter((f) => f.startsWith('report'))).toEqual([]);
     expect(readFileSync(join(work, 'other.json'), 'utf8')).toBe('{"hello": 1}');
   });
@@ -237,7 +237,7 @@ describe('bad input', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     const results = JSON.parse(r.stdout);
-    expect(results.schemaVersion).toBe(1);
+    expect(results.schemaVersion).toBe(2);
     expect(results.samples).toHaveLength(1);
     expect(r.stderr).toBe('');
   });

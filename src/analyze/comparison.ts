@@ -1,8 +1,9 @@
-// Comparison of several runs (pure): align cases and modes, relative change with bootstrap CI and Mann-Whitney U, and fairness warnings.
-
+// Comparison of several runs (pure): align cases and modes; the change against the first input as a ratio of
+// geometric means with a Welch interval; the exact Mann-Whitney p decides significance; every differing fact listed.
 import { distinct } from '../model/lists.ts';
 import type { Ratio, Results, Stat } from '../model/results.ts';
-import { mannWhitney, ratioOfMedians } from './stats.ts';
+import { formatBytes } from '../model/units.ts';
+import { mannWhitneyExact, RATIO_METHOD, ratioInterval } from './stats.ts';
 
 /** One input of a comparison. */
 export interface CompareInput {
@@ -17,14 +18,12 @@ export interface CompareInput {
 export interface CompareCell {
   label: string;
   real: Stat | null;
-  /** Relative change against the reference input: median(this) / median(reference), with bootstrap CI. */
+  /** Relative change against the reference input: this / reference, ratio of geometric means with its interval. */
   change: Ratio | null;
-  /** Mann-Whitney U two-sided p-value against the reference. */
+  /** Exact two-sided Mann-Whitney p against the reference, or null when a side has no runs. */
   p: number | null;
-  /** True when the change's 95% CI excludes 1 and each side has at least MIN_RUNS_FOR_SIGNIFICANCE runs. */
+  /** Exactly when p < 0.05. */
   significant: boolean;
-  /** True when a side has too few runs to call anything significant. */
-  tooFew: boolean;
 }
 
 /** A case x mode present in the reference, with each input's figure. */
@@ -33,6 +32,16 @@ export interface CompareRow {
   mode: string;
   cells: CompareCell[];
 }
+
+/** One fact of an input's run, as the comparison lists it. */
+export interface FactDifference {
+  fact: string;
+  /** The value per input, in input order. */
+  values: string[];
+}
+
+/** What kind of comparison the inputs allow. */
+export type ComparisonKind = 'same setup' | 'A/B test' | 'host comparison' | 'several changes';
 
 /** The whole comparison. */
 export interface Comparison {
@@ -50,101 +59,154 @@ export interface Comparison {
     sha256: string;
   }[];
   rows: CompareRow[];
+  /** Every fact whose value differs between the inputs. */
+  differences: FactDifference[];
+  /** 'A/B test' when exactly one fact differs; 'host comparison' when the hosts differ. */
+  kind: ComparisonKind;
   /** What makes the comparison unfair, one line each. */
   warnings: string[];
-  /** How significance is decided. */
+  /** How change and significance are decided. */
   method: string;
 }
 
-/** Fewer runs than this on either side and a difference is never called significant (a bootstrap of 2 values says little). */
-export const MIN_RUNS_FOR_SIGNIFICANCE = 3;
+/** Significance level of the test. */
+export const ALPHA = 0.05;
+
+/** Facts that make two runs come from different machines. */
+const HOST_FACTS = ['hostname', 'CPU model', 'CPU count', 'memory', 'kernel', 'distribution'];
 
 function real(results: Results, caseId: string, mode: string): number[] {
   return results.samples.filter((s) => s.caseId === caseId && s.mode === mode && s.ok && !s.warmup).map((s) => s.real);
 }
 
-/** Lists the differences between inputs that make a comparison unfair (or that are the point of it, e.g. storage). */
-export function fairnessWarnings(inputs: readonly CompareInput[]): string[] {
+function eachCase(results: Results, value: (c: Results['cases'][number]) => string | null): string {
+  return distinct(results.cases.map((c) => value(c) ?? '-')).join('/');
+}
+
+/** The facts of a run a comparison must show when they differ. */
+export function runFacts(r: Results): [string, string][] {
+  const probe = r.flushProbe[0]?.small?.medianMs;
+  const adaptive = r.config.adaptive;
+  return [
+    ['hostname', r.host.hostname],
+    ['CPU model', r.host.cpuModel],
+    ['CPU count', String(r.host.cpuCount)],
+    ['memory', formatBytes(r.host.memoryBytes)],
+    ['kernel', r.host.kernel],
+    ['distribution', r.host.distro ?? r.host.os],
+    ['qemu-img version', eachCase(r, (c) => c.qemuImgVersion)],
+    ['image sha256', r.image.sha256.slice(0, 16)],
+    ['target file system', eachCase(r, (c) => c.storage.fsType)],
+    ['mount options', eachCase(r, (c) => c.storage.mountOptions)],
+    ['block device', eachCase(r, (c) => c.storage.blockDevice)],
+    ['I/O scheduler', eachCase(r, (c) => c.storage.scheduler)],
+    ['flush latency (probe)', probe === undefined ? 'not measured' : `${probe.toFixed(2)} ms`],
+    [
+      'emulated flush latency',
+      r.config.emulateFlushLatencyMs === null ? 'none' : `${r.config.emulateFlushLatencyMs} ms`,
+    ],
+    ['page cache', distinct(r.samples.map((s) => s.cacheDrop)).join('/') || '-'],
+    ['runs', adaptive ? `${r.sampling?.rounds ?? '?'} (to ${adaptive.precision * 100}%)` : String(r.config.runs)],
+  ];
+}
+
+/** Every fact whose value differs between inputs (the flush latency only when it differs by more than 2x). */
+export function factDifferences(inputs: readonly CompareInput[]): FactDifference[] {
+  const table = inputs.map((i) => runFacts(i.results));
+  const names = table[0]?.map(([name]) => name) ?? [];
+  return names.flatMap((fact, index) => {
+    const values = table.map((facts) => facts[index]?.[1] ?? '-');
+    if (distinct(values).length < 2) return [];
+    if (fact === 'flush latency (probe)' && !latenciesDiffer(values)) return [];
+    return [{ fact, values }];
+  });
+}
+
+function latenciesDiffer(values: string[]): boolean {
+  const ms = values.map((v) => Number.parseFloat(v));
+  if (ms.some((v) => !Number.isFinite(v) || v <= 0)) return true;
+  return Math.max(...ms) / Math.min(...ms) > 2;
+}
+
+/** An A/B test changes one thing; different hosts make a host comparison; otherwise several things changed. */
+export function comparisonKind(differences: readonly FactDifference[]): ComparisonKind {
+  if (differences.length === 0) return 'same setup';
+  if (differences.some((d) => HOST_FACTS.includes(d.fact))) return 'host comparison';
+  return differences.length === 1 ? 'A/B test' : 'several changes';
+}
+
+/** Lines a reader must see first: the kind of comparison, what differs, incomplete inputs. */
+export function fairnessWarnings(inputs: readonly CompareInput[], differences: readonly FactDifference[]): string[] {
+  const kind = comparisonKind(differences);
   const warnings: string[] = [];
-  const each = <T>(f: (r: Results) => T) => inputs.map((i) => `${i.label}: ${String(f(i.results))}`).join(', ');
-  const differs = <T>(f: (r: Results) => T) => distinct(inputs.map((i) => JSON.stringify(f(i.results)))).length > 1;
-  if (differs((r) => r.image.sha256))
+  if (kind === 'host comparison') {
+    warnings.push('the inputs come from different hosts: this is a host comparison, not an A/B test of one change');
+  } else if (kind === 'several changes') {
     warnings.push(
-      `different source images (sha256 ${each((r) => r.image.sha256.slice(0, 12))}): times are not comparable`,
+      `${differences.length} facts differ between the inputs: no difference can be put down to one of them`,
     );
-  if (differs((r) => r.cases.map((c) => c.qemuImgVersion).join('/')))
-    warnings.push(`different qemu-img versions (${each((r) => r.cases.map((c) => c.qemuImgVersion).join('/'))})`);
-  if (differs((r) => r.config.emulateFlushLatencyMs))
-    warnings.push(
-      `different EMULATED flush latency (${each((r) => (r.config.emulateFlushLatencyMs === null ? 'none (native)' : `${r.config.emulateFlushLatencyMs} ms`))}): differences in writethrough/directsync are caused by the emulation`,
-    );
-  if (differs((r) => distinct(r.samples.map((s) => s.cacheDrop)).join('/')))
-    warnings.push(
-      `page cache handled differently (${each((r) => distinct(r.samples.map((s) => s.cacheDrop)).join('/'))})`,
-    );
-  if (differs((r) => r.cases.map((c) => String(c.storage.fsType)).join('/')))
-    warnings.push(
-      `different target file systems (${each((r) => r.cases.map((c) => String(c.storage.fsType)).join('/'))})`,
-    );
-  if (differs((r) => r.host.hostname)) warnings.push(`different hosts (${each((r) => r.host.hostname)})`);
-  if (differs((r) => r.config.runs)) warnings.push(`different run counts (${each((r) => r.config.runs)})`);
+  }
+  for (const d of differences)
+    warnings.push(`different ${d.fact}: ${d.values.map((v, i) => `${inputs[i]?.label}: ${v}`).join(', ')}`);
   for (const i of inputs) if (!i.results.complete) warnings.push(`${i.label} is an incomplete run (complete: false)`);
   return warnings;
 }
 
+function compareCell(input: CompareInput, reference: number[], caseId: string, mode: string): CompareCell {
+  const values = real(input.results, caseId, mode);
+  const summary = input.results.summary.cases.find((x) => x.caseId === caseId)?.modes.find((x) => x.mode === mode);
+  const p = mannWhitneyExact(values, reference)?.p ?? null;
+  return {
+    label: input.label,
+    real: summary?.real ?? null,
+    change: ratioInterval(values, reference),
+    p,
+    significant: p !== null && p < ALPHA,
+  };
+}
+
+function inputSummary(i: CompareInput): Comparison['inputs'][number] {
+  const first = i.results.summary.cases[0];
+  const mode = (name: string) => first?.modes.find((m) => m.mode === name);
+  return {
+    label: i.label,
+    path: i.path,
+    host: i.results.host.hostname,
+    qemuImg: i.results.cases.map((c) => c.qemuImgVersion).join('/'),
+    fsType: i.results.cases.map((c) => c.storage.fsType ?? '?').join('/'),
+    emulatedMs: i.results.config.emulateFlushLatencyMs,
+    flushMs: i.results.flushProbe[0]?.small?.medianMs ?? null,
+    speedup: mode('writeback')?.speedup ?? null,
+    writethrough: mode('writethrough')?.real?.median ?? null,
+    writeback: mode('writeback')?.real?.median ?? null,
+    sha256: i.results.image.sha256,
+  };
+}
+
+/** How the comparison decides, for its report. */
+export const COMPARE_METHOD =
+  `change = this input / the first input, as a ${RATIO_METHOD}. ` +
+  `p: exact two-sided Mann-Whitney U test (all splits of the pooled runs enumerated); significant exactly when p < ${ALPHA}. ` +
+  'With 3 runs per side the smallest possible p is 0.1, so nothing is called significant below 4 runs per side; ' +
+  'an interval that excludes 1 is then a hint, not a finding.';
+
 /** Compares every input with the first (the reference), case by case and mode by mode. */
 export function compareRuns(inputs: readonly CompareInput[]): Comparison {
   const [reference] = inputs;
-  if (!reference) return { inputs: [], rows: [], warnings: [], method: '' };
+  const differences = factDifferences(inputs);
+  const empty = { inputs: [], rows: [], differences, kind: comparisonKind(differences), warnings: [], method: '' };
+  if (!reference) return empty;
   const rows: CompareRow[] = [];
   for (const c of reference.results.summary.cases) {
     for (const m of c.modes) {
       const base = real(reference.results, c.caseId, m.mode);
-      rows.push({
-        caseId: c.caseId,
-        mode: m.mode,
-        cells: inputs.map((input, index) => {
-          const values = real(input.results, c.caseId, m.mode);
-          const stat =
-            input.results.summary.cases.find((x) => x.caseId === c.caseId)?.modes.find((x) => x.mode === m.mode)
-              ?.real ?? null;
-          if (index === 0)
-            return { label: input.label, real: stat, change: null, p: null, significant: false, tooFew: false };
-          const change = ratioOfMedians(values, base, 7 + index);
-          const tooFew = Math.min(values.length, base.length) < MIN_RUNS_FOR_SIGNIFICANCE;
-          return {
-            label: input.label,
-            real: stat,
-            change,
-            p: mannWhitney(values, base)?.p ?? null,
-            tooFew,
-            significant: !tooFew && change !== null && (change.ciLow > 1 || change.ciHigh < 1),
-          };
-        }),
+      const cells = inputs.map((input, index) => {
+        if (index > 0) return compareCell(input, base, c.caseId, m.mode);
+        return { label: input.label, real: m.real, change: null, p: null, significant: false };
       });
+      rows.push({ caseId: c.caseId, mode: m.mode, cells });
     }
   }
-  return {
-    inputs: inputs.map((i) => {
-      const first = i.results.summary.cases[0];
-      const mode = (name: string) => first?.modes.find((m) => m.mode === name);
-      return {
-        label: i.label,
-        path: i.path,
-        host: i.results.host.hostname,
-        qemuImg: i.results.cases.map((c) => c.qemuImgVersion).join('/'),
-        fsType: i.results.cases.map((c) => c.storage.fsType ?? '?').join('/'),
-        emulatedMs: i.results.config.emulateFlushLatencyMs,
-        flushMs: i.results.flushProbe[0]?.small?.medianMs ?? null,
-        speedup: mode('writeback')?.speedup ?? null,
-        writethrough: mode('writethrough')?.real?.median ?? null,
-        writeback: mode('writeback')?.real?.median ?? null,
-        sha256: i.results.image.sha256,
-      };
-    }),
-    rows,
-    warnings: fairnessWarnings(inputs),
-    method:
-      'change = median(input) / median(reference) with a 95% percentile-bootstrap CI (5000 resamples); significant when that CI excludes 1 and each side has at least 3 runs. The Mann-Whitney U two-sided p-value (normal approximation) is shown beside it for reference; with 3 runs per side it cannot go below 0.05, so the bootstrap CI decides.',
-  };
+  const warnings = fairnessWarnings(inputs, differences);
+  return { ...empty, inputs: inputs.map(inputSummary), rows, warnings, method: COMPARE_METHOD };
 }

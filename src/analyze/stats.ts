@@ -1,6 +1,7 @@
-// Pure statistics: descriptive figures through tinybench, bootstrap CI of a ratio of medians, outliers, Mann-Whitney U.
+// Pure statistics: descriptive figures through tinybench, a Welch t interval for a ratio of geometric means, outliers,
+// and the exact Mann-Whitney test.
+import jstat from 'jstat';
 import { Bench } from 'tinybench';
-import { type Random, seededRandom } from '../model/prng.ts';
 import type { Ratio, Stat } from '../model/results.ts';
 
 /** Descriptive statistics of `values` computed by tinybench (replayed as overridden durations); null when empty. */
@@ -35,84 +36,117 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-function resample(values: readonly number[], random: Random): number[] {
-  return values.map(() => values[Math.floor(random() * values.length)] as number);
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  const idx = Math.min(sorted.length - 1, Math.max(0, (sorted.length - 1) * p));
-  const lo = Math.floor(idx);
-  const hi = Math.ceil(idx);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (idx - lo);
+function variance(values: readonly number[]): number {
+  const m = mean(values);
+  return values.reduce((a, b) => a + (b - m) ** 2, 0) / (values.length - 1);
 }
 
-/** Ratio median(numerator)/median(denominator) with a 95% percentile-bootstrap CI (seeded, so repeatable). */
-export function ratioOfMedians(
-  numerator: readonly number[],
-  denominator: readonly number[],
-  seed = 1,
-  iterations = 5000,
-): Ratio | null {
+/** How speedups and changes are estimated, as reports and results.json name it. */
+export const RATIO_METHOD = 'ratio of geometric means; 95% Welch t interval on the difference of mean log times';
+/** What a ratio carries when a side has fewer than two runs. */
+export const NO_INTERVAL_METHOD = 'ratio of geometric means; no interval: fewer than 2 runs on a side';
+
+/** The Welch t statistic on logs: difference of mean logs, its standard error and Satterthwaite's degrees of freedom. */
+export function welchOnLogs(numerator: readonly number[], denominator: readonly number[]) {
+  const a = numerator.map(Math.log);
+  const b = denominator.map(Math.log);
+  const diff = mean(a) - mean(b);
+  if (a.length < 2 || b.length < 2) return { diff, se: NaN, df: NaN };
+  const va = variance(a) / a.length;
+  const vb = variance(b) / b.length;
+  const se = Math.sqrt(va + vb);
+  const df = (va + vb) ** 2 / (va ** 2 / (a.length - 1) + vb ** 2 / (b.length - 1));
+  return { diff, se, df };
+}
+
+/**
+ * numerator / denominator as a ratio of geometric means with a 95% Welch t interval on the difference of mean log
+ * times (Satterthwaite degrees of freedom); no interval (nulls) with fewer than 2 values on a side.
+ */
+export function ratioInterval(numerator: readonly number[], denominator: readonly number[]): Ratio | null {
   if (numerator.length === 0 || denominator.length === 0) return null;
-  const point = median(numerator) / median(denominator);
-  if (!Number.isFinite(point)) return null;
-  const random = seededRandom(seed);
-  const ratios: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const r = median(resample(numerator, random)) / median(resample(denominator, random));
-    if (Number.isFinite(r)) ratios.push(r);
-  }
-  ratios.sort((a, b) => a - b);
-  return {
-    ratio: point,
-    ciLow: percentile(ratios, 0.025),
-    ciHigh: percentile(ratios, 0.975),
-    method: `bootstrap of medians, ${iterations} resamples, 95% percentile interval`,
-  };
+  if (![...numerator, ...denominator].every((v) => v > 0 && Number.isFinite(v))) return null;
+  const { diff, se, df } = welchOnLogs(numerator, denominator);
+  const ratio = Math.exp(diff);
+  if (!Number.isFinite(se)) return { ratio, ciLow: null, ciHigh: null, method: NO_INTERVAL_METHOD };
+  if (se === 0) return { ratio, ciLow: ratio, ciHigh: ratio, method: RATIO_METHOD };
+  const t = jstat.jStat.studentt.inv(0.975, df);
+  return { ratio, ciLow: Math.exp(diff - t * se), ciHigh: Math.exp(diff + t * se), method: RATIO_METHOD };
 }
 
-/** Indexes of outliers: modified z-score |x - median| / (1.4826 MAD) above 3.5 (Iglewicz-Hoaglin); none below 3 values. */
+/** Half the width of a ratio's interval as a share of the ratio (0.1 = +-10%); null without an interval. */
+export function halfWidthShare(r: Ratio | null): number | null {
+  if (!r || r.ciLow === null || r.ciHigh === null) return null;
+  return (r.ciHigh - r.ciLow) / 2 / r.ratio;
+}
+
+/** Fewest runs at which a run is ever called an outlier: with fewer, the median absolute deviation is meaningless. */
+export const MIN_RUNS_FOR_OUTLIERS = 5;
+
+/** Indexes of outliers: modified z-score |x - median| / (1.4826 MAD) above 3.5 (Iglewicz-Hoaglin), from 5 values. */
 export function outlierIndexes(values: readonly number[]): number[] {
-  if (values.length < 3) return [];
+  if (values.length < MIN_RUNS_FOR_OUTLIERS) return [];
   const m = median(values);
   const mad = median(values.map((v) => Math.abs(v - m)));
   if (mad === 0) return [];
   return values.flatMap((v, i) => (Math.abs(v - m) / (1.4826 * mad) > 3.5 ? [i] : []));
 }
 
-/** Two-sided Mann-Whitney U test (normal approximation with tie correction): U and p-value. */
-export function mannWhitney(a: readonly number[], b: readonly number[]): { u: number; p: number } | null {
-  const n1 = a.length;
-  const n2 = b.length;
-  if (n1 === 0 || n2 === 0) return null;
-  const all = [...a.map((v) => ({ v, g: 0 })), ...b.map((v) => ({ v, g: 1 }))].sort((x, y) => x.v - y.v);
-  const ranks = new Array<number>(all.length);
-  let tieTerm = 0;
-  for (let i = 0; i < all.length; ) {
+/** Midranks (1-based) of `values`, ties sharing their mean rank. */
+function midranks(values: readonly number[]): number[] {
+  const order = values.map((v, i) => ({ v, i })).sort((x, y) => x.v - y.v);
+  const ranks = new Array<number>(values.length);
+  for (let i = 0; i < order.length; ) {
     let j = i;
-    while (j + 1 < all.length && (all[j + 1] as { v: number }).v === (all[i] as { v: number }).v) j++;
-    const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[k] = rank;
-    const t = j - i + 1;
-    tieTerm += t ** 3 - t;
+    while (j + 1 < order.length && order[j + 1]?.v === order[i]?.v) j++;
+    for (let k = i; k <= j; k++) ranks[(order[k] as { i: number }).i] = (i + j) / 2 + 1;
     i = j + 1;
   }
-  const r1 = all.reduce((sum, x, i) => (x.g === 0 ? sum + (ranks[i] as number) : sum), 0);
-  const u1 = r1 - (n1 * (n1 + 1)) / 2;
-  const u = Math.min(u1, n1 * n2 - u1);
-  const n = n1 + n2;
-  const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1))));
-  if (sigma === 0) return { u, p: 1 };
-  const z = (Math.abs(u1 - (n1 * n2) / 2) - 0.5) / sigma;
-  return { u, p: Math.min(1, 2 * (1 - normalCdf(Math.max(0, z)))) };
+  return ranks;
 }
 
-/** Standard normal CDF (Abramowitz-Stegun 7.1.26 erf approximation). */
-export function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const erf =
-    1 -
-    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
-  return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+/** Sums of every k-subset of `values` (all C(n, k) of them). */
+function subsetSums(values: readonly number[], k: number): number[] {
+  const sums: number[] = [];
+  const walk = (start: number, left: number, sum: number) => {
+    if (left === 0) {
+      sums.push(sum);
+      return;
+    }
+    for (let i = start; i <= values.length - left; i++) walk(i + 1, left - 1, sum + (values[i] as number));
+  };
+  walk(0, k, 0);
+  return sums;
+}
+
+function binomial(n: number, k: number): number {
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+  return c;
+}
+
+/** Largest number of splits the exact test enumerates (C(24, 12) is 2.7 million). */
+const MAX_EXACT_SPLITS = 3_000_000;
+
+/**
+ * Two-sided Mann-Whitney U test by its exact permutation distribution (midranks for ties): the share of all splits of
+ * the pooled ranks whose rank sum lies at least as far from its mean as the observed one. Null when a side is empty
+ * or the pooled sample is too large to enumerate.
+ */
+export function mannWhitneyExact(a: readonly number[], b: readonly number[]): { u: number; p: number } | null {
+  const n1 = a.length;
+  const n2 = b.length;
+  if (n1 === 0 || n2 === 0 || binomial(n1 + n2, n1) > MAX_EXACT_SPLITS) return null;
+  const ranks = midranks([...a, ...b]);
+  const observed = ranks.slice(0, n1).reduce((s, r) => s + r, 0);
+  const expected = (n1 * (n1 + n2 + 1)) / 2;
+  const distance = Math.abs(observed - expected) - 1e-9;
+  const sums = subsetSums(ranks, n1);
+  const extreme = sums.filter((s) => Math.abs(s - expected) >= distance).length;
+  const u1 = observed - (n1 * (n1 + 1)) / 2;
+  return { u: Math.min(u1, n1 * n2 - u1), p: Math.min(1, extreme / sums.length) };
 }

@@ -1,61 +1,70 @@
 // Samples -> Summary: per case and mode, statistics of every metric, speedup against the baseline, warnings.
-import type { ModeSummary, Sample, Summary } from '../model/results.ts';
-import { describe, outlierIndexes, ratioOfMedians } from './stats.ts';
+import type { ModeSummary, Ratio, Sample, Summary } from '../model/results.ts';
+import { describe, halfWidthShare, outlierIndexes, ratioInterval } from './stats.ts';
 
-/** Relative CI width (high-low)/ratio above which a speedup is flagged as too uncertain. */
-export const WIDE_CI = 0.5;
+/** Half-width of a speedup's interval, as a share of the ratio, above which it is flagged as too uncertain. */
+export const WIDE_HALF_WIDTH = 0.25;
 
-function seedOf(text: string, base: number): number {
-  let h = base >>> 0;
-  for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-  return h;
+/** The interval of a ratio as text, e.g. "1.75-4.65x". */
+function interval(r: Ratio): string {
+  return `${r.ciLow?.toFixed(2)}-${r.ciHigh?.toFixed(2)}x`;
 }
 
-/** Summarises one mode's measured samples against the baseline's. */
+/** What a reader must be told about one mode's figures. */
+function modeWarnings(
+  mode: string,
+  ok: Sample[],
+  failed: Sample[],
+  outliers: number[],
+  speedup: Ratio | null,
+  baseline: string | null,
+): string[] {
+  const warnings: string[] = [];
+  const measured = ok.length + failed.length;
+  if (outliers.length) {
+    const which = `run ${outliers.join(', ')} is an outlier (modified z-score > 3.5 among ${ok.length} runs)`;
+    warnings.push(`${mode}: ${which}; another program may have disturbed it`);
+  }
+  if (failed.length && ok.length) {
+    warnings.push(`${mode}: ${failed.length} of ${measured} runs failed (${failed[0]?.error ?? 'unknown'})`);
+  }
+  if (ok.length === 1) warnings.push(`${mode}: 1 run only, so no interval exists for its figures; use 2 or more runs`);
+  if (!speedup || speedup.ciLow === null || speedup.ciHigh === null) return warnings;
+  if (speedup.ciLow <= 1 && speedup.ciHigh >= 1) {
+    const none = `no difference from ${baseline} can be concluded`;
+    warnings.push(`${mode}: the speedup's 95% interval (${interval(speedup)}) includes 1; ${none}`);
+  } else if ((halfWidthShare(speedup) ?? 0) > WIDE_HALF_WIDTH) {
+    warnings.push(`${mode}: the speedup's 95% interval is wide (${interval(speedup)}); more runs would narrow it`);
+  }
+  return warnings;
+}
+
+/** Summarises one mode's measured samples against the baseline's (no speedup without a baseline, or for it). */
 export function summarizeMode(
   mode: string,
   samples: readonly Sample[],
   baselineOk: readonly Sample[],
-  baseline: string,
-  seed: number,
+  baseline: string | null,
 ): ModeSummary {
   const measured = samples.filter((s) => !s.warmup);
   const ok = measured.filter((s) => s.ok);
   const failed = measured.filter((s) => !s.ok);
   const pick = (f: (s: Sample) => number) => ok.map(f);
-  const warnings: string[] = [];
   const real = pick((s) => s.real);
   const outliers = outlierIndexes(real).map((i) => (ok[i] as Sample).run);
-  if (outliers.length)
-    warnings.push(
-      `${mode}: run ${outliers.join(', ')} is an outlier (modified z-score > 3.5); another program may have disturbed it`,
-    );
-  if (failed.length && ok.length)
-    warnings.push(`${mode}: ${failed.length} of ${measured.length} runs failed (${failed[0]?.error ?? 'unknown'})`);
-  const speedup =
-    mode === baseline
-      ? null
-      : ratioOfMedians(
-          baselineOk.map((s) => s.real),
-          real,
-          seedOf(mode, seed),
-        );
-  const durableSpeedup =
-    mode === baseline
-      ? null
-      : ratioOfMedians(
-          baselineOk.map((s) => s.durable),
-          pick((s) => s.durable),
-          seedOf(`${mode}/durable`, seed),
-        );
-  if (speedup && speedup.ciLow <= 1 && speedup.ciHigh >= 1)
-    warnings.push(
-      `${mode}: the speedup's 95% CI (${speedup.ciLow.toFixed(2)}-${speedup.ciHigh.toFixed(2)}x) includes 1; no difference from ${baseline} can be concluded`,
-    );
-  else if (speedup && (speedup.ciHigh - speedup.ciLow) / speedup.ratio > WIDE_CI)
-    warnings.push(
-      `${mode}: the speedup's 95% CI is wide (${speedup.ciLow.toFixed(2)}-${speedup.ciHigh.toFixed(2)}x); more --runs would narrow it`,
-    );
+  const compare = baseline !== null && mode !== baseline;
+  const speedup = compare
+    ? ratioInterval(
+        baselineOk.map((s) => s.real),
+        real,
+      )
+    : null;
+  const durableSpeedup = compare
+    ? ratioInterval(
+        baselineOk.map((s) => s.durable),
+        pick((s) => s.durable),
+      )
+    : null;
   const dirty = ok.map((s) => s.dirtyAfterKiB).filter((d): d is number => d !== null);
   return {
     mode,
@@ -73,17 +82,16 @@ export function summarizeMode(
     speedup,
     durableSpeedup,
     outliers,
-    warnings,
+    warnings: modeWarnings(mode, ok, failed, outliers, speedup, baseline),
   };
 }
 
-/** Summarises every case x mode of a run. */
+/** Summarises every case x mode of a run; `baseline` null means a run without speedups. */
 export function summarize(
   samples: readonly Sample[],
   caseIds: readonly string[],
   modes: readonly string[],
-  baseline: string,
-  seed: number,
+  baseline: string | null,
 ): Summary {
   return {
     baseline,
@@ -98,10 +106,21 @@ export function summarize(
             ofCase.filter((s) => s.mode === mode),
             baselineOk,
             baseline,
-            seedOf(caseId, seed),
           ),
         ),
       };
     }),
   };
+}
+
+/**
+ * The widest speedup interval of a summary as a share of its ratio (Infinity while a measured mode has no interval
+ * yet), or null when the run has no speedups at all (no baseline, or only the baseline measured).
+ */
+export function widestHalfWidth(summary: Summary): number | null {
+  const compared = summary.cases.flatMap((c) =>
+    c.modes.filter((m) => m.mode !== summary.baseline && m.state === 'measured'),
+  );
+  if (summary.baseline === null || compared.length === 0) return null;
+  return Math.max(...compared.map((m) => halfWidthShare(m.speedup) ?? Number.POSITIVE_INFINITY));
 }

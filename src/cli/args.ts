@@ -19,6 +19,10 @@ const BENCH: Options = {
   'image-data': { type: 'string' },
   modes: { type: 'string' },
   runs: { type: 'string' },
+  precision: { type: 'string' },
+  'min-runs': { type: 'string' },
+  'max-runs': { type: 'string' },
+  budget: { type: 'string' },
   warmup: { type: 'string' },
   'target-dir': { type: 'string', multiple: true },
   'output-format': { type: 'string', multiple: true },
@@ -40,7 +44,6 @@ const BENCH: Options = {
 const SWEEP: Options = {
   ...BENCH,
   latencies: { type: 'string' },
-  budget: { type: 'string' },
 };
 
 /** Options each subcommand accepts. */
@@ -107,9 +110,15 @@ Image
 Plan
   --modes LIST              target cache modes (-t): writethrough,writeback,none,unsafe,directsync
                             (default writethrough,writeback,none,unsafe)
-  --runs N                  measured runs per mode (default 3)
+  --runs N                  exactly N measured runs per mode; without it, rounds go on until every
+                            speedup's 95% interval is within --precision, between --min-runs and --max-runs,
+                            unless the next round would pass --budget
+  --precision PCT           half-width of each speedup's 95% interval, share of the ratio (default 10%)
+  --min-runs N, --max-runs N  bounds of the run count (default 3 and 10)
+  --budget DURATION         time the measured rounds may take (default 150s)
   --warmup N                warm-up rounds, kept out of the statistics (default 0)
-  --baseline MODE           speedups are baseline median / mode median (default writethrough)
+  --baseline MODE           speedups are baseline time / mode time, a ratio of geometric means
+                            (default writethrough when measured; without it and no --baseline, no speedups)
   --seed N                  seed of the per-round order shuffle (default: random, recorded)
   --timeout DURATION        kill a run after this long and record it as timed out (e.g. 10m)
   --on-failure continue|stop  after a failed run, go on with the plan (default) or stop
@@ -135,8 +144,10 @@ Output
 `,
   sweep: `Usage: npm run bench:sweep -- [bench options] [--latencies 0,0.5,1,2,5,10] [--budget 15m]
 Runs writeback vs writethrough at several emulated flush latencies (LD_PRELOAD interposer) and charts
-the speedup against the latency. Uses a smaller built-in image (1G virtual, 256M data) unless --image or
---image-size/--image-data say otherwise; points that would not fit the time budget are skipped with a note.
+the speedup against the latency. A native 0 ms point always runs first: every other point's prediction is
+made from it. Uses a smaller built-in image (1G virtual, 256M data) unless --image or
+--image-size/--image-data say otherwise; --runs per point (default 3); --budget is the whole sweep's time,
+and points that would not fit it are skipped with a note.
 `,
   report: `Usage: npm run report -- results/<run>/results.json [--out DIR]
 Re-renders report.md, report.txt, report.html and the charts from a saved results.json (default: beside it).

@@ -1,7 +1,7 @@
 // A bench run from start to end: image, facts, probes, the measured plan, and a checkpoint of results after every run.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { summarize } from '../analyze/summary.ts';
+import { summarize, widestHalfWidth } from '../analyze/summary.ts';
 import { cacheRoot } from '../config/paths.ts';
 import { type ResolvedConfig, recordedConfig } from '../config/resolve.ts';
 import { type ConvertContext, cellSpec, measureConversion } from '../engine/convert-run.ts';
@@ -19,7 +19,7 @@ import { imageFacts, validateImage } from '../image/image-facts.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { UserError } from '../model/errors.ts';
 import type { Cell, PlanCase } from '../model/plan.ts';
-import { type ImageFacts, type Results, type Sample, SCHEMA_VERSION } from '../model/results.ts';
+import { type ImageFacts, type Results, type Sample, type Sampling, SCHEMA_VERSION } from '../model/results.ts';
 import { TOOL } from '../model/tool.ts';
 import { buildCases, buildRounds } from '../plan/matrix.ts';
 import type { BenchUi } from './terminal-port.ts';
@@ -72,7 +72,7 @@ export async function runBench(
   try {
     for (const dir of config.targetDirs) workDirs.set(dir, createWorkDir(dir));
     const contexts = await convertContexts(config, planCases, image, workDirs);
-    const results = previous ?? newResults(config, planCases, image);
+    const results = previous ? { ...previous, schemaVersion: SCHEMA_VERSION } : newResults(config, planCases, image);
     const state: RunState = { config, ui, signal, checkpoint, planCases, contexts, results };
     return { results, outcome: await measurePlan(state, previous === undefined) };
   } finally {
@@ -118,6 +118,7 @@ function newResults(config: ResolvedConfig, planCases: PlanCase[], image: ImageF
     summary: { baseline: config.baseline, cases: [] },
     flushAudit: [],
     flushProbe: [],
+    sampling: null,
     notMeasured: [],
     warnings: [],
   };
@@ -128,7 +129,7 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   const { config, results, planCases, ui, checkpoint } = state;
   const caseIds = planCases.map((c) => c.id);
   const resummarize = () => {
-    results.summary = summarize(results.samples, caseIds, config.modes, config.baseline, config.seed);
+    results.summary = summarize(results.samples, caseIds, config.modes, config.baseline);
   };
   results.complete = false;
   resummarize();
@@ -157,10 +158,13 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
     },
     isDone,
     shouldStop: (sample: Sample) => !sample.ok && config.onFailure === 'stop',
+    continueAfterRound: (walked: number) => sampler.continueAfter(walked),
     onStart: ui.onCell,
   };
+  const sampler = adaptiveSampler(config, results);
   const outcome = await runRounds<Cell, Sample>(rounds, hooks, state.signal);
   ui.done();
+  results.sampling = sampler.ended(outcome);
   results.complete = outcome.complete;
   results.finishedAt = new Date().toISOString();
   const tag = (caseId: string, w: string) => (planCases.length > 1 ? `[${caseId}] ${w}` : w);
@@ -169,6 +173,75 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   );
   checkpoint(results);
   return outcome;
+}
+
+/** Decides between rounds whether to sample on (adaptive runs), and says afterwards why sampling ended. */
+export function adaptiveSampler(config: ResolvedConfig, results: Results, clock: () => number = Date.now) {
+  const a = config.adaptive;
+  let started: number | null = null;
+  let verdict: Omit<Sampling, 'rounds' | 'widestHalfWidth'> | null = null;
+  const measuredRounds = (walked: number) => Math.max(0, walked - config.warmup);
+  const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+  return {
+    continueAfter(walked: number): boolean {
+      const done = measuredRounds(walked);
+      if (!a || done === 0) {
+        if (done === 0) started = clock();
+        return true;
+      }
+      if (done < a.minRuns) return true;
+      const widest = widestHalfWidth(results.summary);
+      if (widest === null) {
+        verdict = {
+          stoppedBy: 'min-runs',
+          reason: `no speedup to narrow (no baseline, or one mode): stopped at --min-runs ${a.minRuns}`,
+        };
+        return false;
+      }
+      if (widest <= a.precision) {
+        verdict = {
+          stoppedBy: 'precision',
+          reason: `every speedup's 95% interval within +-${percent(a.precision)} after ${done} runs`,
+        };
+        return false;
+      }
+      const elapsed = (clock() - (started ?? clock())) / 1000;
+      if (a.budgetSeconds !== null && elapsed + elapsed / done > a.budgetSeconds) {
+        const why = `another round (about ${(elapsed / done).toFixed(0)} s) would pass the ${a.budgetSeconds} s budget`;
+        verdict = {
+          stoppedBy: 'budget',
+          reason: `${why}; widest speedup interval +-${percent(widest)} after ${done} runs`,
+        };
+        return false;
+      }
+      return true;
+    },
+    ended(outcome: EngineOutcome): Sampling {
+      const rounds = measuredRounds(outcome.rounds);
+      const widest = widestHalfWidth(results.summary);
+      const shown = widest === null || !Number.isFinite(widest) ? null : widest;
+      if (!outcome.complete)
+        return {
+          stoppedBy: 'stopped',
+          rounds,
+          widestHalfWidth: shown,
+          reason: 'the plan was stopped before it finished',
+        };
+      if (verdict) return { ...verdict, rounds, widestHalfWidth: shown };
+      if (!a)
+        return {
+          stoppedBy: 'runs',
+          rounds,
+          widestHalfWidth: shown,
+          reason: `a fixed count of ${config.runs} runs (--runs)`,
+        };
+      const reached = shown !== null && shown <= a.precision;
+      const reason = reached
+        ? `every speedup's 95% interval within +-${percent(a.precision)} after ${rounds} runs`
+        : `--max-runs ${a.maxRuns} reached with the widest speedup interval at +-${shown === null ? '?' : percent(shown)}`;
+      return { stoppedBy: reached ? 'precision' : 'max-runs', rounds, widestHalfWidth: shown, reason };
+    },
+  };
 }
 
 /** Records what this run cannot measure, so the report can say so. */

@@ -12,6 +12,8 @@ export function terminalSummary(results: Results, outDir: string): string {
     if (results.summary.cases.length > 1) parts.push(`\ncase ${c.caseId}\n`);
     parts.push(`${summaryTable(results, c.caseId)}\n`);
   }
+  if (results.sampling)
+    parts.push(`${results.sampling.rounds} runs per mode; sampling stopped: ${results.sampling.reason}\n`);
   for (const v of verdicts(results)) parts.push(`\n${v.text}\n`);
   for (const w of results.warnings) parts.push(`warning: ${w}\n`);
   const files = `report: ${join(where, 'report.md')} (also report.txt, report.html, charts/)`;

@@ -6,9 +6,9 @@ import { stamp } from '../config/resolve.ts';
 import { UserError } from '../model/errors.ts';
 import type { Invocation } from '../model/invocation.ts';
 import { uniqueLabels } from '../model/lists.ts';
-import { loadResults } from '../model/results.ts';
 import { COMPARE_FILES, renderComparison } from '../report/compare-report.ts';
 import { OutputManager, validateOutDir } from '../report/file-writer.ts';
+import { readResults } from './results-upgrade.ts';
 
 /** Labels inputs by their folder name, falling back to host and index when folders repeat. */
 export function inputLabels(paths: readonly string[], hosts: readonly string[]): string[] {
@@ -23,7 +23,7 @@ export async function runCompareCommand(args: Invocation): Promise<number> {
     const usage = 'usage: npm run compare -- A/results.json B/results.json';
     throw new UserError(`compare needs at least two results.json files, got ${count}; ${usage}`);
   }
-  const loaded = args.positionals.map((p) => ({ path: resolve(p), results: loadResults(resolve(p)) }));
+  const loaded = args.positionals.map((p) => ({ path: resolve(p), results: readResults(resolve(p)) }));
   const labels = inputLabels(
     loaded.map((l) => l.path),
     loaded.map((l) => l.results.host.hostname),

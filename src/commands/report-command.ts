@@ -2,9 +2,9 @@
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../model/errors.ts';
 import type { Invocation } from '../model/invocation.ts';
-import { loadResults } from '../model/results.ts';
 import { OutputManager, validateOutDir } from '../report/file-writer.ts';
 import { ownedNames, REPORT_RENDERERS, renderWith } from '../report/registry.ts';
+import { readResults } from './results-upgrade.ts';
 
 /** Runs `report`; returns the exit code. */
 export async function runReportCommand(args: Invocation): Promise<number> {
@@ -12,7 +12,7 @@ export async function runReportCommand(args: Invocation): Promise<number> {
   if (!file) throw new UserError('report needs a results.json; usage: npm run report -- results/<run>/results.json');
   if (extra.length)
     throw new UserError(`report takes one results.json, got ${args.positionals.length}; use compare for several`);
-  const results = loadResults(resolve(file));
+  const results = readResults(resolve(file));
   const dir = typeof args.values.out === 'string' ? resolve(args.values.out) : dirname(resolve(file));
   if (typeof args.values.out === 'string') validateOutDir(dir);
   const output = new OutputManager(dir, ownedNames());

@@ -41,7 +41,17 @@ function pointValues(v: OptionValues): OptionValues {
   if (v['emulate-flush-latency'] !== undefined) {
     throw new UserError('sweep sets the emulated latency itself; use --latencies instead of --emulate-flush-latency');
   }
-  const values: OptionValues = { ...v, modes: 'writethrough,writeback', baseline: 'writethrough' };
+  for (const flag of ['precision', 'min-runs', 'max-runs']) {
+    if (v[flag] !== undefined) throw new UserError(`sweep runs a fixed --runs per point; drop --${flag}`);
+  }
+  const runs = typeof v.runs === 'string' ? v.runs : String(DEFAULTS.sweep.runs);
+  const values: OptionValues = {
+    ...v,
+    modes: 'writethrough,writeback',
+    baseline: 'writethrough',
+    runs,
+    budget: undefined,
+  };
   if (v.image === undefined) {
     values['image-size'] ??= sizeFlag(DEFAULTS.sweep.virtualSize);
     values['image-data'] ??= sizeFlag(DEFAULTS.sweep.dataSize);

@@ -4,6 +4,9 @@ import { REFERENCE_2019 } from '../model/reference.ts';
 /** Defaults of the bench command and the built-in image. */
 export const DEFAULTS = {
   modes: ['writethrough', 'writeback', 'none', 'unsafe'],
+  /** Without --runs, rounds go on until every speedup's 95% interval is within +-10%, from 3 to 10 runs, 150 s. */
+  adaptive: { precision: 0.1, minRuns: 3, maxRuns: 10, budgetSeconds: 150 },
+  /** Runs per mode of the sweep's points and other fixed-count plans. */
   runs: 3,
   warmup: 0,
   baseline: 'writethrough',

@@ -7,7 +7,7 @@ import { UserError } from '../model/errors.ts';
 import type { OptionValues } from '../model/invocation.ts';
 import { distinct } from '../model/lists.ts';
 import type { QemuImgBuild, QemuImgInfo } from '../model/qemu-img-command.ts';
-import type { BuiltinImageParams, RecordedConfig } from '../model/results.ts';
+import type { Adaptive, BuiltinImageParams, RecordedConfig } from '../model/results.ts';
 import { parseDuration, parseSize } from '../model/units.ts';
 import { DEFAULTS } from './defaults.ts';
 import type { EnvironmentPort } from './environment-port.ts';
@@ -23,9 +23,13 @@ export type ImageChoice =
 export interface ResolvedConfig {
   image: ImageChoice;
   modes: CacheMode[];
+  /** Measured runs per mode: exactly this many, or at most this many when `adaptive` is set. */
   runs: number;
   warmup: number;
-  baseline: CacheMode;
+  /** Speedups are baseline / mode; null: no speedups (writethrough not measured and no --baseline). */
+  baseline: CacheMode | null;
+  /** Sample to a precision within limits; null with a fixed --runs count. */
+  adaptive: Adaptive | null;
   seed: number;
   timeoutSeconds: number | null;
   emulateFlushLatencyMs: number | null;
@@ -83,18 +87,62 @@ export async function resolveBenchConfig(values: OptionValues, context: ResolveC
   return { image, ...plan, ...dims, qemuImgs, outDir, json: read.flag('json'), quiet };
 }
 
+/** The baseline: --baseline (which must be measured), else writethrough when measured, else none. */
+function resolveBaseline(read: Reader, modes: CacheMode[]): CacheMode | null {
+  const text = read.str('baseline');
+  if (!text) return modes.includes('writethrough') ? 'writethrough' : null;
+  const baseline = parseCacheModes(text, '--baseline')[0] as CacheMode;
+  if (!modes.includes(baseline)) {
+    const hint = 'add it to --modes or choose another baseline';
+    throw new UserError(`--baseline ${baseline} is not among --modes (${modes.join(',')}); ${hint}`);
+  }
+  return baseline;
+}
+
+/** Parses --precision: a percentage like 10% or 10 (half-width of each speedup's interval). */
+export function parsePrecision(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
+  const percent = Number(match?.[1]);
+  if (!match || !(percent > 0 && percent < 100)) {
+    throw new UserError(`--precision must be a percentage between 0 and 100 like 10%, got '${text}'`);
+  }
+  return percent / 100;
+}
+
+/** --runs N (exactly N) or sampling to --precision within --min-runs, --max-runs and --budget. */
+function resolveRuns(read: Reader): { runs: number; adaptive: Adaptive | null } {
+  const count = (name: string, min: number) => {
+    const text = read.str(name);
+    return text === undefined ? undefined : parseCount(text, `--${name}`, min);
+  };
+  const runs = count('runs', 1);
+  const adaptiveFlags = ['precision', 'min-runs', 'max-runs', 'budget'].filter((f) => read.str(f) !== undefined);
+  if (runs !== undefined) {
+    if (adaptiveFlags.length) throw new UserError(`--runs fixes the run count; drop --${adaptiveFlags[0]} or --runs`);
+    return { runs, adaptive: null };
+  }
+  const fallback = DEFAULTS.adaptive;
+  const precisionText = read.str('precision');
+  const budgetText = read.str('budget');
+  const adaptive: Adaptive = {
+    precision: precisionText === undefined ? fallback.precision : parsePrecision(precisionText),
+    minRuns: count('min-runs', 2) ?? fallback.minRuns,
+    maxRuns: count('max-runs', 2) ?? Math.max(fallback.maxRuns, count('min-runs', 2) ?? 0),
+    budgetSeconds: budgetText === undefined ? fallback.budgetSeconds : parseDuration(budgetText, '--budget'),
+  };
+  if (adaptive.minRuns > adaptive.maxRuns) {
+    throw new UserError(`--min-runs ${adaptive.minRuns} is more than --max-runs ${adaptive.maxRuns}; raise --max-runs`);
+  }
+  return { runs: adaptive.maxRuns, adaptive };
+}
+
 /** Modes, runs, order and the per-run options. */
 function resolvePlan(read: Reader) {
   const modesText = read.str('modes');
   const modes = (modesText ? parseCacheModes(modesText, '--modes') : ([...DEFAULTS.modes] as CacheMode[])).sort(
     modeOrder,
   );
-  const baselineText = read.str('baseline');
-  const baseline = baselineText ? (parseCacheModes(baselineText, '--baseline')[0] as CacheMode) : DEFAULTS.baseline;
-  if (!modes.includes(baseline)) {
-    const hint = 'add it to --modes or choose another baseline';
-    throw new UserError(`--baseline ${baseline} is not among --modes (${modes.join(',')}); ${hint}`);
-  }
+  const baseline = resolveBaseline(read, modes);
   const count = (name: string, min: number, fallback: number) => {
     const text = read.str(name);
     return text !== undefined ? parseCount(text, `--${name}`, min) : fallback;
@@ -109,7 +157,7 @@ function resolvePlan(read: Reader) {
   return {
     modes,
     baseline,
-    runs: count('runs', 1, DEFAULTS.runs),
+    ...resolveRuns(read),
     warmup: count('warmup', 0, DEFAULTS.warmup),
     seed: count('seed', 0, Math.floor(Math.random() * 2 ** 31)),
     timeoutSeconds,
@@ -203,9 +251,9 @@ export function valuesOf(config: RecordedConfig): OptionValues {
   return {
     ...image,
     modes: config.modes.join(','),
-    runs: String(config.runs),
+    ...runValues(config),
     warmup: String(config.warmup),
-    baseline: config.baseline,
+    baseline: config.baseline ?? undefined,
     seed: String(config.seed),
     timeout: config.timeoutSeconds === null ? undefined : `${config.timeoutSeconds}s`,
     'emulate-flush-latency': config.emulateFlushLatencyMs === null ? undefined : `${config.emulateFlushLatencyMs}ms`,
@@ -218,5 +266,17 @@ export function valuesOf(config: RecordedConfig): OptionValues {
     'target-dir': config.targetDirs,
     'output-format': config.outputFormats,
     'src-cache': srcCaches.length ? srcCaches : undefined,
+  };
+}
+
+function runValues(config: RecordedConfig): OptionValues {
+  const a = config.adaptive;
+  if (!a) return { runs: String(config.runs) };
+  const budget = a.budgetSeconds === null ? {} : { budget: `${a.budgetSeconds}s` };
+  return {
+    precision: `${a.precision * 100}%`,
+    'min-runs': String(a.minRuns),
+    'max-runs': String(a.maxRuns),
+    ...budget,
   };
 }

@@ -10,13 +10,15 @@ export interface EngineHooks<C, S> {
   isDone?(cell: C): boolean;
   /** True when the plan should stop after this sample (e.g. --on-failure stop). */
   shouldStop?(sample: S): boolean;
+  /** Asked after each round that ran cells (1-based count of rounds walked): false ends the plan there. */
+  continueAfterRound?(roundsWalked: number): boolean;
   /** Told before each cell: index among the cells to run, their count. */
   onStart?(cell: C, index: number, total: number): void;
 }
 
 /** How a plan ended. */
 export interface EngineOutcome {
-  /** True when every cell was measured. */
+  /** True when every cell was measured, or the plan was ended between rounds by continueAfterRound. */
   complete: boolean;
   /** True when the abort signal stopped it. */
   interrupted: boolean;
@@ -24,6 +26,8 @@ export interface EngineOutcome {
   stopped: boolean;
   /** Cells measured in this call. */
   measured: number;
+  /** Rounds walked (with or without cells left to run). */
+  rounds: number;
 }
 
 /** Runs `rounds` in order; a sample measured while `signal` aborted is dropped, not recorded. */
@@ -32,17 +36,29 @@ export async function runRounds<C, S>(
   hooks: EngineHooks<C, S>,
   signal: AbortSignal,
 ): Promise<EngineOutcome> {
-  const todo = rounds.flat().filter((cell) => !hooks.isDone?.(cell));
+  const todo = rounds.map((round) => round.filter((cell) => !hooks.isDone?.(cell)));
+  const total = todo.reduce((n, round) => n + round.length, 0);
+  const end = (rest: Partial<EngineOutcome>, rounds: number): EngineOutcome => ({
+    complete: false,
+    interrupted: false,
+    stopped: false,
+    measured,
+    rounds,
+    ...rest,
+  });
   let measured = 0;
-  for (const [index, cell] of todo.entries()) {
-    if (signal.aborted) return { complete: false, interrupted: true, stopped: false, measured };
-    hooks.onStart?.(cell, index, todo.length);
-    const sample = await hooks.measure(cell, signal);
-    if (signal.aborted) return { complete: false, interrupted: true, stopped: false, measured };
-    await hooks.record(sample, cell);
-    measured++;
-    if (hooks.shouldStop?.(sample) && index < todo.length - 1)
-      return { complete: false, interrupted: false, stopped: true, measured };
+  for (const [r, round] of todo.entries()) {
+    for (const cell of round) {
+      if (signal.aborted) return end({ interrupted: true }, r);
+      hooks.onStart?.(cell, measured, total);
+      const sample = await hooks.measure(cell, signal);
+      if (signal.aborted) return end({ interrupted: true }, r);
+      await hooks.record(sample, cell);
+      measured++;
+      if (hooks.shouldStop?.(sample) && measured < total) return end({ stopped: true }, r);
+    }
+    const last = r === todo.length - 1;
+    if (!last && hooks.continueAfterRound && !hooks.continueAfterRound(r + 1)) return end({ complete: true }, r + 1);
   }
-  return { complete: true, interrupted: false, stopped: false, measured };
+  return end({ complete: true }, todo.length);
 }

@@ -28,7 +28,8 @@ export function parseCacheModes(value: string, flag: string): CacheMode[] {
     if (!(CACHE_MODES as readonly string[]).includes(name)) {
       throw new UserError(`unknown cache mode '${name}' in ${flag}; use one or more of ${CACHE_MODES.join(', ')}`);
     }
-    if (!out.includes(name as CacheMode)) out.push(name as CacheMode);
+    if (out.includes(name as CacheMode)) throw new UserError(`${flag} lists ${name} twice; give each mode once`);
+    out.push(name as CacheMode);
   }
   return out;
 }

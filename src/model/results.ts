@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { UserError } from './errors.ts';
 
 /** Version of results.json written by this build; loaders refuse newer ones. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2 as const;
 /** Largest results file the loader reads (a real one is well under 10 MiB). */
 export const MAX_RESULTS_BYTES = 64 * 1024 * 1024;
 
@@ -24,8 +24,8 @@ export const StatSchema = z.object({
   ciHigh: num,
 });
 
-/** A ratio with its confidence interval. */
-export const RatioSchema = z.object({ ratio: num, ciLow: num, ciHigh: num, method: z.string() });
+/** A ratio with its 95% interval (null bounds: too few runs for any interval) and the method that made them. */
+export const RatioSchema = z.object({ ratio: num, ciLow: nullableNum, ciHigh: nullableNum, method: z.string() });
 
 /** One measured (or failed) conversion. */
 export const SampleSchema = z.object({
@@ -155,12 +155,38 @@ export const ImageChoiceSchema = z.discriminatedUnion('kind', [
   BuiltinImageParamsSchema.extend({ kind: z.literal('default'), cacheDir: z.string() }),
 ]);
 
+/** Sampling until every speedup's interval is narrow enough, within limits. */
+export const AdaptiveSchema = z.object({
+  /** Target half-width of every speedup's 95% interval, as a share of the ratio (0.1 = +-10%). */
+  precision: num,
+  minRuns: z.number().int(),
+  maxRuns: z.number().int(),
+  /** Seconds the measured rounds may take, or null for no limit. */
+  budgetSeconds: nullableNum,
+});
+
+/** How the measured rounds ended and why. */
+export const SamplingSchema = z.object({
+  /** runs: the fixed count; precision, min-runs, max-runs, budget: adaptive sampling's ends; stopped: failure or signal. */
+  stoppedBy: z.enum(['runs', 'precision', 'min-runs', 'max-runs', 'budget', 'stopped']),
+  /** Measured rounds completed. */
+  rounds: z.number().int(),
+  /** Widest speedup half-width share when sampling stopped, or null without speedups. */
+  widestHalfWidth: nullableNum,
+  /** One sentence for the report. */
+  reason: z.string(),
+});
+
 /** The options of a run, as results.json records them. */
 export const RecordedConfigSchema = z.object({
   modes: z.array(z.string()),
+  /** Measured runs per mode: exactly this many with --runs, at most this many when sampling to a precision. */
   runs: z.number().int(),
   warmup: z.number().int(),
-  baseline: z.string(),
+  /** Speedups are baseline / mode; null when the run has no baseline (writethrough not measured, none given). */
+  baseline: z.string().nullable(),
+  /** Sampling to a precision (null: a fixed --runs count). */
+  adaptive: AdaptiveSchema.nullable().default(null),
   seed: num,
   timeoutSeconds: nullableNum,
   emulateFlushLatencyMs: nullableNum,
@@ -194,7 +220,8 @@ export const CaseSchema = z.object({
 
 /** The summary of every case. */
 export const SummarySchema = z.object({
-  baseline: z.string(),
+  /** The mode speedups are measured against, or null for a run without speedups. */
+  baseline: z.string().nullable(),
   cases: z.array(z.object({ caseId: z.string(), modes: z.array(ModeSummarySchema) })),
 });
 
@@ -224,7 +251,7 @@ export const FlushProbeSchema = z.object({
 
 /** The whole results file. */
 export const ResultsSchema = z.object({
-  schemaVersion: z.literal(SCHEMA_VERSION),
+  schemaVersion: z.union([z.literal(1), z.literal(SCHEMA_VERSION)]),
   tool: z.object({ name: z.string(), version: z.string() }),
   kind: z.literal('bench').default('bench'),
   complete: z.boolean(),
@@ -240,6 +267,8 @@ export const ResultsSchema = z.object({
   summary: SummarySchema,
   flushAudit: z.array(FlushAuditSchema),
   flushProbe: z.array(FlushProbeSchema),
+  /** How sampling ended (null while running, and in files of schema 1). */
+  sampling: SamplingSchema.nullable().default(null),
   notMeasured: z.array(z.string()),
   warnings: z.array(z.string()),
 });
@@ -270,6 +299,10 @@ export type RecordedConfig = z.infer<typeof RecordedConfigSchema>;
 export type Summary = z.infer<typeof SummarySchema>;
 /** Flush audit row. */
 export type FlushAudit = z.infer<typeof FlushAuditSchema>;
+/** Adaptive sampling settings. */
+export type Adaptive = z.infer<typeof AdaptiveSchema>;
+/** How sampling ended. */
+export type Sampling = z.infer<typeof SamplingSchema>;
 /** Flush-latency probe row. */
 export type FlushProbe = z.infer<typeof FlushProbeSchema>;
 /** The versioned results object every renderer takes. */

@@ -84,14 +84,20 @@ export function times(value: number | null | undefined): string {
   return `${value >= 10 ? value.toFixed(1) : value.toFixed(2)}x`;
 }
 
-/** A ratio's interval without the ratio: "13.5-15.0x". */
+/** A ratio's interval without the ratio: "13.5-15.0x", or "no interval" when too few runs gave none. */
 export function ratioInterval(r: Ratio): string {
+  if (r.ciLow === null || r.ciHigh === null) return 'no interval';
   return `${times(r.ciLow).replace('x', '')}-${times(r.ciHigh)}`;
 }
 
-/** A ratio with its CI: "14.2x (13.5-15.0x)". */
+/** A ratio with its interval: "14.2x (13.5-15.0x)". */
 export function ratioWithCi(r: Ratio | null): string {
   return r ? `${times(r.ratio)} (${ratioInterval(r)})` : '-';
+}
+
+/** A ratio's interval as a pair for chart whiskers, or null without one. */
+export function intervalPair(r: Ratio | null | undefined): [number, number] | null {
+  return r && r.ciLow !== null && r.ciHigh !== null ? [r.ciLow, r.ciHigh] : null;
 }
 
 /** Median of a stat. */

@@ -1,5 +1,6 @@
 // The bench report's content as a document (headings, paragraphs, tables, charts), built once from results (pure).
 import { basename } from 'node:path';
+import { MIN_RUNS_FOR_OUTLIERS, RATIO_METHOD } from '../analyze/stats.ts';
 import { verdicts } from '../analyze/verdict.ts';
 import { CACHE_MODE_MEANING, type CacheMode } from '../model/cache-modes.ts';
 import { emulationLabel } from '../model/emulation.ts';
@@ -7,9 +8,9 @@ import { convertCommandLine, shellQuote } from '../model/qemu-img-command.ts';
 import { REAL_IMAGE_WRITES_PER_GIB } from '../model/reference.ts';
 import { flushesOf, type Results, type RunCase } from '../model/results.ts';
 import { ci, formatBytes, meanSd, med, millis, range, ratioWithCi, secs, sizeFlag } from '../model/units.ts';
-import { BENCH_CHARTS, chartFile } from './charts/chart-names.ts';
+import { benchCharts, chartFile } from './charts/chart-names.ts';
 import type { Block, ReportDocument } from './document-model.ts';
-import { measuredRow } from './table.ts';
+import { summaryHead, summaryRow } from './table.ts';
 
 /** Builds the bench report document from the results (pure). */
 export function benchDocument(results: Results): ReportDocument {
@@ -62,35 +63,8 @@ function caseBlocks(results: Results, caseId: string): Block[] {
       kind: 'para',
       text: `qemu-img ${benchCase.qemuImgVersion} (${benchCase.qemuImg}), target ${benchCase.targetDir} (${benchCase.storage.fsType ?? '?'}), -O ${benchCase.outputFormat}${benchCase.srcCache ? `, -T ${benchCase.srcCache}` : ''}.`,
     });
-  blocks.push({
-    kind: 'table',
-    head: [
-      'mode',
-      'real (median)',
-      'user',
-      'sys',
-      'time to durable',
-      'spread',
-      'dirty after exit',
-      `speedup vs ${baseline} (95% CI)`,
-      'runs',
-    ],
-    rows: summary.modes.map((m) =>
-      m.state === 'measured'
-        ? measuredRow(m, baseline)
-        : [
-            m.mode,
-            m.state === 'unsupported' ? `unsupported: ${m.error ?? ''}` : 'not run',
-            '-',
-            '-',
-            '-',
-            '-',
-            '-',
-            '-',
-            `0 (${m.failed} failed)`,
-          ],
-    ),
-  });
+  const rows = summary.modes.map((m) => summaryRow(m, baseline, true));
+  blocks.push({ kind: 'table', head: summaryHead(baseline, true), rows });
   const durableRows = summary.modes
     .filter((m) => m.durableSpeedup)
     .map((m) => `${m.mode}: ${ratioWithCi(m.durableSpeedup)} faster to durable than ${baseline}`);
@@ -99,7 +73,8 @@ function caseBlocks(results: Results, caseId: string): Block[] {
       kind: 'para',
       text: `Time to durable is the conversion plus \`sync -f\` of the output: what it takes until the data is on stable storage. unsafe looks fast at exit but leaves its data dirty in the page cache (the "dirty after exit" column: Dirty + Writeback of /proc/meminfo when qemu-img exits). ${durableRows.join('; ')}.`,
     });
-  for (const { key, caption } of BENCH_CHARTS) blocks.push({ kind: 'chart', file: chartFile(caseId, key), caption });
+  for (const { key, caption } of benchCharts(baseline))
+    blocks.push({ kind: 'chart', file: chartFile(caseId, key), caption });
   for (const [metric, name] of [
     ['real', 'Wall time (real)'],
     ['user', 'User CPU time'],
@@ -276,41 +251,66 @@ function methodBlocks(results: Results): Block[] {
     return `rm -f ${out}; sync; echo 3 > /proc/sys/vm/drop_caches\ntime ${line}\ntime sync -f ${out}`;
   });
   const emulate = results.config.emulateFlushLatencyMs;
-  const rerun = [
-    'npm run bench --',
-    '--modes',
-    results.config.modes.join(','),
-    '--runs',
-    String(results.config.runs),
-    '--warmup',
-    String(results.config.warmup),
-    '--seed',
-    String(results.config.seed),
-    '--baseline',
-    results.config.baseline,
-    ...imageFlags(results),
-    ...(emulate !== null ? ['--emulate-flush-latency', `${emulate}ms`] : []),
-  ].join(' ');
   return [
     { kind: 'heading', level: 2, text: 'Method' },
     {
       kind: 'list',
       items: [
-        `${results.config.runs} measured run(s) per mode${results.config.warmup ? ` after ${results.config.warmup} warm-up round(s) kept out of the statistics` : ', no warm-up'}; every round runs each mode once, in an order shuffled from seed ${results.config.seed}, so drift hits all modes alike.`,
-        `Before each run: the previous output is removed and the page cache emptied (${dropText}). Each run writes a fresh file the harness owns in its own work folder on the target.`,
-        "real: wall time of the qemu-img process alone (monotonic clock, set-up excluded). user and sys: the kernel's accounting of the reaped child (cutime/cstime, 10 ms resolution).",
+        runsText(results),
+        `Before each run: the previous output is removed and the page cache emptied (${dropText}). ` +
+          'Each run writes a fresh file the harness owns in its own work folder on the target.',
+        'real: wall time of the qemu-img process alone (monotonic clock, set-up excluded). user and sys: ' +
+          "the kernel's accounting of the reaped child (cutime/cstime, 10 ms resolution).",
         'time to durable: real plus the time of `sync -f` on the output right after qemu-img exits.',
-        'Statistics: median, mean, sd, min, max and the 95% CI of the mean by tinybench; speedups are ratios of medians with a 95% percentile-bootstrap CI (5000 resamples, seeded). Outliers: modified z-score above 3.5.',
+        `Statistics: median, mean, sd, min, max and the 95% CI of the mean (t) by tinybench; speedups are the ${RATIO_METHOD}; no interval with fewer than 2 runs of a mode. Outliers: modified z-score above 3.5, only from ${MIN_RUNS_FOR_OUTLIERS} runs.`,
         emulate !== null
-          ? `Flush latency emulated: ${emulate} ms added before every fsync/fdatasync by an LD_PRELOAD interposer (scripts/flush-delay.c); reads and writes untouched.`
+          ? `Flush latency emulated: ${emulate} ms added before every fsync/fdatasync by an LD_PRELOAD interposer ` +
+            '(scripts/flush-delay.c); reads and writes untouched.'
           : "No flush latency was emulated: these are the host's native figures.",
       ],
     },
     { kind: 'heading', level: 3, text: 'Repeat one run by hand' },
     { kind: 'code', text: commands.join('\n\n') },
     { kind: 'heading', level: 3, text: 'Repeat the whole bench' },
-    { kind: 'code', text: rerun },
+    { kind: 'code', text: rerunCommand(results) },
   ];
+}
+
+/** How many runs each mode got and why sampling stopped. */
+function runsText(results: Results): string {
+  const c = results.config;
+  const warmup = c.warmup ? ` after ${c.warmup} warm-up round(s) kept out of the statistics` : ', no warm-up';
+  const order = `every round runs each mode once, in an order shuffled from seed ${c.seed}, so drift hits all modes alike`;
+  const rounds = results.sampling?.rounds ?? c.runs;
+  const why = results.sampling ? ` Sampling stopped: ${results.sampling.reason}.` : '';
+  return `${rounds} measured run(s) per mode${warmup}; ${order}.${why}`;
+}
+
+function rerunCommand(results: Results): string {
+  const c = results.config;
+  const runs = c.adaptive
+    ? [
+        '--precision',
+        `${c.adaptive.precision * 100}%`,
+        '--min-runs',
+        String(c.adaptive.minRuns),
+        '--max-runs',
+        String(c.adaptive.maxRuns),
+      ]
+    : ['--runs', String(c.runs)];
+  return [
+    'npm run bench --',
+    '--modes',
+    c.modes.join(','),
+    ...runs,
+    '--warmup',
+    String(c.warmup),
+    '--seed',
+    String(c.seed),
+    ...(c.baseline ? ['--baseline', c.baseline] : []),
+    ...imageFlags(results),
+    ...(c.emulateFlushLatencyMs !== null ? ['--emulate-flush-latency', `${c.emulateFlushLatencyMs}ms`] : []),
+  ].join(' ');
 }
 
 function imageFlags(results: Results): string[] {

@@ -1,6 +1,6 @@
 // The comparison report: grouped bar chart (modes x inputs with CI whiskers) and a document for compare.md / compare.txt.
 import type { ChartConfiguration } from 'chart.js';
-import type { Comparison } from '../analyze/comparison.ts';
+import { ALPHA, type Comparison } from '../analyze/comparison.ts';
 import { med, ratioWithCi, secs, times } from '../model/units.ts';
 import { baseOptions, renderPng, SERIES_COLOURS, whiskers } from './charts/canvas.ts';
 import type { Block, ReportDocument } from './document-model.ts';
@@ -44,15 +44,19 @@ export function compareChart(comparison: Comparison, caseId: string): ChartConfi
   };
 }
 
-/** The comparison document. */
-export function compareDocument(comparison: Comparison, title = 'qemu-cache-bench comparison'): ReportDocument {
-  const blocks: Block[] = [];
-  if (comparison.warnings.length) {
-    blocks.push({ kind: 'heading', level: 2, text: 'Read this first: what makes this comparison unfair' });
-    blocks.push({ kind: 'list', items: comparison.warnings });
-  }
-  blocks.push({ kind: 'heading', level: 2, text: 'Inputs' });
-  blocks.push({
+/** What kind of comparison this is, in one sentence. */
+function kindText(comparison: Comparison): string {
+  const what: Record<Comparison['kind'], string> = {
+    'same setup': 'The inputs were made on the same setup: a repeat of the same measurement.',
+    'A/B test': `An A/B test: the inputs differ only in ${comparison.differences[0]?.fact ?? 'one fact'}.`,
+    'host comparison': 'A host comparison, not an A/B test: the inputs come from different hosts.',
+    'several changes': 'Several facts differ between the inputs: no difference can be put down to one of them.',
+  };
+  return what[comparison.kind];
+}
+
+function inputsTable(comparison: Comparison): Block {
+  return {
     kind: 'table',
     head: [
       'input',
@@ -63,7 +67,7 @@ export function compareDocument(comparison: Comparison, title = 'qemu-cache-benc
       'emulated flush',
       'writethrough',
       'writeback',
-      'writeback speedup (95% CI)',
+      'writeback speedup (95% interval)',
     ],
     rows: comparison.inputs.map((i) => [
       i.label,
@@ -76,7 +80,59 @@ export function compareDocument(comparison: Comparison, title = 'qemu-cache-benc
       secs(i.writeback),
       ratioWithCi(i.speedup),
     ]),
-  });
+  };
+}
+
+function changeText(ratio: number): string {
+  return ratio > 1 ? `${((ratio - 1) * 100).toFixed(0)}% slower` : `${((1 - ratio) * 100).toFixed(0)}% faster`;
+}
+
+/** The per-mode table of one case; significant changes are collected into `changed`. */
+function caseTable(comparison: Comparison, caseId: string, changed: string[]): Block {
+  const reference = comparison.inputs[0]?.label ?? '';
+  const where = caseId === 'default' ? '' : ` [${caseId}]`;
+  const rows = comparison.rows
+    .filter((r) => r.caseId === caseId)
+    .map((r) => {
+      const others = r.cells.slice(1);
+      for (const c of others) {
+        if (!c.significant || !c.change) continue;
+        const p = `exact Mann-Whitney p = ${c.p?.toFixed(3)}`;
+        changed.push(
+          `${r.mode}${where}: ${c.label} takes ${times(c.change.ratio)} the time of ${reference} (${changeText(c.change.ratio)}, ${p})`,
+        );
+      }
+      return [
+        r.mode,
+        ...r.cells.map((c) => med(c.real)),
+        ...others.map((c) => ratioWithCi(c.change)),
+        others.map((c) => (c.p === null ? '-' : c.p.toFixed(3))).join(', ') || '-',
+        others.map((c) => (c.significant ? 'yes' : 'no')).join(', ') || '-',
+      ];
+    });
+  const head = [
+    'mode',
+    ...comparison.inputs.map((i) => `${i.label} median`),
+    ...comparison.inputs.slice(1).map((i) => `${i.label} vs ${reference} (95% interval)`),
+    'p (exact Mann-Whitney)',
+    `significant (p < ${ALPHA})`,
+  ];
+  return { kind: 'table', head, rows };
+}
+
+/** The comparison document. */
+export function compareDocument(comparison: Comparison, title = 'qemu-cache-bench comparison'): ReportDocument {
+  const blocks: Block[] = [];
+  blocks.push({ kind: 'heading', level: 2, text: 'Read this first: what differs between the inputs' });
+  blocks.push({ kind: 'para', text: kindText(comparison) });
+  if (comparison.differences.length) {
+    const head = ['fact', ...comparison.inputs.map((i) => i.label)];
+    blocks.push({ kind: 'table', head, rows: comparison.differences.map((d) => [d.fact, ...d.values]) });
+  }
+  const incomplete = comparison.warnings.filter((w) => w.includes('incomplete run'));
+  if (incomplete.length) blocks.push({ kind: 'list', items: incomplete });
+  blocks.push({ kind: 'heading', level: 2, text: 'Inputs' });
+  blocks.push(inputsTable(comparison));
   const reference = comparison.inputs[0]?.label ?? '';
   const changed: string[] = [];
   for (const caseId of [...new Set(comparison.rows.map((r) => r.caseId))]) {
@@ -86,40 +142,12 @@ export function compareDocument(comparison: Comparison, title = 'qemu-cache-benc
       file: chartName(caseId),
       caption: 'Median conversion time per mode and input, 95% CI whiskers',
     });
-    blocks.push({
-      kind: 'table',
-      head: [
-        'mode',
-        ...comparison.inputs.map((i) => `${i.label} median`),
-        ...comparison.inputs.slice(1).map((i) => `${i.label} vs ${reference} (95% CI)`),
-        'p (Mann-Whitney)',
-        'significant',
-      ],
-      rows: comparison.rows
-        .filter((r) => r.caseId === caseId)
-        .map((r) => {
-          const others = r.cells.slice(1);
-          for (const c of others)
-            if (c.significant && c.change)
-              changed.push(
-                `${r.mode}${caseId === 'default' ? '' : ` [${caseId}]`}: ${c.label} takes ${times(c.change.ratio)} the time of ${reference} (${c.change.ratio > 1 ? `${((c.change.ratio - 1) * 100).toFixed(0)}% slower` : `${((1 - c.change.ratio) * 100).toFixed(0)}% faster`})`,
-              );
-          return [
-            r.mode,
-            ...r.cells.map((c) => med(c.real)),
-            ...others.map((c) => ratioWithCi(c.change)),
-            others.map((c) => (c.p === null ? '-' : c.p.toFixed(3))).join(', ') || '-',
-            others.map((c) => (c.tooFew ? 'too few runs' : c.significant ? 'yes' : 'no')).join(', ') || '-',
-          ];
-        }),
-    });
+    blocks.push(caseTable(comparison, caseId, changed));
   }
-  blocks.unshift({
-    kind: 'para',
-    text: changed.length
-      ? `Changed significantly against ${reference}: ${changed.join('; ')}.`
-      : `No mode changed significantly against ${reference}.`,
-  });
+  const verdict = changed.length
+    ? `Changed significantly against ${reference}: ${changed.join('; ')}.`
+    : `No mode changed significantly against ${reference} (exact Mann-Whitney p < ${ALPHA} nowhere).`;
+  blocks.unshift({ kind: 'para', text: verdict });
   blocks.push({ kind: 'heading', level: 2, text: 'Method' });
   blocks.push({ kind: 'para', text: comparison.method });
   blocks.push({ kind: 'list', items: comparison.inputs.map((i) => `${i.label}: ${i.path}`) });

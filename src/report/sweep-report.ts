@@ -2,7 +2,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { REFERENCE_2019, REFERENCE_LINE_LABEL } from '../model/reference.ts';
 import type { SweepResults } from '../model/results.ts';
-import { ratioWithCi, secs, times } from '../model/units.ts';
+import { intervalPair, ratioWithCi, secs, times } from '../model/units.ts';
 import { baseOptions, referenceLine, renderPng, whiskers } from './charts/canvas.ts';
 import type { ReportDocument } from './document-model.ts';
 import type { OutputFile } from './file-writer.ts';
@@ -48,13 +48,10 @@ export function sweepChart(sweep: SweepResults): ChartConfiguration {
       'speedup (x)',
       {
         yMax: top,
-        subtitle: `${sweep.flushes ?? '?'} flushes per writethrough conversion; ${sweep.runs} runs per mode and point; whiskers: 95% bootstrap CI`,
+        subtitle: `${sweep.flushes ?? '?'} flushes per writethrough conversion; ${sweep.runs} runs per mode and point; whiskers: 95% Welch t interval on log times`,
       },
     ),
-    plugins: [
-      whiskers({ 0: points.map((p) => (p.speedup ? [p.speedup.ciLow, p.speedup.ciHigh] : null)) }),
-      referenceLine(ref, REFERENCE_LINE_LABEL),
-    ],
+    plugins: [whiskers({ 0: points.map((p) => intervalPair(p.speedup)) }), referenceLine(ref, REFERENCE_LINE_LABEL)],
   };
 }
 

@@ -50,42 +50,39 @@ export function asciiTable(head: string[], rows: string[][], unicode = false): s
   return table.toString();
 }
 
-/** A measured mode's summary row: median real/user/sys/durable, spread, dirty residue, speedup vs baseline, runs. */
-export function measuredRow(m: ModeSummary, baseline: string): string[] {
-  return [
-    m.mode,
-    med(m.real),
-    med(m.user),
-    med(m.sys),
-    med(m.durable),
-    spread(m.real),
-    mib(m.dirtyAfterKiB?.median),
-    m.mode === baseline ? 'baseline' : ratioWithCi(m.speedup),
-    `${m.runs}${m.failed ? ` (+${m.failed} failed)` : ''}`,
-  ];
+/** Header of the speedup column, e.g. "speedup vs writethrough (95% interval)". */
+export function speedupHead(baseline: string): string {
+  return `speedup vs ${baseline} (95% interval)`;
 }
 
-/** The summary table of one case: median real/user/sys/durable, spread, dirty residue and speedup vs baseline. */
+/** Columns of a per-mode summary table (the report's names when `long`); no speedup column without a baseline. */
+export function summaryHead(baseline: string | null, long: boolean): string[] {
+  const names = long
+    ? ['mode', 'real (median)', 'user', 'sys', 'time to durable', 'spread', 'dirty after exit']
+    : ['mode', 'real', 'user', 'sys', 'durable', 'spread', 'dirty after'];
+  return [...names, ...(baseline === null ? [] : [speedupHead(baseline)]), 'runs'];
+}
+
+/** One mode's row under {@link summaryHead}: a measured mode's medians, or why it has none. */
+export function summaryRow(m: ModeSummary, baseline: string | null, long: boolean): string[] {
+  const speedup = baseline === null ? [] : [m.mode === baseline ? 'baseline' : ratioWithCi(m.speedup)];
+  const runs = `${m.runs}${m.failed ? ` (+${m.failed} failed)` : ''}`;
+  if (m.state === 'measured') {
+    const medians = [med(m.real), med(m.user), med(m.sys), med(m.durable)];
+    return [m.mode, ...medians, spread(m.real), mib(m.dirtyAfterKiB?.median), ...speedup, runs];
+  }
+  const why = m.state === 'unsupported' ? `unsupported: ${m.error ?? ''}` : 'not run';
+  if (!long) return [m.mode, m.state, '', '', '', '', '', ...speedup.map(() => ''), (m.error ?? '').slice(0, 60)];
+  return [m.mode, why, '-', '-', '-', '-', '-', ...speedup.map(() => '-'), `0 (${m.failed} failed)`];
+}
+
+/** The summary table of one case for the terminal: medians, spread, dirty residue, speedup vs baseline, runs. */
 export function summaryTable(results: Results, caseId: string): string {
-  const summary = results.summary.cases.find((c) => c.caseId === caseId);
-  const rows = (summary?.modes ?? []).map((m) =>
-    m.state === 'measured'
-      ? measuredRow(m, results.summary.baseline)
-      : [m.mode, m.state, '', '', '', '', '', '', (m.error ?? '').slice(0, 60)],
-  );
+  const baseline = results.summary.baseline;
+  const modes = results.summary.cases.find((c) => c.caseId === caseId)?.modes ?? [];
   return asciiTable(
-    [
-      'mode',
-      'real',
-      'user',
-      'sys',
-      'durable',
-      'spread',
-      'dirty after',
-      `speedup vs ${results.summary.baseline} (95% CI)`,
-      'runs',
-    ],
-    rows,
+    summaryHead(baseline, false),
+    modes.map((m) => summaryRow(m, baseline, false)),
     true,
   );
 }

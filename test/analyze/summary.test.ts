@@ -42,7 +42,7 @@ const samples = [
 ];
 
 describe('summarize', () => {
-  const summary = summarize(samples, ['default'], ['writethrough', 'writeback', 'none'], 'writethrough', 1);
+  const summary = summarize(samples, ['default'], ['writethrough', 'writeback', 'none'], 'writethrough');
   const [wt, wb, none] = summary.cases[0]!.modes;
 
   it('keeps warm-ups out of the statistics', () => {
@@ -50,10 +50,22 @@ describe('summarize', () => {
     expect(wt?.real?.median).toBe(11);
     expect(wt?.real?.max).toBe(12);
   });
-  it('gives the speedup as baseline median / mode median', () => {
-    expect(wb?.speedup?.ratio).toBeCloseTo(11, 10);
+  it('gives the speedup as the ratio of geometric means, baseline / mode', () => {
+    expect(wb?.speedup?.ratio).toBeCloseTo(Math.cbrt(10 * 11 * 12) / Math.cbrt(1 * 1.1 * 0.9), 10);
     expect(wt?.speedup).toBeNull();
     expect(wb?.wait?.median).toBeCloseTo(1 - 0.5 - 0.1, 10);
+  });
+  it('has no speedups without a baseline, and warns that one run gives no interval', () => {
+    const one = summarize([sample('writeback', 1, 1)], ['default'], ['writeback'], null);
+    expect(one.baseline).toBeNull();
+    expect(one.cases[0]?.modes[0]?.speedup).toBeNull();
+    expect(one.cases[0]?.modes[0]?.warnings).toEqual([
+      'writeback: 1 run only, so no interval exists for its figures; use 2 or more runs',
+    ]);
+  });
+  it('measures against writeback when it is the baseline: writethrough then shows a speedup below 1', () => {
+    const byWb = summarize(samples, ['default'], ['writethrough', 'writeback'], 'writeback');
+    expect(byWb.cases[0]?.modes[0]?.speedup?.ratio).toBeCloseTo(Math.cbrt(0.99) / Math.cbrt(1320), 10);
   });
   it('records a mode with only failed runs as unsupported with its message', () => {
     expect(none).toMatchObject({
@@ -87,11 +99,11 @@ describe('verdicts', () => {
     const results = {
       ...base,
       samples: s,
-      summary: summarize(s, ['default'], ['writethrough', 'writeback'], 'writethrough', 1),
+      summary: summarize(s, ['default'], ['writethrough', 'writeback'], 'writethrough'),
     } as Results;
     const [v] = verdicts(results);
     expect(v?.outcome).toBe('none');
-    expect(v?.text).toMatch(/no measurably faster than writethrough: .*a CI that includes 1/);
+    expect(v?.text).toMatch(/no measurably faster than writethrough: .*the interval includes 1/);
     expect(v?.reasons.join(';')).toMatch(/the target is tmpfs, where a flush does nothing/);
   });
   it('cannot judge when writeback or writethrough was not measured', () => {
@@ -99,8 +111,72 @@ describe('verdicts', () => {
     const results = {
       ...base,
       samples: s,
-      summary: summarize(s, ['default'], ['writeback'], 'writeback', 1),
+      summary: summarize(s, ['default'], ['writeback'], null),
     } as Results;
     expect(verdicts(results)[0]?.outcome).toBe('not-measured');
+  });
+});
+
+describe('verdicts label what they state', () => {
+  const s = [
+    sample('writethrough', 1, 12),
+    sample('writethrough', 2, 12.5),
+    sample('writethrough', 3, 11.8),
+    sample('writeback', 1, 5, { user: 4.5, sys: 0.3 }),
+    sample('writeback', 2, 5.2, { user: 4.6, sys: 0.3 }),
+    sample('writeback', 3, 4.9, { user: 4.4, sys: 0.3 }),
+  ];
+  const results = {
+    config: { emulateFlushLatencyMs: null, modes: ['writethrough', 'writeback'] },
+    cases: [{ id: 'default', outputFormat: 'raw', targetDir: '/t', storage: { fsType: 'ext4' } }],
+    image: { virtualSize: 4 * 1024 ** 3, format: 'raw', compressedClusters: null },
+    flushAudit: [
+      {
+        caseId: 'default',
+        mode: 'writethrough',
+        ok: true,
+        writes: 14292,
+        fsync: 0,
+        fdatasync: 14292,
+        syncFileRange: 0,
+        openFlags: [],
+        note: null,
+      },
+    ],
+    flushProbe: [
+      {
+        caseId: 'default',
+        targetDir: '/t',
+        tool: 'fio',
+        small: { bytes: 4096, medianMs: 0.23, p99Ms: 1, count: 200 },
+        large: null,
+        emulatedMs: null,
+        note: null,
+      },
+    ],
+    samples: s,
+    summary: summarize(s, ['default'], ['writethrough', 'writeback'], 'writeback'),
+  } as unknown as Results;
+  const [v] = verdicts(results);
+  it('computes writeback vs writethrough itself, whatever the baseline (no crash with --baseline writeback)', () => {
+    expect(v?.outcome).toBe('smaller');
+    expect(v?.speedup?.ratio).toBeCloseTo(Math.cbrt(12 * 12.5 * 11.8) / Math.cbrt(5 * 5.2 * 4.9), 10);
+  });
+  it('calls the probe figure a prediction and gives the measured extra beside it', () => {
+    const text = v?.text ?? '';
+    // 14292 x 0.23 ms = 3.287 s predicted; medians 12 - 5 = 7.00 s measured, 0.49 ms per flush
+    expect(text).toMatch(
+      /14292 flushes would add about 3\.3 s to writethrough \(a prediction: flushes x probe latency\)/,
+    );
+    expect(text).toMatch(/the measured extra is 7\.00 s \(writethrough - writeback medians\), 0\.49 ms per flush/);
+    expect(text).toMatch(/12,500 flushes, an assumption: the 2019 report gives no flush count/);
+  });
+  it('names decompression only for an image with compressed clusters', () => {
+    expect(v?.text).toMatch(
+      /writeback is CPU-bound here \(measured: user 4\.50 s \+ sys 0\.30 s of 5\.00 s wall\), which/,
+    );
+    expect(v?.text).not.toMatch(/compress/);
+    const compressed = { ...results, image: { ...results.image, compressedClusters: '67.73%' } } as Results;
+    expect(verdicts(compressed)[0]?.text).toMatch(/with 67\.73% of the image's clusters compressed/);
   });
 });

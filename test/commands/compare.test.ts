@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../src/analyze/comparison.ts';
-import { loadResults } from '../../src/model/results.ts';
+import { loadResults, type Results } from '../../src/model/results.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/results');
@@ -15,9 +15,68 @@ describe('compareRuns', () => {
     const b = { label: 'emulated', path: 'b', results: loadResults(join(fixtures, 'reproduced-emulated.json')) };
     const c = compareRuns([a, b]);
     expect(c.rows.map((r) => r.mode)).toEqual(['writethrough', 'writeback', 'none', 'unsafe']);
-    expect(c.warnings.join('\n')).toMatch(/different EMULATED flush latency/);
-    expect(c.warnings.join('\n')).toMatch(/different source images/);
-    expect(c.rows[0]?.cells[1]?.change?.ratio).toBeGreaterThan(0);
+    expect(c.differences.map((d) => d.fact)).toContain('emulated flush latency');
+    expect(c.differences.find((d) => d.fact === 'emulated flush latency')?.values).toEqual(['none', '4 ms']);
+    expect(c.warnings.join('\n')).toMatch(/different emulated flush latency: native: none, emulated: 4 ms/);
+    const wt = (r: typeof a.results) =>
+      r.samples.filter((s) => s.mode === 'writethrough' && s.ok && !s.warmup).map((s) => s.real);
+    const gm = (v: number[]) => Math.exp(v.reduce((x, y) => x + Math.log(y), 0) / v.length);
+    expect(c.rows[0]?.cells[1]?.change?.ratio).toBeCloseTo(gm(wt(b.results)) / gm(wt(a.results)), 10);
+  });
+});
+
+/** A copy of a fixture whose writeback runs take `times` and whose host facts are changed by `host`. */
+function variant(times: number[], host: Partial<Results['host']> = {}): Results {
+  const r = structuredClone(loadResults(join(fixtures, 'not-reproduced.json')));
+  r.host = { ...r.host, ...host };
+  const others = r.samples.filter((s) => s.mode !== 'writeback');
+  const template = r.samples.find((s) => s.mode === 'writeback') as Results['samples'][number];
+  r.samples = [
+    ...others,
+    ...times.map((real, i) => ({ ...template, run: i + 1, round: i + 1, real, ok: true, warmup: false })),
+  ];
+  return r;
+}
+
+describe('significance and fairness in compare', () => {
+  it('does not call [1,2,3] against [4,5,6] significant: the exact Mann-Whitney p is 0.1', () => {
+    const c = compareRuns([
+      { label: 'a', path: 'a', results: variant([1, 2, 3]) },
+      { label: 'b', path: 'b', results: variant([4, 5, 6]) },
+    ]);
+    const cell = c.rows.find((r) => r.mode === 'writeback')?.cells[1];
+    expect(cell?.p).toBe(0.1);
+    expect(cell?.significant).toBe(false);
+    expect(c.kind).toBe('same setup');
+    expect(c.method).toMatch(/exact two-sided Mann-Whitney U test/);
+  });
+  it('calls 4 disjoint runs a side significant (p = 2/70)', () => {
+    const c = compareRuns([
+      { label: 'a', path: 'a', results: variant([1, 2, 3, 4]) },
+      { label: 'b', path: 'b', results: variant([5, 6, 7, 8]) },
+    ]);
+    const cell = c.rows.find((r) => r.mode === 'writeback')?.cells[1];
+    expect(cell?.p).toBeCloseTo(2 / 70, 12);
+    expect(cell?.significant).toBe(true);
+  });
+  it('names a comparison of two hosts a host comparison and lists every fact that differs', () => {
+    const c = compareRuns([
+      { label: 'vm', path: 'a', results: variant([1, 2, 3]) },
+      {
+        label: 'big',
+        path: 'b',
+        results: variant([1, 2, 3], {
+          hostname: 'big',
+          cpuCount: 16,
+          cpuModel: 'AMD EPYC',
+          distro: 'Ubuntu 24.04 LTS',
+        }),
+      },
+    ]);
+    expect(c.kind).toBe('host comparison');
+    expect(c.differences.map((d) => d.fact)).toEqual(['hostname', 'CPU model', 'CPU count', 'distribution']);
+    expect(c.differences.find((d) => d.fact === 'CPU count')?.values).toEqual(['2', '16']);
+    expect(c.warnings[0]).toMatch(/host comparison, not an A\/B test/);
   });
 });
 
@@ -33,7 +92,8 @@ describe('npm run compare', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     const md = readFileSync(join(out, 'compare.md'), 'utf8');
-    expect(md).toMatch(/Read this first: what makes this comparison unfair/);
+    expect(md).toMatch(/Read this first: what differs between the inputs/);
+    expect(md).toMatch(/\| emulated flush latency \| none \| 4 ms \|/);
     expect(md).toMatch(/EMULATED/);
     expect(md).toMatch(/Changed significantly against|No mode changed significantly/);
     expect(existsSync(join(out, 'compare.png'))).toBe(true);

@@ -44,7 +44,8 @@ describe('resolveBenchConfig', () => {
     const calls: string[] = [];
     const c = await resolveArgs([], stubPort(calls));
     expect(c.modes).toEqual(['writethrough', 'writeback', 'none', 'unsafe']);
-    expect(c.runs).toBe(3);
+    expect(c.runs).toBe(10);
+    expect(c.adaptive).toEqual({ precision: 0.1, minRuns: 3, maxRuns: 10, budgetSeconds: 150 });
     expect(c.warmup).toBe(0);
     expect(c.baseline).toBe('writethrough');
     expect(c.outputFormats).toEqual(['raw']);
@@ -115,9 +116,35 @@ describe('resolveBenchConfig', () => {
     };
     await expect(resolveArgs([], env)).rejects.toThrow(/^qemu-img not usable: gone$/);
   });
+  it('samples to a precision within limits, or runs exactly --runs', async () => {
+    const a = await resolveArgs(['--precision', '5%', '--min-runs', '4', '--max-runs', '8', '--budget', '5m']);
+    expect(a).toMatchObject({ runs: 8, adaptive: { precision: 0.05, minRuns: 4, maxRuns: 8, budgetSeconds: 300 } });
+    expect((await resolveArgs(['--runs', '4'])).adaptive).toBeNull();
+    await expect(resolveArgs(['--runs', '4', '--precision', '5'])).rejects.toThrow(
+      /--runs fixes the run count; drop --precision or --runs/,
+    );
+    await expect(resolveArgs(['--min-runs', '6', '--max-runs', '4'])).rejects.toThrow(
+      /--min-runs 6 is more than --max-runs 4/,
+    );
+    await expect(resolveArgs(['--precision', '0'])).rejects.toThrow(
+      /--precision must be a percentage between 0 and 100/,
+    );
+  });
+  it('takes writethrough as the baseline only when it is measured; a single mode has none', async () => {
+    expect((await resolveArgs(['--modes', 'writeback'])).baseline).toBeNull();
+    expect((await resolveArgs(['--modes', 'unsafe,writeback'])).baseline).toBeNull();
+    expect((await resolveArgs(['--modes', 'writethrough,writeback', '--baseline', 'writeback'])).baseline).toBe(
+      'writeback',
+    );
+  });
+  it('refuses a mode listed twice', async () => {
+    await expect(resolveArgs(['--modes', 'writeback,writeback'])).rejects.toThrow(
+      /^--modes lists writeback twice; give each mode once$/,
+    );
+  });
   it('rejects a baseline outside the modes', async () => {
-    await expect(resolveArgs(['--modes', 'writeback,unsafe'])).rejects.toThrow(
-      /--baseline writethrough is not among --modes/,
+    await expect(resolveArgs(['--modes', 'writeback,unsafe', '--baseline', 'none'])).rejects.toThrow(
+      /--baseline none is not among --modes \(writeback,unsafe\)/,
     );
   });
   it('resolves a recorded config to the same config again (the --resume path)', async () => {

@@ -1,9 +1,11 @@
 // Renderers from canned results: snapshots of markdown/text/HTML, chart PNGs, and the HTML page in headless Chromium.
+
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verdicts } from '../../src/analyze/verdict.ts';
+import { readResults } from '../../src/commands/results-upgrade.ts';
 import { loadResults } from '../../src/model/results.ts';
 import { benchDocument } from '../../src/report/bench-document.ts';
 import { renderBenchCharts } from '../../src/report/charts/bench-charts.ts';
@@ -14,15 +16,17 @@ import { renderText } from '../../src/report/text.ts';
 import { loadPage } from '../helpers/browser.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/results');
-const reproduced = loadResults(join(fixtures, 'reproduced-emulated.json'));
-const notReproduced = loadResults(join(fixtures, 'not-reproduced.json'));
+const reproduced = readResults(join(fixtures, 'reproduced-emulated.json'));
+const notReproduced = readResults(join(fixtures, 'not-reproduced.json'));
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 describe('verdict', () => {
   it('says plainly when the claim reproduces, and labels emulation', () => {
     const [v] = verdicts(reproduced);
     expect(v?.outcome).toBe('reproduced');
-    expect(v?.text).toMatch(/with an EMULATED flush latency of 4 ms, writeback converted .* faster than writethrough/);
+    expect(v?.text).toMatch(
+      /^Measured on this host with an EMULATED flush latency of 4 ms: writeback converted .* faster than writethrough/,
+    );
     expect(v?.text).toMatch(/The claim reproduces here/);
   });
   it('says plainly when it does not, with reasons from the recorded facts', () => {
@@ -110,4 +114,32 @@ describe('report.html in headless Chromium', () => {
     expect(page.imagesLoaded).toBe(4);
     expect(existsSync(join(dir, 'screenshot.png'))).toBe(true);
   }, 60_000);
+});
+
+describe('report figures recomputed from the fixture samples', () => {
+  const r = notReproduced;
+  const times = (mode: string) => r.samples.filter((s) => s.mode === mode && s.ok && !s.warmup).map((s) => s.real);
+  const gm = (v: number[]) => Math.exp(v.reduce((a, b) => a + Math.log(b), 0) / v.length);
+  const mid = (v: number[]) => [...v].sort((a, b) => a - b)[1] as number;
+  const md = renderMarkdown(benchDocument(r));
+  it('prints the speedup as the ratio of geometric means of the samples', () => {
+    const ratio = gm(times('writethrough')) / gm(times('writeback'));
+    expect(md).toContain(`| writeback | ${mid(times('writeback')).toFixed(2)} s |`);
+    expect(md).toMatch(new RegExp(`\\| ${ratio.toFixed(2)}x \\(\\d\\.\\d\\d-\\d\\.\\d\\dx\\) \\| 3 \\|`));
+  });
+  it('prints the measured extra, its cost per flush and the latency 14x would need', () => {
+    const flushes = 14292;
+    const extra = mid(times('writethrough')) - mid(times('writeback'));
+    const probe = r.flushProbe[0]?.small?.medianMs as number;
+    const needed = probe + ((14 * mid(times('writeback')) - mid(times('writethrough'))) / flushes) * 1000;
+    expect(md).toContain(
+      `the measured extra is ${extra.toFixed(2)} s (writethrough - writeback medians), ${((extra / flushes) * 1000).toFixed(2)} ms per flush`,
+    );
+    expect(md).toContain(
+      `so ${flushes} flushes would add about ${((flushes * probe) / 1000).toFixed(1)} s to writethrough (a prediction`,
+    );
+    expect(md).toContain(
+      `reaching 14x with this image would take about ${needed.toFixed(1)} ms per flush on this host`,
+    );
+  });
 });

@@ -1,8 +1,11 @@
 // The results loader: valid files load; random, truncated and oversized input always gives a one-line UserError.
+
 import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RATIO_METHOD } from '../../src/analyze/stats.ts';
+import { upgradeResults } from '../../src/commands/results-upgrade.ts';
 import { UserError } from '../../src/model/errors.ts';
 import { seededRandom } from '../../src/model/prng.ts';
 import { loadResults, MAX_RESULTS_BYTES, parseResults, SCHEMA_VERSION } from '../../src/model/results.ts';
@@ -20,9 +23,13 @@ function onlyUserErrors(f: () => unknown): void {
 }
 
 describe('loadResults', () => {
-  it('loads a real results file', () => {
+  it('loads a real results file of schema 1, and upgrades its summary to the current statistics', () => {
     const r = loadResults(fixture);
-    expect(r.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(r.schemaVersion).toBe(1);
+    expect(r.summary.cases[0]?.modes[1]?.speedup?.method).toMatch(/bootstrap of medians/);
+    const upgraded = upgradeResults(r);
+    expect(upgraded.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(upgraded.summary.cases[0]?.modes[1]?.speedup?.method).toBe(RATIO_METHOD);
     expect(r.samples.length).toBeGreaterThan(0);
   });
 

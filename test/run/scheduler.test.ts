@@ -23,7 +23,27 @@ describe('runRounds', () => {
       new AbortController().signal,
     );
     expect(log).toEqual(['m1', 'r10', 'm2', 'r20', 'm3', 'r30', 'm4', 'r40']);
-    expect(outcome).toEqual({ complete: true, interrupted: false, stopped: false, measured: 4 });
+    expect(outcome).toEqual({ complete: true, interrupted: false, stopped: false, measured: 4, rounds: 2 });
+  });
+
+  it('ends the plan between rounds when continueAfterRound says so', async () => {
+    const seen: number[] = [];
+    const asked: number[] = [];
+    const out = await runRounds<Cell, number>(
+      [...rounds, [{ id: 5 }]],
+      {
+        measure: async (c) => c.id,
+        record: (s) => void seen.push(s),
+        continueAfterRound: (walked) => {
+          asked.push(walked);
+          return walked < 2;
+        },
+      },
+      new AbortController().signal,
+    );
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(asked).toEqual([1, 2]);
+    expect(out).toEqual({ complete: true, interrupted: false, stopped: false, measured: 4, rounds: 2 });
   });
 
   it('skips cells already done (resume)', async () => {

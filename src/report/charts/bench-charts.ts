@@ -3,9 +3,10 @@ import type { ChartConfiguration } from 'chart.js';
 import { emulationLabel } from '../../model/emulation.ts';
 import { REFERENCE_2019, REFERENCE_LINE_LABEL } from '../../model/reference.ts';
 import type { ModeSummary, Results } from '../../model/results.ts';
+import { intervalPair } from '../../model/units.ts';
 import type { OutputFile } from '../file-writer.ts';
 import { baseOptions, modeColour, referenceLine, renderPng, whiskers } from './canvas.ts';
-import { BENCH_CHARTS, chartFile } from './chart-names.ts';
+import { benchCharts, chartFile } from './chart-names.ts';
 
 /** The title suffix every chart of a run carries: host, and the emulation label when there is one. */
 export function chartSubject(results: Results, caseId: string): string {
@@ -87,14 +88,14 @@ export function speedupChart(results: Results, caseId: string): ChartConfigurati
   const modes = measured(results, caseId);
   const baseline = results.summary.baseline;
   const ref = REFERENCE_2019.ratio;
-  const top = Math.max(ref * 1.15, ...modes.map((m) => m.speedup?.ciHigh ?? 1));
+  const top = Math.max(ref * 1.15, ...modes.map((m) => m.speedup?.ciHigh ?? m.speedup?.ratio ?? 1));
   return {
     type: 'bar',
     data: {
       labels: modes.map((m) => m.mode),
       datasets: [
         {
-          label: `speedup vs ${baseline} (median ${baseline} / median mode)`,
+          label: `speedup vs ${baseline} (${baseline} time / mode time, ratio of geometric means)`,
           data: modes.map((m) => (m.mode === baseline ? 1 : (m.speedup?.ratio ?? 0))),
           backgroundColor: modes.map((m) => `${modeColour(m.mode)}cc`),
           borderColor: modes.map((m) => modeColour(m.mode)),
@@ -103,17 +104,17 @@ export function speedupChart(results: Results, caseId: string): ChartConfigurati
       ],
     },
     options: baseOptions(
-      `Speedup vs ${baseline} (95% CI) - ${chartSubject(results, caseId)}`,
+      `Speedup vs ${baseline} (95% interval) - ${chartSubject(results, caseId)}`,
       'target cache mode (-t)',
       `speedup (x, ${baseline} = 1)`,
       {
         yMax: top,
         legend: false,
-        subtitle: `median ${baseline} time / median time of the mode; whiskers: 95% bootstrap CI; grey line: no change`,
+        subtitle: `ratio of geometric means; whiskers: 95% Welch t interval on log times; grey line: no change`,
       },
     ),
     plugins: [
-      whiskers({ 0: modes.map((m) => (m.speedup ? [m.speedup.ciLow, m.speedup.ciHigh] : null)) }),
+      whiskers({ 0: modes.map((m) => intervalPair(m.speedup)) }),
       referenceLine(ref, REFERENCE_LINE_LABEL),
       referenceLine(1, '', '#999999'),
     ],
@@ -161,7 +162,7 @@ async function drawBenchCharts(results: Results): Promise<OutputFile[]> {
   const files: OutputFile[] = [];
   for (const c of results.summary.cases) {
     if (measured(results, c.caseId).length === 0) continue;
-    for (const { key } of BENCH_CHARTS)
+    for (const { key } of benchCharts(results.summary.baseline))
       files.push({ name: chartFile(c.caseId, key), data: await renderPng(BUILDERS[key](results, c.caseId)) });
   }
   return files;

@@ -7,7 +7,7 @@ export const BENCH_CHARTS = [
   { key: 'breakdown', caption: 'Where the time goes: user, sys and waiting (real - user - sys) per mode' },
   {
     key: 'speedup',
-    caption: `Speedup against the baseline with 95% CI whiskers; dashed line: the 2019 figure (${REFERENCE_2019.ratio.toFixed(1)}x)`,
+    caption: `Speedup against the baseline with 95% interval whiskers; dashed line: the 2019 figure (${REFERENCE_2019.ratio.toFixed(1)}x)`,
   },
   { key: 'durable', caption: 'Convert time beside time to durable (convert + sync of the output) per mode' },
 ] as const;
@@ -15,4 +15,9 @@ export const BENCH_CHARTS = [
 /** File name of a chart for a case, e.g. charts/real.png or charts/tgt=shm-real.png. */
 export function chartFile(caseId: string, key: string): string {
   return `charts/${caseId === 'default' ? '' : `${caseId.replace(/[^\w=.-]+/g, '_')}-`}${key}.png`;
+}
+
+/** The charts a run has: no speedup chart without a baseline. */
+export function benchCharts(baseline: string | null): readonly (typeof BENCH_CHARTS)[number][] {
+  return baseline === null ? BENCH_CHARTS.filter((c) => c.key !== 'speedup') : BENCH_CHARTS;
 }

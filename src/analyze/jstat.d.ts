@@ -1,0 +1,11 @@
+// The part of jstat (CommonJS, no published types) the statistics use: Student's t with fractional degrees of freedom.
+declare module 'jstat' {
+  interface StudentT {
+    /** Quantile: the t with P(T <= t) = p. */
+    inv(p: number, dof: number): number;
+    /** Cumulative distribution P(T <= t). */
+    cdf(t: number, dof: number): number;
+  }
+  const jstat: { jStat: { studentt: StudentT } };
+  export default jstat;
+}
