@@ -186,7 +186,8 @@ function inputSummary(i: CompareInput): Comparison['inputs'][number] {
 /** How the comparison decides, for its report. */
 export const COMPARE_METHOD =
   `change = this input / the first input, as a ${RATIO_METHOD}. ` +
-  `p: exact two-sided Mann-Whitney U test (all splits of the pooled runs enumerated); significant exactly when p < ${ALPHA}. ` +
+  `p: exact two-sided Mann-Whitney U test (all splits of the pooled runs enumerated); significant exactly when p < ` +
+  `${ALPHA}. ` +
   'With 3 runs per side the smallest possible p is 0.1, so nothing is called significant below 4 runs per side; ' +
   'an interval that excludes 1 is then a hint, not a finding.';
 

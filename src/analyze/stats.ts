@@ -50,7 +50,9 @@ export const RATIO_METHOD = 'ratio of geometric means; 95% Welch t interval on t
 /** What a ratio carries when a side has fewer than two runs. */
 export const NO_INTERVAL_METHOD = 'ratio of geometric means; no interval: fewer than 2 runs on a side';
 
-/** The Welch t statistic on logs: difference of mean logs, its standard error and Satterthwaite's degrees of freedom. */
+/**
+ * The Welch t statistic on logs: difference of mean logs, its standard error and Satterthwaite's degrees of freedom.
+ */
 export function welchOnLogs(numerator: readonly number[], denominator: readonly number[]) {
   const a = numerator.map(Math.log);
   const b = denominator.map(Math.log);

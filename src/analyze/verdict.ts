@@ -51,7 +51,9 @@ function outcomeOf(r: Ratio): Verdict['outcome'] {
 function headline(results: Results, caseId: string, r: Ratio, wt: ModeSummary, wb: ModeSummary): string {
   const emulated = results.config.emulateFlushLatencyMs;
   const label = emulated !== null ? ` with an EMULATED flush latency of ${emulated} ms` : '';
-  const what = `the ${sizeWords(results.image.virtualSize)} ${results.image.format} image to ${caseOutputFormat(results, caseId)}`;
+  const what =
+    `the ${sizeWords(results.image.virtualSize)} ${results.image.format} image to ` +
+    `${caseOutputFormat(results, caseId)}`;
   const interval = r.ciLow === null ? 'no interval: fewer than 2 runs of a mode' : `95% interval ${intervalText(r)}`;
   const medians = `medians ${wt.real?.median.toFixed(2)} s vs ${wb.real?.median.toFixed(2)} s`;
   const detail = `(${interval}, ratio of geometric means; ${medians})`;
@@ -69,7 +71,9 @@ export function verdicts(results: Results): Verdict[] {
     const wb = modes.find((m) => m.mode === 'writeback');
     const r = ratioInterval(realTimes(results, caseId, 'writethrough'), realTimes(results, caseId, 'writeback'));
     if (!wt?.real || !wb?.real || !r) {
-      const text = `writethrough and writeback were not both measured in this run, so the 2019 claim cannot be checked. ${REFERENCE_TEXT}`;
+      const text =
+        `writethrough and writeback were not both measured in this run, so the 2019 claim cannot be ` +
+        `checked. ${REFERENCE_TEXT}`;
       return { caseId, outcome: 'not-measured', speedup: null, reasons: [], text };
     }
     const outcome = outcomeOf(r);
@@ -122,13 +126,15 @@ function flushLatencyReason(f: ReturnType<typeof caseFacts>): string | null {
   const probeText = `median fdatasync after each ${size}write of the probe`;
   const what =
     f.emulated !== null
-      ? `each flush took about ${f.perFlush.toFixed(2)} ms (${f.emulated} ms emulated + ${(f.native ?? 0).toFixed(2)} ms native, measured by the probe)`
+      ? `each flush took about ${f.perFlush.toFixed(2)} ms (${f.emulated} ms emulated + ` +
+        `${(f.native ?? 0).toFixed(2)} ms native, measured by the probe)`
       : `this storage completes a flush in ${f.perFlush.toFixed(2)} ms (measured: ${probeText})`;
   const parts = [what];
   if (f.flushes !== null) {
     const predicted = (f.flushes * f.perFlush) / 1000;
     parts.push(
-      `so ${f.flushes} flushes would add about ${predicted.toFixed(1)} s to writethrough (a prediction: flushes x probe latency)`,
+      `so ${f.flushes} flushes would add about ${predicted.toFixed(1)} s to writethrough (a prediction: flushes x ` +
+        `probe latency)`,
     );
     if (f.wt?.real && f.wb?.real) {
       const extra = f.wt.real.median - f.wb.real.median;
@@ -138,11 +144,15 @@ function flushLatencyReason(f: ReturnType<typeof caseFacts>): string | null {
       );
     }
   }
-  const implied = `the 2019 figures imply about ${IMPLIED_2019_FLUSH_MS.toFixed(1)} ms per flush (${PENALTY_2019_SECONDS} s of extra time over ${ASSUMED_FLUSHES_TEXT} flushes, ${ASSUMED_2019_FLUSHES_BASIS})`;
+  const implied =
+    `the 2019 figures imply about ${IMPLIED_2019_FLUSH_MS.toFixed(1)} ms per flush ` +
+    `(${PENALTY_2019_SECONDS} s of extra time over ${ASSUMED_FLUSHES_TEXT} flushes, ${ASSUMED_2019_FLUSHES_BASIS})`;
   return `${parts.join(', ')}; ${implied}`;
 }
 
-/** Reasons the effect may be smaller than 14x, each from a recorded fact and labelled measured, predicted or assumed. */
+/**
+ * Reasons the effect may be smaller than 14x, each from a recorded fact and labelled measured, predicted or assumed.
+ */
 export function likelyReasons(results: Results, caseId: string, speedup: Ratio): string[] {
   const f = caseFacts(results, caseId);
   const reasons: string[] = [];
@@ -155,7 +165,8 @@ export function likelyReasons(results: Results, caseId: string, speedup: Ratio):
     const basis = 'a prediction from the measured medians and flush count';
     if (needed > (f.perFlush ?? 0))
       reasons.push(
-        `reaching ${REF.ratio.toFixed(0)}x with this image would take about ${needed.toFixed(1)} ms per flush on this host (${basis})`,
+        `reaching ${REF.ratio.toFixed(0)}x with this image would take about ${needed.toFixed(1)} ms per flush on ` +
+          `this host (${basis})`,
       );
   }
   const cpu = cpuBoundReason(results, f.wb);
@@ -167,7 +178,8 @@ export function likelyReasons(results: Results, caseId: string, speedup: Ratio):
   }
   if (f.flushes !== null && f.flushes < 2000) {
     reasons.push(
-      `the image made only ${f.flushes} flushes under writethrough (measured); a cloud image is assumed to make about ${ASSUMED_FLUSHES_TEXT}`,
+      `the image made only ${f.flushes} flushes under writethrough (measured); a cloud image is assumed to make ` +
+        `about ${ASSUMED_FLUSHES_TEXT}`,
     );
   }
   if ((halfWidthShare(speedup) ?? 0) > 0.25)
@@ -180,6 +192,8 @@ function cpuBoundReason(results: Results, wb: ModeSummary | undefined): string |
   if (!wb?.real || !wb.user || !wb.sys || wb.user.median + wb.sys.median < 0.8 * wb.real.median) return null;
   const share = Number.parseFloat(results.image.compressedClusters ?? '0');
   const cause = share > 0 ? `, with ${results.image.compressedClusters} of the image's clusters compressed` : '';
-  const cpu = `user ${wb.user.median.toFixed(2)} s + sys ${wb.sys.median.toFixed(2)} s of ${wb.real.median.toFixed(2)} s wall`;
+  const cpu =
+    `user ${wb.user.median.toFixed(2)} s + sys ${wb.sys.median.toFixed(2)} s of ` +
+    `${wb.real.median.toFixed(2)} s wall`;
   return `writeback is CPU-bound here (measured: ${cpu}${cause}), which no cache mode changes`;
 }

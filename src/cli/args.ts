@@ -70,7 +70,8 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     });
     if ((command === 'bench' || command === 'sweep') && positionals.length > 0) {
       throw new UserError(
-        `unexpected argument '${positionals[0]}'; ${command} takes only options (did you mean --image ${positionals[0]}?)`,
+        `unexpected argument '${positionals[0]}'; ${command} takes only options (did you mean --image ` +
+          `${positionals[0]}?)`,
       );
     }
     return { command, values: values as Invocation['values'], positionals };

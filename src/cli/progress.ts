@@ -36,7 +36,9 @@ export function terminalUi(
     },
     onCell: (cell: Cell, index: number, total: number) => {
       if (!bar) return;
-      const label = `${cell.caseId === 'default' ? '' : `${cell.caseId} `}${cell.mode} ${cell.warmup ? `warm-up ${cell.run} of ${plan.warmup}` : `run ${cell.run} of ${plan.runs}`}`;
+      const label =
+        `${cell.caseId === 'default' ? '' : `${cell.caseId} `}${cell.mode} ` +
+        `${cell.warmup ? `warm-up ${cell.run} of ${plan.warmup}` : `run ${cell.run} of ${plan.runs}`}`;
       if (started) bar.update(index, { label });
       else {
         bar.start(total, index, { label });

@@ -238,7 +238,8 @@ export function adaptiveSampler(config: ResolvedConfig, results: Results, clock:
       const reached = shown !== null && shown <= a.precision;
       const reason = reached
         ? `every speedup's 95% interval within +-${percent(a.precision)} after ${rounds} runs`
-        : `--max-runs ${a.maxRuns} reached with the widest speedup interval at +-${shown === null ? '?' : percent(shown)}`;
+        : `--max-runs ${a.maxRuns} reached with the widest speedup interval at ` +
+          `+-${shown === null ? '?' : percent(shown)}`;
       return { stoppedBy: reached ? 'precision' : 'max-runs', rounds, widestHalfWidth: shown, reason };
     },
   };

@@ -15,7 +15,10 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Takes the lock of `dir`; a live holder is a UserError, a dead one's stale lock is taken over (reported through `note`). */
+/**
+ * Takes the lock of `dir`; a live holder is a UserError, a dead one's stale lock is taken over (reported through
+ * `note`).
+ */
 export function acquireLock(dir: string, note: (message: string) => void): () => void {
   const path = join(dir, LOCK_NAME);
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -36,7 +39,8 @@ export function acquireLock(dir: string, note: (message: string) => void): () =>
       const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
       if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
         throw new UserError(
-          `target dir ${dir} is in use by another qemu-cache-bench (PID ${holder}); wait for it or pass another --target-dir`,
+          `target dir ${dir} is in use by another qemu-cache-bench (PID ${holder}); wait for it or pass another ` +
+            `--target-dir`,
         );
       }
       note(`taking over a stale lock in ${dir} (PID ${Number.isNaN(holder) ? '?' : holder} is gone)`);

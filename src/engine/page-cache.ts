@@ -1,4 +1,5 @@
-// Page-cache control around each run: sync, drop caches (root) or evict files (fadvise), dirty residue, time to durable.
+// Page-cache control around each run: sync, drop caches (root) or evict files (fadvise), dirty residue, time to
+// durable.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { runProcess } from './spawn.ts';
 
@@ -10,7 +11,9 @@ export async function syncAll(): Promise<void> {
   await runProcess('sync', [], { timeoutSeconds: 600 });
 }
 
-/** Empties the page cache before a run: drop_caches as root, else per-file eviction of `files` with dd iflag=nocache. */
+/**
+ * Empties the page cache before a run: drop_caches as root, else per-file eviction of `files` with dd iflag=nocache.
+ */
 export async function dropPageCache(files: readonly string[], allowed: boolean): Promise<CacheDrop> {
   if (!allowed) return 'none';
   await syncAll();

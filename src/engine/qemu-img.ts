@@ -76,7 +76,8 @@ export async function validateQemuImg(path: string): Promise<QemuImgBuild> {
     );
   if (compareVersions(probe.version, MIN_QEMU_IMG_VERSION) < 0) {
     throw new UserError(
-      `${path} is qemu-img ${probe.version}, older than the minimum ${MIN_QEMU_IMG_VERSION}; install a newer qemu-utils or pass --qemu-img PATH`,
+      `${path} is qemu-img ${probe.version}, older than the minimum ${MIN_QEMU_IMG_VERSION}; install a newer ` +
+        `qemu-utils or pass --qemu-img PATH`,
     );
   }
   return { path, version: probe.version };

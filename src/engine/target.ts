@@ -21,7 +21,8 @@ export function validateTargetDir(dir: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
-      `target dir ${dir} is not writable (${code === 'EROFS' ? 'read-only file system' : code}); pass a writable directory to --target-dir`,
+      `target dir ${dir} is not writable (${code === 'EROFS' ? 'read-only file system' : code}); pass a writable ` +
+        `directory to --target-dir`,
     );
   }
 }
@@ -39,7 +40,8 @@ export function checkFreeSpace(dir: string, needed: number, what: string): void 
   const free = freeBytes(dir);
   if (free < needed) {
     throw new UserError(
-      `not enough space in ${dir}: ${formatBytes(free)} free, ${what} can need ${formatBytes(needed)}; free some space or pass another --target-dir`,
+      `not enough space in ${dir}: ${formatBytes(free)} free, ${what} can need ${formatBytes(needed)}; free some ` +
+        `space or pass another --target-dir`,
     );
   }
 }

@@ -35,7 +35,10 @@ export function parseStraceLog(log: string, dst: string): Omit<FlushAudit, 'case
   return { writes, fsync, fdatasync, syncFileRange, openFlags: [...flags].sort() };
 }
 
-/** Runs one conversion under strace -f and counts what it did to the target; null counts with a note when strace cannot run. */
+/**
+ * Runs one conversion under strace -f and counts what it did to the target; null counts with a note when strace cannot
+ * run.
+ */
 export async function auditFlushes(
   qemuImg: string,
   spec: ConvertSpec,

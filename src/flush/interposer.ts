@@ -1,4 +1,5 @@
-// The flush-delay interposer: where its library is, building it from scripts/flush-delay.c when missing, and the env that loads it.
+// The flush-delay interposer: where its library is, building it from scripts/flush-delay.c when missing, and the env
+// that loads it.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,7 +26,8 @@ export async function ensureInterposer(cacheRoot: string): Promise<string> {
   });
   if (!result.ok)
     throw new UserError(
-      `cannot build the flush-delay interposer (${result.stderrTail.split('\n')[0] || 'cc failed'}); install build-essential (scripts/setup.sh)`,
+      `cannot build the flush-delay interposer (${result.stderrTail.split('\n')[0] || 'cc failed'}); install ` +
+        `build-essential (scripts/setup.sh)`,
     );
   renameSync(tmp, path);
   return path;

@@ -1,4 +1,5 @@
-// Flush-latency probe of a target dir: fdatasync latency after 4 KiB and 2 MiB writes (fio when installed, else built in).
+// Flush-latency probe of a target dir: fdatasync latency after 4 KiB and 2 MiB writes (fio when installed, else built
+// in).
 import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { runProcess } from '../engine/spawn.ts';

@@ -1,4 +1,5 @@
-// The built-in image: built deterministically from a seed, converted to zlib-compressed qcow2, cached by its parameters.
+// The built-in image: built deterministically from a seed, converted to zlib-compressed qcow2, cached by its
+// parameters.
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { runProcess } from '../engine/spawn.ts';
@@ -14,7 +15,8 @@ export const DEFAULT_IMAGE_GENERATOR_VERSION = 1;
 /** File name of the cached image for `params`. */
 export function defaultImageName(params: BuiltinImageParams): string {
   const mib = (n: number) => Math.round(n / 1048576);
-  return `default-g${DEFAULT_IMAGE_GENERATOR_VERSION}-v${mib(params.virtualSize)}M-d${mib(params.dataSize)}M-c${params.clusterSize / 1024}K-s${params.seed}.qcow2`;
+  const sizes = `v${mib(params.virtualSize)}M-d${mib(params.dataSize)}M-c${params.clusterSize / 1024}K`;
+  return `default-g${DEFAULT_IMAGE_GENERATOR_VERSION}-${sizes}-s${params.seed}.qcow2`;
 }
 
 /** Returns the cached default image's path, building it first when absent; `onBuild` is told when a build starts. */

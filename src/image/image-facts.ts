@@ -22,7 +22,8 @@ export async function validateImage(qemuImg: string, path: string, format: strin
     closeSync(openSync(path, 'r'));
   } catch (error) {
     throw new UserError(
-      `cannot read image ${path} (${(error as NodeJS.ErrnoException).code}); fix its permissions or run as a user who can read it`,
+      `cannot read image ${path} (${(error as NodeJS.ErrnoException).code}); fix its permissions or run as a user ` +
+        `who can read it`,
     );
   }
   const info = await imageInfo(qemuImg, path, format);
@@ -32,7 +33,8 @@ export async function validateImage(qemuImg: string, path: string, format: strin
     );
   if (info.format === 'raw' && !format && (stat.size < 1024 * 1024 || stat.size % 512 !== 0)) {
     throw new UserError(
-      `${path} does not look like a disk image (qemu-img sees only ${stat.size} raw bytes); pass another image, or --image-format raw to use it anyway`,
+      `${path} does not look like a disk image (qemu-img sees only ${stat.size} raw bytes); pass another image, or ` +
+        `--image-format raw to use it anyway`,
     );
   }
   if (info.format !== 'qcow2') return info;

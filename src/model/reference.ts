@@ -19,10 +19,13 @@ export const REFERENCE_2019 = {
 } as const;
 
 /** "Nova bug 1818847 (2019, qemu-img 2.11, SSD)": the source as reports cite it. */
-export const REFERENCE_SOURCE = `Nova bug ${REFERENCE_2019.bug} (${REFERENCE_2019.year}, qemu-img ${REFERENCE_2019.qemuImg}, ${REFERENCE_2019.storage})`;
+export const REFERENCE_SOURCE =
+  `Nova bug ${REFERENCE_2019.bug} (${REFERENCE_2019.year}, qemu-img ` +
+  `${REFERENCE_2019.qemuImg}, ${REFERENCE_2019.storage})`;
 
 /** "2019 Nova bug 1818847: 14.0x": the label of the reference line on charts. */
-export const REFERENCE_LINE_LABEL = `${REFERENCE_2019.year} Nova bug ${REFERENCE_2019.bug}: ${REFERENCE_2019.ratio.toFixed(1)}x`;
+export const REFERENCE_LINE_LABEL =
+  `${REFERENCE_2019.year} Nova bug ${REFERENCE_2019.bug}: ` + `${REFERENCE_2019.ratio.toFixed(1)}x`;
 
 /**
  * Write requests (each followed by a flush under writethrough) assumed for the 2019 image. Not published: an

@@ -167,7 +167,9 @@ export const AdaptiveSchema = z.object({
 
 /** How the measured rounds ended and why. */
 export const SamplingSchema = z.object({
-  /** runs: the fixed count; precision, min-runs, max-runs, budget: adaptive sampling's ends; stopped: failure or signal. */
+  /**
+   * runs: the fixed count; precision, min-runs, max-runs, budget: adaptive sampling's ends; stopped: failure or signal.
+   */
   stoppedBy: z.enum(['runs', 'precision', 'min-runs', 'max-runs', 'budget', 'stopped']),
   /** Measured rounds completed. */
   rounds: z.number().int(),
@@ -374,7 +376,8 @@ export function parseResults(data: unknown, source = 'input'): Results {
   }
   if (version > SCHEMA_VERSION) {
     throw new UserError(
-      `${source} has schemaVersion ${version}, newer than this tool's ${SCHEMA_VERSION}; upgrade qemu-cache-bench to read it`,
+      `${source} has schemaVersion ${version}, newer than this tool's ${SCHEMA_VERSION}; upgrade qemu-cache-bench to ` +
+        `read it`,
     );
   }
   const parsed = ResultsSchema.safeParse(data);
@@ -382,7 +385,8 @@ export function parseResults(data: unknown, source = 'input'): Results {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : '(top level)';
     throw new UserError(
-      `${source} is not a valid results file: ${where}: ${issue?.message ?? 'invalid'}; re-run the bench or pass another file`,
+      `${source} is not a valid results file: ${where}: ${issue?.message ?? 'invalid'}; re-run the bench or pass ` +
+        `another file`,
     );
   }
   return parsed.data;

@@ -30,7 +30,10 @@ export function buildCases(input: MatrixInput): PlanCase[] {
   return cases;
 }
 
-/** Rounds of cells: warm-up rounds, then `runs` measured rounds; each round holds every case x mode once, shuffled by the seed. */
+/**
+ * Rounds of cells: warm-up rounds, then `runs` measured rounds; each round holds every case x mode once, shuffled by
+ * the seed.
+ */
 export function buildRounds(
   caseIds: readonly string[],
   modes: readonly string[],

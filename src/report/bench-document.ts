@@ -22,13 +22,18 @@ export function benchDocument(results: Results): ReportDocument {
     blocks.push({
       kind: 'para',
       strong: true,
-      text: `${label}: every fsync()/fdatasync() qemu-img made in the timed runs was delayed by ${results.config.emulateFlushLatencyMs} ms through an LD_PRELOAD interposer, to emulate storage with slow flushes. The times below are not this host's native storage performance.`,
+      text:
+        `${label}: every fsync()/fdatasync() qemu-img made in the timed runs was delayed by ` +
+        `${results.config.emulateFlushLatencyMs} ms through an LD_PRELOAD interposer, to emulate storage with slow ` +
+        `flushes. The times below are not this host's native storage performance.`,
     });
   if (!results.complete)
     blocks.push({
       kind: 'para',
       strong: true,
-      text: `INCOMPLETE RUN: the plan did not finish (${results.samples.length} runs saved). Figures are from the finished runs only.`,
+      text:
+        `INCOMPLETE RUN: the plan did not finish (${results.samples.length} runs saved). Figures are from the ` +
+        `finished runs only.`,
     });
   blocks.push({ kind: 'heading', level: 2, text: 'Verdict' });
   for (const v of verdicts(results))
@@ -61,7 +66,10 @@ function caseBlocks(results: Results, caseId: string): Block[] {
   if (benchCase && results.cases.length > 1)
     blocks.push({
       kind: 'para',
-      text: `qemu-img ${benchCase.qemuImgVersion} (${benchCase.qemuImg}), target ${benchCase.targetDir} (${benchCase.storage.fsType ?? '?'}), -O ${benchCase.outputFormat}${benchCase.srcCache ? `, -T ${benchCase.srcCache}` : ''}.`,
+      text:
+        `qemu-img ${benchCase.qemuImgVersion} (${benchCase.qemuImg}), target ${benchCase.targetDir} ` +
+        `(${benchCase.storage.fsType ?? '?'}), -O ` +
+        `${benchCase.outputFormat}${benchCase.srcCache ? `, -T ${benchCase.srcCache}` : ''}.`,
     });
   const rows = summary.modes.map((m) => summaryRow(m, baseline, true));
   blocks.push({ kind: 'table', head: summaryHead(baseline, true), rows });
@@ -71,7 +79,10 @@ function caseBlocks(results: Results, caseId: string): Block[] {
   if (durableRows.length)
     blocks.push({
       kind: 'para',
-      text: `Time to durable is the conversion plus \`sync -f\` of the output: what it takes until the data is on stable storage. unsafe looks fast at exit but leaves its data dirty in the page cache (the "dirty after exit" column: Dirty + Writeback of /proc/meminfo when qemu-img exits). ${durableRows.join('; ')}.`,
+      text:
+        `Time to durable is the conversion plus \`sync -f\` of the output: what it takes until the data is on ` +
+        `stable storage. unsafe looks fast at exit but leaves its data dirty in the page cache (the "dirty after ` +
+        `exit" column: Dirty + Writeback of /proc/meminfo when qemu-img exits). ${durableRows.join('; ')}.`,
     });
   for (const { key, caption } of benchCharts(baseline))
     blocks.push({ kind: 'chart', file: chartFile(caseId, key), caption });
@@ -98,7 +109,9 @@ function flushBlocks(results: Results): Block[] {
   if (results.flushAudit.length) {
     blocks.push({
       kind: 'para',
-      text: 'Flush audit: one extra, untimed conversion per mode under strace -f, counting the system calls qemu-img made on the output file.',
+      text:
+        'Flush audit: one extra, untimed conversion per mode under strace -f, counting the system calls qemu-img ' +
+        'made on the output file.',
     });
     blocks.push({
       kind: 'table',
@@ -134,7 +147,9 @@ function flushBlocks(results: Results): Block[] {
     });
     blocks.push({
       kind: 'para',
-      text: 'Predicted writethrough penalty = flush count x flush latency (measured median after a 4 KiB write, plus the emulated delay if any), beside the measured one (median writethrough - median writeback):',
+      text:
+        'Predicted writethrough penalty = flush count x flush latency (measured median after a 4 KiB write, plus ' +
+        'the emulated delay if any), beside the measured one (median writethrough - median writeback):',
     });
     blocks.push({
       kind: 'table',
@@ -202,7 +217,8 @@ function imageRows(results: Results): string[][] {
   const writes = audit.find((a) => a.mode === 'writethrough' && a.ok)?.writes ?? audit.find((a) => a.ok)?.writes;
   const dataGiB = img.actualSize > 0 && img.params?.dataSize ? img.params.dataSize / 1024 ** 3 : null;
   const perGiB = dataGiB
-    ? ` (${Math.round((writes ?? 0) / dataGiB)} per GiB of data; a real root file system image makes about ${REAL_IMAGE_WRITES_PER_GIB} per GiB)`
+    ? ` (${Math.round((writes ?? 0) / dataGiB)} per GiB of data; a real root file system image makes about ` +
+      `${REAL_IMAGE_WRITES_PER_GIB} per GiB)`
     : '';
   const writeText = writes === undefined || writes === null ? 'not measured (no flush audit)' : `${writes}${perGiB}`;
   return [
@@ -262,7 +278,9 @@ function methodBlocks(results: Results): Block[] {
         'real: wall time of the qemu-img process alone (monotonic clock, set-up excluded). user and sys: ' +
           "the kernel's accounting of the reaped child (cutime/cstime, 10 ms resolution).",
         'time to durable: real plus the time of `sync -f` on the output right after qemu-img exits.',
-        `Statistics: median, mean, sd, min, max and the 95% CI of the mean (t) by tinybench; speedups are the ${RATIO_METHOD}; no interval with fewer than 2 runs of a mode. Outliers: modified z-score above 3.5, only from ${MIN_RUNS_FOR_OUTLIERS} runs.`,
+        `Statistics: median, mean, sd, min, max and the 95% CI of the mean (t) by tinybench; speedups are the ` +
+          `${RATIO_METHOD}; no interval with fewer than 2 runs of a mode. Outliers: modified z-score above 3.5, only ` +
+          `from ${MIN_RUNS_FOR_OUTLIERS} runs.`,
         emulate !== null
           ? `Flush latency emulated: ${emulate} ms added before every fsync/fdatasync by an LD_PRELOAD interposer ` +
             '(scripts/flush-delay.c); reads and writes untouched.'
@@ -280,10 +298,10 @@ function methodBlocks(results: Results): Block[] {
 function runsText(results: Results): string {
   const c = results.config;
   const warmup = c.warmup ? ` after ${c.warmup} warm-up round(s) kept out of the statistics` : ', no warm-up';
-  const order = `every round runs each mode once, in an order shuffled from seed ${c.seed}, so drift hits all modes alike`;
+  const order = `every round runs each mode once, in an order shuffled from seed ${c.seed}, so drift hits all modes`;
   const rounds = results.sampling?.rounds ?? c.runs;
   const why = results.sampling ? ` Sampling stopped: ${results.sampling.reason}.` : '';
-  return `${rounds} measured run(s) per mode${warmup}; ${order}.${why}`;
+  return `${rounds} measured run(s) per mode${warmup}; ${order} alike.${why}`;
 }
 
 function rerunCommand(results: Results): string {

@@ -1,4 +1,5 @@
-// The comparison report: grouped bar chart (modes x inputs with CI whiskers) and a document for compare.md / compare.txt.
+// The comparison report: grouped bar chart (modes x inputs with CI whiskers) and a document for compare.md /
+// compare.txt.
 import type { ChartConfiguration } from 'chart.js';
 import { ALPHA, type Comparison } from '../analyze/comparison.ts';
 import { med, ratioWithCi, secs, times } from '../model/units.ts';
@@ -7,6 +8,10 @@ import type { Block, ReportDocument } from './document-model.ts';
 import type { OutputFile } from './file-writer.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderText } from './text.ts';
+
+function emulatedSuffix(ms: number | null): string {
+  return ms === null ? '' : ` (EMULATED ${ms} ms flush)`;
+}
 
 /** Grouped bars of median real time for one case: modes on the x-axis, one colour per input, CI-of-mean whiskers. */
 export function compareChart(comparison: Comparison, caseId: string): ChartConfiguration {
@@ -17,7 +22,7 @@ export function compareChart(comparison: Comparison, caseId: string): ChartConfi
     data: {
       labels: rows.map((r) => r.mode),
       datasets: labels.map((label, index) => ({
-        label: `${label}${comparison.inputs[index]?.emulatedMs !== null ? ` (EMULATED ${comparison.inputs[index]?.emulatedMs} ms flush)` : ''}`,
+        label: `${label}${emulatedSuffix(comparison.inputs[index]?.emulatedMs ?? null)}`,
         data: rows.map((r) => r.cells[index]?.real?.median ?? 0),
         backgroundColor: SERIES_COLOURS[index % SERIES_COLOURS.length],
       })),
@@ -99,7 +104,8 @@ function caseTable(comparison: Comparison, caseId: string, changed: string[]): B
         if (!c.significant || !c.change) continue;
         const p = `exact Mann-Whitney p = ${c.p?.toFixed(3)}`;
         changed.push(
-          `${r.mode}${where}: ${c.label} takes ${times(c.change.ratio)} the time of ${reference} (${changeText(c.change.ratio)}, ${p})`,
+          `${r.mode}${where}: ${c.label} takes ${times(c.change.ratio)} the time of ${reference} ` +
+            `(${changeText(c.change.ratio)}, ${p})`,
         );
       }
       return [

@@ -1,4 +1,5 @@
-// The only module that writes result files: atomic (temp, fsync, rename), and never over a file the harness did not make.
+// The only module that writes result files: atomic (temp, fsync, rename), and never over a file the harness did not
+// make.
 import {
   closeSync,
   existsSync,
@@ -55,7 +56,8 @@ export function validateOutDir(outDir: string, resumable = false): void {
   if (!statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir} is a file; pass a new folder`);
   if (readdirSync(outDir).length > 0)
     throw new UserError(
-      `--out ${outDir} is not empty; pass a new folder (nothing there is overwritten)${resumable ? ', or --resume it' : ''}`,
+      `--out ${outDir} is not empty; pass a new folder (nothing there is ` +
+        `overwritten)${resumable ? ', or --resume it' : ''}`,
     );
 }
 

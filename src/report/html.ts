@@ -11,6 +11,10 @@ function inline(text: string): string {
   return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
+function row(cells: readonly string[], tag: 'th' | 'td'): string {
+  return `<tr>${cells.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('')}</tr>`;
+}
+
 function block(b: Block, charts: ReadonlyMap<string, Buffer>): string {
   switch (b.kind) {
     case 'heading':
@@ -18,11 +22,16 @@ function block(b: Block, charts: ReadonlyMap<string, Buffer>): string {
     case 'para':
       return b.strong ? `<p class="strong">${inline(b.text)}</p>` : `<p>${inline(b.text)}</p>`;
     case 'table':
-      return `<table><thead><tr>${b.head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${b.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+      return (
+        `<table><thead>${row(b.head, 'th')}</thead><tbody>${b.rows.map((r) => row(r, 'td')).join('')}</tbody>` +
+        '</table>'
+      );
     case 'chart': {
       const png = charts.get(b.file);
       return png
-        ? `<figure><img alt="${escapeHtml(b.caption)}" width="1200" height="600" src="data:image/png;base64,${png.toString('base64')}"><figcaption>${escapeHtml(b.caption)}</figcaption></figure>`
+        ? `<figure><img alt="${escapeHtml(b.caption)}" width="1200" height="600" ` +
+            `src="data:image/png;base64,${png.toString('base64')}">` +
+            `<figcaption>${escapeHtml(b.caption)}</figcaption></figure>`
         : `<p>(chart ${escapeHtml(b.file)} not available)</p>`;
     }
     case 'list':
@@ -33,9 +42,11 @@ function block(b: Block, charts: ReadonlyMap<string, Buffer>): string {
 }
 
 const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:1240px;margin:2em auto;padding:0 1em;color:#111}
-table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;margin:1em 0}
+th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}img{max-width:100%;height:auto;border:1px solid #ddd}figure{margin:1em 0}
-figcaption{color:#555;font-size:13px}pre{background:#f6f6f6;padding:1em;overflow-x:auto}.strong{font-weight:bold;color:#a33}`;
+figcaption{color:#555;font-size:13px}pre{background:#f6f6f6;padding:1em;overflow-x:auto}
+.strong{font-weight:bold;color:#a33}`;
 
 /** Renders a report document as a self-contained HTML page; `charts` supplies the PNGs by file name. */
 export function renderHtml(doc: ReportDocument, charts: readonly OutputFile[]): string {

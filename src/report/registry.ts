@@ -10,8 +10,6 @@ import { renderText } from './text.ts';
 
 /** A renderer: a pure function from the results object to one or more files. */
 export interface Renderer {
-  /** Short name (used by --only in the future and in tests). */
-  name: string;
   /** File names it produces (a trailing slash owns a folder). */
   owns: readonly string[];
   /** Turns results into files. */
@@ -21,12 +19,10 @@ export interface Renderer {
 /** The data files, rewritten after every run (synchronous, so a checkpoint is never half done). */
 export const DATA_RENDERERS = [
   {
-    name: 'json',
     owns: ['results.json'],
     render: (r: Results): OutputFile[] => [{ name: 'results.json', data: renderJson(r) }],
   },
   {
-    name: 'csv',
     owns: ['results.csv'],
     render: (r: Results): OutputFile[] => [{ name: 'results.csv', data: renderCsv(r) }],
   },
@@ -40,18 +36,15 @@ export function renderDataFiles(results: Results): OutputFile[] {
 /** The reports, written when a run ends and by `report`. */
 export const REPORT_RENDERERS: readonly Renderer[] = [
   {
-    name: 'charts',
     owns: ['charts/'],
     render: async (r) => (await import('./charts/bench-charts.ts')).renderBenchCharts(r),
   },
   {
-    name: 'markdown',
     owns: ['report.md'],
     render: (r) => [{ name: 'report.md', data: renderMarkdown(benchDocument(r)) }],
   },
   { name: 'text', owns: ['report.txt'], render: (r) => [{ name: 'report.txt', data: renderText(benchDocument(r)) }] },
   {
-    name: 'html',
     owns: ['report.html'],
     render: async (r) => [
       {

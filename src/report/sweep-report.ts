@@ -48,7 +48,9 @@ export function sweepChart(sweep: SweepResults): ChartConfiguration {
       'speedup (x)',
       {
         yMax: top,
-        subtitle: `${sweep.flushes ?? '?'} flushes per writethrough conversion; ${sweep.runs} runs per mode and point; whiskers: 95% Welch t interval on log times`,
+        subtitle:
+          `${sweep.flushes ?? '?'} flushes per writethrough conversion; ${sweep.runs} runs per mode and ` +
+          `point; whiskers: 95% Welch t interval on log times`,
       },
     ),
     plugins: [whiskers({ 0: points.map((p) => intervalPair(p.speedup)) }), referenceLine(ref, REFERENCE_LINE_LABEL)],
@@ -59,17 +61,30 @@ export function sweepChart(sweep: SweepResults): ChartConfiguration {
 export function sweepDocument(sweep: SweepResults): ReportDocument {
   const measured = sweep.points.filter((p) => p.state === 'measured');
   const reaching = measured.find((p) => (p.speedup?.ratio ?? 0) >= 10);
+  const native =
+    sweep.nativeFlushMs !== null
+      ? `This host's own storage flushes in ${sweep.nativeFlushMs.toFixed(3)} ms (median, 4 KiB). `
+      : '';
   return {
     title: `EMULATED FLUSH LATENCY sweep on ${sweep.host?.hostname ?? 'host'}, ${sweep.startedAt.slice(0, 10)}`,
     blocks: [
       {
         kind: 'para',
         strong: true,
-        text: "EMULATED FLUSH LATENCY: apart from the 0 ms point, every flush qemu-img made was delayed by the given latency through an LD_PRELOAD interposer, to show how the writethrough penalty grows with the storage's flush latency. These are not native figures of this host.",
+        text:
+          'EMULATED FLUSH LATENCY: apart from the 0 ms point, every flush qemu-img made was delayed by the given ' +
+          "latency through an LD_PRELOAD interposer, to show how the writethrough penalty grows with the storage's " +
+          'flush latency. These are not native figures of this host.',
       },
       {
         kind: 'para',
-        text: `writethrough flushes after every write (${sweep.flushes ?? 'an unmeasured number of'} flushes for this image), writeback once at the end, so writethrough's time grows by flushes x latency. ${sweep.nativeFlushMs !== null ? `This host's own storage flushes in ${sweep.nativeFlushMs.toFixed(3)} ms (median, 4 KiB). ` : ''}${reaching ? `The speedup reaches ${times(reaching.speedup?.ratio)} at ${reaching.latencyMs} ms per flush.` : 'No measured point reached 10x.'}`,
+        text:
+          `writethrough flushes after every write (${sweep.flushes ?? 'an unmeasured number of'} flushes for ` +
+          `this image), writeback once at the end, so writethrough's time grows by flushes x latency. ` +
+          native +
+          (reaching
+            ? `The speedup reaches ${times(reaching.speedup?.ratio)} at ${reaching.latencyMs} ms per flush.`
+            : 'No measured point reached 10x.'),
       },
       {
         kind: 'chart',

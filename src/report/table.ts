@@ -37,7 +37,10 @@ export function fittedWidths(head: readonly string[], rows: readonly (readonly s
   return natural.map((w, i) => (i === widest ? Math.max(20, MAX_TABLE_WIDTH - others) : w));
 }
 
-/** A cli-table3 table as text without colour codes (ASCII borders unless `unicode`); a table too wide for a bug tracker wraps its widest column. */
+/**
+ * A cli-table3 table as text without colour codes (ASCII borders unless `unicode`); a table too wide for a bug tracker
+ * wraps its widest column.
+ */
 export function asciiTable(head: string[], rows: string[][], unicode = false): string {
   const colWidths = fittedWidths(head, rows);
   const table = new Table({

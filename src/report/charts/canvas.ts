@@ -1,4 +1,5 @@
-// Chart drawing shared by every chart: the canvas (1200x600, white), the colour-blind-safe palette, whiskers and reference lines.
+// Chart drawing shared by every chart: the canvas (1200x600, white), the colour-blind-safe palette, whiskers and
+// reference lines.
 import type { ChartConfiguration, ChartOptions, Plugin } from 'chart.js';
 import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 

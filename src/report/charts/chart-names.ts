@@ -7,7 +7,9 @@ export const BENCH_CHARTS = [
   { key: 'breakdown', caption: 'Where the time goes: user, sys and waiting (real - user - sys) per mode' },
   {
     key: 'speedup',
-    caption: `Speedup against the baseline with 95% interval whiskers; dashed line: the 2019 figure (${REFERENCE_2019.ratio.toFixed(1)}x)`,
+    caption:
+      `Speedup against the baseline with 95% interval whiskers; dashed line: the 2019 figure ` +
+      `(${REFERENCE_2019.ratio.toFixed(1)}x)`,
   },
   { key: 'durable', caption: 'Convert time beside time to durable (convert + sync of the output) per mode' },
 ] as const;

@@ -16,8 +16,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureDefaultImage } from '../src/image/builtin-image.ts';
-import { ROOT, runCli } from './helpers/cli.ts';
+import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
+import { ROOT, runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-cli-'));
 const fake = join(ROOT, 'test/fixtures/fake-qemu-img.sh');
