@@ -43,7 +43,7 @@ export const REPORT_RENDERERS: readonly Renderer[] = [
     owns: ['report.md'],
     render: (r) => [{ name: 'report.md', data: renderMarkdown(benchDocument(r)) }],
   },
-  { name: 'text', owns: ['report.txt'], render: (r) => [{ name: 'report.txt', data: renderText(benchDocument(r)) }] },
+  { owns: ['report.txt'], render: (r) => [{ name: 'report.txt', data: renderText(benchDocument(r)) }] },
   {
     owns: ['report.html'],
     render: async (r) => [
