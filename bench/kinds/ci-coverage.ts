@@ -2,8 +2,11 @@
 import { COVERAGE_GRID, coverage } from '../coverage-simulation.ts';
 
 /** Runs the experiment; returns the exit code. */
-export async function run(name: string, experiment: Record<string, any>): Promise<number> {
-  const [low, high] = experiment.targetPercent as [number, number];
+export async function run(
+  name: string,
+  experiment: { simulations: number; targetPercent: [number, number] },
+): Promise<number> {
+  const [low, high] = experiment.targetPercent;
   const all: number[] = [];
   for (const [index, cell] of COVERAGE_GRID.entries()) {
     const share = coverage(cell, experiment.simulations, 1000 + index) * 100;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 
 /** Runs the experiment; returns the exit code. */
-export async function run(name: string, experiment: Record<string, any>): Promise<number> {
+export async function run(name: string, experiment: { argv: string[]; targetSeconds: number }): Promise<number> {
   const started = Date.now();
   const r = await execa(
     'node',

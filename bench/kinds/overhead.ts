@@ -8,9 +8,18 @@ import { dropPageCache } from '../../src/engine/page-cache.ts';
 import { runProcess } from '../../src/engine/spawn.ts';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
 import { convertArgs } from '../../src/model/qemu-img-command.ts';
+import type { BuiltinImageParams } from '../../src/model/results.ts';
+
+/** What the overhead experiment's data holds. */
+interface OverheadExperiment {
+  image: BuiltinImageParams;
+  mode: string;
+  pairs: number;
+  targetRatio: number;
+}
 
 /** Runs the experiment; returns the exit code. */
-export async function run(name: string, experiment: Record<string, any>): Promise<number> {
+export async function run(_name: string, experiment: OverheadExperiment): Promise<number> {
   const image = (await ensureDefaultImage('qemu-img', experiment.image, join(cacheRoot(), 'images'), console.log)).path;
   const work = mkdtempSync(join(tmpdir(), 'qcb-overhead-'));
   const dst = join(work, 'out.raw');

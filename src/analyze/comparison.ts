@@ -1,7 +1,7 @@
 // Comparison of several runs (pure): align cases and modes; the change against the first input as a ratio of
 // geometric means with a Welch interval; the exact Mann-Whitney p decides significance; every differing fact listed.
 import { distinct } from '../model/lists.ts';
-import type { Ratio, Results, Stat } from '../model/results.ts';
+import { probeFigure, type Ratio, type Results, type Stat } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
 import { mannWhitneyExact, RATIO_METHOD, ratioInterval } from './stats.ts';
 
@@ -85,7 +85,7 @@ function eachCase(results: Results, value: (c: Results['cases'][number]) => stri
 
 /** The facts of a run a comparison must show when they differ. */
 export function runFacts(r: Results): [string, string][] {
-  const probe = r.flushProbe[0]?.small?.medianMs;
+  const probe = probeFigure(r.flushProbe[0])?.medianMs;
   const adaptive = r.config.adaptive;
   return [
     ['hostname', r.host.hostname],
@@ -175,7 +175,7 @@ function inputSummary(i: CompareInput): Comparison['inputs'][number] {
     qemuImg: i.results.cases.map((c) => c.qemuImgVersion).join('/'),
     fsType: i.results.cases.map((c) => c.storage.fsType ?? '?').join('/'),
     emulatedMs: i.results.config.emulateFlushLatencyMs,
-    flushMs: i.results.flushProbe[0]?.small?.medianMs ?? null,
+    flushMs: probeFigure(i.results.flushProbe[0])?.medianMs ?? null,
     speedup: mode('writeback')?.speedup ?? null,
     writethrough: mode('writethrough')?.real?.median ?? null,
     writeback: mode('writeback')?.real?.median ?? null,

@@ -6,8 +6,9 @@ import {
   IMPLIED_2019_FLUSH_MS,
   REFERENCE_2019,
 } from '../model/reference.ts';
-import { flushesOf, type ModeSummary, type Ratio, type Results } from '../model/results.ts';
+import { flushesOf, type ModeSummary, probeFigure, type Ratio, type Results } from '../model/results.ts';
 import { ratioInterval as intervalText, secs, sizeWords, times } from '../model/units.ts';
+import { penaltyPredictions } from './prediction.ts';
 import { halfWidthShare, ratioInterval } from './stats.ts';
 
 /** What the run says about the 2019 claim, for one case. */
@@ -106,23 +107,26 @@ function caseFacts(results: Results, caseId: string) {
     results.flushProbe.find((p) => p.targetDir === c?.targetDir) ?? results.flushProbe.find((p) => p.caseId === caseId);
   const modes = results.summary.cases.find((x) => x.caseId === caseId)?.modes ?? [];
   const emulated = results.config.emulateFlushLatencyMs;
-  const native = probe?.small?.medianMs ?? null;
+  const figure = probeFigure(probe);
+  const native = figure?.medianMs ?? null;
   return {
     fsType: c?.storage.fsType ?? null,
     probe,
+    figure,
     flushes: flushesOf(results.flushAudit.find((a) => a.caseId === caseId && a.mode === 'writethrough' && a.ok)),
     wt: modes.find((m) => m.mode === 'writethrough'),
     wb: modes.find((m) => m.mode === 'writeback'),
     emulated,
     native,
     perFlush: native === null && emulated === null ? null : (native ?? 0) + (emulated ?? 0),
+    prediction: penaltyPredictions(results).find((p) => p.caseId === caseId),
   };
 }
 
 /** The flush-latency reason: the probe's latency, the penalty it predicts, the measured one, and 2019's assumed one. */
 function flushLatencyReason(f: ReturnType<typeof caseFacts>): string | null {
   if (f.perFlush === null || f.perFlush >= 5) return null;
-  const size = f.probe?.small ? `${f.probe.small.bytes / 1024} KiB ` : '';
+  const size = f.figure ? `${(f.figure.bytes / 1024).toFixed(f.figure.bytes % 1024 ? 1 : 0)} KiB ` : '';
   const probeText = `median fdatasync after each ${size}write of the probe`;
   const what =
     f.emulated !== null
@@ -130,19 +134,15 @@ function flushLatencyReason(f: ReturnType<typeof caseFacts>): string | null {
         `${(f.native ?? 0).toFixed(2)} ms native, measured by the probe)`
       : `this storage completes a flush in ${f.perFlush.toFixed(2)} ms (measured: ${probeText})`;
   const parts = [what];
-  if (f.flushes !== null) {
-    const predicted = (f.flushes * f.perFlush) / 1000;
-    parts.push(
-      `so ${f.flushes} flushes would add about ${predicted.toFixed(1)} s to writethrough (a prediction: flushes x ` +
-        `probe latency)`,
-    );
-    if (f.wt?.real && f.wb?.real) {
-      const extra = f.wt.real.median - f.wb.real.median;
-      const perFlush = (extra / f.flushes) * 1000;
-      parts.push(
-        `the measured extra is ${secs(extra)} (writethrough - writeback medians), ${perFlush.toFixed(2)} ms per flush`,
-      );
-    }
+  const p = f.prediction;
+  if (p?.predictedSeconds != null) {
+    const predicted = `so ${p.flushes} flushes would add about ${p.predictedSeconds.toFixed(1)} s to writethrough`;
+    parts.push(`${predicted} (a prediction: flushes x probe latency)`);
+  }
+  if (p?.measuredSeconds != null && p.measuredPerFlushMs !== null) {
+    const measured = `the measured extra is ${secs(p.measuredSeconds)} (writethrough - writeback medians)`;
+    parts.push(`${measured}, ${p.measuredPerFlushMs.toFixed(2)} ms per flush`);
+    if (p.explained === false) parts.push('so the probe does not explain the whole difference');
   }
   const implied =
     `the 2019 figures imply about ${IMPLIED_2019_FLUSH_MS.toFixed(1)} ms per flush ` +
@@ -171,7 +171,7 @@ export function likelyReasons(results: Results, caseId: string, speedup: Ratio):
   }
   const cpu = cpuBoundReason(results, f.wb);
   if (cpu) reasons.push(cpu);
-  if (!f.probe?.small && f.emulated === null)
+  if (!f.figure && f.emulated === null)
     reasons.push('the flush latency of the target was not measured (probe skipped)');
   if (results.samples.some((s) => s.caseId === caseId && s.cacheDrop === 'none')) {
     reasons.push('the page cache was not dropped before runs, so reads may have come from memory');

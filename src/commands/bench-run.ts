@@ -9,7 +9,8 @@ import { acquireLock } from '../engine/lock.ts';
 import { type EngineOutcome, runRounds } from '../engine/scheduler.ts';
 import { CPU_TIME_RESOLUTION_SECONDS } from '../engine/spawn.ts';
 import { createWorkDir, removeWorkDir } from '../engine/target.ts';
-import { auditFlushes } from '../flush/audit.ts';
+import { auditWithCounter, auditWithStrace } from '../flush/audit.ts';
+import { auditKey, binarySha256, keyInputs, readCachedAudit, writeCachedAudit } from '../flush/audit-cache.ts';
 import { ensureInterposer, interposerEnv } from '../flush/interposer.ts';
 import { probeFlushLatency } from '../flush/probe.ts';
 import { hostFacts } from '../host/host-facts.ts';
@@ -19,7 +20,15 @@ import { imageFacts, validateImage } from '../image/image-facts.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { UserError } from '../model/errors.ts';
 import type { Cell, PlanCase } from '../model/plan.ts';
-import { type ImageFacts, type Results, type Sample, type Sampling, SCHEMA_VERSION } from '../model/results.ts';
+import {
+  type FlushAudit,
+  flushesOf,
+  type ImageFacts,
+  type Results,
+  type Sample,
+  type Sampling,
+  SCHEMA_VERSION,
+} from '../model/results.ts';
 import { TOOL } from '../model/tool.ts';
 import { buildCases, buildRounds } from '../plan/matrix.ts';
 import type { BenchUi } from './terminal-port.ts';
@@ -259,32 +268,82 @@ function recordNotMeasured(results: Results, config: ResolvedConfig): void {
   if (!config.flushProbe) missing.push('flush latency of the target storage: skipped with --no-flush-probe');
 }
 
-/** Flush-latency probe per target dir and the strace flush audit per case x mode (untimed, before the plan). */
+/** The flush audit per case x mode (from the cache when it holds the same inputs), then the probes per target dir. */
 async function probesAndAudit(state: RunState): Promise<void> {
+  if (state.config.flushAudit) await auditAll(state);
+  if (state.config.flushProbe) await probeTargets(state);
+}
+
+/** Mean bytes per write request of writethrough in a case, from its audit (strace: writes; counter: flushes). */
+export function meanWriteBytes(audits: readonly FlushAudit[], caseId: string): number | null {
+  const a = audits.find((x) => x.caseId === caseId && x.mode === 'writethrough' && x.ok);
+  const requests = a?.source === 'strace' ? a.writes : flushesOf(a);
+  return a?.outputBytes && requests ? a.outputBytes / requests : null;
+}
+
+async function probeTargets(state: RunState): Promise<void> {
   const { config, results, planCases, contexts, ui, signal } = state;
-  if (config.flushProbe) {
-    const seen = new Set<string>();
-    for (const c of planCases) {
-      if (seen.has(c.targetDir) || signal.aborted) continue;
-      seen.add(c.targetDir);
-      ui.note(`probing flush latency of ${c.targetDir}`);
-      const workDir = (contexts.get(c.id) as ConvertContext).workDir;
-      results.flushProbe.push(await probeFlushLatency(c.id, c.targetDir, workDir, config.emulateFlushLatencyMs));
-    }
-  }
-  if (!config.flushAudit) return;
+  const seen = new Set<string>();
   for (const c of planCases) {
+    if (seen.has(c.targetDir) || signal.aborted) continue;
+    seen.add(c.targetDir);
+    ui.note(`probing flush latency of ${c.targetDir}`);
+    const workDir = (contexts.get(c.id) as ConvertContext).workDir;
+    const mean = meanWriteBytes(results.flushAudit, c.id);
+    results.flushProbe.push(await probeFlushLatency(c.id, c.targetDir, workDir, config.emulateFlushLatencyMs, mean));
+  }
+}
+
+/** Where audits are cached. */
+function auditCacheDir(): string {
+  return join(cacheRoot(), 'flush-audits');
+}
+
+/** The LD_PRELOAD counter library, or null (with the reason recorded once) when it cannot be had. */
+async function counterLibrary(results: Results): Promise<string | null> {
+  try {
+    return await ensureInterposer(cacheRoot());
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    results.notMeasured.push(`flush counts: strace is not installed and the flush counter cannot be built (${why})`);
+    return null;
+  }
+}
+
+async function auditAll(state: RunState): Promise<void> {
+  const { config, results, planCases, contexts, ui, signal } = state;
+  let counter: string | null | undefined;
+  for (const c of planCases) {
+    const version = config.qemuImgs.find((q) => q.path === c.qemuImg)?.version ?? 'unknown';
+    const build = { version, sha256: binarySha256(c.qemuImg) };
     for (const mode of config.modes) {
       if (signal.aborted) return;
-      ui.note(`flush audit (untimed, under strace): ${c.id} ${mode}`);
       const ctx = contexts.get(c.id) as ConvertContext;
-      const log = join(ctx.workDir, 'strace.log');
-      const audit = await auditFlushes(c.qemuImg, cellSpec(ctx, c, mode), c.id, log, config.timeoutSeconds, signal);
-      results.flushAudit.push(audit);
-      if (!audit.ok && audit.note?.startsWith('strace is not installed')) {
-        results.notMeasured.push(`flush audit: ${audit.note}`);
-        return;
+      const spec = cellSpec(ctx, c, mode);
+      const key = auditKey(keyInputs(build, results.image.sha256, spec));
+      const cached = readCachedAudit(auditCacheDir(), key);
+      if (cached) {
+        results.flushAudit.push({ ...cached, caseId: c.id, cacheKey: key, fromCache: true });
+        continue;
       }
+      if (counter === null) continue;
+      ui.note(`flush audit (untimed, counted once and cached): ${c.id} ${mode}`);
+      const job = {
+        qemuImg: c.qemuImg,
+        spec,
+        caseId: c.id,
+        scratch: join(ctx.workDir, 'audit.log'),
+        timeoutSeconds: config.timeoutSeconds,
+        signal,
+      };
+      let audit = await auditWithStrace(job);
+      if (!audit.ok && audit.note === 'strace is not installed') {
+        counter ??= await counterLibrary(results);
+        if (counter === null) continue;
+        audit = await auditWithCounter(job, counter);
+      }
+      writeCachedAudit(auditCacheDir(), key, audit);
+      results.flushAudit.push({ ...audit, cacheKey: audit.ok ? key : null });
     }
   }
 }

@@ -2,7 +2,7 @@
 // within a time budget. A measured 0 ms point comes first (added when absent): every prediction is made from it.
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.ts';
-import { flushesOf, type Results, type SweepPoint, type SweepResults } from '../model/results.ts';
+import { flushesOf, probeFigure, type Results, type SweepPoint, type SweepResults } from '../model/results.ts';
 import type { BenchUi } from './terminal-port.ts';
 
 /** Runs one bench into a folder; returns its results or null when it produced none. */
@@ -149,7 +149,7 @@ function recordNative(sweep: SweepResults, point: SweepPoint, results: Results):
   sweep.host = results.host;
   sweep.image = results.image;
   sweep.flushes = flushesOf(results.flushAudit.find((a) => a.mode === 'writethrough' && a.ok));
-  sweep.nativeFlushMs = results.flushProbe[0]?.small?.medianMs ?? null;
+  sweep.nativeFlushMs = probeFigure(results.flushProbe[0])?.medianMs ?? null;
   const writebackFlushes = flushesOf(results.flushAudit.find((a) => a.mode === 'writeback' && a.ok)) ?? 1;
   if (!point.writethrough || !point.writeback || sweep.flushes === null) return null;
   const { flushes } = sweep;

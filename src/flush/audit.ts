@@ -1,83 +1,153 @@
-// Flush audit: one untimed conversion under strace, counting writes and flushes on the target and its open flags.
-import { readFileSync, rmSync } from 'node:fs';
+// Flush audit: one untimed conversion under strace (or, without strace, under the LD_PRELOAD counter), counting the
+// writes and flushes qemu-img makes on the target and its open flags.
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { runProcess } from '../engine/spawn.ts';
-import { type ConvertSpec, convertArgs } from '../model/qemu-img-command.ts';
+import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-command.ts';
 import type { FlushAudit } from '../model/results.ts';
+import { interposerEnv } from './interposer.ts';
 
 const TRACED = 'openat,open,pwrite64,pwritev,pwritev2,write,fsync,fdatasync,sync_file_range,io_submit,io_uring_enter';
 
+/** The counts of an audit, without who and how. */
+export type AuditCounts = Pick<FlushAudit, 'writes' | 'fsync' | 'fdatasync' | 'syncFileRange' | 'openFlags'>;
+
 /** Counts from an strace log of one conversion, for the file `dst`. */
-export function parseStraceLog(log: string, dst: string): Omit<FlushAudit, 'caseId' | 'mode' | 'ok' | 'note'> {
+export function parseStraceLog(log: string, dst: string): AuditCounts {
   const fds = new Set<string>();
   const flags = new Set<string>();
-  let writes = 0;
-  let fsync = 0;
-  let fdatasync = 0;
-  let syncFileRange = 0;
+  const counts = { writes: 0, fsync: 0, fdatasync: 0, syncFileRange: 0 };
   const quoted = JSON.stringify(dst);
   for (const line of log.split('\n')) {
     const open = /\bopenat?\((?:AT_FDCWD, )?("(?:[^"\\]|\\.)*"), ([A-Z_|]+)[^)]*\)\s+=\s+(\d+)/.exec(line);
     if (open) {
-      if (open[1] === quoted) {
-        fds.add(open[3] as string);
-        for (const f of (open[2] as string).split('|'))
-          if (f === 'O_DIRECT' || f === 'O_DSYNC' || f === 'O_SYNC') flags.add(f);
-      }
+      if (open[1] !== quoted) continue;
+      fds.add(open[3] as string);
+      for (const f of (open[2] as string).split('|')) if (['O_DIRECT', 'O_DSYNC', 'O_SYNC'].includes(f)) flags.add(f);
       continue;
     }
     const call = /\b(pwrite64|pwritev2?|write|fsync|fdatasync|sync_file_range)\((\d+)/.exec(line);
     if (!call || !fds.has(call[2] as string)) continue;
-    if (call[1] === 'fsync') fsync++;
-    else if (call[1] === 'fdatasync') fdatasync++;
-    else if (call[1] === 'sync_file_range') syncFileRange++;
-    else writes++;
+    if (call[1] === 'fsync') counts.fsync++;
+    else if (call[1] === 'fdatasync') counts.fdatasync++;
+    else if (call[1] === 'sync_file_range') counts.syncFileRange++;
+    else counts.writes++;
   }
-  return { writes, fsync, fdatasync, syncFileRange, openFlags: [...flags].sort() };
+  return { ...counts, openFlags: [...flags].sort() };
 }
 
-/**
- * Runs one conversion under strace -f and counts what it did to the target; null counts with a note when strace cannot
- * run.
- */
-export async function auditFlushes(
-  qemuImg: string,
-  spec: ConvertSpec,
-  caseId: string,
-  logPath: string,
-  timeoutSeconds: number | null,
-  signal?: AbortSignal,
-): Promise<FlushAudit> {
-  const base = { caseId, mode: spec.mode };
-  const missing = {
-    ...base,
+/** Parses the LD_PRELOAD counter's "fsync N fdatasync M" line. */
+export function parseCounterFile(text: string): { fsync: number; fdatasync: number } | null {
+  const match = /fsync (\d+) fdatasync (\d+)/.exec(text);
+  return match ? { fsync: Number(match[1]), fdatasync: Number(match[2]) } : null;
+}
+
+/** What an audit converts and where it may leave its scratch files. */
+export interface AuditJob {
+  qemuImg: string;
+  spec: ConvertSpec;
+  caseId: string;
+  /** A scratch file in the harness's work folder (strace log or counter file). */
+  scratch: string;
+  timeoutSeconds: number | null;
+  signal?: AbortSignal;
+}
+
+function failed(job: AuditJob, note: string, source: FlushAudit['source']): FlushAudit {
+  const none = { writes: null, fsync: null, fdatasync: null, syncFileRange: null, openFlags: [] };
+  return {
+    caseId: job.caseId,
+    mode: job.spec.mode,
     ok: false,
-    writes: null,
-    fsync: null,
-    fdatasync: null,
-    syncFileRange: null,
-    openFlags: [],
+    ...none,
+    note,
+    outputBytes: null,
+    source,
+    cacheKey: null,
+    fromCache: false,
   };
-  rmSync(spec.dst, { force: true });
-  const result = await runProcess(
-    'strace',
-    ['-f', '-qq', '-s', '0', '-e', `trace=${TRACED}`, '-o', logPath, qemuImg, ...convertArgs(spec)],
-    { timeoutSeconds, signal, group: true },
-  );
-  rmSync(spec.dst, { force: true });
-  if (result.notStarted)
-    return { ...missing, note: 'strace is not installed (scripts/setup.sh installs it); flush audit skipped' };
-  let log = '';
+}
+
+function allocatedBytes(path: string): number | null {
   try {
-    log = readFileSync(logPath, 'utf8');
+    return statSync(path).blocks * 512;
   } catch {
-    log = '';
+    return null;
   }
-  rmSync(logPath, { force: true });
+}
+
+function readScratch(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  } finally {
+    rmSync(path, { force: true });
+  }
+}
+
+/** Runs one conversion under strace -f and counts what it did to the target; a note when strace cannot run. */
+export async function auditWithStrace(job: AuditJob): Promise<FlushAudit> {
+  const { spec } = job;
+  rmSync(spec.dst, { force: true });
+  const args = ['-f', '-qq', '-s', '0', '-e', `trace=${TRACED}`, '-o', job.scratch, job.qemuImg, ...convertArgs(spec)];
+  const result = await runProcess('strace', args, {
+    timeoutSeconds: job.timeoutSeconds,
+    signal: job.signal,
+    group: true,
+  });
+  const outputBytes = allocatedBytes(spec.dst);
+  rmSync(spec.dst, { force: true });
+  const log = readScratch(job.scratch);
+  if (result.notStarted) return failed(job, 'strace is not installed', 'strace');
   if (!result.ok) {
     const why = /ptrace|Operation not permitted/.test(result.stderrTail)
       ? 'ptrace is not allowed here'
-      : (result.stderrTail.trim().split('\n').pop() ?? 'failed');
-    return { ...missing, note: `flush audit run failed: ${why}` };
+      : lastLine(result.stderrTail) || 'failed';
+    return failed(job, `flush audit run failed: ${why}`, 'strace');
   }
-  return { ...base, ok: true, ...parseStraceLog(log, spec.dst), note: null };
+  const counts = parseStraceLog(log, spec.dst);
+  return {
+    caseId: job.caseId,
+    mode: spec.mode,
+    ok: true,
+    ...counts,
+    note: null,
+    outputBytes,
+    source: 'strace',
+    cacheKey: null,
+    fromCache: false,
+  };
+}
+
+/** Runs one conversion with the LD_PRELOAD counter (no delay): flushes only, no writes or open flags. */
+export async function auditWithCounter(job: AuditJob, library: string): Promise<FlushAudit> {
+  const { spec } = job;
+  rmSync(spec.dst, { force: true });
+  rmSync(job.scratch, { force: true });
+  const env = interposerEnv(library, 0, job.scratch);
+  const result = await runProcess(job.qemuImg, convertArgs(spec), {
+    timeoutSeconds: job.timeoutSeconds,
+    signal: job.signal,
+    env,
+  });
+  const outputBytes = allocatedBytes(spec.dst);
+  rmSync(spec.dst, { force: true });
+  const counted = parseCounterFile(readScratch(job.scratch));
+  if (!result.ok || !counted)
+    return failed(job, `flush count run failed: ${lastLine(result.stderrTail) || 'no counts'}`, 'preload');
+  const note = 'counted by the LD_PRELOAD flush counter (strace not installed): flushes only, no writes or open flags';
+  return {
+    caseId: job.caseId,
+    mode: spec.mode,
+    ok: true,
+    writes: null,
+    ...counted,
+    syncFileRange: null,
+    openFlags: [],
+    note,
+    outputBytes,
+    source: 'preload',
+    cacheKey: null,
+    fromCache: false,
+  };
 }

@@ -1,5 +1,5 @@
-// Flush-latency probe of a target dir: fdatasync latency after 4 KiB and 2 MiB writes (fio when installed, else built
-// in).
+// Flush-latency probe of a target dir: fdatasync latency after writes that extend a fresh file, of 4 KiB, 2 MiB and the
+// mean size of qemu-img's own writes (fio when installed, else built in).
 import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { runProcess } from '../engine/spawn.ts';
@@ -17,7 +17,7 @@ function figures(bytes: number, latenciesMs: number[]): ProbeFigures {
   return { bytes, medianMs: at(0.5), p99Ms: at(0.99), count: sorted.length };
 }
 
-/** Built-in probe: write `bytes` then fdatasync, repeated until `count` or `budgetMs` is reached. */
+/** Built-in probe: write `bytes` at the end of a fresh file then fdatasync, until `count` or `budgetMs` is reached. */
 export function probeBuiltIn(file: string, bytes: number, count: number, budgetMs: number): ProbeFigures {
   const buffer = Buffer.alloc(bytes, 0xa5);
   const fd = openSync(file, 'w');
@@ -25,7 +25,7 @@ export function probeBuiltIn(file: string, bytes: number, count: number, budgetM
   const started = performance.now();
   try {
     for (let i = 0; i < count && performance.now() - started < budgetMs; i++) {
-      writeSync(fd, buffer, 0, bytes, (i % 64) * bytes);
+      writeSync(fd, buffer, 0, bytes, i * bytes);
       const t0 = process.hrtime.bigint();
       fdatasyncSync(fd);
       latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -70,28 +70,36 @@ export async function probeFio(file: string, bytes: number, count: number): Prom
   }
 }
 
-/** Probes `workDir`'s storage: fio when it runs, else the built-in loop. */
+/** Writes per probe of qemu-img's write size: enough for a stable median, a second or so on fast storage. */
+const SHAPED_COUNT = 500;
+
+/** fio's block size must be a multiple of 512 bytes: the mean write size rounded to one. */
+export function shapedBytes(meanWriteBytes: number): number {
+  return Math.max(512, Math.round(meanWriteBytes / 512) * 512);
+}
+
+/**
+ * Probes `workDir`'s storage: fio when it runs, else the built-in loop. `meanWriteBytes` (from the flush audit) adds a
+ * probe shaped like qemu-img's writethrough writes.
+ */
 export async function probeFlushLatency(
   caseId: string,
   targetDir: string,
   workDir: string,
   emulatedMs: number | null,
+  meanWriteBytes: number | null,
 ): Promise<FlushProbe> {
   const file = join(workDir, 'flush-probe.tmp');
+  const bytes = meanWriteBytes === null ? null : shapedBytes(meanWriteBytes);
   const fioSmall = await probeFio(file, SMALL, 200);
   if (fioSmall) {
-    const fioLarge = await probeFio(file, LARGE, 16);
-    return { caseId, targetDir, tool: 'fio', small: fioSmall, large: fioLarge, emulatedMs, note: null };
+    const large = await probeFio(file, LARGE, 16);
+    const shaped = bytes === null ? null : await probeFio(file, bytes, SHAPED_COUNT);
+    return { caseId, targetDir, tool: 'fio', small: fioSmall, large, shaped, emulatedMs, note: null };
   }
   const small = probeBuiltIn(file, SMALL, 200, 3000);
   const large = probeBuiltIn(file, LARGE, 16, 5000);
-  return {
-    caseId,
-    targetDir,
-    tool: 'built-in (write + fdatasync)',
-    small,
-    large,
-    emulatedMs,
-    note: 'fio not installed; built-in probe used',
-  };
+  const shaped = bytes === null ? null : probeBuiltIn(file, bytes, SHAPED_COUNT, 10_000);
+  const note = 'fio not installed; built-in probe used';
+  return { caseId, targetDir, tool: 'built-in (write + fdatasync)', small, large, shaped, emulatedMs, note };
 }

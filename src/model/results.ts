@@ -238,6 +238,14 @@ export const FlushAuditSchema = z.object({
   syncFileRange: nullableNum,
   openFlags: z.array(z.string()),
   note: z.string().nullable(),
+  /** Bytes the conversion left allocated in its output (what it wrote, zeros skipped), or null. */
+  outputBytes: nullableNum.default(null),
+  /** How the counts were taken: strace (every system call), or the LD_PRELOAD counter (flushes only). */
+  source: z.enum(['strace', 'preload']).default('strace'),
+  /** Key of the audit cache the counts are stored under (what determines them), or null. */
+  cacheKey: z.string().nullable().default(null),
+  /** True when this run took the counts from the cache instead of converting once more. */
+  fromCache: z.boolean().default(false),
 });
 
 /** Flush-latency probe of a target dir. */
@@ -247,6 +255,11 @@ export const FlushProbeSchema = z.object({
   tool: z.string(),
   small: z.object({ bytes: num, medianMs: num, p99Ms: num, count: z.number().int() }).nullable(),
   large: z.object({ bytes: num, medianMs: num, p99Ms: num, count: z.number().int() }).nullable(),
+  /**
+   * Shaped like qemu-img's writethrough writes: writes of the audit's mean write size extending a fresh file, fdatasync
+   * after each; null when the mean write size was not known.
+   */
+  shaped: z.object({ bytes: num, medianMs: num, p99Ms: num, count: z.number().int() }).nullable().default(null),
   emulatedMs: nullableNum,
   note: z.string().nullable(),
 });
@@ -313,6 +326,11 @@ export type Results = z.infer<typeof ResultsSchema>;
 /** Flushes (fdatasync + fsync) a successful audit counted, or null when there is no successful audit. */
 export function flushesOf(audit: FlushAudit | undefined): number | null {
   return audit?.ok ? (audit.fdatasync ?? 0) + (audit.fsync ?? 0) : null;
+}
+
+/** The probe figure a prediction uses: the qemu-shaped probe when there is one, else the 4 KiB probe. */
+export function probeFigure(probe: FlushProbe | undefined): FlushProbe['small'] {
+  return probe?.shaped ?? probe?.small ?? null;
 }
 
 /** One latency of the flush sweep. */

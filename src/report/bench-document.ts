@@ -1,12 +1,13 @@
 // The bench report's content as a document (headings, paragraphs, tables, charts), built once from results (pure).
 import { basename } from 'node:path';
+import { type PenaltyPrediction, penaltyPredictions } from '../analyze/prediction.ts';
 import { MIN_RUNS_FOR_OUTLIERS, RATIO_METHOD } from '../analyze/stats.ts';
 import { verdicts } from '../analyze/verdict.ts';
 import { CACHE_MODE_MEANING, type CacheMode } from '../model/cache-modes.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { convertCommandLine, shellQuote } from '../model/qemu-img-command.ts';
 import { REAL_IMAGE_WRITES_PER_GIB } from '../model/reference.ts';
-import { flushesOf, type Results, type RunCase } from '../model/results.ts';
+import type { Results, RunCase } from '../model/results.ts';
 import { ci, formatBytes, meanSd, med, millis, range, ratioWithCi, secs, sizeFlag } from '../model/units.ts';
 import { benchCharts, chartFile } from './charts/chart-names.ts';
 import type { Block, ReportDocument } from './document-model.ts';
@@ -104,14 +105,26 @@ function caseBlocks(results: Results, caseId: string): Block[] {
   return blocks;
 }
 
+/** Where this run's flush counts came from. */
+function auditSource(results: Results): string {
+  const cached = results.flushAudit.filter((a) => a.fromCache);
+  const keys = [...new Set(cached.map((a) => a.cacheKey))].join(', ');
+  const counted = results.flushAudit.filter((a) => a.ok && !a.fromCache).length;
+  const parts = [];
+  if (cached.length) parts.push(`${cached.length} taken from the cache (keys ${keys})`);
+  if (counted) parts.push(`${counted} counted in this run`);
+  return parts.length ? `In this run: ${parts.join(', ')}.` : '';
+}
+
 function flushBlocks(results: Results): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'Why the modes differ: flushes' }];
   if (results.flushAudit.length) {
     blocks.push({
       kind: 'para',
       text:
-        'Flush audit: one extra, untimed conversion per mode under strace -f, counting the system calls qemu-img ' +
-        'made on the output file.',
+        'Flush audit: the system calls qemu-img makes on the output file, counted in one untimed conversion per mode ' +
+        'under strace -f (or, without strace, the LD_PRELOAD flush counter: flushes only), and cached by what ' +
+        `determines them (qemu-img build, image sha256, mode, formats, source cache). ${auditSource(results)}`,
     });
     blocks.push({
       kind: 'table',
@@ -135,10 +148,11 @@ function flushBlocks(results: Results): Block[] {
     });
     blocks.push({
       kind: 'table',
-      head: ['target', 'tool', '4 KiB: median', '4 KiB: p99', '2 MiB: median', '2 MiB: p99'],
+      head: ['target', 'tool', 'qemu-shaped: median', '4 KiB: median', '4 KiB: p99', '2 MiB: median', '2 MiB: p99'],
       rows: results.flushProbe.map((p) => [
         p.targetDir,
         p.tool,
+        p.shaped ? `${millis(p.shaped.medianMs)} (${kib(p.shaped.bytes)})` : 'not measured',
         millis(p.small?.medianMs),
         millis(p.small?.p99Ms),
         millis(p.large?.medianMs),
@@ -148,35 +162,57 @@ function flushBlocks(results: Results): Block[] {
     blocks.push({
       kind: 'para',
       text:
-        'Predicted writethrough penalty = flush count x flush latency (measured median after a 4 KiB write, plus ' +
-        'the emulated delay if any), beside the measured one (median writethrough - median writeback):',
+        "Predicted writethrough penalty = flush count x flush latency (the probe's median fdatasync after writes of " +
+        "qemu-img's mean write size, extending a fresh file; the 4 KiB probe when that size is unknown; plus the " +
+        'emulated delay if any), beside the measured one (median writethrough - median writeback):',
     });
+    const predictions = penaltyPredictions(results);
     blocks.push({
       kind: 'table',
-      head: ['case', 'flushes (writethrough)', 'latency per flush', 'predicted extra', 'measured extra'],
-      rows: penaltyRows(results),
+      head: [
+        'case',
+        'flushes (writethrough)',
+        'probe latency per flush',
+        'predicted extra',
+        'measured extra',
+        'predicted / measured',
+        'measured cost per flush',
+      ],
+      rows: penaltyRows(predictions),
     });
+    const missed = unexplained(predictions);
+    if (missed.length) blocks.push({ kind: 'list', items: missed });
   }
   return blocks;
 }
 
-function penaltyRows(results: Results): string[][] {
-  return results.summary.cases.map(({ caseId, modes }) => {
-    const audit = results.flushAudit.find((a) => a.caseId === caseId && a.mode === 'writethrough');
-    const target = results.cases.find((c) => c.id === caseId)?.targetDir;
-    const probe = results.flushProbe.find((p) => p.targetDir === target);
-    const flushes = flushesOf(audit);
-    const latency = probe?.small ? probe.small.medianMs + (results.config.emulateFlushLatencyMs ?? 0) : null;
-    const wt = modes.find((m) => m.mode === 'writethrough')?.real?.median;
-    const wb = modes.find((m) => m.mode === 'writeback')?.real?.median;
-    return [
-      caseId,
-      flushes === null ? 'not measured' : String(flushes),
-      latency === null ? 'not measured' : `${latency.toFixed(3)} ms`,
-      flushes !== null && latency !== null ? secs((flushes * latency) / 1000) : '-',
-      wt !== undefined && wb !== undefined ? secs(wt - wb) : '-',
-    ];
-  });
+function kib(bytes: number | null): string {
+  return bytes === null ? '-' : `${(bytes / 1024).toFixed(bytes % 1024 ? 1 : 0)} KiB`;
+}
+
+function penaltyRows(predictions: readonly PenaltyPrediction[]): string[][] {
+  return predictions.map((p) => [
+    p.caseId,
+    p.flushes === null ? 'not measured' : String(p.flushes),
+    p.latencyMs === null ? 'not measured' : `${p.latencyMs.toFixed(3)} ms (${kib(p.probeBytes)} writes)`,
+    secs(p.predictedSeconds),
+    secs(p.measuredSeconds),
+    p.ratio === null ? '-' : p.ratio.toFixed(2),
+    p.measuredPerFlushMs === null ? '-' : `${p.measuredPerFlushMs.toFixed(3)} ms`,
+  ]);
+}
+
+/** Where the probe does not explain the measured penalty, a sentence per case saying so. */
+function unexplained(predictions: readonly PenaltyPrediction[]): string[] {
+  return predictions
+    .filter((p) => p.explained === false)
+    .map(
+      (p) =>
+        `${p.caseId}: the probe predicted ${secs(p.predictedSeconds)} but writethrough measured ${secs(p.measuredSeconds)} ` +
+        `more than writeback (${p.measuredPerFlushMs?.toFixed(3)} ms per flush measured against the probe's ` +
+        `${p.latencyMs?.toFixed(3)} ms): the probe does not explain the difference; the rest is what writethrough costs ` +
+        'beyond the flush itself on this host (e.g. qemu-img waiting on each flush instead of overlapping reads and writes).',
+    );
 }
 
 function hostRows(results: Results): string[][] {

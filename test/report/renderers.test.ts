@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verdicts } from '../../src/analyze/verdict.ts';
 import { readResults } from '../../src/commands/results-upgrade.ts';
-import { loadResults } from '../../src/model/results.ts';
 import { benchDocument } from '../../src/report/bench-document.ts';
 import { renderBenchCharts } from '../../src/report/charts/bench-charts.ts';
 import { renderHtml } from '../../src/report/html.ts';
