@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import { loadResults, type Results } from '../model/results.ts';
 import { OutputManager } from '../report/file-writer.ts';
-import { ownedNames, REPORT_RENDERERS, renderDataFiles, renderWith } from '../report/registry.ts';
+import { ownedNames, renderDataFiles, renderReports } from '../report/registry.ts';
 import { runBench } from './bench-run.ts';
 import type { BenchUi, Terminal } from './terminal-port.ts';
 
@@ -35,7 +35,7 @@ export async function benchToFolder(
       const { outcome } = await runBench(config, ui, checkpoint, scope.signal, previous);
       // Reports are rendered from the saved file, re-read and validated, as `npm run report` would.
       const results = loadResults(join(config.outDir, 'results.json'));
-      output.write(await renderWith(REPORT_RENDERERS, results));
+      output.write(await renderReports(results));
       if (!outcome.interrupted) return { exitCode: 0, results };
       const finished = `${results.samples.length} finished runs saved in ${saved} (complete: false)`;
       process.stderr.write(`interrupted: ${finished}; continue with --resume ${where}\n`);

@@ -8,7 +8,7 @@ import { type ConvertContext, cellSpec, measureConversion } from '../engine/conv
 import { acquireLock } from '../engine/lock.ts';
 import { type EngineOutcome, runRounds } from '../engine/scheduler.ts';
 import { CPU_TIME_RESOLUTION_SECONDS } from '../engine/spawn.ts';
-import { createWorkDir, removeWorkDir } from '../engine/target.ts';
+import { createWorkDir, removeDeadWorkDirs, removeWorkDir } from '../engine/target.ts';
 import { auditWithCounter, auditWithStrace } from '../flush/audit.ts';
 import { auditKey, binarySha256, keyInputs, readCachedAudit, writeCachedAudit } from '../flush/audit-cache.ts';
 import { ensureInterposer, interposerEnv } from '../flush/interposer.ts';
@@ -30,6 +30,7 @@ import {
   SCHEMA_VERSION,
 } from '../model/results.ts';
 import { TOOL } from '../model/tool.ts';
+import { formatBytes } from '../model/units.ts';
 import { buildCases, buildRounds } from '../plan/matrix.ts';
 import type { BenchUi } from './terminal-port.ts';
 
@@ -75,11 +76,15 @@ export async function runBench(
     outputFormats: config.outputFormats,
     srcCaches: config.srcCaches,
   });
-  for (const dir of config.targetDirs) mkdirSync(dir, { recursive: true });
-  const releases = config.targetDirs.map((dir) => acquireLock(dir, ui.note));
+  const releases: (() => void)[] = [];
   const workDirs = new Map<string, string>();
   try {
-    for (const dir of config.targetDirs) workDirs.set(dir, createWorkDir(dir));
+    for (const dir of config.targetDirs) {
+      mkdirSync(dir, { recursive: true });
+      releases.push(acquireLock(dir, ui.note));
+      reportFreed(dir, removeDeadWorkDirs(dir), ui);
+      workDirs.set(dir, createWorkDir(dir));
+    }
     const contexts = await convertContexts(config, planCases, image, workDirs);
     const results = previous ? { ...previous, schemaVersion: SCHEMA_VERSION } : newResults(config, planCases, image);
     const state: RunState = { config, ui, signal, checkpoint, planCases, contexts, results };
@@ -88,6 +93,12 @@ export async function runBench(
     for (const dir of workDirs.values()) removeWorkDir(dir);
     for (const release of releases) release();
   }
+}
+
+function reportFreed(dir: string, freed: { count: number; bytes: number }, ui: BenchUi): void {
+  if (freed.count === 0) return;
+  const what = `${freed.count} work folder${freed.count > 1 ? 's' : ''} of runs that died`;
+  ui.note(`removed ${what} from ${dir}: ${formatBytes(freed.bytes)} freed`);
 }
 
 async function convertContexts(

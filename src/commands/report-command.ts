@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { UserError } from '../model/errors.ts';
 import type { Invocation } from '../model/invocation.ts';
 import { OutputManager, validateOutDir } from '../report/file-writer.ts';
-import { ownedNames, REPORT_RENDERERS, renderWith } from '../report/registry.ts';
+import { ownedNames, renderReports } from '../report/registry.ts';
 import { readResults } from './results-upgrade.ts';
 
 /** Runs `report`; returns the exit code. */
@@ -17,7 +17,7 @@ export async function runReportCommand(args: Invocation): Promise<number> {
   if (typeof args.values.out === 'string') validateOutDir(dir);
   const output = new OutputManager(dir, ownedNames());
   output.create();
-  const written = output.write(await renderWith(REPORT_RENDERERS, results));
+  const written = output.write(await renderReports(results));
   if (!args.values.quiet) process.stderr.write(`wrote ${written.length} files in ${dir}\n`);
   return 0;
 }

@@ -1,51 +1,79 @@
-// A lock file per target dir, so two harness processes never measure on the same storage at once.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+// A lock file per target dir, so two harness processes never measure on the same storage at once. The lock names its
+// owner (PID and start time); a dead owner's lock is taken over race-free: the stale file is renamed away (only one
+// process's rename succeeds), its owner re-checked, and the new lock created exclusively.
+import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../model/errors.ts';
+import { ownerAlive, ownerText, parseOwner, selfOwner } from './owner.ts';
 
 /** Name of the lock file the harness puts in a target dir while it runs. */
 export const LOCK_NAME = '.qemu-cache-bench.lock';
 
-function alive(pid: number): boolean {
+function readText(path: string): string | null {
   try {
-    process.kill(pid, 0);
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/** Creates the lock exclusively; false when a lock file already exists. */
+function create(path: string, text: string, dir: string): boolean {
+  try {
+    writeFileSync(path, text, { flag: 'wx' });
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    throw new UserError(`cannot create lock file in ${dir} (${code}); pass a writable --target-dir`);
   }
 }
 
 /**
- * Takes the lock of `dir`; a live holder is a UserError, a dead one's stale lock is taken over (reported through
- * `note`).
+ * Moves the stale lock whose text was `seen` out of the way. False when another process got there first, or the file
+ * now holds someone else's lock (it is put back).
+ */
+function moveStale(path: string, seen: string): boolean {
+  const aside = `${path}.stale.${process.pid}`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return false;
+  }
+  if (readText(aside) === seen) {
+    rmSync(aside, { force: true });
+    return true;
+  }
+  try {
+    linkSync(aside, path); // a live lock taken in between: put it back unless yet another one appeared
+  } catch {
+    /* a newer lock stands: leave it */
+  }
+  rmSync(aside, { force: true });
+  return false;
+}
+
+/**
+ * Takes the lock of `dir`; a live holder is a UserError, a dead one's lock is taken over (reported through `note`).
+ * Returns the release function.
  */
 export function acquireLock(dir: string, note: (message: string) => void): () => void {
   const path = join(dir, LOCK_NAME);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
-      return () => {
-        try {
-          if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path, { force: true });
-        } catch {
-          /* already gone */
-        }
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
-        throw new UserError(
-          `cannot create lock file in ${dir} (${(error as NodeJS.ErrnoException).code}); pass a writable --target-dir`,
-        );
-      const holder = Number.parseInt(readFileSync(path, 'utf8'), 10);
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) {
-        throw new UserError(
-          `target dir ${dir} is in use by another qemu-cache-bench (PID ${holder}); wait for it or pass another ` +
-            `--target-dir`,
-        );
-      }
-      note(`taking over a stale lock in ${dir} (PID ${Number.isNaN(holder) ? '?' : holder} is gone)`);
-      rmSync(path, { force: true });
+  const me = ownerText(selfOwner());
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (create(path, me, dir)) return () => release(path, me);
+    const seen = readText(path);
+    if (seen === null) continue;
+    const holder = parseOwner(seen);
+    if (holder && ownerAlive(holder) && holder.pid !== process.pid) {
+      const hint = 'wait for it or pass another --target-dir';
+      throw new UserError(`target dir ${dir} is in use by another qemu-cache-bench (PID ${holder.pid}); ${hint}`);
     }
+    if (moveStale(path, seen)) note(`taking over a stale lock in ${dir} (PID ${holder?.pid ?? '?'} is gone)`);
   }
   throw new UserError(`cannot take the lock in ${dir}; remove ${path} if no qemu-cache-bench is running`);
+}
+
+function release(path: string, mine: string): void {
+  if (readText(path) === mine) rmSync(path, { force: true });
 }

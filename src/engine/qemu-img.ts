@@ -36,7 +36,7 @@ export async function imageInfo(
 ): Promise<QemuImgInfo | { error: string }> {
   const args = ['info', '--output=json', ...(format ? ['-f', format] : []), path];
   const result = await runProcess(qemuImg, args, { captureStdout: true, timeoutSeconds: 60 });
-  if (!result.ok) return { error: lastLine(result.stderrTail) || `qemu-img info exited ${result.exitCode}` };
+  if (!result.ok) return { error: result.stderrTail.trim() || `qemu-img info exited ${result.exitCode}` };
   try {
     const raw = JSON.parse(result.stdout) as Record<string, unknown>;
     const specific = (raw['format-specific'] as { data?: Record<string, unknown> } | undefined)?.data ?? {};

@@ -1,8 +1,22 @@
 // Target directories: the validator, the free-space check, and the harness's own work folder inside each.
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, type Stats, statfsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  type Stats,
+  statfsSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { UserError } from '../model/errors.ts';
 import { formatBytes } from '../model/units.ts';
+import { type Owner, ownerAlive, ownerText, parseOwner, selfOwner } from './owner.ts';
 
 /** Prefix of the work folders the harness creates (and alone removes). */
 export const WORK_DIR_PREFIX = 'qcb-work-';
@@ -46,13 +60,49 @@ export function checkFreeSpace(dir: string, needed: number, what: string): void 
   }
 }
 
-/** Creates the harness's own work folder inside `dir`. */
+/** The marker in each work folder naming the process that made it. */
+export const WORK_OWNER_FILE = '.qcb-owner';
+
+/** Creates the harness's own work folder inside `dir`, with a marker naming this process as its owner. */
 export function createWorkDir(dir: string): string {
-  return mkdtempSync(join(dir, WORK_DIR_PREFIX));
+  const workDir = mkdtempSync(join(dir, WORK_DIR_PREFIX));
+  writeFileSync(join(workDir, WORK_OWNER_FILE), ownerText(selfOwner()));
+  return workDir;
 }
 
 /** Removes a work folder the harness created (only ever one whose name it chose). */
 export function removeWorkDir(workDir: string): void {
-  if (!workDir.split('/').pop()?.startsWith(WORK_DIR_PREFIX)) return;
+  if (!basename(workDir).startsWith(WORK_DIR_PREFIX)) return;
   rmSync(workDir, { recursive: true, force: true });
+}
+
+/** Bytes allocated under `path` (files and folders, not following links). */
+function allocatedBytes(path: string): number {
+  const stat = lstatSync(path);
+  if (!stat.isDirectory()) return stat.blocks * 512;
+  return readdirSync(path).reduce((sum, name) => sum + allocatedBytes(join(path, name)), stat.blocks * 512);
+}
+
+/**
+ * Removes the work folders in `dir` left by runs that died (killed, OOM, reboot): only folders named like ours whose
+ * owner marker names a process that no longer runs. Returns how many and the bytes freed.
+ */
+export function removeDeadWorkDirs(dir: string): { count: number; bytes: number } {
+  let count = 0;
+  let bytes = 0;
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(WORK_DIR_PREFIX)) continue;
+    const path = join(dir, name);
+    let owner: Owner | null;
+    try {
+      owner = parseOwner(readFileSync(join(path, WORK_OWNER_FILE), 'utf8'));
+    } catch {
+      continue; // no marker: not provably ours, never touched
+    }
+    if (!owner || ownerAlive(owner)) continue;
+    bytes += allocatedBytes(path);
+    rmSync(path, { recursive: true, force: true });
+    count++;
+  }
+  return { count, bytes };
 }

@@ -28,9 +28,14 @@ export async function validateImage(qemuImg: string, path: string, format: strin
   }
   const info = await imageInfo(qemuImg, path, format);
   if ('error' in info)
-    throw new UserError(
-      `qemu-img cannot read ${path} as an image: ${info.error}; check the file or pass --image-format`,
+    throw (
+      openError(path, info.error) ??
+      new UserError(
+        `qemu-img cannot read ${path} as an image: ${lastLine(info.error)}; check the file or pass --image-format`,
+      )
     );
+  const encryption = encryptionOf(info);
+  if (encryption) throw encryptedError(path, encryption);
   if (info.format === 'raw' && !format && (stat.size < 1024 * 1024 || stat.size % 512 !== 0)) {
     throw new UserError(
       `${path} does not look like a disk image (qemu-img sees only ${stat.size} raw bytes); pass another image, or ` +
@@ -40,12 +45,47 @@ export async function validateImage(qemuImg: string, path: string, format: strin
   if (info.format !== 'qcow2') return info;
   const check = await runProcess(qemuImg, ['check', '-f', 'qcow2', path], { captureStdout: true, timeoutSeconds: 120 });
   if (check.exitCode !== 0 && check.exitCode !== 3) {
+    const known = openError(path, check.stderrTail);
+    if (known) throw known;
     const why = lastLine(check.stderrTail) || lastLine(check.stdout) || `qemu-img check exited ${check.exitCode}`;
     throw new UserError(
       `qcow2 image ${path} is damaged (${why}); repair it with qemu-img check -r or pass another image`,
     );
   }
   return { ...info, compressedClusters: /([\d.]+%) compressed clusters/.exec(check.stdout)?.[1] ?? null };
+}
+
+/** The encryption format of an image (e.g. "luks"), or null when it is not encrypted. */
+export function encryptionOf(info: QemuImgInfo): string | null {
+  const specific = (info.raw['format-specific'] as { data?: { encrypt?: { format?: string } } } | undefined)?.data;
+  if (specific?.encrypt) return specific.encrypt.format ?? 'encrypted';
+  return info.raw.encrypted === true ? 'encrypted' : null;
+}
+
+function encryptedError(path: string, format: string): UserError {
+  const how = 'decrypt a copy first (qemu-img convert --object secret,... --image-opts ...) and pass that';
+  return new UserError(`${path} is encrypted (${format}) and qemu-cache-bench passes no secret; ${how}`);
+}
+
+/**
+ * A one-line error for the reasons other than absence or damage that qemu-img cannot open an image: a missing or
+ * unreadable backing file (named), an encrypted image without its secret, or qemu's image lock held by a running VM
+ * or another qemu-img. Null when the message is none of these.
+ */
+export function openError(path: string, stderr: string): UserError | null {
+  const backing = /Could not open backing file: Could not open '([^']+)': ([^\n]+)/.exec(stderr);
+  if (backing) {
+    const [, file, why] = backing;
+    const what = /No such file/.test(why ?? '') ? 'is missing' : `cannot be opened (${why?.trim()})`;
+    const fix = 'restore it, or pass an image without a backing chain (qemu-img convert the overlay once)';
+    return new UserError(`the backing file of ${path} ${what}: ${file}; ${fix}`);
+  }
+  if (/Failed to get (shared )?"?\w+"? lock|Is another process using the image/.test(stderr)) {
+    const who = "a running VM or another qemu-img holds qemu's lock on it";
+    return new UserError(`${path} is in use: ${who}; stop it, or pass a copy of the image`);
+  }
+  if (/encrypt|key-secret|is encrypted/i.test(stderr)) return encryptedError(path, 'needs a key');
+  return null;
 }
 
 /** sha256 of a file, streamed. */

@@ -14,7 +14,7 @@ import type { Block, ReportDocument } from './document-model.ts';
 import { summaryHead, summaryRow } from './table.ts';
 
 /** Builds the bench report document from the results (pure). */
-export function benchDocument(results: Results): ReportDocument {
+export function benchDocument(results: Results, chartsSkipped: string | null = null): ReportDocument {
   const date = (results.finishedAt ?? results.startedAt).slice(0, 10);
   const label = emulationLabel(results.config.emulateFlushLatencyMs);
   const title = `qemu-img convert cache modes on ${results.host.hostname}, ${date}${label ? ` (${label})` : ''}`;
@@ -39,7 +39,11 @@ export function benchDocument(results: Results): ReportDocument {
   blocks.push({ kind: 'heading', level: 2, text: 'Verdict' });
   for (const v of verdicts(results))
     blocks.push({ kind: 'para', text: `${results.cases.length > 1 ? `[${v.caseId}] ` : ''}${v.text}` });
-  for (const c of results.summary.cases) blocks.push(...caseBlocks(results, c.caseId));
+  if (chartsSkipped) {
+    const text = `Charts skipped: ${chartsSkipped}; run \`npm run report\` where charts work to draw them.`;
+    blocks.push({ kind: 'para', strong: true, text });
+  }
+  for (const c of results.summary.cases) blocks.push(...caseBlocks(results, c.caseId, chartsSkipped === null));
   blocks.push(...flushBlocks(results));
   blocks.push(...factBlocks(results));
   blocks.push(...methodBlocks(results));
@@ -56,7 +60,7 @@ export function benchDocument(results: Results): ReportDocument {
   return { title, blocks };
 }
 
-function caseBlocks(results: Results, caseId: string): Block[] {
+function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] {
   const summary = results.summary.cases.find((c) => c.caseId === caseId);
   const benchCase = results.cases.find((c) => c.id === caseId);
   if (!summary) return [];
@@ -85,8 +89,9 @@ function caseBlocks(results: Results, caseId: string): Block[] {
         `stable storage. unsafe looks fast at exit but leaves its data dirty in the page cache (the "dirty after ` +
         `exit" column: Dirty + Writeback of /proc/meminfo when qemu-img exits). ${durableRows.join('; ')}.`,
     });
-  for (const { key, caption } of benchCharts(baseline))
+  for (const { key, caption } of charts ? benchCharts(baseline) : []) {
     blocks.push({ kind: 'chart', file: chartFile(caseId, key), caption });
+  }
   for (const [metric, name] of [
     ['real', 'Wall time (real)'],
     ['user', 'User CPU time'],

@@ -1,4 +1,5 @@
-// name -> renderer: every output the harness makes from a results object, and which names it owns.
+// name -> renderer: every output the harness makes from a results object, and which names it owns. The charts are
+// drawn first; if the chart library cannot load or draw, the reports are still written, without images, saying why.
 import type { Results } from '../model/results.ts';
 import { benchDocument } from './bench-document.ts';
 import { renderCsv } from './csv.ts';
@@ -8,61 +9,74 @@ import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderText } from './text.ts';
 
-/** A renderer: a pure function from the results object to one or more files. */
+/** What every report renderer may use besides the results: the drawn charts, or why there are none. */
+export interface RenderContext {
+  charts: readonly OutputFile[];
+  /** Why the charts were not drawn, or null when they were. */
+  chartsSkipped: string | null;
+}
+
+/** A renderer: a pure function from the results object (and the drawn charts) to one or more files. */
 export interface Renderer {
   /** File names it produces (a trailing slash owns a folder). */
   owns: readonly string[];
   /** Turns results into files. */
-  render(results: Results): OutputFile[] | Promise<OutputFile[]>;
+  render(results: Results, context: RenderContext): OutputFile[];
 }
 
 /** The data files, rewritten after every run (synchronous, so a checkpoint is never half done). */
-export const DATA_RENDERERS = [
-  {
-    owns: ['results.json'],
-    render: (r: Results): OutputFile[] => [{ name: 'results.json', data: renderJson(r) }],
-  },
-  {
-    owns: ['results.csv'],
-    render: (r: Results): OutputFile[] => [{ name: 'results.csv', data: renderCsv(r) }],
-  },
-] as const satisfies readonly Renderer[];
-
-/** Renders the data files (results.json, results.csv). */
-export function renderDataFiles(results: Results): OutputFile[] {
-  return DATA_RENDERERS.flatMap((r) => r.render(results));
-}
+export const DATA_RENDERERS: readonly Renderer[] = [
+  { owns: ['results.json'], render: (r) => [{ name: 'results.json', data: renderJson(r) }] },
+  { owns: ['results.csv'], render: (r) => [{ name: 'results.csv', data: renderCsv(r) }] },
+];
 
 /** The reports, written when a run ends and by `report`. */
 export const REPORT_RENDERERS: readonly Renderer[] = [
   {
-    owns: ['charts/'],
-    render: async (r) => (await import('./charts/bench-charts.ts')).renderBenchCharts(r),
+    owns: ['report.md'],
+    render: (r, c) => [{ name: 'report.md', data: renderMarkdown(benchDocument(r, c.chartsSkipped)) }],
   },
   {
-    owns: ['report.md'],
-    render: (r) => [{ name: 'report.md', data: renderMarkdown(benchDocument(r)) }],
+    owns: ['report.txt'],
+    render: (r, c) => [{ name: 'report.txt', data: renderText(benchDocument(r, c.chartsSkipped)) }],
   },
-  { owns: ['report.txt'], render: (r) => [{ name: 'report.txt', data: renderText(benchDocument(r)) }] },
   {
     owns: ['report.html'],
-    render: async (r) => [
-      {
-        name: 'report.html',
-        data: renderHtml(benchDocument(r), await (await import('./charts/bench-charts.ts')).renderBenchCharts(r)),
-      },
-    ],
+    render: (r, c) => [{ name: 'report.html', data: renderHtml(benchDocument(r, c.chartsSkipped), c.charts) }],
   },
 ];
 
+/** The folder the charts go to. */
+const CHARTS_OWNED = ['charts/'];
+
 /** Every file name the harness may replace in a results folder it made. */
 export function ownedNames(): string[] {
-  return [...DATA_RENDERERS, ...REPORT_RENDERERS].flatMap((r) => r.owns);
+  return [...CHARTS_OWNED, ...[...DATA_RENDERERS, ...REPORT_RENDERERS].flatMap((r) => r.owns)];
 }
 
-/** Renders with each renderer in order. */
-export async function renderWith(renderers: readonly Renderer[], results: Results): Promise<OutputFile[]> {
-  const files: OutputFile[] = [];
-  for (const renderer of renderers) files.push(...(await renderer.render(results)));
-  return files;
+/** Renders the data files (results.json, results.csv). */
+export function renderDataFiles(results: Results): OutputFile[] {
+  const none: RenderContext = { charts: [], chartsSkipped: null };
+  return DATA_RENDERERS.flatMap((r) => r.render(results, none));
+}
+
+/** Loads the chart module on demand (it pulls the native canvas library). */
+export type ChartLoader = () => Promise<{ renderBenchCharts(results: Results): Promise<OutputFile[]> }>;
+
+const loadCharts: ChartLoader = () => import('./charts/bench-charts.ts');
+
+/** Draws the charts; a chart library that cannot load or draw is a reason, never a failure of the report. */
+export async function drawCharts(results: Results, load: ChartLoader = loadCharts): Promise<RenderContext> {
+  try {
+    return { charts: await (await load()).renderBenchCharts(results), chartsSkipped: null };
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
+    return { charts: [], chartsSkipped: reason };
+  }
+}
+
+/** The charts and every report. */
+export async function renderReports(results: Results, load?: ChartLoader): Promise<OutputFile[]> {
+  const context = await drawCharts(results, load);
+  return [...context.charts, ...REPORT_RENDERERS.flatMap((r) => r.render(results, context))];
 }

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
-import { ROOT, runCli } from '../helpers/cli.ts';
+import { IS_ROOT, NEEDS_ROOT, ROOT, runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-cli-'));
 const fake = join(ROOT, 'test/fixtures/fake-qemu-img.sh');
@@ -105,12 +105,11 @@ describe('bad input', () => {
     });
   }
 
-  it('an unreadable image, as an unprivileged user', async () => {
+  it.skipIf(!IS_ROOT)(`an unreadable image, as an unprivileged user ${NEEDS_ROOT}`, async () => {
     const secret = join(work, 'secret.qcow2');
     copyFileSync(image, secret);
     chmodSync(secret, 0o600);
     chmodSync(work, 0o755);
-    if (process.getuid?.() !== 0) return; // only root can drop to another user for this check
     const { execa } = await import('execa');
     const as = await execa(
       'setpriv',
@@ -138,8 +137,7 @@ describe('bad input', () => {
     expect(as.stderr).toMatch(/cannot read image .*secret.qcow2 \(EACCES\)/);
   });
 
-  it('a read-only target dir, as an unprivileged user', async () => {
-    if (process.getuid?.() !== 0) return;
+  it.skipIf(!IS_ROOT)(`a read-only target dir, as an unprivileged user ${NEEDS_ROOT}`, async () => {
     chmodSync(join(work, 'readonly'), 0o555);
     const { execa } = await import('execa');
     const as = await execa(

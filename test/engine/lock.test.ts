@@ -1,26 +1,57 @@
+// The target lock: owner with PID and start time, live holders refused, dead ones taken over race-free.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, LOCK_NAME } from '../../src/engine/lock.ts';
+import { processStartTime } from '../../src/engine/owner.ts';
+import { ROOT } from '../helpers/cli.ts';
+
+const owner = (pid: number, startTime: number | null) => JSON.stringify({ pid, startTime, host: hostname() });
 
 describe('acquireLock', () => {
-  it('writes the PID, refuses a live holder, and releases', () => {
+  it('names its owner, refuses a live holder, and releases', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qcb-l-'));
     const release = acquireLock(dir, () => {});
-    expect(readFileSync(join(dir, LOCK_NAME), 'utf8').trim()).toBe(String(process.pid));
-    writeFileSync(join(dir, LOCK_NAME), '1\n'); // PID 1 is always alive
+    expect(JSON.parse(readFileSync(join(dir, LOCK_NAME), 'utf8'))).toEqual({
+      pid: process.pid,
+      startTime: processStartTime(process.pid),
+      host: hostname(),
+    });
+    const mine = readFileSync(join(dir, LOCK_NAME), 'utf8');
+    writeFileSync(join(dir, LOCK_NAME), owner(1, processStartTime(1))); // PID 1 is always alive
     expect(() => acquireLock(dir, () => {})).toThrow(/in use by another qemu-cache-bench \(PID 1\)/);
-    writeFileSync(join(dir, LOCK_NAME), `${process.pid}\n`);
+    writeFileSync(join(dir, LOCK_NAME), '1\n'); // a lock of the older format: a bare PID
+    expect(() => acquireLock(dir, () => {})).toThrow(/in use by another qemu-cache-bench \(PID 1\)/);
+    writeFileSync(join(dir, LOCK_NAME), mine);
     release();
     expect(existsSync(join(dir, LOCK_NAME))).toBe(false);
   });
-  it('takes over a stale lock of a dead PID with a note', () => {
+  it('takes over the lock of a dead PID, and of a recycled PID whose start time differs, with a note', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qcb-l-'));
     writeFileSync(join(dir, LOCK_NAME), '999999999\n');
     const notes: string[] = [];
-    const release = acquireLock(dir, (m) => notes.push(m));
-    expect(notes[0]).toMatch(/taking over a stale lock .*999999999/);
-    release();
+    acquireLock(dir, (m) => notes.push(m))();
+    expect(notes[0]).toMatch(/taking over a stale lock .*\(PID 999999999 is gone\)/);
+    writeFileSync(join(dir, LOCK_NAME), owner(1, (processStartTime(1) ?? 0) + 12345));
+    acquireLock(dir, (m) => notes.push(m))();
+    expect(notes[1]).toMatch(/taking over a stale lock .*\(PID 1 is gone\)/);
   });
+  it('lets exactly one of two processes take over the same stale lock', async () => {
+    const script = `
+      import { acquireLock } from './src/engine/lock.ts';
+      const [dir, at] = process.argv.slice(-2);
+      while (Date.now() < Number(at)) {}
+      try { acquireLock(dir, () => {}); console.log('won'); } catch { console.log('lost'); }
+      setTimeout(() => {}, 300);`;
+    for (let round = 0; round < 6; round++) {
+      const dir = mkdtempSync(join(tmpdir(), 'qcb-race-'));
+      writeFileSync(join(dir, LOCK_NAME), '999999999\n');
+      const at = String(Date.now() + 1500);
+      const run = () => execa('node', ['--import', 'tsx', '--input-type=module', '-e', script, dir, at], { cwd: ROOT });
+      const outcomes = (await Promise.all([run(), run()])).map((r) => r.stdout.trim()).sort();
+      expect(outcomes).toEqual(['lost', 'won']);
+    }
+  }, 60_000);
 });

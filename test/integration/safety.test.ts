@@ -1,11 +1,20 @@
 // Safety on a real host: interruption and resume, timeouts, failing modes, a disk that fills, the source left untouched.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseResults } from '../../src/model/results.ts';
-import { ROOT, runCli } from '../helpers/cli.ts';
+import { IS_ROOT, NEEDS_ROOT, ROOT, runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-safety-'));
 const fake = join(ROOT, 'test/fixtures/fake-qemu-img.sh');
@@ -93,6 +102,55 @@ describe('interruption', () => {
       expect(again.stderr).toMatch(/that run is complete/);
     }, 300_000);
   }
+});
+
+describe('crash recovery on the target', () => {
+  it("after SIGKILL, the next run takes over the lock, removes the dead run's work folder and says how much it freed", async () => {
+    const target = join(work, 'target-kill');
+    const out = join(work, 'out-kill');
+    mkdirSync(target);
+    const args = ['--image-size', '512M', '--image-data', '96M', '--runs', '2', '--modes', 'writethrough,writeback'];
+    const quiet = ['--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--quiet'];
+    const child = execa(
+      'node',
+      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', ...args, ...quiet, '--out', out],
+      {
+        cwd: ROOT,
+        env,
+        reject: false,
+      },
+    );
+    const outputs = () =>
+      readdirSync(target)
+        .filter((n) => n.startsWith('qcb-work-'))
+        .flatMap((n) => readdirSync(join(target, n)).map((f) => join(target, n, f)));
+    await waitFor(() => outputs().some((f) => f.endsWith('.raw') && statSync(f).size > 0));
+    child.kill('SIGKILL');
+    await child;
+    const left = readdirSync(target).filter((n) => n.startsWith('qcb-work-'));
+    expect(left).toHaveLength(1);
+    expect(readdirSync(target)).toContain('.qemu-cache-bench.lock');
+    const again = await runCli(
+      [
+        'bench',
+        ...args,
+        '--no-flush-audit',
+        '--no-flush-probe',
+        '--target-dir',
+        target,
+        '--out',
+        join(work, 'out-kill-2'),
+      ],
+      { env },
+    );
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/taking over a stale lock in .*target-kill \(PID \d+ is gone\)/);
+    expect(again.stderr).toMatch(
+      /removed 1 work folder of runs that died from .*target-kill: [\d.]+ (KiB|MiB|GiB) freed/,
+    );
+    expect(readdirSync(target)).toEqual([]);
+    expect(read(join(work, 'out-kill-2')).complete).toBe(true);
+  }, 300_000);
 });
 
 describe('failures are recorded, not fatal', () => {
@@ -204,83 +262,89 @@ describe('failures are recorded, not fatal', () => {
 });
 
 describe('a disk that fills during the run', () => {
-  it('marks the runs that hit ENOSPC failed with the reason, keeps earlier results, removes partial output', async () => {
-    if (process.getuid?.() !== 0) return;
-    const mnt = join(work, 'small-tmpfs');
-    mkdirSync(mnt);
-    await execa('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', mnt]);
-    try {
-      const out = join(work, 'out-full');
-      const child = execa(
-        'node',
-        [
-          '--import',
-          'tsx',
-          join(ROOT, 'src/cli/main.ts'),
-          'bench',
-          '--image-size',
-          '40M',
-          '--image-data',
-          '24M',
-          '--modes',
-          'writeback,unsafe',
-          '--baseline',
-          'writeback',
-          '--runs',
-          '4',
-          '--no-flush-audit',
-          '--no-flush-probe',
-          '--target-dir',
-          mnt,
-          '--out',
-          out,
-          '--quiet',
-        ],
-        { cwd: ROOT, env, reject: false },
-      );
-      await waitFor(() => samplesIn(out) >= 1);
-      // A run may be writing at this moment; retry until the filler fits.
-      await waitFor(() => {
-        try {
-          writeFileSync(join(mnt, 'filler'), Buffer.alloc(30 * 1024 * 1024, 7));
-          return true;
-        } catch {
-          return false;
-        }
-      }, 30_000);
-      const r = await child;
-      expect([0, 1]).toContain(r.exitCode);
-      const results = read(out);
-      expect(results.samples).toHaveLength(8);
-      expect(results.samples[0]?.ok).toBe(true);
-      const failed = results.samples.filter((s) => !s.ok);
-      expect(failed.length).toBeGreaterThan(0);
-      for (const s of failed) expect(s.error).toMatch(/No space left on device/);
-      expect(readdirSync(mnt)).toEqual(['filler']);
-    } finally {
-      await execa('umount', [mnt], { reject: false });
-    }
-  }, 300_000);
+  it.skipIf(!IS_ROOT)(
+    `marks the runs that hit ENOSPC failed with the reason, keeps earlier results, removes partial output ${NEEDS_ROOT}`,
+    async () => {
+      const mnt = join(work, 'small-tmpfs');
+      mkdirSync(mnt);
+      await execa('mount', ['-t', 'tmpfs', '-o', 'size=48m', 'tmpfs', mnt]);
+      try {
+        const out = join(work, 'out-full');
+        const child = execa(
+          'node',
+          [
+            '--import',
+            'tsx',
+            join(ROOT, 'src/cli/main.ts'),
+            'bench',
+            '--image-size',
+            '40M',
+            '--image-data',
+            '24M',
+            '--modes',
+            'writeback,unsafe',
+            '--baseline',
+            'writeback',
+            '--runs',
+            '4',
+            '--no-flush-audit',
+            '--no-flush-probe',
+            '--target-dir',
+            mnt,
+            '--out',
+            out,
+            '--quiet',
+          ],
+          { cwd: ROOT, env, reject: false },
+        );
+        await waitFor(() => samplesIn(out) >= 1);
+        // A run may be writing at this moment; retry until the filler fits.
+        await waitFor(() => {
+          try {
+            writeFileSync(join(mnt, 'filler'), Buffer.alloc(30 * 1024 * 1024, 7));
+            return true;
+          } catch {
+            return false;
+          }
+        }, 30_000);
+        const r = await child;
+        expect([0, 1]).toContain(r.exitCode);
+        const results = read(out);
+        expect(results.samples).toHaveLength(8);
+        expect(results.samples[0]?.ok).toBe(true);
+        const failed = results.samples.filter((s) => !s.ok);
+        expect(failed.length).toBeGreaterThan(0);
+        for (const s of failed) expect(s.error).toMatch(/No space left on device/);
+        expect(readdirSync(mnt)).toEqual(['filler']);
+      } finally {
+        await execa('umount', [mnt], { reject: false });
+      }
+    },
+    300_000,
+  );
 
-  it('refuses to start when the target has less free space than the conversion can need', async () => {
-    if (process.getuid?.() !== 0) return;
-    const mnt = join(work, 'tiny-tmpfs');
-    mkdirSync(mnt);
-    await execa('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt]);
-    try {
-      const r = await runCli(
-        ['bench', '--image-size', '64M', '--image-data', '8M', '--target-dir', mnt, '--out', join(work, 'out-tiny')],
-        { env },
-      );
-      expect(r.code).toBe(2);
-      expect(r.stderr.trim()).toMatch(
-        /^qemu-cache-bench: error: not enough space in .*tiny-tmpfs: 8.0 MiB free, .* can need 64.0 MiB; free some space/,
-      );
-      expect(readdirSync(mnt)).toEqual([]);
-    } finally {
-      await execa('umount', [mnt], { reject: false });
-    }
-  }, 120_000);
+  it.skipIf(!IS_ROOT)(
+    `refuses to start when the target has less free space than the conversion can need ${NEEDS_ROOT}`,
+    async () => {
+      const mnt = join(work, 'tiny-tmpfs');
+      mkdirSync(mnt);
+      await execa('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mnt]);
+      try {
+        const r = await runCli(
+          ['bench', '--image-size', '64M', '--image-data', '8M', '--target-dir', mnt, '--out', join(work, 'out-tiny')],
+          { env },
+        );
+        expect(r.code).toBe(2);
+        expect(r.stderr.trim()).toMatch(
+          /^qemu-cache-bench: error: not enough space in .*tiny-tmpfs: 8.0 MiB free, .* can need 64.0 MiB; free some space/,
+        );
+        expect(readdirSync(mnt)).toEqual([]);
+      } finally {
+        await execa('umount', [mnt], { reject: false });
+      }
+    },
+    120_000,
+  );
 });
 
 describe('the source image', () => {
@@ -311,45 +375,48 @@ describe('the source image', () => {
 });
 
 describe('without root', () => {
-  it('evicts the source per file instead of dropping caches, and the report says so', async () => {
-    if (process.getuid?.() !== 0) return;
-    const home = mkdtempSync(join(tmpdir(), 'qcb-nobody-'));
-    const { chmodSync } = await import('node:fs');
-    chmodSync(home, 0o777);
-    const r = await execa(
-      'setpriv',
-      [
-        '--reuid=65534',
-        '--regid=65534',
-        '--clear-groups',
-        'node',
-        '--import',
-        'tsx',
-        join(ROOT, 'src/cli/main.ts'),
-        'bench',
-        '--image-size',
-        '64M',
-        '--image-data',
-        '8M',
-        '--runs',
-        '1',
-        '--modes',
-        'writethrough,writeback',
-        '--no-flush-audit',
-        '--target-dir',
-        home,
-        '--out',
-        join(home, 'out'),
-        '--quiet',
-      ],
-      { cwd: ROOT, reject: false, env: { HOME: home, QCB_CACHE_DIR: join(home, 'cache') } },
-    );
-    expect(r.exitCode, r.stderr).toBe(0);
-    const results = read(join(home, 'out'));
-    expect(new Set(results.samples.map((s) => s.cacheDrop))).toEqual(new Set(['fadvise']));
-    expect(results.notMeasured.join(' ')).toMatch(/not root, so \/proc\/sys\/vm\/drop_caches was not used/);
-    expect(readFileSync(join(home, 'out', 'report.md'), 'utf8')).toMatch(
-      /## Not measured\n\n- cold-cache times with an empty page cache: not root/,
-    );
-  }, 120_000);
+  it.skipIf(!IS_ROOT)(
+    `evicts the source per file instead of dropping caches, and the report says so ${NEEDS_ROOT}`,
+    async () => {
+      const home = mkdtempSync(join(tmpdir(), 'qcb-nobody-'));
+      const { chmodSync } = await import('node:fs');
+      chmodSync(home, 0o777);
+      const r = await execa(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          'node',
+          '--import',
+          'tsx',
+          join(ROOT, 'src/cli/main.ts'),
+          'bench',
+          '--image-size',
+          '64M',
+          '--image-data',
+          '8M',
+          '--runs',
+          '1',
+          '--modes',
+          'writethrough,writeback',
+          '--no-flush-audit',
+          '--target-dir',
+          home,
+          '--out',
+          join(home, 'out'),
+          '--quiet',
+        ],
+        { cwd: ROOT, reject: false, env: { HOME: home, QCB_CACHE_DIR: join(home, 'cache') } },
+      );
+      expect(r.exitCode, r.stderr).toBe(0);
+      const results = read(join(home, 'out'));
+      expect(new Set(results.samples.map((s) => s.cacheDrop))).toEqual(new Set(['fadvise']));
+      expect(results.notMeasured.join(' ')).toMatch(/not root, so \/proc\/sys\/vm\/drop_caches was not used/);
+      expect(readFileSync(join(home, 'out', 'report.md'), 'utf8')).toMatch(
+        /## Not measured\n\n- cold-cache times with an empty page cache: not root/,
+      );
+    },
+    120_000,
+  );
 });

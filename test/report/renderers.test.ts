@@ -10,7 +10,7 @@ import { benchDocument } from '../../src/report/bench-document.ts';
 import { renderBenchCharts } from '../../src/report/charts/bench-charts.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
-import { REPORT_RENDERERS, renderWith } from '../../src/report/registry.ts';
+import { renderReports } from '../../src/report/registry.ts';
 import { renderText } from '../../src/report/text.ts';
 import { loadPage } from '../helpers/browser.ts';
 
@@ -105,7 +105,7 @@ describe('report.html in headless Chromium', () => {
     if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'))
       throw new Error('chromium is not installed: run scripts/setup.sh --test-tools');
     const dir = mkdtempSync(join(tmpdir(), 'qcb-html-'));
-    const files = await renderWith(REPORT_RENDERERS, notReproduced);
+    const files = await renderReports(notReproduced);
     const html = files.find((f) => f.name === 'report.html');
     writeFileSync(join(dir, 'report.html'), html?.data as string);
     const page = await loadPage(`file://${join(dir, 'report.html')}`, join(dir, 'screenshot.png'));
@@ -140,5 +140,30 @@ describe('report figures recomputed from the fixture samples', () => {
     expect(md).toContain(
       `reaching 14x with this image would take about ${needed.toFixed(1)} ms per flush on this host`,
     );
+  });
+});
+
+describe('charts never cost the report', () => {
+  it('writes report.md, .txt and .html without images, saying why, when the chart library cannot load', async () => {
+    const broken = async () => {
+      throw new Error('libcairo.so.2: cannot open shared object file: No such file or directory');
+    };
+    const files = await renderReports(notReproduced, broken);
+    expect(files.map((f) => f.name)).toEqual(['report.md', 'report.txt', 'report.html']);
+    const why =
+      'Charts skipped: libcairo.so.2: cannot open shared object file: No such file or directory; run `npm run report` where charts work to draw them.';
+    for (const f of files) expect(String(f.data).replace(/<\/?code>/g, '`')).toContain(why.slice(0, 60));
+    expect(String(files[0]?.data)).toContain(`**${why}**`);
+    expect(String(files[0]?.data)).not.toMatch(/!\[.*\]\(charts\//);
+    expect(String(files[2]?.data)).not.toMatch(/<img /);
+  });
+  it('also when drawing fails after the library loaded', async () => {
+    const failing = async () => ({
+      renderBenchCharts: async () => {
+        throw new Error('canvas: out of memory');
+      },
+    });
+    const files = await renderReports(notReproduced, failing);
+    expect(String(files[0]?.data)).toContain('Charts skipped: canvas: out of memory;');
   });
 });

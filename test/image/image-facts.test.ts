@@ -1,0 +1,57 @@
+// Images qemu-img cannot open for a reason other than absence: each gets its own one-line message (real qemu-img).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validateImage } from '../../src/image/image-facts.ts';
+import { UserError } from '../../src/model/errors.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'qcb-open-'));
+const at = (name: string) => join(dir, name);
+
+beforeAll(async () => {
+  await execa('qemu-img', ['create', '-f', 'qcow2', at('base.qcow2'), '64M']);
+  await execa('qemu-img', ['create', '-f', 'qcow2', '-b', at('base.qcow2'), '-F', 'qcow2', at('over.qcow2')]);
+  rmSync(at('base.qcow2'));
+  const secret = ['--object', 'secret,id=s0,data=abc', '-o', 'encrypt.format=luks,encrypt.key-secret=s0'];
+  await execa('qemu-img', ['create', '-f', 'qcow2', ...secret, at('enc.qcow2'), '16M']);
+  await execa('qemu-img', ['create', '-f', 'qcow2', at('held.qcow2'), '16M']);
+});
+
+async function refusal(path: string): Promise<string> {
+  try {
+    await validateImage('qemu-img', path, undefined);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    return (error as Error).message;
+  }
+  throw new Error(`${path} was accepted`);
+}
+
+describe('validateImage names why an existing image cannot be opened', () => {
+  it('a missing backing file, by its name', async () => {
+    expect(await refusal(at('over.qcow2'))).toBe(
+      `the backing file of ${at('over.qcow2')} is missing: ${at('base.qcow2')}; restore it, or pass an image without a backing chain (qemu-img convert the overlay once)`,
+    );
+  });
+  it('an encrypted image without its secret', async () => {
+    expect(await refusal(at('enc.qcow2'))).toMatch(
+      new RegExp(
+        `^${at('enc.qcow2')} is encrypted \\(luks\\) and qemu-cache-bench passes no secret; decrypt a copy first`,
+      ),
+    );
+  });
+  it('an image held open by another qemu process (qemu image locking)', async () => {
+    const holder = execa('qemu-io', ['-f', 'qcow2', '-c', 'sleep 20000', at('held.qcow2')], { reject: false });
+    try {
+      await new Promise((r) => setTimeout(r, 800));
+      expect(await refusal(at('held.qcow2'))).toBe(
+        `${at('held.qcow2')} is in use: a running VM or another qemu-img holds qemu's lock on it; stop it, or pass a copy of the image`,
+      );
+    } finally {
+      holder.kill('SIGKILL');
+      await holder;
+    }
+  });
+});
