@@ -36,7 +36,9 @@ run_user() {
   if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then sudo -u "$SUDO_USER" -H "$@"; else "$@"; fi
 }
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  run_user npm ci --no-audit --no-fund
+  run_user npm ci --no-audit --no-fund   # its prepare step compiles src/ to dist/
+else
+  run_user npm run --silent build        # dist/ follows src/ (the npm scripts run the compiled JavaScript)
 fi
 # The flush-delay interposer (LD_PRELOAD) for --emulate-flush-latency, built from scripts/flush-delay.c.
 run_user npx tsx scripts/build-interposer.ts

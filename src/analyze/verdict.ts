@@ -142,7 +142,8 @@ function flushLatencyReason(f: ReturnType<typeof caseFacts>): string | null {
   if (p?.measuredSeconds != null && p.measuredPerFlushMs !== null) {
     const measured = `the measured extra is ${secs(p.measuredSeconds)} (writethrough - writeback medians)`;
     parts.push(`${measured}, ${p.measuredPerFlushMs.toFixed(2)} ms per flush`);
-    if (p.explained === false) parts.push('so the probe does not explain the whole difference');
+    if (p.explained === false)
+      parts.push("so the probe's prediction is off by more than 30% and does not explain the penalty");
   }
   const implied =
     `the 2019 figures imply about ${IMPLIED_2019_FLUSH_MS.toFixed(1)} ms per flush ` +

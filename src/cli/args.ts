@@ -77,9 +77,15 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
     return { command, values: values as Invocation['values'], positionals };
   } catch (error) {
     if (error instanceof UserError) throw error;
-    const message = (error as Error).message.split('\n')[0]?.replace(/\.$/, '') ?? 'bad arguments';
-    throw new UserError(`${message}; see 'qemu-cache-bench ${command} --help'`);
+    throw new UserError(`${argumentProblem(error as Error)}; see 'qemu-cache-bench ${command} --help'`);
   }
+}
+
+/** node:util's parse error in one short clause (its unknown-option text is a paragraph about positionals). */
+function argumentProblem(error: Error & { code?: string }): string {
+  const unknown = /Unknown option '([^']+)'/.exec(error.message);
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) return `unknown option '${unknown[1]}'`;
+  return error.message.split('\n')[0]?.replace(/\.$/, '') ?? 'bad arguments';
 }
 
 /** Turns `--runs -2` into `--runs=-2` so a negative number reaches its validator instead of looking like an option. */

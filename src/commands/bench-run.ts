@@ -198,17 +198,15 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
 /** Decides between rounds whether to sample on (adaptive runs), and says afterwards why sampling ended. */
 export function adaptiveSampler(config: ResolvedConfig, results: Results, clock: () => number = Date.now) {
   const a = config.adaptive;
-  let started: number | null = null;
+  let started = clock();
   let verdict: Omit<Sampling, 'rounds' | 'widestHalfWidth'> | null = null;
   const measuredRounds = (walked: number) => Math.max(0, walked - config.warmup);
   const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
   return {
     continueAfter(walked: number): boolean {
       const done = measuredRounds(walked);
-      if (!a || done === 0) {
-        if (done === 0) started = clock();
-        return true;
-      }
+      if (done === 0) started = clock(); // still warming up: the budget counts measured rounds only
+      if (!a || done === 0) return true;
       if (done < a.minRuns) return true;
       const widest = widestHalfWidth(results.summary);
       if (widest === null) {
@@ -225,7 +223,7 @@ export function adaptiveSampler(config: ResolvedConfig, results: Results, clock:
         };
         return false;
       }
-      const elapsed = (clock() - (started ?? clock())) / 1000;
+      const elapsed = (clock() - started) / 1000;
       if (a.budgetSeconds !== null && elapsed + elapsed / done > a.budgetSeconds) {
         const why = `another round (about ${(elapsed / done).toFixed(0)} s) would pass the ${a.budgetSeconds} s budget`;
         verdict = {

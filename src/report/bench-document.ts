@@ -211,13 +211,16 @@ function penaltyRows(predictions: readonly PenaltyPrediction[]): string[][] {
 function unexplained(predictions: readonly PenaltyPrediction[]): string[] {
   return predictions
     .filter((p) => p.explained === false)
-    .map(
-      (p) =>
-        `${p.caseId}: the probe predicted ${secs(p.predictedSeconds)} but writethrough measured ${secs(p.measuredSeconds)} ` +
-        `more than writeback (${p.measuredPerFlushMs?.toFixed(3)} ms per flush measured against the probe's ` +
-        `${p.latencyMs?.toFixed(3)} ms): the probe does not explain the difference; the rest is what writethrough costs ` +
-        'beyond the flush itself on this host (e.g. qemu-img waiting on each flush instead of overlapping reads and writes).',
-    );
+    .map((p) => {
+      const figures =
+        `${p.caseId}: the probe predicted ${secs(p.predictedSeconds)} but writethrough measured ` +
+        `${secs(p.measuredSeconds)} more than writeback (${p.measuredPerFlushMs?.toFixed(3)} ms per flush measured ` +
+        `against the probe's ${p.latencyMs?.toFixed(3)} ms): the probe does not explain the difference`;
+      const beyond =
+        '; the rest is what writethrough costs beyond the flush itself on this host (e.g. qemu-img waiting on ' +
+        'each flush instead of overlapping reads and writes)';
+      return `${figures}${(p.ratio ?? 1) < 1 ? beyond : ''}.`;
+    });
 }
 
 function hostRows(results: Results): string[][] {

@@ -70,7 +70,7 @@ const cases: [string, string[], RegExp][] = [
     /qemu-img not usable: cannot run \/nonexistent\/qemu-img.*install qemu-utils/,
   ],
   ['qemu-img too old', ['--qemu-img', 'FAKE'], /is qemu-img 2.5.0, older than the minimum 2.11.0/],
-  ['unknown option', ['--frobnicate'], /Unknown option '--frobnicate'.*--help/],
+  ['unknown option', ['--frobnicate'], /error: unknown option '--frobnicate'; see 'qemu-cache-bench bench --help'$/],
   ['unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
   ['bad --emulate-flush-latency', ['--emulate-flush-latency', 'slow'], /--emulate-flush-latency must be a duration/],
   ['bad --timeout', ['--timeout', 'soon'], /--timeout must be a duration/],
