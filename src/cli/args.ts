@@ -105,7 +105,7 @@ function joinNegativeValues(argv: readonly string[], options: Options): string[]
 
 /** Help text of each subcommand. */
 export const HELP: Record<Command, string> = {
-  bench: `Usage: npm run bench -- [options]
+  bench: `Usage: qemu-cache-bench bench [options]   (from a checkout: npm run bench -- [options])
 Converts one image with qemu-img convert under each target cache mode, several times, and reports the times.
 
 Image
@@ -149,17 +149,17 @@ Output
   --quiet, -q               no progress or table
   --help, -h                this text
 `,
-  sweep: `Usage: npm run bench:sweep -- [bench options] [--latencies 0,0.5,1,2,5,10] [--budget 15m]
+  sweep: `Usage: qemu-cache-bench sweep [bench options] [--latencies 0,0.5,1,2,5,10] [--budget 15m]
 Runs writeback vs writethrough at several emulated flush latencies (LD_PRELOAD interposer) and charts
 the speedup against the latency. A native 0 ms point always runs first: every other point's prediction is
 made from it. Uses a smaller built-in image (1G virtual, 256M data) unless --image or
 --image-size/--image-data say otherwise; --runs per point (default 3); --budget is the whole sweep's time,
 and points that would not fit it are skipped with a note.
 `,
-  report: `Usage: npm run report -- results/<run>/results.json [--out DIR]
+  report: `Usage: qemu-cache-bench report results/<run>/results.json [--out DIR]
 Re-renders report.md, report.txt, report.html and the charts from a saved results.json (default: beside it).
 `,
-  compare: `Usage: npm run compare -- A/results.json B/results.json [...] [--out DIR]
+  compare: `Usage: qemu-cache-bench compare A/results.json B/results.json [...] [--out DIR]
 Aligns the same cases and modes across runs, shows medians with CIs, relative changes and significance,
 and warns about what makes the comparison unfair. Writes compare.md, compare.txt and compare.png.
 `,

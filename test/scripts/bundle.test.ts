@@ -1,0 +1,73 @@
+// The offline bundle: built, unpacked, and run with a PATH whose node, npm, npx and cc only fail, so any use of the
+// host's Node.js or compiler fails the test. Real qemu-img does the conversions.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/cli.ts';
+
+const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+const tarball = join(ROOT, 'dist', `qemu-cache-bench-${version}-linux-x64.tar.gz`);
+const work = mkdtempSync(join(tmpdir(), 'qcb-bundle-'));
+const fakebin = join(work, 'fakebin');
+const launcher = join(work, 'qemu-cache-bench', 'qemu-cache-bench');
+const env = { PATH: `${fakebin}:${process.env.PATH}`, QCB_CACHE_DIR: join(work, 'cache') };
+const run = (args: string[]) => execa(launcher, args, { cwd: work, env, reject: false });
+
+beforeAll(async () => {
+  await execa('npm', ['run', '--silent', 'bundle'], { cwd: ROOT });
+  await execa('tar', ['xzf', tarball, '-C', work]);
+  mkdirSync(fakebin);
+  for (const tool of ['node', 'npm', 'npx', 'tsx', 'cc', 'gcc']) {
+    writeFileSync(join(fakebin, tool), `#!/bin/sh\necho "the host's ${tool} must not be used" >&2\nexit 1\n`);
+    chmodSync(join(fakebin, tool), 0o755);
+  }
+}, 300_000);
+
+describe('the bundle (no Node.js, npm or compiler on the host)', () => {
+  it('is one tar.gz under 60 MB', () => {
+    expect(statSync(tarball).size).toBeLessThan(60 * 1024 * 1024);
+  });
+  it('answers --help', async () => {
+    const r = await run(['--help']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: qemu-cache-bench bench \[options\]/);
+  });
+  it('runs a small bench with emulated flushes (prebuilt library), then report and compare', async () => {
+    mkdirSync(join(work, 'target'));
+    const args = [
+      'bench',
+      '--image-size',
+      '64M',
+      '--image-data',
+      '16M',
+      '--runs',
+      '2',
+      '--modes',
+      'writethrough,writeback',
+    ];
+    const r = await run([
+      ...args,
+      '--emulate-flush-latency',
+      '1ms',
+      '--target-dir',
+      'target',
+      '--out',
+      'run1',
+      '--quiet',
+    ]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    for (const f of ['results.json', 'report.md', 'report.txt', 'report.html'])
+      expect(existsSync(join(work, 'run1', f)), f).toBe(true);
+    const results = JSON.parse(readFileSync(join(work, 'run1', 'results.json'), 'utf8'));
+    expect(results.emulation).toBe('EMULATED FLUSH LATENCY 1 ms');
+    expect(results.samples.filter((s: { ok: boolean }) => s.ok)).toHaveLength(4);
+    const report = await run(['report', 'run1/results.json', '--out', 'rep', '--quiet']);
+    expect(report.exitCode, report.stderr).toBe(0);
+    expect(existsSync(join(work, 'rep', 'report.md'))).toBe(true);
+    const compare = await run(['compare', 'run1/results.json', 'run1/results.json', '--out', 'cmp', '--quiet']);
+    expect(compare.exitCode, compare.stderr).toBe(0);
+    expect(readFileSync(join(work, 'cmp', 'compare.md'), 'utf8')).toMatch(/same setup/);
+  }, 300_000);
+});
