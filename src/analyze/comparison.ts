@@ -83,6 +83,20 @@ function eachCase(results: Results, value: (c: Results['cases'][number]) => stri
   return distinct(results.cases.map((c) => value(c) ?? '-')).join('/');
 }
 
+/** The guest data an input converted: its content id, or its file's sha256 when the content was not taken. */
+function contentText(r: Results): string {
+  return r.image.content ? r.image.content.id.slice(0, 32) : `file sha256 ${r.image.sha256.slice(0, 16)}`;
+}
+
+/** A note when the image files differ but hold the same guest data (other qemu-img or zlib builds compress differently). */
+export function sameContentNote(inputs: readonly CompareInput[]): string | null {
+  const files = distinct(inputs.map((i) => i.results.image.sha256));
+  const contents = distinct(inputs.map((i) => i.results.image.content?.id ?? null));
+  if (files.length < 2 || contents.length !== 1 || contents[0] === null) return null;
+  const each = inputs.map((i) => `${i.label}: ${i.results.image.sha256.slice(0, 12)}`).join(', ');
+  return `note: the image files differ (sha256 ${each}) but hold the same guest data (content ${contents[0]?.slice(0, 24)}): compressed bytes depend on the qemu-img and zlib builds`;
+}
+
 /** The facts of a run a comparison must show when they differ. */
 export function runFacts(r: Results): [string, string][] {
   const probe = probeFigure(r.flushProbe[0])?.medianMs;
@@ -95,7 +109,7 @@ export function runFacts(r: Results): [string, string][] {
     ['kernel', r.host.kernel],
     ['distribution', r.host.distro ?? r.host.os],
     ['qemu-img version', eachCase(r, (c) => c.qemuImgVersion)],
-    ['image sha256', r.image.sha256.slice(0, 16)],
+    ['image content', contentText(r)],
     ['target file system', eachCase(r, (c) => c.storage.fsType)],
     ['mount options', eachCase(r, (c) => c.storage.mountOptions)],
     ['block device', eachCase(r, (c) => c.storage.blockDevice)],
@@ -149,6 +163,8 @@ export function fairnessWarnings(inputs: readonly CompareInput[], differences: r
   for (const d of differences)
     warnings.push(`different ${d.fact}: ${d.values.map((v, i) => `${inputs[i]?.label}: ${v}`).join(', ')}`);
   for (const i of inputs) if (!i.results.complete) warnings.push(`${i.label} is an incomplete run (complete: false)`);
+  const note = sameContentNote(inputs);
+  if (note) warnings.push(note);
   return warnings;
 }
 

@@ -15,8 +15,8 @@ import { ensureInterposer, interposerEnv } from '../flush/interposer.ts';
 import { probeFlushLatency } from '../flush/probe.ts';
 import { hostFacts } from '../host/host-facts.ts';
 import { storageFacts } from '../host/storage-facts.ts';
-import { ensureDefaultImage } from '../image/builtin-image.ts';
-import { imageFacts, validateImage } from '../image/image-facts.ts';
+import { DEFAULT_IMAGE_GENERATOR_VERSION, ensureDefaultImage } from '../image/builtin-image.ts';
+import { imageFacts, sha256File, validateImage } from '../image/image-facts.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { UserError } from '../model/errors.ts';
 import type { Cell, PlanCase } from '../model/plan.ts';
@@ -54,7 +54,9 @@ async function prepareImage(config: ResolvedConfig, ui: BenchUi, signal: AbortSi
   const { kind: _kind, cacheDir, ...params } = config.image;
   const built = await ensureDefaultImage(qemuImg, params, cacheDir, ui.note, signal);
   const info = await validateImage(qemuImg, built.path, 'qcow2');
-  return imageFacts(built.path, info, 'default', params, built.buildSeconds);
+  const facts = await imageFacts(built.path, info, 'default', params, built.buildSeconds);
+  const method = `sha256 of the guest data the built-in generator v${DEFAULT_IMAGE_GENERATOR_VERSION} writes (extents)`;
+  return { ...facts, content: { id: `builtin-g${DEFAULT_IMAGE_GENERATOR_VERSION}:${built.contentSha256}`, method } };
 }
 
 /** Runs the plan of `config`; `previous` continues an interrupted run. Results are checkpointed after every run. */
@@ -116,8 +118,18 @@ async function convertContexts(
     timeoutSeconds: config.timeoutSeconds,
     env,
     verify: config.verify,
+    onOutput: image.origin === 'file' ? hashFirstRawOutput(image) : undefined,
   });
   return new Map(planCases.map((c) => [c.id, context(c)]));
+}
+
+/** For a --image run: the sha256 of the first raw output is the content identity of the guest data (taken once). */
+function hashFirstRawOutput(image: ImageFacts) {
+  return async (path: string, format: string) => {
+    if (image.content || format !== 'raw') return;
+    const method = 'sha256 of the raw guest data (the first raw output of this run)';
+    image.content = { id: `raw:${await sha256File(path)}`, method };
+  };
 }
 
 function newResults(config: ResolvedConfig, planCases: PlanCase[], image: ImageFacts): Results {

@@ -23,6 +23,8 @@ export interface ConvertContext {
   env: Record<string, string>;
   /** Compare the output with the source after the first measured run of each mode. */
   verify: boolean;
+  /** Told of each successful output (untimed, before it is removed): e.g. to hash the guest data once. */
+  onOutput?: (path: string, format: string) => Promise<void>;
 }
 
 /** The spec of a cell's conversion. */
@@ -63,6 +65,7 @@ async function afterConvert(
   const verified = verify
     ? await imagesEqual(planCase.qemuImg, spec.src, spec.dst, spec.srcFormat, spec.outFormat)
     : null;
+  await ctx.onOutput?.(spec.dst, spec.outFormat);
   return { sync, outputBytes, verified };
 }
 

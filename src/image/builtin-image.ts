@@ -1,6 +1,18 @@
 // The built-in image: built deterministically from a seed, converted to zlib-compressed qcow2, cached by its
 // parameters.
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { runProcess } from '../engine/spawn.ts';
 import { seededRandom } from '../model/prng.ts';
@@ -19,62 +31,97 @@ export function defaultImageName(params: BuiltinImageParams): string {
   return `default-g${DEFAULT_IMAGE_GENERATOR_VERSION}-${sizes}-s${params.seed}.qcow2`;
 }
 
-/** Returns the cached default image's path, building it first when absent; `onBuild` is told when a build starts. */
+/** The built-in image, where it is cached, and the identity of its guest data. */
+export interface BuiltinImage {
+  path: string;
+  built: boolean;
+  buildSeconds: number;
+  /** sha256 of the guest data the generator writes (extent offsets, lengths and bytes), the same on every host. */
+  contentSha256: string;
+}
+
+/** The sidecar file that keeps an image's content hash beside it. */
+function contentFile(path: string): string {
+  return `${path}.content-sha256`;
+}
+
+/** The content hash of a cached image: its sidecar, or computed again from the generator (no file written). */
+function cachedContent(path: string, params: BuiltinImageParams, signal?: AbortSignal): string {
+  try {
+    const text = readFileSync(contentFile(path), 'utf8').trim();
+    if (/^[0-9a-f]{64}$/.test(text)) return text;
+  } catch {
+    /* computed below */
+  }
+  const sha = generateExtents(params, () => {}, signal);
+  writeFileSync(contentFile(path), `${sha}\n`);
+  return sha;
+}
+
+/** Returns the cached built-in image, building it first when absent; `onBuild` is told when a build starts. */
 export async function ensureDefaultImage(
   qemuImg: string,
   params: BuiltinImageParams,
   cacheDir: string,
   onBuild: (message: string) => void = () => {},
   signal?: AbortSignal,
-): Promise<{ path: string; built: boolean; buildSeconds: number }> {
+): Promise<BuiltinImage> {
   const path = join(cacheDir, defaultImageName(params));
-  if (existsSync(path)) return { path, built: false, buildSeconds: 0 };
+  if (existsSync(path))
+    return { path, built: false, buildSeconds: 0, contentSha256: cachedContent(path, params, signal) };
   mkdirSync(cacheDir, { recursive: true });
   onBuild(`building the default image once (${defaultImageName(params)}) in ${cacheDir}`);
   const started = Date.now();
   const rawPath = `${path}.${process.pid}.raw.tmp`;
   const qcowTmp = `${path}.${process.pid}.tmp`;
+  let contentSha256: string;
   try {
-    writeRawImage(rawPath, params, signal);
-    const result = await runProcess(
-      qemuImg,
-      [
-        'convert',
-        '-c',
-        '-f',
-        'raw',
-        '-O',
-        'qcow2',
-        '-o',
-        `compat=1.1,cluster_size=${params.clusterSize},compression_type=zlib`,
-        rawPath,
-        qcowTmp,
-      ],
-      { signal },
-    );
+    contentSha256 = writeRawImage(rawPath, params, signal);
+    const options = `compat=1.1,cluster_size=${params.clusterSize},compression_type=zlib`;
+    const args = ['convert', '-c', '-f', 'raw', '-O', 'qcow2', '-o', options, rawPath, qcowTmp];
+    const result = await runProcess(qemuImg, args, { signal });
     if (result.canceled) throw new Error('interrupted while building the default image');
     if (!result.ok) throw new Error(`building the default image failed: ${lastLine(result.stderrTail)}`);
+    writeFileSync(contentFile(path), `${contentSha256}\n`);
     renameSync(qcowTmp, path);
   } finally {
     rmSync(rawPath, { force: true });
     rmSync(qcowTmp, { force: true });
   }
-  return { path, built: true, buildSeconds: (Date.now() - started) / 1000 };
+  return { path, built: true, buildSeconds: (Date.now() - started) / 1000, contentSha256 };
 }
 
-/** Writes the sparse raw disk: seeded extents of text-like or random bytes, zeros elsewhere. */
-export function writeRawImage(path: string, params: LayoutParams, signal?: AbortSignal): void {
+/**
+ * Generates the image's extents in order, giving each to `write`; returns the sha256 of the guest data (each
+ * extent's offset and length as 8-byte little-endian numbers, then its bytes): the content identity of the image.
+ */
+export function generateExtents(
+  params: LayoutParams,
+  write: (offset: number, bytes: Buffer) => void,
+  signal?: AbortSignal,
+): string {
   const random = seededRandom(params.seed ^ 0xc0ffee);
   const randomBytes = new RandomBytes(params.seed);
   const pool = textPool(params.seed);
+  const hash = createHash('sha256');
+  const header = Buffer.alloc(16);
+  for (const extent of layoutExtents(params)) {
+    if (signal?.aborted) throw new Error('interrupted while building the default image');
+    const bytes = extent.kind === 'random' ? randomBytes.next(extent.length) : textBytes(pool, extent.length, random);
+    header.writeBigUInt64LE(BigInt(extent.offset), 0);
+    header.writeBigUInt64LE(BigInt(extent.length), 8);
+    hash.update(header).update(bytes);
+    write(extent.offset, bytes);
+  }
+  return hash.digest('hex');
+}
+
+/** Writes the sparse raw disk (seeded extents of text-like or random bytes, zeros elsewhere); returns its content hash. */
+export function writeRawImage(path: string, params: LayoutParams, signal?: AbortSignal): string {
   const fd = openSync(path, 'wx');
   try {
     ftruncateSync(fd, params.virtualSize);
-    for (const extent of layoutExtents(params)) {
-      if (signal?.aborted) throw new Error('interrupted while building the default image');
-      const bytes = extent.kind === 'random' ? randomBytes.next(extent.length) : textBytes(pool, extent.length, random);
-      writeSync(fd, bytes, 0, bytes.length, extent.offset);
-    }
+    return generateExtents(params, (offset, bytes) => writeSync(fd, bytes, 0, bytes.length, offset), signal);
   } finally {
     closeSync(fd);
   }

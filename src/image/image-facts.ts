@@ -116,5 +116,6 @@ export async function imageFacts(
     sha256: await sha256File(path),
     params,
     buildSeconds,
+    content: null,
   };
 }

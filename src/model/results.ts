@@ -147,6 +147,12 @@ export const ImageFactsSchema = z.object({
   params: BuiltinImageParamsSchema.nullable(),
   /** Seconds it took to build the built-in image in this run (0 when cached). */
   buildSeconds: num,
+  /**
+   * Identity of the guest-visible data, the same on every host whatever qemu-img or zlib compressed the file: the
+   * built-in generator's hash of what it writes, or the sha256 of the first raw output of a --image run; null when
+   * not taken. Two runs converted the same data exactly when their content ids are equal.
+   */
+  content: z.object({ id: z.string(), method: z.string() }).nullable().default(null),
 });
 
 /** The source image as chosen: a user's file or the built-in one with its parameters. */

@@ -135,8 +135,8 @@ export function compareDocument(comparison: Comparison, title = 'qemu-cache-benc
     const head = ['fact', ...comparison.inputs.map((i) => i.label)];
     blocks.push({ kind: 'table', head, rows: comparison.differences.map((d) => [d.fact, ...d.values]) });
   }
-  const incomplete = comparison.warnings.filter((w) => w.includes('incomplete run'));
-  if (incomplete.length) blocks.push({ kind: 'list', items: incomplete });
+  const notes = comparison.warnings.filter((w) => w.includes('incomplete run') || w.startsWith('note: '));
+  if (notes.length) blocks.push({ kind: 'list', items: notes });
   blocks.push({ kind: 'heading', level: 2, text: 'Inputs' });
   blocks.push(inputsTable(comparison));
   const reference = comparison.inputs[0]?.label ?? '';

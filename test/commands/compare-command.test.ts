@@ -105,3 +105,27 @@ describe('npm run compare', () => {
     expect(r.stderr.trim()).toMatch(/compare needs at least two results.json files, got 1/);
   });
 });
+
+describe('image identity by content', () => {
+  it('compares hosts whose image files differ but hold the same guest data, with a note and not as a difference', () => {
+    const a = variant([1, 2, 3]);
+    const b = variant([1, 2, 3]);
+    a.image = { ...a.image, content: { id: 'builtin-g1:abc', method: 'm' } };
+    b.image = { ...b.image, sha256: 'f'.repeat(64), content: { id: 'builtin-g1:abc', method: 'm' } };
+    const c = compareRuns([
+      { label: 'debian', path: 'a', results: a },
+      { label: 'ubuntu', path: 'b', results: b },
+    ]);
+    expect(c.kind).toBe('same setup');
+    expect(c.warnings.at(-1)).toMatch(
+      /^note: the image files differ \(sha256 debian: 439f2343c427, ubuntu: ffffffffffff\) but hold the same guest data/,
+    );
+    b.image = { ...b.image, content: { id: 'builtin-g1:def', method: 'm' } };
+    const d = compareRuns([
+      { label: 'debian', path: 'a', results: a },
+      { label: 'ubuntu', path: 'b', results: b },
+    ]);
+    expect(d.differences).toEqual([{ fact: 'image content', values: ['builtin-g1:abc', 'builtin-g1:def'] }]);
+    expect(d.kind).toBe('A/B test');
+  });
+});

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultImageName, ensureDefaultImage } from '../../src/image/builtin-image.ts';
+import { defaultImageName, ensureDefaultImage, writeRawImage } from '../../src/image/builtin-image.ts';
 import { layoutExtents } from '../../src/image/builtin-layout.ts';
 
 describe('layoutExtents', () => {
@@ -37,5 +37,25 @@ describe('the built-in image', () => {
     expect(a.built && b.built).toBe(true);
     expect(hash(a.path)).toBe(hash(b.path));
     expect(a.path.endsWith(defaultImageName(p))).toBe(true);
+  }, 120_000);
+  it('has a content identity: the hash of its guest data, kept beside it and computed again when missing', async () => {
+    const p = { virtualSize: 64 * 1024 ** 2, dataSize: 8 * 1024 ** 2, clusterSize: 65536, seed: 12 };
+    const dir = mkdtempSync(join(tmpdir(), 'qcb-img-'));
+    const built = await ensureDefaultImage('qemu-img', p, dir);
+    // Independently: the raw guest data the generator writes, hashed extent by extent as offset, length, bytes.
+    const raw = join(dir, 'raw');
+    writeRawImage(raw, p);
+    const data = readFileSync(raw);
+    const hash = createHash('sha256');
+    for (const e of layoutExtents(p)) {
+      const header = Buffer.alloc(16);
+      header.writeBigUInt64LE(BigInt(e.offset), 0);
+      header.writeBigUInt64LE(BigInt(e.length), 8);
+      hash.update(header).update(data.subarray(e.offset, e.offset + e.length));
+    }
+    expect(built.contentSha256).toBe(hash.digest('hex'));
+    expect(readFileSync(`${built.path}.content-sha256`, 'utf8').trim()).toBe(built.contentSha256);
+    rmSync(`${built.path}.content-sha256`);
+    expect((await ensureDefaultImage('qemu-img', p, dir)).contentSha256).toBe(built.contentSha256);
   }, 120_000);
 });

@@ -4,11 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 describe('scripts/ansible/fleet.yml', () => {
-  it('runs the bench on each host, checks the image is the same, and leaves a fleet report', async () => {
+  it('runs the bench on a setup host and a bundle host, checks they converted the same guest data, and leaves a fleet report', async () => {
     const fleet = join(mkdtempSync(join(tmpdir(), 'qcb-fleet-')), 'fleet');
+    const cache = mkdtempSync(join(tmpdir(), 'qcb-fleet-cache-'));
+    // The controller has built the image once (as any bench there would); node-b gets it pushed.
+    const params = { virtualSize: 64 * 1024 ** 2, dataSize: 8 * 1024 ** 2, clusterSize: 65536, seed: 1818847 };
+    await ensureDefaultImage('qemu-img', params, join(cache, 'images'));
     rmSync('/tmp/qcb-fleet', { recursive: true, force: true });
     const r = await execa(
       'ansible-playbook',
@@ -25,18 +30,26 @@ describe('scripts/ansible/fleet.yml', () => {
         env: {
           ANSIBLE_NOCOLOR: '1',
           ANSIBLE_HOST_KEY_CHECKING: 'False',
-          QCB_CACHE_DIR: join(tmpdir(), 'qcb-fleet-cache'),
+          QCB_CACHE_DIR: cache,
         },
         timeout: 900_000,
       },
     );
     expect(r.exitCode, `${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`).toBe(0);
     expect(readdirSync(fleet).sort()).toEqual(['node-a', 'node-b', 'report']);
+    const contents = [];
     for (const host of ['node-a', 'node-b']) {
       const results = JSON.parse(readFileSync(join(fleet, host, 'results.json'), 'utf8'));
       expect(results.complete).toBe(true);
       expect(existsSync(join(fleet, host, 'report.md'))).toBe(true);
+      contents.push(results.image.content.id);
     }
+    expect(contents[0]).toMatch(/^builtin-g1:[0-9a-f]{64}$/);
+    expect(contents[1]).toBe(contents[0]);
+    // node-b ran the bundle: its tool folder holds no checkout, and it built no image (the controller's was pushed).
+    expect(existsSync('/tmp/qcb-fleet/node-b/qemu-cache-bench/qemu-cache-bench')).toBe(true);
+    expect(existsSync('/tmp/qcb-fleet/node-b/package.json')).toBe(false);
+    expect(JSON.parse(readFileSync(join(fleet, 'node-b', 'results.json'), 'utf8')).image.buildSeconds).toBe(0);
     const report = readFileSync(join(fleet, 'report', 'compare.md'), 'utf8');
     expect(report).toMatch(/\| node-a \|/);
     expect(report).toMatch(/\| node-b \|/);
