@@ -66,6 +66,9 @@ export function summarizeMode(
       )
     : null;
   const dirty = ok.map((s) => s.dirtyAfterKiB).filter((d): d is number => d !== null);
+  const withBytes = ok.filter((s) => s.outputBytes !== null && s.real > 0);
+  const rate = (seconds: (s: Sample) => number) =>
+    describe(withBytes.map((s) => (s.outputBytes as number) / 1e6 / seconds(s)));
   return {
     mode,
     state: ok.length ? 'measured' : failed.length ? 'unsupported' : 'not-run',
@@ -79,6 +82,8 @@ export function summarizeMode(
     durable: describe(pick((s) => s.durable)),
     wait: describe(pick((s) => Math.max(0, s.real - s.user - s.sys))),
     dirtyAfterKiB: describe(dirty),
+    throughput: rate((s) => s.real),
+    durableThroughput: rate((s) => s.durable),
     speedup,
     durableSpeedup,
     outliers,

@@ -122,7 +122,8 @@ Plan
                             unless the next round would pass --budget
   --precision PCT           half-width of each speedup's 95% interval, share of the ratio (default 10%)
   --min-runs N, --max-runs N  bounds of the run count (default 3 and 10)
-  --budget DURATION         time the measured rounds may take (default 150s)
+  --budget DURATION         time the whole bench may take, image and audit included; never fewer than
+                            --min-runs (default 170s)
   --warmup N                warm-up rounds, kept out of the statistics (default 0)
   --baseline MODE           speedups are baseline time / mode time, a ratio of geometric means
                             (default writethrough when measured; without it and no --baseline, no speedups)
@@ -135,7 +136,8 @@ Matrix (lists are comma-separated or repeated; the run covers every combination)
   --output-format FMT[,FMT] raw or qcow2 (-O, default raw)
   --src-cache MODE[,MODE]   source cache mode (-T, default qemu-img's)
 Flushes
-  --emulate-flush-latency DURATION  delay every fsync/fdatasync qemu-img makes (e.g. 2ms);
+  --emulate-flush-latency DURATION|PRESET  delay every fsync/fdatasync qemu-img makes (e.g. 2ms, or a preset:
+                            plp-nvme 0.05 ms, consumer-nvme 1.5 ms, cloud-block 2 ms, nova-2019 7.7 ms, hdd 15 ms);
                             every output is labelled EMULATED FLUSH LATENCY
   --no-flush-audit          skip the untimed strace run per mode that counts flushes
   --no-flush-probe          skip the fdatasync latency probe of the target dir

@@ -40,6 +40,8 @@ export type Checkpoint = (results: Results) => void;
 /** What one bench run works with once its image is ready and its target dirs are locked. */
 interface RunState {
   config: ResolvedConfig;
+  /** When the bench started (ms since the epoch): the --budget counts from here. */
+  benchStarted: number;
   ui: BenchUi;
   signal: AbortSignal;
   checkpoint: Checkpoint;
@@ -67,6 +69,7 @@ export async function runBench(
   signal: AbortSignal,
   previous?: Results,
 ): Promise<{ results: Results; outcome: EngineOutcome }> {
+  const benchStarted = Date.now();
   const image = await prepareImage(config, ui, signal);
   if (previous && previous.image.sha256 !== image.sha256) {
     const which = `sha256 ${image.sha256.slice(0, 12)} vs ${previous.image.sha256.slice(0, 12)}`;
@@ -89,7 +92,7 @@ export async function runBench(
     }
     const contexts = await convertContexts(config, planCases, image, workDirs);
     const results = previous ? { ...previous, schemaVersion: SCHEMA_VERSION } : newResults(config, planCases, image);
-    const state: RunState = { config, ui, signal, checkpoint, planCases, contexts, results };
+    const state: RunState = { config, benchStarted, ui, signal, checkpoint, planCases, contexts, results };
     return { results, outcome: await measurePlan(state, previous === undefined) };
   } finally {
     for (const dir of workDirs.values()) removeWorkDir(dir);
@@ -139,7 +142,7 @@ function newResults(config: ResolvedConfig, planCases: PlanCase[], image: ImageF
     tool: TOOL,
     kind: 'bench',
     complete: false,
-    emulation: emulationLabel(config.emulateFlushLatencyMs),
+    emulation: emulationLabel(config.emulateFlushLatencyMs, config.emulatePreset),
     startedAt: new Date().toISOString(),
     finishedAt: null,
     config: recordedConfig(config, CPU_TIME_RESOLUTION_SECONDS),
@@ -193,7 +196,7 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
     continueAfterRound: (walked: number) => sampler.continueAfter(walked),
     onStart: ui.onCell,
   };
-  const sampler = adaptiveSampler(config, results);
+  const sampler = adaptiveSampler(config, results, Date.now, state.benchStarted);
   const outcome = await runRounds<Cell, Sample>(rounds, hooks, state.signal);
   ui.done();
   results.sampling = sampler.ended(outcome);
@@ -208,7 +211,12 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
 }
 
 /** Decides between rounds whether to sample on (adaptive runs), and says afterwards why sampling ended. */
-export function adaptiveSampler(config: ResolvedConfig, results: Results, clock: () => number = Date.now) {
+export function adaptiveSampler(
+  config: ResolvedConfig,
+  results: Results,
+  clock: () => number = Date.now,
+  benchStarted: number = clock(),
+) {
   const a = config.adaptive;
   let started = clock();
   let verdict: Omit<Sampling, 'rounds' | 'widestHalfWidth'> | null = null;
@@ -235,9 +243,10 @@ export function adaptiveSampler(config: ResolvedConfig, results: Results, clock:
         };
         return false;
       }
-      const elapsed = (clock() - started) / 1000;
-      if (a.budgetSeconds !== null && elapsed + elapsed / done > a.budgetSeconds) {
-        const why = `another round (about ${(elapsed / done).toFixed(0)} s) would pass the ${a.budgetSeconds} s budget`;
+      const perRound = (clock() - started) / 1000 / done;
+      const spent = (clock() - benchStarted) / 1000;
+      if (a.budgetSeconds !== null && spent + perRound > a.budgetSeconds) {
+        const why = `another round (about ${perRound.toFixed(0)} s) would pass the ${a.budgetSeconds} s budget (${spent.toFixed(0)} s spent)`;
         verdict = {
           stoppedBy: 'budget',
           reason: `${why}; widest speedup interval +-${percent(widest)} after ${done} runs`,

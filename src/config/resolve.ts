@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type CacheMode, modeOrder, parseCacheModes } from '../model/cache-modes.ts';
 import { UserError } from '../model/errors.ts';
+import { FLUSH_PRESETS, flushPreset } from '../model/flush-presets.ts';
 import type { OptionValues } from '../model/invocation.ts';
 import { distinct } from '../model/lists.ts';
 import type { QemuImgBuild, QemuImgInfo } from '../model/qemu-img-command.ts';
@@ -33,6 +34,8 @@ export interface ResolvedConfig {
   seed: number;
   timeoutSeconds: number | null;
   emulateFlushLatencyMs: number | null;
+  /** The preset --emulate-flush-latency named, or null. */
+  emulatePreset: string | null;
   flushAudit: boolean;
   flushProbe: boolean;
   dropCaches: boolean;
@@ -161,7 +164,7 @@ function resolvePlan(read: Reader) {
     warmup: count('warmup', 0, DEFAULTS.warmup),
     seed: count('seed', 0, Math.floor(Math.random() * 2 ** 31)),
     timeoutSeconds,
-    emulateFlushLatencyMs: resolveEmulation(read.str('emulate-flush-latency')),
+    ...resolveEmulation(read.str('emulate-flush-latency')),
     onFailure: onFailure as 'continue' | 'stop',
     flushAudit: !read.flag('no-flush-audit'),
     flushProbe: !read.flag('no-flush-probe'),
@@ -170,11 +173,23 @@ function resolvePlan(read: Reader) {
   };
 }
 
-function resolveEmulation(text: string | undefined): number | null {
-  if (text === undefined) return null;
+/** --emulate-flush-latency: a preset's name (plp-nvme, consumer-nvme, cloud-block, nova-2019, hdd) or a duration. */
+function resolveEmulation(text: string | undefined): {
+  emulateFlushLatencyMs: number | null;
+  emulatePreset: string | null;
+} {
+  if (text === undefined) return { emulateFlushLatencyMs: null, emulatePreset: null };
+  const preset = flushPreset(text.trim());
+  if (preset) return { emulateFlushLatencyMs: preset.ms, emulatePreset: preset.name };
+  if (/^[a-z-]+$/i.test(text.trim())) {
+    const names = FLUSH_PRESETS.map((p) => p.name).join(', ');
+    throw new UserError(
+      `unknown --emulate-flush-latency preset '${text}'; use one of ${names}, or a duration like 2ms`,
+    );
+  }
   const ms = Math.round(parseDuration(text, '--emulate-flush-latency') * 1e6) / 1000;
   if (ms > 10_000) throw new UserError('--emulate-flush-latency must be at most 10s');
-  return ms;
+  return { emulateFlushLatencyMs: ms, emulatePreset: null };
 }
 
 /** The matrix dimensions: qemu-img builds, target dirs, output formats, source cache modes. */
@@ -256,7 +271,8 @@ export function valuesOf(config: RecordedConfig): OptionValues {
     baseline: config.baseline ?? undefined,
     seed: String(config.seed),
     timeout: config.timeoutSeconds === null ? undefined : `${config.timeoutSeconds}s`,
-    'emulate-flush-latency': config.emulateFlushLatencyMs === null ? undefined : `${config.emulateFlushLatencyMs}ms`,
+    'emulate-flush-latency':
+      config.emulatePreset ?? (config.emulateFlushLatencyMs === null ? undefined : `${config.emulateFlushLatencyMs}ms`),
     'no-flush-audit': !config.flushAudit,
     'no-flush-probe': !config.flushProbe,
     'no-drop-caches': !config.dropCaches,

@@ -4,7 +4,6 @@ import {
   type ConvertSpec,
   compareVersions,
   convertArgs,
-  lastLine,
   MIN_QEMU_IMG_VERSION,
   type QemuImgBuild,
   type QemuImgInfo,

@@ -43,8 +43,3 @@ export function interposerEnv(library: string, delayMs: number, countFile?: stri
     ...(countFile ? { QCB_FLUSH_COUNT_FILE: countFile } : {}),
   };
 }
-
-/** The label every output of a run with emulated flush latency carries, or null for a native run. */
-export function emulationLabel(delayMs: number | null): string | null {
-  return delayMs === null ? null : `EMULATED FLUSH LATENCY ${delayMs} ms`;
-}

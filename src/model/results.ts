@@ -65,6 +65,10 @@ export const ModeSummarySchema = z.object({
   durable: StatSchema.nullable(),
   wait: StatSchema.nullable(),
   dirtyAfterKiB: StatSchema.nullable(),
+  /** MB/s (10^6 bytes) of data converted: the output's allocated bytes / real, the unit Cinder logs. */
+  throughput: StatSchema.nullable().default(null),
+  /** MB/s of data made durable: the output's allocated bytes / time to durable. */
+  durableThroughput: StatSchema.nullable().default(null),
   speedup: RatioSchema.nullable(),
   durableSpeedup: RatioSchema.nullable(),
   outliers: z.array(z.number().int()),
@@ -198,6 +202,8 @@ export const RecordedConfigSchema = z.object({
   seed: num,
   timeoutSeconds: nullableNum,
   emulateFlushLatencyMs: nullableNum,
+  /** The --emulate-flush-latency preset's name (e.g. nova-2019), or null for a duration or a native run. */
+  emulatePreset: z.string().nullable().default(null),
   flushAudit: z.boolean(),
   flushProbe: z.boolean(),
   dropCaches: z.boolean(),

@@ -125,6 +125,11 @@ export function spread(s: Stat | null): string {
   return s && s.mean > 0 && s.n > 1 ? `±${((100 * s.sd) / s.mean).toFixed(0)}%` : '-';
 }
 
+/** A rate's median in MB/s, e.g. "152 MB/s". */
+export function mbps(s: Stat | null): string {
+  return s ? `${s.median >= 100 ? s.median.toFixed(0) : s.median.toFixed(1)} MB/s` : '-';
+}
+
 /** KiB as MiB. */
 export function mib(kib: number | null | undefined): string {
   return kib === null || kib === undefined ? '-' : `${(kib / 1024).toFixed(1)} MiB`;

@@ -1,6 +1,7 @@
 // The bench report's content as a document (headings, paragraphs, tables, charts), built once from results (pure).
 import { basename } from 'node:path';
 import { type PenaltyPrediction, penaltyPredictions } from '../analyze/prediction.ts';
+import { costText, recommendations, recommendationText } from '../analyze/recommendation.ts';
 import { MIN_RUNS_FOR_OUTLIERS, RATIO_METHOD } from '../analyze/stats.ts';
 import { verdicts } from '../analyze/verdict.ts';
 import { CACHE_MODE_MEANING, type CacheMode } from '../model/cache-modes.ts';
@@ -16,7 +17,7 @@ import { summaryHead, summaryRow } from './table.ts';
 /** Builds the bench report document from the results (pure). */
 export function benchDocument(results: Results, chartsSkipped: string | null = null): ReportDocument {
   const date = (results.finishedAt ?? results.startedAt).slice(0, 10);
-  const label = emulationLabel(results.config.emulateFlushLatencyMs);
+  const label = emulationLabel(results.config.emulateFlushLatencyMs, results.config.emulatePreset);
   const title = `qemu-img convert cache modes on ${results.host.hostname}, ${date}${label ? ` (${label})` : ''}`;
   const blocks: Block[] = [];
   if (label)
@@ -43,6 +44,7 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
     const text = `Charts skipped: ${chartsSkipped}; run \`npm run report\` where charts work to draw them.`;
     blocks.push({ kind: 'para', strong: true, text });
   }
+  blocks.push(...choiceBlocks(results));
   for (const c of results.summary.cases) blocks.push(...caseBlocks(results, c.caseId, chartsSkipped === null));
   blocks.push(...flushBlocks(results));
   blocks.push(...factBlocks(results));
@@ -105,6 +107,21 @@ function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] 
       rows: summary.modes
         .filter((m) => m.state === 'measured')
         .map((m) => [m.mode, med(m[metric]), meanSd(m[metric]), range(m[metric]), ci(m[metric])]),
+    });
+  }
+  return blocks;
+}
+
+/** "What to choose here": the fastest durable mode, its margin, and each project's documented choice with its cost. */
+function choiceBlocks(results: Results): Block[] {
+  const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'What to choose here' }];
+  for (const r of recommendations(results)) {
+    const prefix = results.cases.length > 1 ? `[${r.caseId}] ` : '';
+    blocks.push({ kind: 'para', text: `${prefix}${recommendationText(r)}` });
+    blocks.push({
+      kind: 'table',
+      head: ['project', 'rule', 'picks here', 'because', 'cost here'],
+      rows: r.projects.map((c) => [c.project, c.rule, c.mode ?? '-', c.because, costText(c)]),
     });
   }
   return blocks;
@@ -371,7 +388,9 @@ function rerunCommand(results: Results): string {
     String(c.seed),
     ...(c.baseline ? ['--baseline', c.baseline] : []),
     ...imageFlags(results),
-    ...(c.emulateFlushLatencyMs !== null ? ['--emulate-flush-latency', `${c.emulateFlushLatencyMs}ms`] : []),
+    ...(c.emulateFlushLatencyMs !== null
+      ? ['--emulate-flush-latency', c.emulatePreset ?? `${c.emulateFlushLatencyMs}ms`]
+      : []),
   ].join(' ');
 }
 

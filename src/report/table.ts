@@ -1,7 +1,7 @@
 // Terminal and plain-text tables (cli-table3, no colour codes): per mode medians, spread and speedup.
 import Table from 'cli-table3';
 import type { ModeSummary, Results } from '../model/results.ts';
-import { med, mib, ratioWithCi, spread } from '../model/units.ts';
+import { mbps, med, mib, ratioWithCi, spread } from '../model/units.ts';
 
 const PLAIN = { head: [] as string[], border: [] as string[] };
 
@@ -61,8 +61,8 @@ export function speedupHead(baseline: string): string {
 /** Columns of a per-mode summary table (the report's names when `long`); no speedup column without a baseline. */
 export function summaryHead(baseline: string | null, long: boolean): string[] {
   const names = long
-    ? ['mode', 'real (median)', 'user', 'sys', 'time to durable', 'spread', 'dirty after exit']
-    : ['mode', 'real', 'user', 'sys', 'durable', 'spread', 'dirty after'];
+    ? ['mode', 'real (median)', 'user', 'sys', 'time to durable', 'MB/s (data / real)', 'spread', 'dirty after exit']
+    : ['mode', 'real', 'user', 'sys', 'durable', 'MB/s', 'spread', 'dirty after'];
   return [...names, ...(baseline === null ? [] : [speedupHead(baseline)]), 'runs'];
 }
 
@@ -71,12 +71,12 @@ export function summaryRow(m: ModeSummary, baseline: string | null, long: boolea
   const speedup = baseline === null ? [] : [m.mode === baseline ? 'baseline' : ratioWithCi(m.speedup)];
   const runs = `${m.runs}${m.failed ? ` (+${m.failed} failed)` : ''}`;
   if (m.state === 'measured') {
-    const medians = [med(m.real), med(m.user), med(m.sys), med(m.durable)];
+    const medians = [med(m.real), med(m.user), med(m.sys), med(m.durable), mbps(m.throughput)];
     return [m.mode, ...medians, spread(m.real), mib(m.dirtyAfterKiB?.median), ...speedup, runs];
   }
   const why = m.state === 'unsupported' ? `unsupported: ${m.error ?? ''}` : 'not run';
-  if (!long) return [m.mode, m.state, '', '', '', '', '', ...speedup.map(() => ''), (m.error ?? '').slice(0, 60)];
-  return [m.mode, why, '-', '-', '-', '-', '-', ...speedup.map(() => '-'), `0 (${m.failed} failed)`];
+  if (!long) return [m.mode, m.state, '', '', '', '', '', '', ...speedup.map(() => ''), (m.error ?? '').slice(0, 60)];
+  return [m.mode, why, '-', '-', '-', '-', '-', '-', ...speedup.map(() => '-'), `0 (${m.failed} failed)`];
 }
 
 /** The summary table of one case for the terminal: medians, spread, dirty residue, speedup vs baseline, runs. */

@@ -43,7 +43,7 @@ describe('adaptiveSampler', () => {
     const ended = sampler.ended({ complete: true, interrupted: false, stopped: false, measured: 4, rounds: 2 });
     expect(ended.stoppedBy).toBe('budget');
     expect(ended.reason).toBe(
-      'another round (about 40 s) would pass the 100 s budget; widest speedup interval +-50.0% after 2 runs',
+      'another round (about 40 s) would pass the 100 s budget (80 s spent); widest speedup interval +-50.0% after 2 runs',
     );
   });
   it('reports --max-runs when the plan ran out first, and a fixed count with --runs', () => {

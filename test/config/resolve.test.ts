@@ -45,7 +45,7 @@ describe('resolveBenchConfig', () => {
     const c = await resolveArgs([], stubPort(calls));
     expect(c.modes).toEqual(['writethrough', 'writeback', 'none', 'unsafe']);
     expect(c.runs).toBe(10);
-    expect(c.adaptive).toEqual({ precision: 0.1, minRuns: 3, maxRuns: 10, budgetSeconds: 150 });
+    expect(c.adaptive).toEqual({ precision: 0.1, minRuns: 3, maxRuns: 10, budgetSeconds: 170 });
     expect(c.warmup).toBe(0);
     expect(c.baseline).toBe('writethrough');
     expect(c.outputFormats).toEqual(['raw']);
@@ -178,5 +178,25 @@ describe('resolveBenchConfig', () => {
   });
   it('stamps folders in UTC', () => {
     expect(stamp(new Date('2026-01-02T03:04:05.678Z'))).toBe('20260102T030405Z');
+  });
+});
+
+describe('emulation presets', () => {
+  it('take a preset by name, recorded with its milliseconds, and refuse an unknown one', async () => {
+    expect(await resolveArgs(['--emulate-flush-latency', 'nova-2019'])).toMatchObject({
+      emulateFlushLatencyMs: 7.7,
+      emulatePreset: 'nova-2019',
+    });
+    expect(await resolveArgs(['--emulate-flush-latency', 'hdd'])).toMatchObject({
+      emulateFlushLatencyMs: 15,
+      emulatePreset: 'hdd',
+    });
+    expect(await resolveArgs(['--emulate-flush-latency', '2ms'])).toMatchObject({
+      emulateFlushLatencyMs: 2,
+      emulatePreset: null,
+    });
+    await expect(resolveArgs(['--emulate-flush-latency', 'floppy'])).rejects.toThrow(
+      /^unknown --emulate-flush-latency preset 'floppy'; use one of plp-nvme, consumer-nvme, cloud-block, nova-2019, hdd, or a duration like 2ms$/,
+    );
   });
 });

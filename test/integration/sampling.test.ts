@@ -71,7 +71,7 @@ describe('sampling to a precision (real qemu-img)', () => {
     expect(perMode).toBe(sampling?.rounds);
     if (sampling?.stoppedBy === 'precision') expect(sampling.widestHalfWidth).toBeLessThanOrEqual(0.1);
     if (sampling?.stoppedBy === 'max-runs') expect(sampling.rounds).toBe(8);
-    expect(results?.config.adaptive).toEqual({ precision: 0.1, minRuns: 2, maxRuns: 8, budgetSeconds: 150 });
+    expect(results?.config.adaptive).toEqual({ precision: 0.1, minRuns: 2, maxRuns: 8, budgetSeconds: 170 });
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(`Sampling stopped: ${sampling?.reason}.`);
   }, 300_000);
 });

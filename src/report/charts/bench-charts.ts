@@ -11,7 +11,7 @@ import { benchCharts, chartFile } from './chart-names.ts';
 /** The title suffix every chart of a run carries: host, and the emulation label when there is one. */
 export function chartSubject(results: Results, caseId: string): string {
   const host = results.host.hostname;
-  const label = emulationLabel(results.config.emulateFlushLatencyMs);
+  const label = emulationLabel(results.config.emulateFlushLatencyMs, results.config.emulatePreset);
   return `${host}${caseId === 'default' ? '' : ` [${caseId}]`}${label ? ` - ${label}` : ''}`;
 }
 

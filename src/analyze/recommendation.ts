@@ -1,0 +1,156 @@
+// "What to choose here": the fastest mode whose data is durable when the conversion returns, how clearly it wins, and
+// what the documented choice of Nova, Cinder, vdsm, CDI and Proxmox would cost on this host and target (pure).
+
+import type { ModeSummary, Results, Sample } from '../model/results.ts';
+import { ALPHA } from './comparison.ts';
+import { mannWhitneyExact, ratioInterval } from './stats.ts';
+
+/** Modes whose data is on stable storage when qemu-img returns (writeback through its final flush). */
+export const DURABLE_MODES = ['writethrough', 'writeback', 'none', 'directsync'];
+
+/** What one project's documented logic picks here, and what that costs against the fastest durable mode. */
+export interface ProjectChoice {
+  project: string;
+  /** The rule as documented. */
+  rule: string;
+  /** The mode the rule picks on this host and target, or null when it picks a mode not measured here. */
+  mode: string | null;
+  /** Why the rule picks it here (the facts it depends on). */
+  because: string;
+  /** Median time to durable of the pick / that of the fastest durable mode (1 = the same), or null. */
+  costRatio: number | null;
+}
+
+/** The recommendation of one case. */
+export interface Recommendation {
+  caseId: string;
+  /** The fastest durable mode, or null when none was measured. */
+  fastest: string | null;
+  /** Its median time to durable, seconds. */
+  fastestDurable: number | null;
+  /** The next durable mode and how much slower it is (ratio of geometric means, interval), with the exact p. */
+  runnerUp: { mode: string; ratio: number; ciLow: number | null; ciHigh: number | null; p: number | null } | null;
+  /** True when the runner-up is slower with p < ALPHA. */
+  clear: boolean;
+  /** The projects' choices. */
+  projects: ProjectChoice[];
+}
+
+function durableTimes(results: Results, caseId: string, mode: string): number[] {
+  return results.samples
+    .filter((s: Sample) => s.caseId === caseId && s.mode === mode && s.ok && !s.warmup)
+    .map((s) => s.durable);
+}
+
+/** The documented rules (see the README's table for their sources), applied to what this run found. */
+function projectChoices(
+  results: Results,
+  caseId: string,
+  modes: ModeSummary[],
+  fastest: number | null,
+): ProjectChoice[] {
+  const measured = (m: string) => modes.find((x) => x.mode === m && x.state === 'measured');
+  const odirect = measured('none') !== undefined;
+  const noneFailed = modes.some((x) => x.mode === 'none' && x.state === 'unsupported');
+  const storage = results.cases.find((c) => c.id === caseId)?.storage;
+  const blockTarget = storage?.path.startsWith('/dev/') ?? false;
+  const zfs = storage?.fsType === 'zfs';
+  const odirectText = odirect
+    ? 'O_DIRECT works on this target (none was measured)'
+    : noneFailed
+      ? 'O_DIRECT fails on this target (none was refused)'
+      : 'none was not measured, so O_DIRECT support is unknown';
+  const cost = (mode: string | null) => {
+    const median = mode ? measured(mode)?.durable?.median : undefined;
+    return median !== undefined && fastest ? median / fastest : null;
+  };
+  const pick = (project: string, rule: string, mode: string | null, because: string): ProjectChoice => ({
+    project,
+    rule,
+    mode,
+    because,
+    costRatio: cost(mode),
+  });
+  const defaultMode = 'unsafe';
+  const defaultText =
+    "qemu-img's default target cache (unsafe for convert: no flush, checked with strace on qemu-img 7.2; not durable)";
+  return [
+    pick(
+      'OpenStack Nova',
+      '-t none when O_DIRECT works on the target, else -t writeback',
+      odirect ? 'none' : 'writeback',
+      odirectText,
+    ),
+    pick(
+      'OpenStack Cinder',
+      "-t none for block-device targets that support O_DIRECT, else qemu-img's default",
+      blockTarget && odirect ? 'none' : defaultMode,
+      `the target is ${blockTarget ? 'a block device' : 'a file system directory'}; otherwise ${defaultText}`,
+    ),
+    pick('oVirt/vdsm', 'always -t none -T none', 'none', 'the rule does not depend on the host'),
+    pick(
+      'KubeVirt CDI',
+      '-t none (back from writeback + fsync after page-cache OOM kills)',
+      'none',
+      'the rule does not depend on the host',
+    ),
+    pick(
+      'Proxmox VE',
+      "-t none only onto ZFS, else qemu-img's default",
+      zfs ? 'none' : defaultMode,
+      `the target file system is ${storage?.fsType ?? 'unknown'}; otherwise ${defaultText}`,
+    ),
+  ];
+}
+
+/** The recommendation of every case of a run. */
+export function recommendations(results: Results): Recommendation[] {
+  return results.summary.cases.map(({ caseId, modes }) => {
+    const durable = modes
+      .filter((m) => DURABLE_MODES.includes(m.mode) && m.state === 'measured' && m.durable)
+      .sort((a, b) => (a.durable?.median ?? 0) - (b.durable?.median ?? 0));
+    const [first, second] = durable;
+    const fastestDurable = first?.durable?.median ?? null;
+    let runnerUp: Recommendation['runnerUp'] = null;
+    if (first && second) {
+      const a = durableTimes(results, caseId, second.mode);
+      const b = durableTimes(results, caseId, first.mode);
+      const r = ratioInterval(a, b);
+      const p = mannWhitneyExact(a, b)?.p ?? null;
+      if (r) runnerUp = { mode: second.mode, ratio: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh, p };
+    }
+    const clear = runnerUp !== null && runnerUp.p !== null && runnerUp.p < ALPHA && runnerUp.ratio > 1;
+    return {
+      caseId,
+      fastest: first?.mode ?? null,
+      fastestDurable,
+      runnerUp,
+      clear,
+      projects: projectChoices(results, caseId, modes, fastestDurable),
+    };
+  });
+}
+
+/** The recommendation in one sentence, for the terminal and the report. */
+export function recommendationText(r: Recommendation): string {
+  if (!r.fastest || r.fastestDurable === null) {
+    return 'No mode whose data is durable when qemu-img returns was measured (writethrough, writeback, none or directsync).';
+  }
+  const head = `${r.fastest}: the fastest mode whose data is durable when qemu-img returns (median time to durable ${r.fastestDurable.toFixed(2)} s)`;
+  if (!r.runnerUp) return `${head}; no other durable mode was measured.`;
+  const u = r.runnerUp;
+  const interval =
+    u.ciLow !== null && u.ciHigh !== null
+      ? `95% interval ${u.ciLow.toFixed(2)}-${u.ciHigh.toFixed(2)}x`
+      : 'no interval';
+  const p = u.p === null ? 'no p' : `exact Mann-Whitney p = ${u.p.toFixed(3)}`;
+  const verdict = r.clear ? 'clearly' : 'not clearly (more runs would tell)';
+  return `${head}; the next, ${u.mode}, takes ${u.ratio.toFixed(2)}x its time to durable (${interval}, ${p}): ${verdict}.`;
+}
+
+/** What a project's pick costs, in words. */
+export function costText(c: ProjectChoice): string {
+  if (c.mode === null || c.costRatio === null) return `${c.mode ?? 'its pick'} was not measured here`;
+  const durable = DURABLE_MODES.includes(c.mode) ? '' : ', NOT durable when qemu-img returns';
+  return `${c.costRatio.toFixed(2)}x the fastest durable time${durable}`;
+}
