@@ -21,6 +21,7 @@ import { emulationLabel } from '../model/emulation.ts';
 import { UserError } from '../model/errors.ts';
 import type { Cell, PlanCase } from '../model/plan.ts';
 import {
+  type Adaptive,
   type FlushAudit,
   flushesOf,
   type ImageFacts,
@@ -210,76 +211,83 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   return outcome;
 }
 
-/** Decides between rounds whether to sample on (adaptive runs), and says afterwards why sampling ended. */
+/** Why sampling ends, without the counts (added when it has ended). */
+type StopReason = Omit<Sampling, 'rounds' | 'widestHalfWidth'>;
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+/** After `done` measured rounds: the reason to stop sampling now, or null to go on (pure). */
+export function stopReason(
+  a: Adaptive,
+  done: number,
+  widest: number | null,
+  spent: number,
+  perRound: number,
+): StopReason | null {
+  if (done < a.minRuns) return null;
+  if (widest === null) {
+    return {
+      stoppedBy: 'min-runs',
+      reason: `no speedup to narrow (no baseline, or one mode): stopped at --min-runs ${a.minRuns}`,
+    };
+  }
+  if (widest <= a.precision) {
+    return {
+      stoppedBy: 'precision',
+      reason: `every speedup's 95% interval within +-${percent(a.precision)} after ${done} runs`,
+    };
+  }
+  if (a.budgetSeconds === null || spent + perRound <= a.budgetSeconds) return null;
+  const why = `another round (about ${perRound.toFixed(0)} s) would pass the ${a.budgetSeconds} s budget (${spent.toFixed(0)} s spent)`;
+  return { stoppedBy: 'budget', reason: `${why}; widest speedup interval +-${percent(widest)} after ${done} runs` };
+}
+
+/** Why sampling ended when the plan ran out of rounds or was stopped (pure). */
+function endReason(config: ResolvedConfig, complete: boolean, rounds: number, widest: number | null): StopReason {
+  const a = config.adaptive;
+  if (!complete) return { stoppedBy: 'stopped', reason: 'the plan was stopped before it finished' };
+  if (!a) return { stoppedBy: 'runs', reason: `a fixed count of ${config.runs} runs (--runs)` };
+  if (widest !== null && widest <= a.precision) {
+    return {
+      stoppedBy: 'precision',
+      reason: `every speedup's 95% interval within +-${percent(a.precision)} after ${rounds} runs`,
+    };
+  }
+  const at = widest === null ? '?' : percent(widest);
+  return {
+    stoppedBy: 'max-runs',
+    reason: `--max-runs ${a.maxRuns} reached with the widest speedup interval at +-${at}`,
+  };
+}
+
+/** Decides between rounds whether to sample on (adaptive runs), and says afterwards why sampling stopped. */
 export function adaptiveSampler(
   config: ResolvedConfig,
   results: Results,
   clock: () => number = Date.now,
-  benchStarted: number = clock(),
+  benchStarted = clock(),
 ) {
-  const a = config.adaptive;
   let started = clock();
-  let verdict: Omit<Sampling, 'rounds' | 'widestHalfWidth'> | null = null;
+  let stopped: StopReason | null = null;
   const measuredRounds = (walked: number) => Math.max(0, walked - config.warmup);
-  const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
   return {
     continueAfter(walked: number): boolean {
       const done = measuredRounds(walked);
-      if (done === 0) started = clock(); // still warming up: the budget counts measured rounds only
-      if (!a || done === 0) return true;
-      if (done < a.minRuns) return true;
-      const widest = widestHalfWidth(results.summary);
-      if (widest === null) {
-        verdict = {
-          stoppedBy: 'min-runs',
-          reason: `no speedup to narrow (no baseline, or one mode): stopped at --min-runs ${a.minRuns}`,
-        };
-        return false;
-      }
-      if (widest <= a.precision) {
-        verdict = {
-          stoppedBy: 'precision',
-          reason: `every speedup's 95% interval within +-${percent(a.precision)} after ${done} runs`,
-        };
-        return false;
-      }
+      if (done === 0) started = clock(); // still warming up: rounds are timed from the first measured one
+      if (!config.adaptive || done === 0) return true;
       const perRound = (clock() - started) / 1000 / done;
       const spent = (clock() - benchStarted) / 1000;
-      if (a.budgetSeconds !== null && spent + perRound > a.budgetSeconds) {
-        const why = `another round (about ${perRound.toFixed(0)} s) would pass the ${a.budgetSeconds} s budget (${spent.toFixed(0)} s spent)`;
-        verdict = {
-          stoppedBy: 'budget',
-          reason: `${why}; widest speedup interval +-${percent(widest)} after ${done} runs`,
-        };
-        return false;
-      }
-      return true;
+      stopped = stopReason(config.adaptive, done, widestHalfWidth(results.summary), spent, perRound);
+      return stopped === null;
     },
     ended(outcome: EngineOutcome): Sampling {
       const rounds = measuredRounds(outcome.rounds);
       const widest = widestHalfWidth(results.summary);
       const shown = widest === null || !Number.isFinite(widest) ? null : widest;
-      if (!outcome.complete)
-        return {
-          stoppedBy: 'stopped',
-          rounds,
-          widestHalfWidth: shown,
-          reason: 'the plan was stopped before it finished',
-        };
-      if (verdict) return { ...verdict, rounds, widestHalfWidth: shown };
-      if (!a)
-        return {
-          stoppedBy: 'runs',
-          rounds,
-          widestHalfWidth: shown,
-          reason: `a fixed count of ${config.runs} runs (--runs)`,
-        };
-      const reached = shown !== null && shown <= a.precision;
-      const reason = reached
-        ? `every speedup's 95% interval within +-${percent(a.precision)} after ${rounds} runs`
-        : `--max-runs ${a.maxRuns} reached with the widest speedup interval at ` +
-          `+-${shown === null ? '?' : percent(shown)}`;
-      return { stoppedBy: reached ? 'precision' : 'max-runs', rounds, widestHalfWidth: shown, reason };
+      const reason = outcome.complete && stopped ? stopped : endReason(config, outcome.complete, rounds, shown);
+      return { ...reason, rounds, widestHalfWidth: shown };
     },
   };
 }

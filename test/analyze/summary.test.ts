@@ -180,3 +180,55 @@ describe('verdicts label what they state', () => {
     expect(verdicts(compressed)[0]?.text).toMatch(/with 67\.73% of the image's clusters compressed/);
   });
 });
+
+describe('penaltyPredictions', () => {
+  it('predicts flushes x (probe + emulated) latency and compares it with the measured extra', async () => {
+    const { penaltyPredictions } = await import('../../src/analyze/prediction.ts');
+    const s = [
+      sample('writethrough', 1, 12),
+      sample('writethrough', 2, 13),
+      sample('writethrough', 3, 14),
+      sample('writeback', 1, 5),
+      sample('writeback', 2, 6),
+      sample('writeback', 3, 7),
+    ];
+    const results = {
+      config: { emulateFlushLatencyMs: 1 },
+      cases: [{ id: 'default', targetDir: '/t' }],
+      flushAudit: [
+        {
+          caseId: 'default',
+          mode: 'writethrough',
+          ok: true,
+          writes: 1000,
+          fsync: 0,
+          fdatasync: 1000,
+          syncFileRange: 0,
+          openFlags: [],
+          note: null,
+        },
+      ],
+      flushProbe: [
+        {
+          caseId: 'default',
+          targetDir: '/t',
+          tool: 'fio',
+          small: { bytes: 4096, medianMs: 0.1, p99Ms: 1, count: 1 },
+          large: null,
+          shaped: { bytes: 73728, medianMs: 0.4, p99Ms: 1, count: 1 },
+          emulatedMs: 1,
+          note: null,
+        },
+      ],
+      summary: summarize(s, ['default'], ['writethrough', 'writeback'], 'writethrough'),
+    } as unknown as Results;
+    const [p] = penaltyPredictions(results);
+    // the shaped probe (0.4 ms) plus 1 ms emulated, over 1000 flushes: 1.4 s; measured 13 - 6 = 7 s
+    expect(p).toMatchObject({ flushes: 1000, probeBytes: 73728, measuredSeconds: 7 });
+    expect(p?.latencyMs).toBeCloseTo(1.4, 12);
+    expect(p?.predictedSeconds).toBeCloseTo(1.4, 12);
+    expect(p?.ratio).toBeCloseTo(0.2, 12);
+    expect(p?.measuredPerFlushMs).toBeCloseTo(7, 12);
+    expect(p?.explained).toBe(false);
+  });
+});

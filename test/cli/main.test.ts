@@ -72,7 +72,16 @@ const cases: [string, string[], RegExp][] = [
   ['qemu-img too old', ['--qemu-img', 'FAKE'], /is qemu-img 2.5.0, older than the minimum 2.11.0/],
   ['unknown option', ['--frobnicate'], /error: unknown option '--frobnicate'; see 'qemu-cache-bench bench --help'$/],
   ['unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
-  ['bad --emulate-flush-latency', ['--emulate-flush-latency', 'slow'], /--emulate-flush-latency must be a duration/],
+  [
+    'bad --emulate-flush-latency',
+    ['--emulate-flush-latency', '2 parsecs'],
+    /--emulate-flush-latency must be a duration/,
+  ],
+  [
+    'unknown flush preset',
+    ['--emulate-flush-latency', 'slow'],
+    /unknown --emulate-flush-latency preset 'slow'; use one of plp-nvme/,
+  ],
   ['bad --timeout', ['--timeout', 'soon'], /--timeout must be a duration/],
   ['bad --output-format', ['--output-format', 'vhdx'], /unknown --output-format 'vhdx'; use raw or qcow2/],
 ];
