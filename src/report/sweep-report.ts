@@ -25,7 +25,7 @@ export function sweepChart(sweep: SweepResults): ChartConfiguration {
       datasets: [
         {
           type: 'bar',
-          label: 'measured speedup (median writethrough / median writeback)',
+          label: 'measured speedup (writethrough / writeback, ratio of geometric means)',
           data: points.map((p) => p.speedup?.ratio ?? 0),
           backgroundColor: '#0072B2cc',
           borderColor: '#0072B2',

@@ -167,3 +167,17 @@ describe('charts never cost the report', () => {
     expect(String(files[0]?.data)).toContain('Charts skipped: canvas: out of memory;');
   });
 });
+
+describe('the conversion-time chart', () => {
+  it("puts each run as a dot in its own mode's column and names the real run count", async () => {
+    const { realChart } = await import('../../src/report/charts/bench-charts.ts');
+    const config = realChart(notReproduced, 'default');
+    const labels = config.data.labels as string[];
+    const [, ...dots] = config.data.datasets;
+    expect(dots).toHaveLength(3);
+    for (const s of notReproduced.samples.filter((x) => x.ok && !x.warmup)) {
+      expect(dots[s.run - 1]?.data[labels.indexOf(s.mode)]).toBe(s.real);
+    }
+    expect(config.options?.plugins?.subtitle?.text).toBe('bars: median of 3 runs; whiskers: min-max; dots: each run');
+  });
+});

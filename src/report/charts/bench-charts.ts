@@ -23,9 +23,19 @@ function measured(results: Results, caseId: string): ModeSummary[] {
 export function realChart(results: Results, caseId: string): ChartConfiguration {
   const modes = measured(results, caseId);
   const labels = modes.map((m) => m.mode);
-  const dots = results.samples
-    .filter((s) => s.caseId === caseId && s.ok && !s.warmup && labels.includes(s.mode))
-    .map((s) => ({ x: labels.indexOf(s.mode), y: s.real }));
+  const ok = results.samples.filter((s) => s.caseId === caseId && s.ok && !s.warmup);
+  const runs = [...new Set(ok.map((s) => s.run))].sort((a, b) => a - b);
+  // One point series per run number, each value in its mode's category: every run a dot above its mode's bar.
+  const dots = runs.map((run) => ({
+    type: 'line' as const,
+    label: `run ${run}`,
+    data: labels.map((mode) => ok.find((s) => s.mode === mode && s.run === run)?.real ?? null),
+    showLine: false,
+    backgroundColor: '#111111',
+    borderColor: '#111111',
+    pointRadius: 5,
+  }));
+  const counts = [...new Set(modes.map((m) => m.runs))].join(' or ');
   return {
     type: 'bar',
     data: {
@@ -39,14 +49,14 @@ export function realChart(results: Results, caseId: string): ChartConfiguration 
           borderColor: modes.map((m) => modeColour(m.mode)),
           borderWidth: 2,
         },
-        { type: 'scatter', label: 'each run', data: dots, backgroundColor: '#111111', pointRadius: 5 },
+        ...dots,
       ],
     },
     options: baseOptions(
       `qemu-img convert time by target cache mode - ${chartSubject(results, caseId)}`,
       'target cache mode (-t)',
       'wall time of qemu-img (s)',
-      { legend: false, subtitle: `bars: median of ${results.config.runs} runs; whiskers: min-max; dots: each run` },
+      { legend: false, subtitle: `bars: median of ${counts} runs; whiskers: min-max; dots: each run` },
     ),
     plugins: [whiskers({ 0: modes.map((m) => (m.real ? [m.real.min, m.real.max] : null)) })],
   };
