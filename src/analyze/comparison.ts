@@ -88,13 +88,18 @@ function contentText(r: Results): string {
   return r.image.content ? r.image.content.id.slice(0, 32) : `file sha256 ${r.image.sha256.slice(0, 16)}`;
 }
 
-/** A note when the image files differ but hold the same guest data (other qemu-img or zlib builds compress differently). */
+/**
+ * A note when the image files differ but hold the same guest data (other qemu-img or zlib builds compress differently).
+ */
 export function sameContentNote(inputs: readonly CompareInput[]): string | null {
   const files = distinct(inputs.map((i) => i.results.image.sha256));
   const contents = distinct(inputs.map((i) => i.results.image.content?.id ?? null));
   if (files.length < 2 || contents.length !== 1 || contents[0] === null) return null;
   const each = inputs.map((i) => `${i.label}: ${i.results.image.sha256.slice(0, 12)}`).join(', ');
-  return `note: the image files differ (sha256 ${each}) but hold the same guest data (content ${contents[0]?.slice(0, 24)}): compressed bytes depend on the qemu-img and zlib builds`;
+  return (
+    `note: the image files differ (sha256 ${each}) but hold the same guest data (content ` +
+    `${contents[0]?.slice(0, 24)}): compressed bytes depend on the qemu-img and zlib builds`
+  );
 }
 
 /** The facts of a run a comparison must show when they differ. */

@@ -134,9 +134,14 @@ export function recommendations(results: Results): Recommendation[] {
 /** The recommendation in one sentence, for the terminal and the report. */
 export function recommendationText(r: Recommendation): string {
   if (!r.fastest || r.fastestDurable === null) {
-    return 'No mode whose data is durable when qemu-img returns was measured (writethrough, writeback, none or directsync).';
+    return (
+      'No mode whose data is durable when qemu-img returns was measured (writethrough, writeback, none or ' +
+      'directsync).'
+    );
   }
-  const head = `${r.fastest}: the fastest mode whose data is durable when qemu-img returns (median time to durable ${r.fastestDurable.toFixed(2)} s)`;
+  const head =
+    `${r.fastest}: the fastest mode whose data is durable when qemu-img returns (median time to durable ` +
+    `${r.fastestDurable.toFixed(2)} s)`;
   if (!r.runnerUp) return `${head}; no other durable mode was measured.`;
   const u = r.runnerUp;
   const interval =
@@ -145,7 +150,10 @@ export function recommendationText(r: Recommendation): string {
       : 'no interval';
   const p = u.p === null ? 'no p' : `exact Mann-Whitney p = ${u.p.toFixed(3)}`;
   const verdict = r.clear ? 'clearly' : 'not clearly (more runs would tell)';
-  return `${head}; the next, ${u.mode}, takes ${u.ratio.toFixed(2)}x its time to durable (${interval}, ${p}): ${verdict}.`;
+  return (
+    `${head}; the next, ${u.mode}, takes ${u.ratio.toFixed(2)}x its time to durable (${interval}, ${p}): ` +
+    `${verdict}.`
+  );
 }
 
 /** What a project's pick costs, in words. */

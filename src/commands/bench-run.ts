@@ -240,7 +240,9 @@ export function stopReason(
     };
   }
   if (a.budgetSeconds === null || spent + perRound <= a.budgetSeconds) return null;
-  const why = `another round (about ${perRound.toFixed(0)} s) would pass the ${a.budgetSeconds} s budget (${spent.toFixed(0)} s spent)`;
+  const why =
+    `another round (about ${perRound.toFixed(0)} s) would pass the ${a.budgetSeconds} s budget ` +
+    `(${spent.toFixed(0)} s spent)`;
   return { stoppedBy: 'budget', reason: `${why}; widest speedup interval +-${percent(widest)} after ${done} runs` };
 }
 

@@ -15,7 +15,9 @@ export function interposerPath(cacheRoot: string): string {
   return join(cacheRoot, 'lib', `libflushdelay-${hash}.so`);
 }
 
-/** Returns the interposer library: the bundle's prebuilt one ($QCB_PREBUILT_LIB), else compiled with cc on first use. */
+/**
+ * Returns the interposer library: the bundle's prebuilt one ($QCB_PREBUILT_LIB), else compiled with cc on first use.
+ */
 export async function ensureInterposer(cacheRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const prebuilt = env.QCB_PREBUILT_LIB;
   if (prebuilt && existsSync(prebuilt)) return prebuilt;

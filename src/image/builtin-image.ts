@@ -116,7 +116,9 @@ export function generateExtents(
   return hash.digest('hex');
 }
 
-/** Writes the sparse raw disk (seeded extents of text-like or random bytes, zeros elsewhere); returns its content hash. */
+/**
+ * Writes the sparse raw disk (seeded extents of text-like or random bytes, zeros elsewhere); returns its content hash.
+ */
 export function writeRawImage(path: string, params: LayoutParams, signal?: AbortSignal): string {
   const fd = openSync(path, 'wx');
   try {

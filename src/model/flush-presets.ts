@@ -16,7 +16,8 @@ export const FLUSH_PRESETS: readonly FlushPreset[] = [
     name: 'plp-nvme',
     ms: 0.05,
     basis:
-      'datacenter NVMe with power-loss protection: the drive acknowledges a flush from its protected cache (~20-100 us)',
+      'datacenter NVMe with power-loss protection: the drive acknowledges a flush from its protected cache (~20-100 ' +
+      'us)',
   },
   {
     name: 'consumer-nvme',
