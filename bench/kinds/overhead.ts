@@ -7,7 +7,7 @@ import { cacheRoot } from '../../src/config/paths.ts';
 import { dropPageCache } from '../../src/engine/page-cache.ts';
 import { runProcess } from '../../src/engine/spawn.ts';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
-import { convertArgs } from '../../src/model/qemu-img-command.ts';
+import { convertArgs, DEFAULT_CONVERT_OPTIONS } from '../../src/model/qemu-img-command.ts';
 import type { BuiltinImageParams } from '../../src/model/results.ts';
 
 /** What the overhead experiment's data holds. */
@@ -30,6 +30,7 @@ export async function run(_name: string, experiment: OverheadExperiment): Promis
     outFormat: 'raw',
     src: image,
     dst,
+    options: DEFAULT_CONVERT_OPTIONS,
   });
   const ours: number[] = [];
   const theirs: number[] = [];

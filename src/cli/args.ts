@@ -27,6 +27,11 @@ const BENCH: Options = {
   'target-dir': { type: 'string', multiple: true },
   'output-format': { type: 'string', multiple: true },
   'src-cache': { type: 'string', multiple: true },
+  coroutines: { type: 'string', multiple: true },
+  'out-of-order': { type: 'boolean' },
+  'no-out-of-order': { type: 'boolean' },
+  'target-is-zero': { type: 'boolean' },
+  'rate-limit': { type: 'string', multiple: true },
   baseline: { type: 'string' },
   'qemu-img': { type: 'string', multiple: true },
   seed: { type: 'string' },
@@ -135,6 +140,11 @@ Matrix (lists are comma-separated or repeated; the run covers every combination)
   --target-dir DIR[,DIR]    where qemu-img writes (default a work folder under results/)
   --output-format FMT[,FMT] raw or qcow2 (-O, default raw)
   --src-cache MODE[,MODE]   source cache mode (-T, default qemu-img's)
+  --coroutines N[,N]        parallel coroutines (-m N, 1-16; default qemu-img's 8)
+  --out-of-order            allow out-of-order writes (-W); with --no-out-of-order too, both are cases
+  --target-is-zero          convert onto a target the harness pre-creates, sparse and the right size
+                            (-n --target-is-zero), as vdsm does onto existing volumes
+  --rate-limit RATE[,RATE]  limit the conversion's I/O rate (-r RATE, e.g. 100M per second)
 Flushes
   --emulate-flush-latency DURATION|PRESET  delay every fsync/fdatasync qemu-img makes (e.g. 2ms, or a preset:
                             plp-nvme 0.05 ms, consumer-nvme 1.5 ms, cloud-block 2 ms, nova-2019 7.7 ms, hdd 15 ms);

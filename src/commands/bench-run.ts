@@ -6,6 +6,7 @@ import { cacheRoot } from '../config/paths.ts';
 import { type ResolvedConfig, recordedConfig } from '../config/resolve.ts';
 import { type ConvertContext, cellSpec, measureConversion } from '../engine/convert-run.ts';
 import { acquireLock } from '../engine/lock.ts';
+import { createImage } from '../engine/qemu-img.ts';
 import { type EngineOutcome, runRounds } from '../engine/scheduler.ts';
 import { CPU_TIME_RESOLUTION_SECONDS } from '../engine/spawn.ts';
 import { createWorkDir, removeDeadWorkDirs, removeWorkDir } from '../engine/target.ts';
@@ -81,6 +82,10 @@ export async function runBench(
     targetDirs: config.targetDirs,
     outputFormats: config.outputFormats,
     srcCaches: config.srcCaches,
+    coroutines: config.coroutines,
+    outOfOrder: config.outOfOrder,
+    rateLimits: config.rateLimits,
+    targetIsZero: config.targetIsZero,
   });
   const releases: (() => void)[] = [];
   const workDirs = new Map<string, string>();
@@ -116,7 +121,7 @@ async function convertContexts(
   const latency = config.emulateFlushLatencyMs;
   const env = latency !== null ? interposerEnv(await ensureInterposer(cacheRoot()), latency) : {};
   const context = (c: PlanCase): ConvertContext => ({
-    image: { path: image.path, format: image.format },
+    image: { path: image.path, format: image.format, virtualSize: image.virtualSize },
     workDir: workDirs.get(c.targetDir) as string,
     dropCaches: config.dropCaches,
     timeoutSeconds: config.timeoutSeconds,
@@ -368,6 +373,9 @@ async function auditAll(state: RunState): Promise<void> {
       }
       if (counter === null) continue;
       ui.note(`flush audit (untimed, counted once and cached): ${c.id} ${mode}`);
+      const prepare = spec.options.targetIsZero
+        ? async () => void (await createImage(c.qemuImg, spec.dst, spec.outFormat, results.image.virtualSize))
+        : undefined;
       const job = {
         qemuImg: c.qemuImg,
         spec,
@@ -375,6 +383,7 @@ async function auditAll(state: RunState): Promise<void> {
         scratch: join(ctx.workDir, 'audit.log'),
         timeoutSeconds: config.timeoutSeconds,
         signal,
+        prepare,
       };
       let audit = await auditWithStrace(job);
       if (!audit.ok && audit.note === 'strace is not installed') {

@@ -45,6 +45,14 @@ export interface ResolvedConfig {
   targetDirs: string[];
   outputFormats: string[];
   srcCaches: (string | null)[];
+  /** -m values (null: qemu-img's default). */
+  coroutines: (number | null)[];
+  /** -W off and/or on. */
+  outOfOrder: boolean[];
+  /** -r values (null: no limit). */
+  rateLimits: (string | null)[];
+  /** -n --target-is-zero onto a target the harness pre-creates. */
+  targetIsZero: boolean;
   outDir: string;
   json: boolean;
   quiet: boolean;
@@ -200,7 +208,16 @@ function resolveMatrix(read: Reader, cwd: string) {
   const srcCaches = distinct(read.list('src-cache')).map((m) => parseCacheModes(m, '--src-cache')[0] as string);
   const targets = distinct(read.list('target-dir').map((d) => resolve(cwd, d)));
   const qemuImgs = distinct(read.list('qemu-img'));
+  const coroutines = distinct(read.list('coroutines')).map((v) => parseCount(v, '--coroutines', 1));
+  for (const m of coroutines) if (m > 16) throw new UserError(`--coroutines ${m}: qemu-img takes 1 to 16`);
+  const rateLimits = distinct(read.list('rate-limit'));
+  for (const r of rateLimits) parseSize(r, '--rate-limit', 1);
+  const order = [...(read.flag('no-out-of-order') ? [false] : []), ...(read.flag('out-of-order') ? [true] : [])];
   return {
+    coroutines: coroutines.length ? coroutines : [null],
+    outOfOrder: order.length ? order : [false],
+    rateLimits: rateLimits.length ? rateLimits : [null],
+    targetIsZero: read.flag('target-is-zero'),
     outputFormats: formats.length ? formats : [DEFAULTS.outputFormat],
     srcCaches: srcCaches.length ? srcCaches : [null],
     targetDirs: targets.length ? targets : [resolve(cwd, DEFAULTS.resultsRoot)],
@@ -282,6 +299,11 @@ export function valuesOf(config: RecordedConfig): OptionValues {
     'target-dir': config.targetDirs,
     'output-format': config.outputFormats,
     'src-cache': srcCaches.length ? srcCaches : undefined,
+    coroutines: config.coroutines.some((m) => m !== null) ? config.coroutines.map(String) : undefined,
+    'out-of-order': config.outOfOrder.includes(true),
+    'no-out-of-order': config.outOfOrder.includes(false) && config.outOfOrder.includes(true),
+    'rate-limit': config.rateLimits.some((r) => r !== null) ? (config.rateLimits as string[]) : undefined,
+    'target-is-zero': config.targetIsZero,
   };
 }
 

@@ -2,17 +2,17 @@
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell, PlanCase } from '../model/plan.ts';
-import { type ConvertSpec, lastLine } from '../model/qemu-img-command.ts';
+import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-command.ts';
 import type { Sample } from '../model/results.ts';
 import { round6 } from '../model/units.ts';
 import { dirtyKiB, dropPageCache, timeSyncFile } from './page-cache.ts';
-import { imagesEqual, runConvert } from './qemu-img.ts';
+import { createImage, imagesEqual, runConvert } from './qemu-img.ts';
 import type { ProcessResult } from './spawn.ts';
 
 /** What every conversion of a run shares. */
 export interface ConvertContext {
-  /** The source image (absolute path) and its format. */
-  image: { path: string; format: string };
+  /** The source image (absolute path), its format and virtual size (for a pre-created target). */
+  image: { path: string; format: string; virtualSize: number };
   /** The case's work folder (inside its target dir, created by the harness). */
   workDir: string;
   /** Drop or evict the page cache before each run. */
@@ -36,6 +36,7 @@ export function cellSpec(ctx: ConvertContext, planCase: PlanCase, mode: string):
     outFormat: planCase.outputFormat,
     src: ctx.image.path,
     dst: join(ctx.workDir, `out-${mode}.${planCase.outputFormat}`),
+    options: planCase.options,
   };
 }
 
@@ -85,8 +86,14 @@ export async function measureConversion(
   const spec = cellSpec(ctx, planCase, cell.mode);
   rmSync(spec.dst, { force: true });
   const startedAt = new Date().toISOString();
+  const created = spec.options.targetIsZero
+    ? await createImage(planCase.qemuImg, spec.dst, spec.outFormat, ctx.image.virtualSize)
+    : null;
   const cacheDrop = await dropPageCache([spec.src], ctx.dropCaches);
-  const result = await runConvert(planCase.qemuImg, spec, { timeoutSeconds: ctx.timeoutSeconds, signal, env: ctx.env });
+  const result =
+    created && !created.ok
+      ? created
+      : await runConvert(planCase.qemuImg, spec, { timeoutSeconds: ctx.timeoutSeconds, signal, env: ctx.env });
   const dirtyAfterKiB = dirtyKiB();
   const after = result.ok
     ? await afterConvert(ctx, planCase, cell, spec, signal)
@@ -114,6 +121,7 @@ export async function measureConversion(
     cacheDrop,
     startedAt,
     verified: after.verified,
+    argv: convertArgs(spec),
   };
 }
 

@@ -15,6 +15,11 @@ export function runConvert(qemuImg: string, spec: ConvertSpec, options: RunOptio
   return runProcess(qemuImg, convertArgs(spec), options);
 }
 
+/** Creates an empty (sparse) image of `size` bytes for a conversion onto an existing target (-n). */
+export function createImage(qemuImg: string, path: string, format: string, size: number): Promise<ProcessResult> {
+  return runProcess(qemuImg, ['create', '-q', '-f', format, path, String(size)], { timeoutSeconds: 120 });
+}
+
 /** Version of a qemu-img binary, e.g. "7.2.22", or an error text. */
 export async function probeVersion(qemuImg: string): Promise<{ version: string } | { error: string }> {
   const result = await runProcess(qemuImg, ['--version'], { captureStdout: true, timeoutSeconds: 20 });

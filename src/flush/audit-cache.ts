@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
-import type { ConvertSpec } from '../model/qemu-img-command.ts';
+import { type ConvertSpec, optionArgs } from '../model/qemu-img-command.ts';
 import { type FlushAudit, FlushAuditSchema } from '../model/results.ts';
 
 /** What determines an audit's counts. */
@@ -16,6 +16,8 @@ export interface AuditKeyInputs {
   srcFormat: string;
   outFormat: string;
   srcCache: string | null;
+  /** The other convert options (-m, -W, -n --target-is-zero, -r) as their argv. */
+  options: string[];
 }
 
 /** Bumped when the audit would count differently for the same inputs. */
@@ -41,6 +43,7 @@ export function keyInputs(
     srcFormat: spec.srcFormat,
     outFormat: spec.outFormat,
     srcCache: spec.srcCache,
+    options: optionArgs(spec.options),
   };
 }
 

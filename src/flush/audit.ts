@@ -50,6 +50,8 @@ export interface AuditJob {
   scratch: string;
   timeoutSeconds: number | null;
   signal?: AbortSignal;
+  /** Untimed set-up after the old output is removed (e.g. pre-creating the target for -n). */
+  prepare?: () => Promise<void>;
 }
 
 function failed(job: AuditJob, note: string, source: FlushAudit['source']): FlushAudit {
@@ -89,6 +91,7 @@ function readScratch(path: string): string {
 export async function auditWithStrace(job: AuditJob): Promise<FlushAudit> {
   const { spec } = job;
   rmSync(spec.dst, { force: true });
+  await job.prepare?.();
   const args = ['-f', '-qq', '-s', '0', '-e', `trace=${TRACED}`, '-o', job.scratch, job.qemuImg, ...convertArgs(spec)];
   const result = await runProcess('strace', args, {
     timeoutSeconds: job.timeoutSeconds,
@@ -124,6 +127,7 @@ export async function auditWithCounter(job: AuditJob, library: string): Promise<
   const { spec } = job;
   rmSync(spec.dst, { force: true });
   rmSync(job.scratch, { force: true });
+  await job.prepare?.();
   const env = interposerEnv(library, 0, job.scratch);
   const result = await runProcess(job.qemuImg, convertArgs(spec), {
     timeoutSeconds: job.timeoutSeconds,

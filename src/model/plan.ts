@@ -1,4 +1,5 @@
 // The plan's vocabulary: cases of the matrix and the cells (a mode of a case in a round) the engine runs.
+import type { ConvertOptions } from './qemu-img-command.ts';
 
 /** One combination of the matrix dimensions. */
 export interface PlanCase {
@@ -8,6 +9,8 @@ export interface PlanCase {
   targetDir: string;
   outputFormat: string;
   srcCache: string | null;
+  /** -m, -W, -n --target-is-zero, -r of this case. */
+  options: ConvertOptions;
 }
 
 /** One scheduled run: a mode of a case in a round. */
@@ -28,4 +31,12 @@ export interface MatrixInput {
   targetDirs: readonly string[];
   outputFormats: readonly string[];
   srcCaches: readonly (string | null)[];
+  /** -m values (null: qemu-img's default). */
+  coroutines: readonly (number | null)[];
+  /** -W off and/or on. */
+  outOfOrder: readonly boolean[];
+  /** -r values (null: no limit). */
+  rateLimits: readonly (string | null)[];
+  /** -n --target-is-zero for every case. */
+  targetIsZero: boolean;
 }

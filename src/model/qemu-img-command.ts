@@ -3,6 +3,36 @@
 /** The oldest qemu-img this harness accepts (the release of the 2019 measurement). */
 export const MIN_QEMU_IMG_VERSION = '2.11.0';
 
+/** The convert options beyond the cache modes and formats (each a matrix axis or a switch). */
+export interface ConvertOptions {
+  /** -m N: parallel coroutines, or null for qemu-img's default (8). */
+  coroutines: number | null;
+  /** -W: allow out-of-order writes. */
+  outOfOrder: boolean;
+  /** -n --target-is-zero: write onto a target the harness pre-created (sparse, the right size), skipping zeroes. */
+  targetIsZero: boolean;
+  /** -r RATE: limit the conversion's I/O rate (bytes/s, qemu size suffixes), or null. */
+  rateLimit: string | null;
+}
+
+/** No options: qemu-img's defaults. */
+export const DEFAULT_CONVERT_OPTIONS: ConvertOptions = {
+  coroutines: null,
+  outOfOrder: false,
+  targetIsZero: false,
+  rateLimit: null,
+};
+
+/** The argv of the options (empty for the defaults). */
+export function optionArgs(o: ConvertOptions): string[] {
+  return [
+    ...(o.targetIsZero ? ['-n', '--target-is-zero'] : []),
+    ...(o.coroutines !== null ? ['-m', String(o.coroutines)] : []),
+    ...(o.outOfOrder ? ['-W'] : []),
+    ...(o.rateLimit !== null ? ['-r', o.rateLimit] : []),
+  ];
+}
+
 /** What one `qemu-img convert` run converts and how. */
 export interface ConvertSpec {
   /** Target cache mode (-t). */
@@ -17,12 +47,27 @@ export interface ConvertSpec {
   src: string;
   /** Absolute path of the output file the harness owns. */
   dst: string;
+  /** The options beyond cache modes and formats. */
+  options: ConvertOptions;
 }
 
 /** The argv (after the program) of one conversion; paths are absolute so none can look like an option. */
 export function convertArgs(spec: ConvertSpec): string[] {
   const srcCache = spec.srcCache ? ['-T', spec.srcCache] : [];
-  return ['convert', '-t', spec.mode, ...srcCache, '-f', spec.srcFormat, '-O', spec.outFormat, spec.src, spec.dst];
+  const options = optionArgs(spec.options);
+  return [
+    'convert',
+    '-t',
+    spec.mode,
+    ...srcCache,
+    ...options,
+    '-f',
+    spec.srcFormat,
+    '-O',
+    spec.outFormat,
+    spec.src,
+    spec.dst,
+  ];
 }
 
 /** A conversion's command line as a person would type it, quoted for a POSIX shell. */

@@ -49,6 +49,8 @@ export const SampleSchema = z.object({
   cacheDrop: z.string(),
   startedAt: z.string(),
   verified: z.boolean().nullable().default(null),
+  /** The qemu-img argv of this run (after the program), or null in older files. */
+  argv: z.array(z.string()).nullable().default(null),
 });
 
 /** Per-mode summary inside one case. */
@@ -213,6 +215,14 @@ export const RecordedConfigSchema = z.object({
   targetDirs: z.array(z.string()),
   outputFormats: z.array(z.string()),
   srcCaches: z.array(z.string().nullable()),
+  /** -m values (null: qemu-img's default). */
+  coroutines: z.array(z.number().int().nullable()).default([null]),
+  /** -W off and/or on. */
+  outOfOrder: z.array(z.boolean()).default([false]),
+  /** -r values (null: no limit). */
+  rateLimits: z.array(z.string().nullable()).default([null]),
+  /** -n --target-is-zero onto a target the harness pre-creates. */
+  targetIsZero: z.boolean().default(false),
   outDir: z.string(),
   json: z.boolean(),
   quiet: z.boolean(),
@@ -229,6 +239,15 @@ export const CaseSchema = z.object({
   targetDir: z.string(),
   outputFormat: z.string(),
   srcCache: z.string().nullable(),
+  /** The convert options of this case (-m, -W, -n --target-is-zero, -r). */
+  options: z
+    .object({
+      coroutines: z.number().int().nullable(),
+      outOfOrder: z.boolean(),
+      targetIsZero: z.boolean(),
+      rateLimit: z.string().nullable(),
+    })
+    .default({ coroutines: null, outOfOrder: false, targetIsZero: false, rateLimit: null }),
   storage: StorageFactsSchema,
 });
 

@@ -2,32 +2,84 @@
 import { uniqueLabels } from '../model/lists.ts';
 import type { Cell, MatrixInput, PlanCase } from '../model/plan.ts';
 import { seededRandom, shuffled } from '../model/prng.ts';
+import { DEFAULT_CONVERT_OPTIONS } from '../model/qemu-img-command.ts';
 
 /** Short label of a path among its siblings: the last component, made unique by its index when needed. */
 function labels(values: readonly string[]): string[] {
   return uniqueLabels(values.map((v) => v.split('/').filter(Boolean).pop() ?? v));
 }
 
-/** The cartesian product of the dimensions; ids name only the dimensions that vary. */
-export function buildCases(input: MatrixInput): PlanCase[] {
+/** One axis of the matrix: its values, how a value reads in a case id, and what it sets in a case. */
+interface Axis {
+  values: readonly unknown[];
+  label(value: unknown, index: number): string;
+  apply(c: PlanCase, value: unknown): PlanCase;
+}
+
+function axes(input: MatrixInput): Axis[] {
   const qemuLabels = labels(input.qemuImgs);
   const dirLabels = labels(input.targetDirs);
-  const cases: PlanCase[] = [];
-  for (const [qi, qemuImg] of input.qemuImgs.entries()) {
-    for (const [ti, targetDir] of input.targetDirs.entries()) {
-      for (const outputFormat of input.outputFormats) {
-        for (const srcCache of input.srcCaches) {
-          const parts: string[] = [];
-          if (input.qemuImgs.length > 1) parts.push(`qemu=${qemuLabels[qi]}`);
-          if (input.targetDirs.length > 1) parts.push(`tgt=${dirLabels[ti]}`);
-          if (input.outputFormats.length > 1) parts.push(`fmt=${outputFormat}`);
-          if (input.srcCaches.length > 1) parts.push(`src=${srcCache ?? 'default'}`);
-          cases.push({ id: parts.join(',') || 'default', qemuImg, targetDir, outputFormat, srcCache });
-        }
-      }
-    }
+  return [
+    {
+      values: input.qemuImgs,
+      label: (_v, i) => `qemu=${qemuLabels[i]}`,
+      apply: (c, v) => ({ ...c, qemuImg: v as string }),
+    },
+    {
+      values: input.targetDirs,
+      label: (_v, i) => `tgt=${dirLabels[i]}`,
+      apply: (c, v) => ({ ...c, targetDir: v as string }),
+    },
+    { values: input.outputFormats, label: (v) => `fmt=${v}`, apply: (c, v) => ({ ...c, outputFormat: v as string }) },
+    {
+      values: input.srcCaches,
+      label: (v) => `src=${v ?? 'default'}`,
+      apply: (c, v) => ({ ...c, srcCache: v as string | null }),
+    },
+    {
+      values: input.coroutines,
+      label: (v) => `m=${v ?? 'default'}`,
+      apply: (c, v) => ({ ...c, options: { ...c.options, coroutines: v as number | null } }),
+    },
+    {
+      values: input.outOfOrder,
+      label: (v) => `W=${v ? 'on' : 'off'}`,
+      apply: (c, v) => ({ ...c, options: { ...c.options, outOfOrder: v as boolean } }),
+    },
+    {
+      values: input.rateLimits,
+      label: (v) => `r=${v ?? 'none'}`,
+      apply: (c, v) => ({ ...c, options: { ...c.options, rateLimit: v as string | null } }),
+    },
+  ];
+}
+
+/** The cartesian product of the dimensions; ids name only the dimensions that vary. */
+export function buildCases(input: MatrixInput): PlanCase[] {
+  let cases: { c: PlanCase; parts: string[] }[] = [
+    {
+      c: {
+        id: '',
+        qemuImg: '',
+        targetDir: '',
+        outputFormat: '',
+        srcCache: null,
+        options: { ...DEFAULT_CONVERT_OPTIONS, targetIsZero: input.targetIsZero },
+      },
+      parts: [],
+    },
+  ];
+  for (const axis of axes(input)) {
+    cases = cases.flatMap(({ c, parts }) =>
+      axis.values.map((value, index) => {
+        return {
+          c: axis.apply(c, value),
+          parts: axis.values.length > 1 ? [...parts, axis.label(value, index)] : parts,
+        };
+      }),
+    );
   }
-  return cases;
+  return cases.map(({ c, parts }) => ({ ...c, id: parts.join(',') || 'default' }));
 }
 
 /**

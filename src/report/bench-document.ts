@@ -6,7 +6,7 @@ import { MIN_RUNS_FOR_OUTLIERS, RATIO_METHOD } from '../analyze/stats.ts';
 import { verdicts } from '../analyze/verdict.ts';
 import { CACHE_MODE_MEANING, type CacheMode } from '../model/cache-modes.ts';
 import { emulationLabel } from '../model/emulation.ts';
-import { convertCommandLine, shellQuote } from '../model/qemu-img-command.ts';
+import { convertCommandLine, DEFAULT_CONVERT_OPTIONS, optionArgs, shellQuote } from '../model/qemu-img-command.ts';
 import { REAL_IMAGE_WRITES_PER_GIB } from '../model/reference.ts';
 import type { Results, RunCase } from '../model/results.ts';
 import { ci, formatBytes, meanSd, med, millis, range, ratioWithCi, secs, sizeFlag } from '../model/units.ts';
@@ -74,7 +74,9 @@ function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] 
     blocks.push({
       kind: 'para',
       text:
-        `qemu-img ${benchCase.qemuImgVersion} (${benchCase.qemuImg}), target ${benchCase.targetDir} ` +
+        `qemu-img ${benchCase.qemuImgVersion} (${benchCase.qemuImg}), ` +
+        `options ${optionArgs(benchCase.options).join(' ') || 'none'}, ` +
+        `target ${benchCase.targetDir} ` +
         `(${benchCase.storage.fsType ?? '?'}), -O ` +
         `${benchCase.outputFormat}${benchCase.srcCache ? `, -T ${benchCase.srcCache}` : ''}.`,
     });
@@ -324,8 +326,12 @@ function methodBlocks(results: Results): Block[] {
       outFormat: firstCase?.outputFormat ?? 'raw',
       src: img,
       dst: out,
+      options: firstCase?.options ?? DEFAULT_CONVERT_OPTIONS,
     });
-    return `rm -f ${out}; sync; echo 3 > /proc/sys/vm/drop_caches\ntime ${line}\ntime sync -f ${out}`;
+    const create = firstCase?.options.targetIsZero
+      ? `; qemu-img create -q -f ${firstCase.outputFormat} ${out} ${results.image.virtualSize}`
+      : '';
+    return `rm -f ${out}${create}; sync; echo 3 > /proc/sys/vm/drop_caches\ntime ${line}\ntime sync -f ${out}`;
   });
   const emulate = results.config.emulateFlushLatencyMs;
   return [
@@ -388,10 +394,22 @@ function rerunCommand(results: Results): string {
     String(c.seed),
     ...(c.baseline ? ['--baseline', c.baseline] : []),
     ...imageFlags(results),
+    ...optionFlags(c),
     ...(c.emulateFlushLatencyMs !== null
       ? ['--emulate-flush-latency', c.emulatePreset ?? `${c.emulateFlushLatencyMs}ms`]
       : []),
   ].join(' ');
+}
+
+/** The bench flags of the convert options (-m, -W, -n --target-is-zero, -r). */
+function optionFlags(c: Results['config']): string[] {
+  const flags: string[] = [];
+  if (c.coroutines.some((m) => m !== null)) flags.push('--coroutines', c.coroutines.join(','));
+  if (c.outOfOrder.includes(true))
+    flags.push('--out-of-order', ...(c.outOfOrder.includes(false) ? ['--no-out-of-order'] : []));
+  if (c.targetIsZero) flags.push('--target-is-zero');
+  if (c.rateLimits.some((r) => r !== null)) flags.push('--rate-limit', c.rateLimits.join(','));
+  return flags;
 }
 
 function imageFlags(results: Results): string[] {

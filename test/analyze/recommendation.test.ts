@@ -26,6 +26,7 @@ function sample(mode: string, run: number, durable: number, ok = true): Sample {
     cacheDrop: 'drop_caches',
     startedAt: '',
     verified: null,
+    argv: null,
   };
 }
 

@@ -25,6 +25,7 @@ function sample(mode: string, run: number, real: number, extra: Partial<Sample> 
     cacheDrop: 'drop_caches',
     startedAt: '',
     verified: null,
+    argv: null,
     ...extra,
   };
 }

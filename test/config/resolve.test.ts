@@ -200,3 +200,15 @@ describe('emulation presets', () => {
     );
   });
 });
+
+describe('convert options', () => {
+  it('take -m values, -W on/off, --target-is-zero and -r values, and refuse bad ones', async () => {
+    const c = await resolveArgs(['--coroutines', '1,8', '--out-of-order', '--target-is-zero', '--rate-limit', '100M']);
+    expect(c).toMatchObject({ coroutines: [1, 8], outOfOrder: [true], targetIsZero: true, rateLimits: ['100M'] });
+    expect((await resolveArgs([])).outOfOrder).toEqual([false]);
+    expect((await resolveArgs(['--out-of-order', '--no-out-of-order'])).outOfOrder).toEqual([false, true]);
+    await expect(resolveArgs(['--coroutines', '0'])).rejects.toThrow(/^--coroutines must be at least 1, got 0$/);
+    await expect(resolveArgs(['--coroutines', '17'])).rejects.toThrow(/^--coroutines 17: qemu-img takes 1 to 16$/);
+    await expect(resolveArgs(['--rate-limit', 'fast'])).rejects.toThrow(/^--rate-limit must be a size like 256M or 4G/);
+  });
+});

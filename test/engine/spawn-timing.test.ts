@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runProcess } from '../../src/engine/spawn.ts';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
-import { convertArgs } from '../../src/model/qemu-img-command.ts';
+import { convertArgs, DEFAULT_CONVERT_OPTIONS } from '../../src/model/qemu-img-command.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-timing-'));
 let image = '';
@@ -24,7 +24,15 @@ describe('timing agrees with /usr/bin/time', () => {
   it('within 3% or 20 ms for real, user and sys', async () => {
     for (const mode of ['writeback', 'writethrough']) {
       const dst = join(work, `out-${mode}.raw`);
-      const args = convertArgs({ mode, srcCache: null, srcFormat: 'qcow2', outFormat: 'raw', src: image, dst });
+      const args = convertArgs({
+        mode,
+        srcCache: null,
+        srcFormat: 'qcow2',
+        outFormat: 'raw',
+        src: image,
+        dst,
+        options: DEFAULT_CONVERT_OPTIONS,
+      });
       const r = await runProcess('/usr/bin/time', ['-f', 'TIME %e %U %S', 'qemu-img', ...args]);
       rmSync(dst, { force: true });
       expect(r.ok, r.stderrTail).toBe(true);

@@ -22,6 +22,7 @@ const base: AuditKeyInputs = {
   srcFormat: 'qcow2',
   outFormat: 'raw',
   srcCache: null,
+  options: [],
 };
 
 describe('auditKey', () => {
@@ -37,6 +38,7 @@ describe('auditKey', () => {
       { srcFormat: 'raw' },
       { outFormat: 'qcow2' },
       { srcCache: 'none' },
+      { options: ['-W'] },
     ];
     const keys = changes.map((c) => auditKey({ ...base, ...c }));
     expect(new Set([auditKey(base), ...keys]).size).toBe(changes.length + 1);

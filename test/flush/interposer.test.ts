@@ -7,7 +7,7 @@ import { imagesEqual } from '../../src/engine/qemu-img.ts';
 import { runProcess } from '../../src/engine/spawn.ts';
 import { ensureInterposer, interposerEnv } from '../../src/flush/interposer.ts';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
-import { convertArgs } from '../../src/model/qemu-img-command.ts';
+import { convertArgs, DEFAULT_CONVERT_OPTIONS } from '../../src/model/qemu-img-command.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-interposer-'));
 let image = '';
@@ -30,7 +30,15 @@ async function convert(mode: string, delayMs: number | null) {
   const env = delayMs === null ? {} : interposerEnv(library, delayMs, countFile);
   const r = await runProcess(
     'qemu-img',
-    convertArgs({ mode, srcCache: null, srcFormat: 'qcow2', outFormat: 'raw', src: image, dst }),
+    convertArgs({
+      mode,
+      srcCache: null,
+      srcFormat: 'qcow2',
+      outFormat: 'raw',
+      src: image,
+      dst,
+      options: DEFAULT_CONVERT_OPTIONS,
+    }),
     { env },
   );
   expect(r.ok, r.stderrTail).toBe(true);

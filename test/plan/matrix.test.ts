@@ -1,8 +1,33 @@
 import { describe, expect, it } from 'vitest';
+import type { MatrixInput } from '../../src/model/plan.ts';
 import { seededRandom, shuffled } from '../../src/model/prng.ts';
-import { buildCases, buildRounds } from '../../src/plan/matrix.ts';
+import { buildCases as build, buildRounds } from '../../src/plan/matrix.ts';
+
+/** The matrix with qemu-img's default options unless the test sets them. */
+const buildCases = (
+  input: Partial<MatrixInput> & Pick<MatrixInput, 'qemuImgs' | 'targetDirs' | 'outputFormats' | 'srcCaches'>,
+) => build({ coroutines: [null], outOfOrder: [false], rateLimits: [null], targetIsZero: false, ...input });
 
 describe('buildCases', () => {
+  it('adds the convert options as axes: -m, -W and -r name themselves in the id, --target-is-zero applies to all', () => {
+    const cases = buildCases({
+      qemuImgs: ['qemu-img'],
+      targetDirs: ['/a'],
+      outputFormats: ['raw'],
+      srcCaches: [null],
+      coroutines: [1, 8],
+      outOfOrder: [false, true],
+      rateLimits: ['100M'],
+      targetIsZero: true,
+    });
+    expect(cases.map((c) => c.id)).toEqual(['m=1,W=off', 'm=1,W=on', 'm=8,W=off', 'm=8,W=on']);
+    expect(cases.map((c) => c.options)).toEqual([
+      { coroutines: 1, outOfOrder: false, targetIsZero: true, rateLimit: '100M' },
+      { coroutines: 1, outOfOrder: true, targetIsZero: true, rateLimit: '100M' },
+      { coroutines: 8, outOfOrder: false, targetIsZero: true, rateLimit: '100M' },
+      { coroutines: 8, outOfOrder: true, targetIsZero: true, rateLimit: '100M' },
+    ]);
+  });
   it('gives one case named default for a single combination', () => {
     const cases = buildCases({ qemuImgs: ['qemu-img'], targetDirs: ['/a'], outputFormats: ['raw'], srcCaches: [null] });
     expect(cases.map((c) => c.id)).toEqual(['default']);
