@@ -1,7 +1,7 @@
 // A lock file per target dir, so two harness processes never measure on the same storage at once. The lock names its
 // owner (PID and start time); a dead owner's lock is taken over race-free: the stale file is renamed away (only one
 // process's rename succeeds), its owner re-checked, and the new lock created exclusively.
-import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../model/errors.ts';
 import { ownerAlive, ownerText, parseOwner, selfOwner } from './owner.ts';
@@ -17,15 +17,23 @@ function readText(path: string): string | null {
   }
 }
 
-/** Creates the lock exclusively; false when a lock file already exists. */
+/**
+ * Creates the lock exclusively and whole: the owner record is written to a file of its own, then hard-linked to the
+ * lock's name (link fails when the name exists), so no other process ever sees a lock half written. False when a
+ * lock file already exists.
+ */
 function create(path: string, text: string, dir: string): boolean {
+  const tmp = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(path, text, { flag: 'wx' });
+    writeFileSync(tmp, text);
+    linkSync(tmp, path);
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
     throw new UserError(`cannot create lock file in ${dir} (${code}); pass a writable --target-dir`);
+  } finally {
+    rmSync(tmp, { force: true });
   }
 }
 
@@ -60,11 +68,12 @@ function moveStale(path: string, seen: string): boolean {
 export function acquireLock(dir: string, note: (message: string) => void): () => void {
   const path = join(dir, LOCK_NAME);
   const me = ownerText(selfOwner());
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 50; attempt++) {
     if (create(path, me, dir)) return () => release(path, me);
     const seen = readText(path);
     if (seen === null) continue;
     const holder = parseOwner(seen);
+    if (!holder && youngerThan(path, 5000)) continue; // unreadable but fresh: not provably stale, look again
     if (holder && ownerAlive(holder) && holder.pid !== process.pid) {
       const hint = 'wait for it or pass another --target-dir';
       throw new UserError(`target dir ${dir} is in use by another qemu-cache-bench (PID ${holder.pid}); ${hint}`);
@@ -72,6 +81,14 @@ export function acquireLock(dir: string, note: (message: string) => void): () =>
     if (moveStale(path, seen)) note(`taking over a stale lock in ${dir} (PID ${holder?.pid ?? '?'} is gone)`);
   }
   throw new UserError(`cannot take the lock in ${dir}; remove ${path} if no qemu-cache-bench is running`);
+}
+
+function youngerThan(path: string, ms: number): boolean {
+  try {
+    return Date.now() - statSync(path).mtimeMs < ms;
+  } catch {
+    return false;
+  }
 }
 
 function release(path: string, mine: string): void {
