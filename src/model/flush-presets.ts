@@ -1,5 +1,5 @@
 // Named flush latencies for --emulate-flush-latency, each a typical figure of a kind of storage with its basis.
-import { IMPLIED_2019_FLUSH_MS } from './reference.ts';
+import { ASSUMED_2019_FLUSHES, IMPLIED_2019_FLUSH_MS, REFERENCE_2019 } from './reference.ts';
 
 /** A named emulated flush latency. */
 export interface FlushPreset {
@@ -32,7 +32,9 @@ export const FLUSH_PRESETS: readonly FlushPreset[] = [
   {
     name: 'nova-2019',
     ms: Math.round(IMPLIED_2019_FLUSH_MS * 10) / 10,
-    basis: 'what the 2019 Nova figures imply: (103.47 s - 7.39 s) over an assumed 12,500 flushes',
+    basis:
+      `what the ${REFERENCE_2019.year} Nova figures imply: (${REFERENCE_2019.writethroughSeconds} s - ` +
+      `${REFERENCE_2019.writebackSeconds} s) over an assumed ${ASSUMED_2019_FLUSHES.toLocaleString('en-US')} flushes`,
   },
   { name: 'hdd', ms: 15, basis: 'a spinning disk: a flush waits for rotation and seek (~10-20 ms at 7,200 rpm)' },
 ];

@@ -1,7 +1,9 @@
 // qemu-img's vocabulary: the convert command line (argv and its shell-quoted form), versions, and what info reports.
 
+import { REFERENCE_2019 } from './reference.ts';
+
 /** The oldest qemu-img this harness accepts (the release of the 2019 measurement). */
-export const MIN_QEMU_IMG_VERSION = '2.11.0';
+export const MIN_QEMU_IMG_VERSION = `${REFERENCE_2019.qemuImg}.0`;
 
 /** The convert options beyond the cache modes and formats (each a matrix axis or a switch). */
 export interface ConvertOptions {
