@@ -91,6 +91,12 @@ export function summarizeMode(
   };
 }
 
+/** Every mode's warnings of a run, tagged with their case when the run has several. */
+export function runWarnings(summary: Summary): string[] {
+  const tag = (caseId: string, w: string) => (summary.cases.length > 1 ? `[${caseId}] ${w}` : w);
+  return summary.cases.flatMap((c) => c.modes.flatMap((m) => m.warnings.map((w) => tag(c.caseId, w))));
+}
+
 /** Summarises every case x mode of a run; `baseline` null means a run without speedups. */
 export function summarize(
   samples: readonly Sample[],

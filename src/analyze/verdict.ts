@@ -7,7 +7,7 @@ import {
   REFERENCE_2019,
 } from '../model/reference.ts';
 import { flushesOf, type ModeSummary, probeFigure, type Ratio, type Results } from '../model/results.ts';
-import { ratioInterval as intervalText, secs, sizeWords, times } from '../model/units.ts';
+import { ratioInterval as intervalText, kibText, secs, sizeWords, times } from '../model/units.ts';
 import { penaltyPredictions } from './prediction.ts';
 import { halfWidthShare, ratioInterval } from './stats.ts';
 
@@ -126,7 +126,7 @@ function caseFacts(results: Results, caseId: string) {
 /** The flush-latency reason: the probe's latency, the penalty it predicts, the measured one, and 2019's assumed one. */
 function flushLatencyReason(f: ReturnType<typeof caseFacts>): string | null {
   if (f.perFlush === null || f.perFlush >= 5) return null;
-  const size = f.figure ? `${(f.figure.bytes / 1024).toFixed(f.figure.bytes % 1024 ? 1 : 0)} KiB ` : '';
+  const size = f.figure ? `${kibText(f.figure.bytes)} ` : '';
   const probeText = `median fdatasync after each ${size}write of the probe`;
   const what =
     f.emulated !== null

@@ -1,7 +1,7 @@
 // A bench run from start to end: image, facts, probes, the measured plan, and a checkpoint of results after every run.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { summarize, widestHalfWidth } from '../analyze/summary.ts';
+import { runWarnings, summarize, widestHalfWidth } from '../analyze/summary.ts';
 import { cacheRoot } from '../config/paths.ts';
 import { type ResolvedConfig, recordedConfig } from '../config/resolve.ts';
 import { type ConvertContext, cellSpec, measureConversion } from '../engine/convert-run.ts';
@@ -208,10 +208,7 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   results.sampling = sampler.ended(outcome);
   results.complete = outcome.complete;
   results.finishedAt = new Date().toISOString();
-  const tag = (caseId: string, w: string) => (planCases.length > 1 ? `[${caseId}] ${w}` : w);
-  results.warnings = results.summary.cases.flatMap((c) =>
-    c.modes.flatMap((m) => m.warnings.map((w) => tag(c.caseId, w))),
-  );
+  results.warnings = runWarnings(results.summary);
   checkpoint(results);
   return outcome;
 }

@@ -1,6 +1,6 @@
 // Results files of schema 1 carry speedups from a bootstrap of medians whose stated 95% was not true at 3 runs:
 // they are summarised again from their samples with today's statistics when read.
-import { summarize } from '../analyze/summary.ts';
+import { runWarnings, summarize } from '../analyze/summary.ts';
 import { loadResults, type Results, SCHEMA_VERSION } from '../model/results.ts';
 
 /** The results with their summary and warnings recomputed from the samples when the file predates schema 2. */
@@ -9,9 +9,7 @@ export function upgradeResults(results: Results): Results {
   const caseIds = results.cases.map((c) => c.id);
   const baseline = results.config.modes.includes(results.summary.baseline ?? '') ? results.summary.baseline : null;
   const summary = summarize(results.samples, caseIds, results.config.modes, baseline);
-  const tag = (caseId: string, w: string) => (caseIds.length > 1 ? `[${caseId}] ${w}` : w);
-  const warnings = summary.cases.flatMap((c) => c.modes.flatMap((m) => m.warnings.map((w) => tag(c.caseId, w))));
-  return { ...results, schemaVersion: SCHEMA_VERSION, summary, warnings };
+  return { ...results, schemaVersion: SCHEMA_VERSION, summary, warnings: runWarnings(summary) };
 }
 
 /** Reads, validates and upgrades a results.json (any problem is a one-line UserError). */

@@ -1,5 +1,5 @@
 // One measured conversion: fresh output, empty page cache, qemu-img convert, dirty residue, time to durable.
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell, PlanCase } from '../model/plan.ts';
 import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-command.ts';
@@ -8,6 +8,7 @@ import { round6 } from '../model/units.ts';
 import { dirtyKiB, dropPageCache, timeSyncFile } from './page-cache.ts';
 import { createImage, imagesEqual, runConvert } from './qemu-img.ts';
 import type { ProcessResult } from './spawn.ts';
+import { fileAllocatedBytes } from './target.ts';
 
 /** What every conversion of a run shares. */
 export interface ConvertContext {
@@ -56,12 +57,7 @@ async function afterConvert(
   signal: AbortSignal,
 ): Promise<AfterConvert> {
   const sync = await timeSyncFile(spec.dst, signal);
-  let outputBytes: number | null = null;
-  try {
-    outputBytes = statSync(spec.dst).blocks * 512;
-  } catch {
-    outputBytes = null;
-  }
+  const outputBytes = fileAllocatedBytes(spec.dst);
   const verify = ctx.verify && cell.run === 1 && !cell.warmup;
   const verified = verify
     ? await imagesEqual(planCase.qemuImg, spec.src, spec.dst, spec.srcFormat, spec.outFormat)

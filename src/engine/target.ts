@@ -76,6 +76,15 @@ export function removeWorkDir(workDir: string): void {
   rmSync(workDir, { recursive: true, force: true });
 }
 
+/** Bytes allocated on disk for one file (sparse holes not counted), or null when it cannot be read. */
+export function fileAllocatedBytes(path: string): number | null {
+  try {
+    return statSync(path).blocks * 512;
+  } catch {
+    return null;
+  }
+}
+
 /** Bytes allocated under `path` (files and folders, not following links). */
 function allocatedBytes(path: string): number {
   const stat = lstatSync(path);

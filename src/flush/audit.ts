@@ -1,7 +1,8 @@
 // Flush audit: one untimed conversion under strace (or, without strace, under the LD_PRELOAD counter), counting the
 // writes and flushes qemu-img makes on the target and its open flags.
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { runProcess } from '../engine/spawn.ts';
+import { fileAllocatedBytes } from '../engine/target.ts';
 import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-command.ts';
 import type { FlushAudit } from '../model/results.ts';
 import { interposerEnv } from './interposer.ts';
@@ -69,14 +70,6 @@ function failed(job: AuditJob, note: string, source: FlushAudit['source']): Flus
   };
 }
 
-function allocatedBytes(path: string): number | null {
-  try {
-    return statSync(path).blocks * 512;
-  } catch {
-    return null;
-  }
-}
-
 function readScratch(path: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -98,7 +91,7 @@ export async function auditWithStrace(job: AuditJob): Promise<FlushAudit> {
     signal: job.signal,
     group: true,
   });
-  const outputBytes = allocatedBytes(spec.dst);
+  const outputBytes = fileAllocatedBytes(spec.dst);
   rmSync(spec.dst, { force: true });
   const log = readScratch(job.scratch);
   if (result.notStarted) return failed(job, 'strace is not installed', 'strace');
@@ -134,7 +127,7 @@ export async function auditWithCounter(job: AuditJob, library: string): Promise<
     signal: job.signal,
     env,
   });
-  const outputBytes = allocatedBytes(spec.dst);
+  const outputBytes = fileAllocatedBytes(spec.dst);
   rmSync(spec.dst, { force: true });
   const counted = parseCounterFile(readScratch(job.scratch));
   if (!result.ok || !counted)

@@ -130,6 +130,11 @@ export function mbps(s: Stat | null): string {
   return s ? `${s.median >= 100 ? s.median.toFixed(0) : s.median.toFixed(1)} MB/s` : '-';
 }
 
+/** Bytes in KiB, whole when they are whole: "70 KiB", "70.5 KiB"; "-" for null. */
+export function kibText(bytes: number | null): string {
+  return bytes === null ? '-' : `${(bytes / 1024).toFixed(bytes % 1024 ? 1 : 0)} KiB`;
+}
+
 /** KiB as MiB. */
 export function mib(kib: number | null | undefined): string {
   return kib === null || kib === undefined ? '-' : `${(kib / 1024).toFixed(1)} MiB`;

@@ -9,7 +9,7 @@ import { emulationLabel } from '../model/emulation.ts';
 import { convertCommandLine, DEFAULT_CONVERT_OPTIONS, optionArgs, shellQuote } from '../model/qemu-img-command.ts';
 import { REAL_IMAGE_WRITES_PER_GIB } from '../model/reference.ts';
 import type { Results, RunCase } from '../model/results.ts';
-import { ci, formatBytes, meanSd, med, millis, range, ratioWithCi, secs, sizeFlag } from '../model/units.ts';
+import { ci, formatBytes, kibText, meanSd, med, millis, range, ratioWithCi, secs, sizeFlag } from '../model/units.ts';
 import { benchCharts, chartFile } from './charts/chart-names.ts';
 import type { Block, ReportDocument } from './document-model.ts';
 import { summaryHead, summaryRow } from './table.ts';
@@ -176,7 +176,7 @@ function flushBlocks(results: Results): Block[] {
       rows: results.flushProbe.map((p) => [
         p.targetDir,
         p.tool,
-        p.shaped ? `${millis(p.shaped.medianMs)} (${kib(p.shaped.bytes)})` : 'not measured',
+        p.shaped ? `${millis(p.shaped.medianMs)} (${kibText(p.shaped.bytes)})` : 'not measured',
         millis(p.small?.medianMs),
         millis(p.small?.p99Ms),
         millis(p.large?.medianMs),
@@ -210,15 +210,11 @@ function flushBlocks(results: Results): Block[] {
   return blocks;
 }
 
-function kib(bytes: number | null): string {
-  return bytes === null ? '-' : `${(bytes / 1024).toFixed(bytes % 1024 ? 1 : 0)} KiB`;
-}
-
 function penaltyRows(predictions: readonly PenaltyPrediction[]): string[][] {
   return predictions.map((p) => [
     p.caseId,
     p.flushes === null ? 'not measured' : String(p.flushes),
-    p.latencyMs === null ? 'not measured' : `${p.latencyMs.toFixed(3)} ms (${kib(p.probeBytes)} writes)`,
+    p.latencyMs === null ? 'not measured' : `${p.latencyMs.toFixed(3)} ms (${kibText(p.probeBytes)} writes)`,
     secs(p.predictedSeconds),
     secs(p.measuredSeconds),
     p.ratio === null ? '-' : p.ratio.toFixed(2),
