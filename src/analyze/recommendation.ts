@@ -52,8 +52,9 @@ function projectChoices(
   const measured = (m: string) => modes.find((x) => x.mode === m && x.state === 'measured');
   const odirect = measured('none') !== undefined;
   const noneFailed = modes.some((x) => x.mode === 'none' && x.state === 'unsupported');
-  const storage = results.cases.find((c) => c.id === caseId)?.storage;
-  const blockTarget = storage?.path.startsWith('/dev/') ?? false;
+  const runCase = results.cases.find((c) => c.id === caseId);
+  const storage = runCase?.storage;
+  const blockTarget = runCase !== undefined && runCase.targetKind !== 'dir';
   const zfs = storage?.fsType === 'zfs';
   const odirectText = odirect
     ? 'O_DIRECT works on this target (none was measured)'
@@ -85,7 +86,10 @@ function projectChoices(
       'OpenStack Cinder',
       "-t none for block-device targets that support O_DIRECT, else qemu-img's default",
       blockTarget && odirect ? 'none' : defaultMode,
-      `the target is ${blockTarget ? 'a block device' : 'a file system directory'}; otherwise ${defaultText}`,
+      blockTarget
+        ? `the target is a block device (${runCase?.device?.path ?? runCase?.targetDir}); ${odirectText}` +
+            (odirect ? '' : `; otherwise ${defaultText}`)
+        : `the target is a file system directory; ${defaultText}`,
     ),
     pick('oVirt/vdsm', 'always -t none -T none', 'none', 'the rule does not depend on the host'),
     pick(
@@ -131,6 +135,69 @@ export function recommendations(results: Results): Recommendation[] {
   });
 }
 
+/** A durable mode of one case: an option set's candidate. */
+interface Candidate {
+  caseId: string;
+  mode: string;
+  median: number;
+}
+
+/** Across the cases of a run (option sets, targets): the fastest durable mode of any, and the next best. */
+export interface OptionSetChoice {
+  best: Candidate;
+  /** The next fastest durable (case, mode), its ratio to the best with the 95% interval, and the exact p. */
+  next: (Candidate & { ratio: number; ciLow: number | null; ciHigh: number | null; p: number | null }) | null;
+  clear: boolean;
+  /** How many (case, mode) pairs were compared. */
+  candidates: number;
+}
+
+/** The fastest durable (case, mode) over every case, or null for a run of one case. */
+export function optionSetChoice(results: Results): OptionSetChoice | null {
+  if (results.summary.cases.length < 2) return null;
+  const candidates: Candidate[] = results.summary.cases.flatMap(({ caseId, modes }) =>
+    modes
+      .filter((m) => DURABLE_MODES.includes(m.mode) && m.state === 'measured' && m.durable)
+      .map((m) => ({ caseId, mode: m.mode, median: m.durable?.median as number })),
+  );
+  candidates.sort((a, b) => a.median - b.median);
+  const [best, second] = candidates;
+  if (!best) return null;
+  let next: OptionSetChoice['next'] = null;
+  if (second) {
+    const a = durableTimes(results, second.caseId, second.mode);
+    const b = durableTimes(results, best.caseId, best.mode);
+    const r = ratioInterval(a, b);
+    const p = mannWhitneyExact(a, b)?.p ?? null;
+    if (r) next = { ...second, ratio: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh, p };
+  }
+  const clear = next !== null && next.p !== null && next.p < ALPHA && next.ratio > 1;
+  return { best, next, clear, candidates: candidates.length };
+}
+
+/** "1.27x its time to durable (95% interval ..., exact Mann-Whitney p = ...): clearly". */
+function marginText(
+  m: { ratio: number; ciLow: number | null; ciHigh: number | null; p: number | null },
+  clear: boolean,
+): string {
+  const interval =
+    m.ciLow !== null && m.ciHigh !== null
+      ? `95% interval ${m.ciLow.toFixed(2)}-${m.ciHigh.toFixed(2)}x`
+      : 'no interval';
+  const p = m.p === null ? 'no p' : `exact Mann-Whitney p = ${m.p.toFixed(3)}`;
+  return `${m.ratio.toFixed(2)}x its time to durable (${interval}, ${p}): ${clear ? 'clearly' : 'not clearly (more runs would tell)'}`;
+}
+
+/** The option-set choice in one sentence. */
+export function optionSetText(c: OptionSetChoice): string {
+  const head =
+    `Across ${c.candidates} durable (option set, mode) pairs, the fastest is ${c.best.mode} with ${c.best.caseId} ` +
+    `(median time to durable ${c.best.median.toFixed(2)} s)`;
+  if (!c.next) return `${head}.`;
+  const n = c.next;
+  return `${head}; the next, ${n.mode} with ${n.caseId}, takes ${marginText(n, c.clear)}.`;
+}
+
 /** The recommendation in one sentence, for the terminal and the report. */
 export function recommendationText(r: Recommendation): string {
   if (!r.fastest || r.fastestDurable === null) {
@@ -143,17 +210,7 @@ export function recommendationText(r: Recommendation): string {
     `${r.fastest}: the fastest mode whose data is durable when qemu-img returns (median time to durable ` +
     `${r.fastestDurable.toFixed(2)} s)`;
   if (!r.runnerUp) return `${head}; no other durable mode was measured.`;
-  const u = r.runnerUp;
-  const interval =
-    u.ciLow !== null && u.ciHigh !== null
-      ? `95% interval ${u.ciLow.toFixed(2)}-${u.ciHigh.toFixed(2)}x`
-      : 'no interval';
-  const p = u.p === null ? 'no p' : `exact Mann-Whitney p = ${u.p.toFixed(3)}`;
-  const verdict = r.clear ? 'clearly' : 'not clearly (more runs would tell)';
-  return (
-    `${head}; the next, ${u.mode}, takes ${u.ratio.toFixed(2)}x its time to durable (${interval}, ${p}): ` +
-    `${verdict}.`
-  );
+  return `${head}; the next, ${r.runnerUp.mode}, takes ${marginText(r.runnerUp, r.clear)}.`;
 }
 
 /** What a project's pick costs, in words. */

@@ -25,6 +25,10 @@ const BENCH: Options = {
   budget: { type: 'string' },
   warmup: { type: 'string' },
   'target-dir': { type: 'string', multiple: true },
+  'target-device': { type: 'string', multiple: true },
+  'i-know-this-overwrites': { type: 'string', multiple: true },
+  'target-loop': { type: 'string', multiple: true },
+  'memory-limit': { type: 'string' },
   'output-format': { type: 'string', multiple: true },
   'src-cache': { type: 'string', multiple: true },
   coroutines: { type: 'string', multiple: true },
@@ -138,6 +142,10 @@ Plan
 Matrix (lists are comma-separated or repeated; the run covers every combination)
   --qemu-img PATH[,PATH]    qemu-img build(s) (default qemu-img on PATH)
   --target-dir DIR[,DIR]    where qemu-img writes (default a work folder under results/)
+  --target-device DEV       convert onto this block device with -n, as Cinder and vdsm do (raw only);
+                            OVERWRITES it, so it needs --i-know-this-overwrites DEV with the same path
+  --target-loop DIR[,DIR]   convert onto a loop device over a sparse file the harness makes in DIR
+                            (block-device behaviour without a spare disk; root; always detached)
   --output-format FMT[,FMT] raw or qcow2 (-O, default raw)
   --src-cache MODE[,MODE]   source cache mode (-T, default qemu-img's)
   --coroutines N[,N]        parallel coroutines (-m N, 1-16; default qemu-img's 8)
@@ -145,6 +153,8 @@ Matrix (lists are comma-separated or repeated; the run covers every combination)
   --target-is-zero          convert onto a target the harness pre-creates, sparse and the right size
                             (-n --target-is-zero), as vdsm does onto existing volumes
   --rate-limit RATE[,RATE]  limit the conversion's I/O rate (-r RATE, e.g. 100M per second)
+  --memory-limit SIZE       run each conversion in a memory cgroup with this limit (e.g. 600M, as a KubeVirt
+                            CDI importer pod); records peak memory, peak dirty + writeback and OOM kills (root)
 Flushes
   --emulate-flush-latency DURATION|PRESET  delay every fsync/fdatasync qemu-img makes (e.g. 2ms, or a preset:
                             plp-nvme 0.05 ms, consumer-nvme 1.5 ms, cloud-block 2 ms, nova-2019 7.7 ms, hdd 15 ms);

@@ -1,11 +1,13 @@
 // A bench run from start to end: image, facts, probes, the measured plan, and a checkpoint of results after every run.
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { runWarnings, summarize, widestHalfWidth } from '../analyze/summary.ts';
 import { cacheRoot } from '../config/paths.ts';
 import { type ResolvedConfig, recordedConfig } from '../config/resolve.ts';
+import { attachLoop, type BlockTarget, detachLoop, releaseDeadLoops, zeroLoopFile } from '../engine/block-target.ts';
 import { type ConvertContext, cellSpec, measureConversion } from '../engine/convert-run.ts';
 import { acquireLock } from '../engine/lock.ts';
+import { findMemoryCgroupHost, type MemoryCgroupHost, removeDeadCgroups } from '../engine/memory-cgroup.ts';
 import { createImage } from '../engine/qemu-img.ts';
 import { type EngineOutcome, runRounds } from '../engine/scheduler.ts';
 import { CPU_TIME_RESOLUTION_SECONDS } from '../engine/spawn.ts';
@@ -15,18 +17,20 @@ import { auditKey, binarySha256, keyInputs, readCachedAudit, writeCachedAudit } 
 import { ensureInterposer, interposerEnv } from '../flush/interposer.ts';
 import { probeFlushLatency } from '../flush/probe.ts';
 import { hostFacts } from '../host/host-facts.ts';
-import { storageFacts } from '../host/storage-facts.ts';
+import { deviceStorageFacts, storageFacts } from '../host/storage-facts.ts';
 import { DEFAULT_IMAGE_GENERATOR_VERSION, ensureDefaultImage } from '../image/builtin-image.ts';
 import { imageFacts, sha256File, validateImage } from '../image/image-facts.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { UserError } from '../model/errors.ts';
-import type { Cell, PlanCase } from '../model/plan.ts';
+import type { Cell, PlanCase, Target } from '../model/plan.ts';
+import type { ConvertSpec } from '../model/qemu-img-command.ts';
 import {
   type Adaptive,
   type FlushAudit,
   flushesOf,
   type ImageFacts,
   type Results,
+  type RunCase,
   type Sample,
   type Sampling,
   SCHEMA_VERSION,
@@ -79,7 +83,7 @@ export async function runBench(
   }
   const planCases = buildCases({
     qemuImgs: config.qemuImgs.map((q) => q.path),
-    targetDirs: config.targetDirs,
+    targets: configTargets(config),
     outputFormats: config.outputFormats,
     srcCaches: config.srcCaches,
     coroutines: config.coroutines,
@@ -87,23 +91,85 @@ export async function runBench(
     rateLimits: config.rateLimits,
     targetIsZero: config.targetIsZero,
   });
-  const releases: (() => void)[] = [];
-  const workDirs = new Map<string, string>();
+  const prepared = emptyTargets();
   try {
-    for (const dir of config.targetDirs) {
-      mkdirSync(dir, { recursive: true });
-      releases.push(acquireLock(dir, ui.note));
-      reportFreed(dir, removeDeadWorkDirs(dir), ui);
-      workDirs.set(dir, createWorkDir(dir));
-    }
-    const contexts = await convertContexts(config, planCases, image, workDirs);
-    const results = previous ? { ...previous, schemaVersion: SCHEMA_VERSION } : newResults(config, planCases, image);
+    await prepareTargets(config, image.virtualSize, ui, prepared);
+    const contexts = await convertContexts(config, planCases, image, prepared);
+    const results = previous
+      ? { ...previous, schemaVersion: SCHEMA_VERSION }
+      : newResults(config, planCases, image, prepared);
     const state: RunState = { config, benchStarted, ui, signal, checkpoint, planCases, contexts, results };
     return { results, outcome: await measurePlan(state, previous === undefined) };
   } finally {
-    for (const dir of workDirs.values()) removeWorkDir(dir);
-    for (const release of releases) release();
+    await releaseTargets(prepared, ui);
   }
+}
+
+/** The target axis: directories, block devices, loop folders, in that order. */
+function configTargets(config: ResolvedConfig): Target[] {
+  return [
+    ...config.targetDirs.map((path) => ({ kind: 'dir' as const, path })),
+    ...config.targetDevices.map((path) => ({ kind: 'device' as const, path })),
+    ...config.targetLoops.map((path) => ({ kind: 'loop' as const, path })),
+  ];
+}
+
+/** A target's key in the maps below (the same folder can be a directory target and hold a loop file). */
+function targetKey(kind: string, path: string): string {
+  return `${kind}:${path}`;
+}
+
+/** What the run set up on its targets, so that all of it is released however the run ends. */
+interface PreparedTargets {
+  workDirs: Map<string, string>;
+  devices: Map<string, BlockTarget>;
+  releases: (() => void)[];
+  memory: MemoryCgroupHost | null;
+}
+
+function emptyTargets(): PreparedTargets {
+  return { workDirs: new Map(), devices: new Map(), releases: [], memory: null };
+}
+
+/**
+ * Locks each target and makes the harness's work folder: in the directory, in the loop folder (with the loop file
+ * and its device), or for a block device under the cache root. Leftovers of runs that died are removed first.
+ */
+async function prepareTargets(config: ResolvedConfig, size: number, ui: BenchUi, into: PreparedTargets) {
+  const released = await releaseDeadLoops();
+  if (released.length) ui.note(`detached ${released.join(', ')}: loop devices of runs that died`);
+  if (config.memoryLimitBytes !== null) {
+    into.memory = findMemoryCgroupHost();
+    const removed = into.memory ? removeDeadCgroups(into.memory) : 0;
+    if (removed) ui.note(`removed ${removed} memory cgroup${removed > 1 ? 's' : ''} of runs that died`);
+  }
+  for (const target of configTargets(config)) {
+    const dir = target.kind === 'device' ? join(cacheRoot(), 'devices', basename(target.path)) : target.path;
+    mkdirSync(dir, { recursive: true });
+    into.releases.push(acquireLock(dir, ui.note));
+    reportFreed(dir, removeDeadWorkDirs(dir), ui);
+    const key = targetKey(target.kind, target.path);
+    const workDir = createWorkDir(dir);
+    into.workDirs.set(key, workDir);
+    if (target.kind === 'loop') {
+      const loop = await attachLoop(workDir, size);
+      into.devices.set(key, loop);
+      ui.note(`attached ${loop.path} over ${loop.loopFile} (direct I/O ${loop.loopDirectIo ? 'on' : 'off'})`);
+    } else if (target.kind === 'device') {
+      into.devices.set(key, { path: target.path, sizeBytes: size, loopFile: null, loopDirectIo: null });
+    }
+  }
+}
+
+/** Detaches the loop devices, removes the work folders (with the loop files) and releases the locks. */
+async function releaseTargets(prepared: PreparedTargets, ui: BenchUi): Promise<void> {
+  for (const device of prepared.devices.values()) {
+    if (device.loopFile && !(await detachLoop(device.path))) {
+      ui.note(`could not detach ${device.path}; the next run detaches it, or run losetup -d ${device.path}`);
+    }
+  }
+  for (const dir of prepared.workDirs.values()) removeWorkDir(dir);
+  for (const release of prepared.releases) release();
 }
 
 function reportFreed(dir: string, freed: { count: number; bytes: number }, ui: BenchUi): void {
@@ -116,13 +182,17 @@ async function convertContexts(
   config: ResolvedConfig,
   planCases: PlanCase[],
   image: ImageFacts,
-  workDirs: Map<string, string>,
+  prepared: PreparedTargets,
 ): Promise<Map<string, ConvertContext>> {
   const latency = config.emulateFlushLatencyMs;
   const env = latency !== null ? interposerEnv(await ensureInterposer(cacheRoot()), latency) : {};
+  const limit = config.memoryLimitBytes;
+  const memory = limit !== null && prepared.memory ? { host: prepared.memory, limitBytes: limit } : null;
   const context = (c: PlanCase): ConvertContext => ({
     image: { path: image.path, format: image.format, virtualSize: image.virtualSize },
-    workDir: workDirs.get(c.targetDir) as string,
+    workDir: prepared.workDirs.get(targetKey(c.targetKind, c.targetDir)) as string,
+    device: prepared.devices.get(targetKey(c.targetKind, c.targetDir)) ?? null,
+    memory,
     dropCaches: config.dropCaches,
     timeoutSeconds: config.timeoutSeconds,
     env,
@@ -141,8 +211,19 @@ function hashFirstRawOutput(image: ImageFacts) {
   };
 }
 
-function newResults(config: ResolvedConfig, planCases: PlanCase[], image: ImageFacts): Results {
+function newResults(
+  config: ResolvedConfig,
+  planCases: PlanCase[],
+  image: ImageFacts,
+  prepared: PreparedTargets,
+): Results {
   const versionOf = (path: string) => config.qemuImgs.find((q) => q.path === path)?.version ?? 'unknown';
+  const runCase = (c: PlanCase): RunCase => ({
+    ...c,
+    qemuImgVersion: versionOf(c.qemuImg),
+    device: prepared.devices.get(targetKey(c.targetKind, c.targetDir)) ?? null,
+    storage: c.targetKind === 'device' ? deviceStorageFacts(c.targetDir) : storageFacts(c.targetDir),
+  });
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: TOOL,
@@ -154,7 +235,7 @@ function newResults(config: ResolvedConfig, planCases: PlanCase[], image: ImageF
     config: recordedConfig(config, CPU_TIME_RESOLUTION_SECONDS),
     host: hostFacts(),
     image,
-    cases: planCases.map((c) => ({ ...c, qemuImgVersion: versionOf(c.qemuImg), storage: storageFacts(c.targetDir) })),
+    cases: planCases.map(runCase),
     samples: [],
     summary: { baseline: config.baseline, cases: [] },
     flushAudit: [],
@@ -327,12 +408,14 @@ async function probeTargets(state: RunState): Promise<void> {
   const { config, results, planCases, contexts, ui, signal } = state;
   const seen = new Set<string>();
   for (const c of planCases) {
-    if (seen.has(c.targetDir) || signal.aborted) continue;
-    seen.add(c.targetDir);
-    ui.note(`probing flush latency of ${c.targetDir}`);
-    const workDir = (contexts.get(c.id) as ConvertContext).workDir;
+    const key = targetKey(c.targetKind, c.targetDir);
+    if (seen.has(key) || signal.aborted) continue;
+    seen.add(key);
+    const ctx = contexts.get(c.id) as ConvertContext;
+    const file = ctx.device?.path ?? join(ctx.workDir, 'flush-probe.tmp');
+    ui.note(`probing flush latency of ${file}`);
     const mean = meanWriteBytes(results.flushAudit, c.id);
-    results.flushProbe.push(await probeFlushLatency(c.id, c.targetDir, workDir, config.emulateFlushLatencyMs, mean));
+    results.flushProbe.push(await probeFlushLatency(c.id, c.targetDir, file, config.emulateFlushLatencyMs, mean));
   }
 }
 
@@ -370,9 +453,7 @@ async function auditAll(state: RunState): Promise<void> {
       }
       if (counter === null) continue;
       ui.note(`flush audit (untimed, counted once and cached): ${c.id} ${mode}`);
-      const prepare = spec.options.targetIsZero
-        ? async () => void (await createImage(c.qemuImg, spec.dst, spec.outFormat, results.image.virtualSize))
-        : undefined;
+      const prepare = auditPrepare(ctx, c, spec, results.image.virtualSize);
       const job = {
         qemuImg: c.qemuImg,
         spec,
@@ -381,6 +462,7 @@ async function auditAll(state: RunState): Promise<void> {
         timeoutSeconds: config.timeoutSeconds,
         signal,
         prepare,
+        allocatedFile: ctx.device?.loopFile ?? undefined,
       };
       let audit = await auditWithStrace(job);
       if (!audit.ok && audit.note === 'strace is not installed') {
@@ -392,4 +474,12 @@ async function auditAll(state: RunState): Promise<void> {
       results.flushAudit.push({ ...audit, cacheKey: audit.ok ? key : null });
     }
   }
+}
+
+/** The untimed set-up before an audit's conversion: a zeroed loop file, or the pre-created target of -n. */
+function auditPrepare(ctx: ConvertContext, c: PlanCase, spec: ConvertSpec, size: number) {
+  const loopFile = ctx.device?.loopFile;
+  if (loopFile) return async () => zeroLoopFile(loopFile, size);
+  if (ctx.device || !spec.options.targetIsZero) return undefined;
+  return async () => void (await createImage(c.qemuImg, spec.dst, spec.outFormat, size));
 }

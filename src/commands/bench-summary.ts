@@ -1,8 +1,17 @@
 // The terminal summary after a bench: the tables, the verdict and the warnings, as text for stderr.
 import { join, relative } from 'node:path';
-import { costText, recommendations, recommendationText } from '../analyze/recommendation.ts';
+import { memoryRows } from '../analyze/memory.ts';
+import {
+  costText,
+  optionSetChoice,
+  optionSetText,
+  recommendations,
+  recommendationText,
+} from '../analyze/recommendation.ts';
 import { verdicts } from '../analyze/verdict.ts';
+import { distinct } from '../model/lists.ts';
 import type { Results } from '../model/results.ts';
+import { formatBytes } from '../model/units.ts';
 import { summaryTable } from '../report/table.ts';
 
 /** The summary tables, the verdict, the warnings and where the files are. */
@@ -15,13 +24,30 @@ export function terminalSummary(results: Results, outDir: string): string {
   }
   if (results.sampling)
     parts.push(`${results.sampling.rounds} runs per mode; sampling stopped: ${results.sampling.reason}\n`);
+  if (results.config.memoryLimitBytes !== null) parts.push(memoryLines(results, results.config.memoryLimitBytes));
+  const across = optionSetChoice(results);
+  if (across) parts.push(`\nWhat to choose here: ${optionSetText(across)}\n`);
   for (const r of recommendations(results)) {
     const picks = r.projects.map((c) => `${c.project} ${c.mode ?? '-'} (${costText(c)})`).join('; ');
-    parts.push(`\nWhat to choose here: ${recommendationText(r)}\nProjects' rules here: ${picks}.\n`);
+    const which = results.summary.cases.length > 1 ? ` [${r.caseId}]` : '';
+    parts.push(`\nWhat to choose here${which}: ${recommendationText(r)}\nProjects' rules here: ${picks}.\n`);
   }
-  for (const v of verdicts(results)) parts.push(`\n${v.text}\n`);
+  for (const text of distinct(verdicts(results).map((v) => v.text))) parts.push(`\n${text}\n`);
   for (const w of results.warnings) parts.push(`warning: ${w}\n`);
   const files = `report: ${join(where, 'report.md')} (also report.txt, report.html, charts/)`;
   parts.push(`\nresults: ${join(where, 'results.json')}, ${files}\n`);
   return parts.join('');
+}
+
+/** One line per case x mode of a memory-limited run. */
+function memoryLines(results: Results, limit: number): string {
+  const size = (b: number | null) => (b === null ? '?' : formatBytes(b));
+  const lines = memoryRows(results).map((r) => {
+    const which = results.summary.cases.length > 1 ? `[${r.caseId}] ` : '';
+    return (
+      `  ${which}${r.mode}: peak ${size(r.peakMedian)} (max ${size(r.peakMax)}), dirty + writeback peak ` +
+      `${size(r.dirtyMax)}, OOM kills ${r.oomKills} of ${r.runs}`
+    );
+  });
+  return `\nMemory limit ${formatBytes(limit)} (a cgroup per conversion):\n${lines.join('\n')}\n`;
 }

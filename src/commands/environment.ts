@@ -1,5 +1,7 @@
 // The real environment checks behind config's EnvironmentPort: qemu-img, the image, target dirs, the results folder.
 import type { EnvironmentPort } from '../config/environment-port.ts';
+import { validateLoopSupport, validateTargetDevice } from '../engine/block-target.ts';
+import { validateMemoryLimit } from '../engine/memory-cgroup.ts';
 import { validateQemuImg } from '../engine/qemu-img.ts';
 import { checkFreeSpace, validateTargetDir } from '../engine/target.ts';
 import { validateImage } from '../image/image-facts.ts';
@@ -12,4 +14,11 @@ export const MACHINE: EnvironmentPort = {
   targetDir: validateTargetDir,
   freeSpace: checkFreeSpace,
   outDir: validateOutDir,
+  targetDevice: validateTargetDevice,
+  loopDevices: () => validateLoopSupport(isRoot()),
+  memoryCgroups: () => void validateMemoryLimit(isRoot()),
 };
+
+function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}

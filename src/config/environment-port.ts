@@ -11,6 +11,12 @@ export interface EnvironmentPort {
   targetDir(dir: string): void;
   /** A UserError when the file system of `dir` has fewer than `needed` bytes free for `what`. */
   freeSpace(dir: string, needed: number, what: string): void;
+  /** A UserError unless `device` is an unused block device of at least `needed` bytes that `confirmed` names. */
+  targetDevice(device: string, confirmed: readonly string[], needed: number): void;
+  /** A UserError when loop devices cannot be attached here (not root, no loop driver). */
+  loopDevices(): void;
+  /** A UserError when no memory cgroup can be created here (not root, no memory controller). */
+  memoryCgroups(): void;
   /** A UserError when `dir` exists and is not an empty folder (`resumable`: the message offers --resume). */
   outDir(dir: string, resumable: boolean): void;
 }

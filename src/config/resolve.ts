@@ -53,6 +53,12 @@ export interface ResolvedConfig {
   rateLimits: (string | null)[];
   /** -n --target-is-zero onto a target the harness pre-creates. */
   targetIsZero: boolean;
+  /** Block devices to convert onto with -n (each confirmed with --i-know-this-overwrites). */
+  targetDevices: string[];
+  /** Directories to create a loop device's sparse file in. */
+  targetLoops: string[];
+  /** The memory cgroup limit of every conversion, bytes, or null for none. */
+  memoryLimitBytes: number | null;
   outDir: string;
   json: boolean;
   quiet: boolean;
@@ -87,15 +93,29 @@ export async function resolveBenchConfig(values: OptionValues, context: ResolveC
   const outDir = context.resumeDir ?? resolve(cwd, read.str('out') ?? defaultOutDir(context.now ?? new Date()));
   if (!context.resumeDir) context.env.outDir(outDir, true);
   if (read.list('target-dir').length) for (const dir of matrix.targetDirs) context.env.targetDir(dir);
+  for (const dir of matrix.targetLoops) context.env.targetDir(dir);
+  if (matrix.targetLoops.length) context.env.loopDevices();
+  const memoryLimitBytes = resolveMemoryLimit(read, context.env);
   const qemuImgs: QemuImgBuild[] = [];
   for (const path of matrix.qemuImgPaths) qemuImgs.push(await context.env.qemuImg(path));
   const image = await resolveImage(read, qemuImgs[0] as QemuImgBuild, cwd, context.env);
   const virtualSize = image.kind === 'file' ? image.info.virtualSize : image.virtualSize;
   const what = `converting an image of ${virtualSize} bytes virtual size`;
-  for (const dir of matrix.targetDirs) context.env.freeSpace(dir, virtualSize, what);
+  for (const dir of [...matrix.targetDirs, ...matrix.targetLoops]) context.env.freeSpace(dir, virtualSize, what);
+  const confirmed = read.list('i-know-this-overwrites');
+  for (const device of matrix.targetDevices) context.env.targetDevice(device, confirmed, virtualSize);
   const { qemuImgPaths: _paths, ...dims } = matrix;
   const quiet = read.flag('quiet') || read.flag('json');
-  return { image, ...plan, ...dims, qemuImgs, outDir, json: read.flag('json'), quiet };
+  return { image, ...plan, ...dims, memoryLimitBytes, qemuImgs, outDir, json: read.flag('json'), quiet };
+}
+
+/** --memory-limit SIZE: checked against the host's memory cgroups; at least 16 MiB (qemu-img itself needs some). */
+function resolveMemoryLimit(read: Reader, env: EnvironmentPort): number | null {
+  const text = read.str('memory-limit');
+  if (text === undefined) return null;
+  const bytes = parseSize(text, '--memory-limit', 16 * 1024 ** 2);
+  env.memoryCgroups();
+  return bytes;
 }
 
 /** The baseline: --baseline (which must be measured), else writethrough when measured, else none. */
@@ -207,6 +227,9 @@ function resolveMatrix(read: Reader, cwd: string) {
     if (!OUTPUT_FORMATS.includes(f)) throw new UserError(`unknown --output-format '${f}'; use raw or qcow2`);
   const srcCaches = distinct(read.list('src-cache')).map((m) => parseCacheModes(m, '--src-cache')[0] as string);
   const targets = distinct(read.list('target-dir').map((d) => resolve(cwd, d)));
+  const devices = distinct(read.list('target-device').map((d) => resolve(cwd, d)));
+  const loops = distinct(read.list('target-loop').map((d) => resolve(cwd, d)));
+  checkBlockTargets(read, devices, loops, formats);
   const qemuImgs = distinct(read.list('qemu-img'));
   const coroutines = distinct(read.list('coroutines')).map((v) => parseCount(v, '--coroutines', 1));
   for (const m of coroutines) if (m > 16) throw new UserError(`--coroutines ${m}: qemu-img takes 1 to 16`);
@@ -220,9 +243,24 @@ function resolveMatrix(read: Reader, cwd: string) {
     targetIsZero: read.flag('target-is-zero'),
     outputFormats: formats.length ? formats : [DEFAULTS.outputFormat],
     srcCaches: srcCaches.length ? srcCaches : [null],
-    targetDirs: targets.length ? targets : [resolve(cwd, DEFAULTS.resultsRoot)],
+    targetDirs: targets.length || devices.length || loops.length ? targets : [resolve(cwd, DEFAULTS.resultsRoot)],
+    targetDevices: devices,
+    targetLoops: loops,
     qemuImgPaths: qemuImgs.length ? qemuImgs : [DEFAULTS.qemuImg],
   };
+}
+
+/** Block-device targets take raw output; a user's device is not known to read as zeros (no --target-is-zero). */
+function checkBlockTargets(read: Reader, devices: string[], loops: string[], formats: string[]): void {
+  if (!devices.length && !loops.length) return;
+  const flag = devices.length ? '--target-device' : '--target-loop';
+  const notRaw = formats.find((f) => f !== 'raw');
+  if (notRaw) throw new UserError(`${flag} takes raw output only; drop --output-format ${notRaw} or ${flag}`);
+  if (devices.length && read.flag('target-is-zero')) {
+    throw new UserError(
+      '--target-is-zero tells qemu-img the target reads as zeros, which a used --target-device need not; drop one',
+    );
+  }
 }
 
 async function resolveImage(
@@ -304,6 +342,10 @@ export function valuesOf(config: RecordedConfig): OptionValues {
     'no-out-of-order': config.outOfOrder.includes(false) && config.outOfOrder.includes(true),
     'rate-limit': config.rateLimits.some((r) => r !== null) ? (config.rateLimits as string[]) : undefined,
     'target-is-zero': config.targetIsZero,
+    'target-device': config.targetDevices.length ? config.targetDevices : undefined,
+    'i-know-this-overwrites': config.targetDevices.length ? config.targetDevices : undefined,
+    'target-loop': config.targetLoops.length ? config.targetLoops : undefined,
+    'memory-limit': config.memoryLimitBytes === null ? undefined : String(config.memoryLimitBytes),
   };
 }
 

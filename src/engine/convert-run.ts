@@ -1,14 +1,31 @@
 // One measured conversion: fresh output, empty page cache, qemu-img convert, dirty residue, time to durable.
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cell, PlanCase } from '../model/plan.ts';
 import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-command.ts';
 import type { Sample } from '../model/results.ts';
 import { round6 } from '../model/units.ts';
+import { zeroLoopFile } from './block-target.ts';
+import {
+  createRunCgroup,
+  inCgroup,
+  type MemoryCgroupHost,
+  type RunMemory,
+  removeRunCgroup,
+  runMemory,
+  sampleDirty,
+} from './memory-cgroup.ts';
 import { dirtyKiB, dropPageCache, timeSyncFile } from './page-cache.ts';
 import { createImage, imagesEqual, runConvert } from './qemu-img.ts';
 import type { ProcessResult } from './spawn.ts';
-import { fileAllocatedBytes } from './target.ts';
+import { fileAllocatedBytes, removeOutputFile } from './target.ts';
+
+/** A block device a case converts onto (-n): a user's device, or a loop device whose file is zeroed before each run. */
+export interface DeviceTarget {
+  path: string;
+  sizeBytes: number;
+  /** The loop device's sparse file, or null for a user's device (overwritten as it is). */
+  loopFile: string | null;
+}
 
 /** What every conversion of a run shares. */
 export interface ConvertContext {
@@ -26,6 +43,10 @@ export interface ConvertContext {
   verify: boolean;
   /** Told of each successful output (untimed, before it is removed): e.g. to hash the guest data once. */
   onOutput?: (path: string, format: string) => Promise<void>;
+  /** The block device outputs go to, or null for an output file per mode in the work folder. */
+  device: DeviceTarget | null;
+  /** Run each conversion in a memory cgroup with this limit (--memory-limit), or null. */
+  memory: { host: MemoryCgroupHost; limitBytes: number } | null;
 }
 
 /** The spec of a cell's conversion. */
@@ -36,7 +57,7 @@ export function cellSpec(ctx: ConvertContext, planCase: PlanCase, mode: string):
     srcFormat: ctx.image.format,
     outFormat: planCase.outputFormat,
     src: ctx.image.path,
-    dst: join(ctx.workDir, `out-${mode}.${planCase.outputFormat}`),
+    dst: ctx.device?.path ?? join(ctx.workDir, `out-${mode}.${planCase.outputFormat}`),
     options: planCase.options,
   };
 }
@@ -56,8 +77,12 @@ async function afterConvert(
   spec: ConvertSpec,
   signal: AbortSignal,
 ): Promise<AfterConvert> {
-  const sync = await timeSyncFile(spec.dst, signal);
-  const outputBytes = fileAllocatedBytes(spec.dst);
+  const sync = await timeSyncFile(spec.dst, signal, ctx.device !== null);
+  const outputBytes = ctx.device
+    ? ctx.device.loopFile
+      ? fileAllocatedBytes(ctx.device.loopFile)
+      : null
+    : fileAllocatedBytes(spec.dst);
   const verify = ctx.verify && cell.run === 1 && !cell.warmup;
   const verified = verify
     ? await imagesEqual(planCase.qemuImg, spec.src, spec.dst, spec.srcFormat, spec.outFormat)
@@ -67,9 +92,42 @@ async function afterConvert(
 }
 
 /** Why a run failed, in one line. */
-function failureText(result: ProcessResult, timeoutSeconds: number | null): string {
+function failureText(result: ProcessResult, timeoutSeconds: number | null, memory: RunMemory | null): string {
   if (result.timedOut) return `timed out after ${timeoutSeconds}s`;
+  if (memory?.oomKilled) return `killed by the kernel's OOM killer (memory limit ${memory.limitBytes} bytes)`;
   return lastLine(result.stderrTail) || (result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
+}
+
+/** Makes the target fresh for a run: the old output file removed, or a loop device's file all holes again. */
+async function freshTarget(ctx: ConvertContext, planCase: PlanCase, spec: ConvertSpec): Promise<ProcessResult | null> {
+  if (ctx.device) {
+    if (ctx.device.loopFile) zeroLoopFile(ctx.device.loopFile, ctx.device.sizeBytes);
+    return null;
+  }
+  removeOutputFile(spec.dst);
+  return spec.options.targetIsZero
+    ? await createImage(planCase.qemuImg, spec.dst, spec.outFormat, ctx.image.virtualSize)
+    : null;
+}
+
+/** Runs the conversion, inside a memory cgroup of its own when the context asks for one (removed afterwards). */
+async function convertMeasured(
+  ctx: ConvertContext,
+  planCase: PlanCase,
+  spec: ConvertSpec,
+  signal: AbortSignal,
+): Promise<{ result: ProcessResult; memory: RunMemory | null }> {
+  const options = { timeoutSeconds: ctx.timeoutSeconds, signal, env: ctx.env };
+  if (!ctx.memory) return { result: await runConvert(planCase.qemuImg, spec, options), memory: null };
+  const cg = createRunCgroup(ctx.memory.host, ctx.memory.limitBytes);
+  try {
+    const dirty = sampleDirty(cg);
+    const result = await runConvert(planCase.qemuImg, spec, options, (file, args) => inCgroup(cg, file, args));
+    const memory = runMemory(cg, dirty.stop());
+    return { result: memory.oomKilled ? { ...result, ok: false } : result, memory };
+  } finally {
+    await removeRunCgroup(cg);
+  }
 }
 
 /** Converts once and returns the sample; a failure is a sample with ok=false, never a throw. The output is removed. */
@@ -80,21 +138,16 @@ export async function measureConversion(
   signal: AbortSignal,
 ): Promise<Sample> {
   const spec = cellSpec(ctx, planCase, cell.mode);
-  rmSync(spec.dst, { force: true });
   const startedAt = new Date().toISOString();
-  const created = spec.options.targetIsZero
-    ? await createImage(planCase.qemuImg, spec.dst, spec.outFormat, ctx.image.virtualSize)
-    : null;
+  const created = await freshTarget(ctx, planCase, spec);
   const cacheDrop = await dropPageCache([spec.src], ctx.dropCaches);
-  const result =
-    created && !created.ok
-      ? created
-      : await runConvert(planCase.qemuImg, spec, { timeoutSeconds: ctx.timeoutSeconds, signal, env: ctx.env });
+  const { result, memory } =
+    created && !created.ok ? { result: created, memory: null } : await convertMeasured(ctx, planCase, spec, signal);
   const dirtyAfterKiB = dirtyKiB();
   const after = result.ok
     ? await afterConvert(ctx, planCase, cell, spec, signal)
     : { sync: 0, outputBytes: null, verified: null };
-  rmSync(spec.dst, { force: true });
+  removeOutputFile(spec.dst);
   const state = result.ok ? 'ok' : result.canceled ? 'interrupted' : result.timedOut ? 'timed-out' : 'failed';
   return {
     caseId: planCase.id,
@@ -110,7 +163,7 @@ export async function measureConversion(
     sync: round6(after.sync),
     durable: round6(result.wallSeconds + after.sync),
     exitCode: result.exitCode,
-    error: result.ok ? null : failureText(result, ctx.timeoutSeconds),
+    error: result.ok ? null : failureText(result, ctx.timeoutSeconds, memory),
     stderrTail: result.stderrTail ? result.stderrTail.slice(-STDERR_TAIL_KEPT) : null,
     outputBytes: after.outputBytes,
     dirtyAfterKiB,
@@ -118,6 +171,7 @@ export async function measureConversion(
     startedAt,
     verified: after.verified,
     argv: convertArgs(spec),
+    memory,
   };
 }
 

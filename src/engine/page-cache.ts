@@ -32,9 +32,12 @@ export async function dropPageCache(files: readonly string[], allowed: boolean):
   }
 }
 
-/** Times `sync -f FILE` (syncfs of the file's file system): what is left to make the output durable. */
-export async function timeSyncFile(file: string, signal?: AbortSignal): Promise<number> {
-  const result = await runProcess('sync', ['-f', file], { timeoutSeconds: 3600, signal });
+/**
+ * Times what is left to make the output durable: `sync -f FILE` (syncfs of the file's file system) for a file,
+ * `sync DEVICE` (fsync of the block device: its page cache and a flush) for a block-device target.
+ */
+export async function timeSyncFile(file: string, signal?: AbortSignal, device = false): Promise<number> {
+  const result = await runProcess('sync', device ? [file] : ['-f', file], { timeoutSeconds: 3600, signal });
   return result.wallSeconds;
 }
 

@@ -10,9 +10,18 @@ import {
 } from '../model/qemu-img-command.ts';
 import { type ProcessResult, type RunOptions, runProcess } from './spawn.ts';
 
-/** Runs one conversion. */
-export function runConvert(qemuImg: string, spec: ConvertSpec, options: RunOptions = {}): Promise<ProcessResult> {
-  return runProcess(qemuImg, convertArgs(spec), options);
+/** A wrapper around a command line (e.g. joining a cgroup before exec). */
+export type CommandWrapper = (file: string, args: readonly string[]) => { file: string; args: string[] };
+
+/** Runs one conversion, through `wrap` when given. */
+export function runConvert(
+  qemuImg: string,
+  spec: ConvertSpec,
+  options: RunOptions = {},
+  wrap?: CommandWrapper,
+): Promise<ProcessResult> {
+  const command = wrap ? wrap(qemuImg, convertArgs(spec)) : { file: qemuImg, args: convertArgs(spec) };
+  return runProcess(command.file, command.args, options);
 }
 
 /** Creates an empty (sparse) image of `size` bytes for a conversion onto an existing target (-n). */

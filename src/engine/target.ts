@@ -76,6 +76,16 @@ export function removeWorkDir(workDir: string): void {
   rmSync(workDir, { recursive: true, force: true });
 }
 
+/** Removes a conversion's output or a probe's file: only ever a regular file, never a device node or a folder. */
+export function removeOutputFile(path: string): void {
+  try {
+    if (!lstatSync(path).isFile()) return;
+  } catch {
+    return;
+  }
+  rmSync(path, { force: true });
+}
+
 /** Bytes allocated on disk for one file (sparse holes not counted), or null when it cannot be read. */
 export function fileAllocatedBytes(path: string): number | null {
   try {
@@ -92,6 +102,17 @@ function allocatedBytes(path: string): number {
   return readdirSync(path).reduce((sum, name) => sum + allocatedBytes(join(path, name)), stat.blocks * 512);
 }
 
+/** True when `workDir`'s owner marker names a process that no longer runs (no marker: not provably ours, false). */
+export function workDirOwnerDead(workDir: string): boolean {
+  let owner: Owner | null;
+  try {
+    owner = parseOwner(readFileSync(join(workDir, WORK_OWNER_FILE), 'utf8'));
+  } catch {
+    return false;
+  }
+  return owner !== null && !ownerAlive(owner);
+}
+
 /**
  * Removes the work folders in `dir` left by runs that died (killed, OOM, reboot): only folders named like ours whose
  * owner marker names a process that no longer runs. Returns how many and the bytes freed.
@@ -102,13 +123,7 @@ export function removeDeadWorkDirs(dir: string): { count: number; bytes: number 
   for (const name of readdirSync(dir)) {
     if (!name.startsWith(WORK_DIR_PREFIX)) continue;
     const path = join(dir, name);
-    let owner: Owner | null;
-    try {
-      owner = parseOwner(readFileSync(join(path, WORK_OWNER_FILE), 'utf8'));
-    } catch {
-      continue; // no marker: not provably ours, never touched
-    }
-    if (!owner || ownerAlive(owner)) continue;
+    if (!workDirOwnerDead(path)) continue;
     bytes += allocatedBytes(path);
     rmSync(path, { recursive: true, force: true });
     count++;

@@ -2,7 +2,7 @@
 // writes and flushes qemu-img makes on the target and its open flags.
 import { readFileSync, rmSync } from 'node:fs';
 import { runProcess } from '../engine/spawn.ts';
-import { fileAllocatedBytes } from '../engine/target.ts';
+import { fileAllocatedBytes, removeOutputFile } from '../engine/target.ts';
 import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-command.ts';
 import type { FlushAudit } from '../model/results.ts';
 import { interposerEnv } from './interposer.ts';
@@ -53,6 +53,8 @@ export interface AuditJob {
   signal?: AbortSignal;
   /** Untimed set-up after the old output is removed (e.g. pre-creating the target for -n). */
   prepare?: () => Promise<void>;
+  /** The file whose allocated bytes are the output's size (a loop device's file), else the output itself. */
+  allocatedFile?: string;
 }
 
 function failed(job: AuditJob, note: string, source: FlushAudit['source']): FlushAudit {
@@ -83,7 +85,7 @@ function readScratch(path: string): string {
 /** Runs one conversion under strace -f and counts what it did to the target; a note when strace cannot run. */
 export async function auditWithStrace(job: AuditJob): Promise<FlushAudit> {
   const { spec } = job;
-  rmSync(spec.dst, { force: true });
+  removeOutputFile(spec.dst);
   await job.prepare?.();
   const args = ['-f', '-qq', '-s', '0', '-e', `trace=${TRACED}`, '-o', job.scratch, job.qemuImg, ...convertArgs(spec)];
   const result = await runProcess('strace', args, {
@@ -91,8 +93,8 @@ export async function auditWithStrace(job: AuditJob): Promise<FlushAudit> {
     signal: job.signal,
     group: true,
   });
-  const outputBytes = fileAllocatedBytes(spec.dst);
-  rmSync(spec.dst, { force: true });
+  const outputBytes = fileAllocatedBytes(job.allocatedFile ?? spec.dst);
+  removeOutputFile(spec.dst);
   const log = readScratch(job.scratch);
   if (result.notStarted) return failed(job, 'strace is not installed', 'strace');
   if (!result.ok) {
@@ -118,7 +120,7 @@ export async function auditWithStrace(job: AuditJob): Promise<FlushAudit> {
 /** Runs one conversion with the LD_PRELOAD counter (no delay): flushes only, no writes or open flags. */
 export async function auditWithCounter(job: AuditJob, library: string): Promise<FlushAudit> {
   const { spec } = job;
-  rmSync(spec.dst, { force: true });
+  removeOutputFile(spec.dst);
   rmSync(job.scratch, { force: true });
   await job.prepare?.();
   const env = interposerEnv(library, 0, job.scratch);
@@ -127,8 +129,8 @@ export async function auditWithCounter(job: AuditJob, library: string): Promise<
     signal: job.signal,
     env,
   });
-  const outputBytes = fileAllocatedBytes(spec.dst);
-  rmSync(spec.dst, { force: true });
+  const outputBytes = fileAllocatedBytes(job.allocatedFile ?? spec.dst);
+  removeOutputFile(spec.dst);
   const counted = parseCounterFile(readScratch(job.scratch));
   if (!result.ok || !counted)
     return failed(job, `flush count run failed: ${lastLine(result.stderrTail) || 'no counts'}`, 'preload');

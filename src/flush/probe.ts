@@ -1,8 +1,8 @@
 // Flush-latency probe of a target dir: fdatasync latency after writes that extend a fresh file, of 4 KiB, 2 MiB and the
 // mean size of qemu-img's own writes (fio when installed, else built in).
-import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { runProcess } from '../engine/spawn.ts';
+import { removeOutputFile } from '../engine/target.ts';
 import type { FlushProbe } from '../model/results.ts';
 
 /** Latency figures of one probe size. */
@@ -32,7 +32,7 @@ export function probeBuiltIn(file: string, bytes: number, count: number, budgetM
     }
   } finally {
     closeSync(fd);
-    rmSync(file, { force: true });
+    removeOutputFile(file);
   }
   return figures(bytes, latencies);
 }
@@ -54,7 +54,7 @@ export async function probeFio(file: string, bytes: number, count: number): Prom
     ],
     { captureStdout: true, timeoutSeconds: 120 },
   );
-  rmSync(file, { force: true });
+  removeOutputFile(file);
   if (!result.ok) return null;
   try {
     const job = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))).jobs[0];
@@ -79,17 +79,17 @@ export function shapedBytes(meanWriteBytes: number): number {
 }
 
 /**
- * Probes `workDir`'s storage: fio when it runs, else the built-in loop. `meanWriteBytes` (from the flush audit) adds a
- * probe shaped like qemu-img's writethrough writes.
+ * Probes the storage of `file` (a fresh file in the work folder, or a block-device target itself, written from its
+ * start): fio when it runs, else the built-in loop. `meanWriteBytes` (from the flush audit) adds a probe shaped like
+ * qemu-img's writethrough writes.
  */
 export async function probeFlushLatency(
   caseId: string,
   targetDir: string,
-  workDir: string,
+  file: string,
   emulatedMs: number | null,
   meanWriteBytes: number | null,
 ): Promise<FlushProbe> {
-  const file = join(workDir, 'flush-probe.tmp');
   const bytes = meanWriteBytes === null ? null : shapedBytes(meanWriteBytes);
   const fioSmall = await probeFio(file, SMALL, 200);
   if (fioSmall) {

@@ -73,18 +73,36 @@ export function storageFacts(path: string): StorageFacts {
     /* keep as given */
   }
   const mount = mountFor(real, parseMountInfo(readSys('/proc/self/mountinfo') ?? ''));
-  const disk = mount ? wholeDisk(mount.source) : null;
-  const scheduler = disk ? readSys(`/sys/block/${disk}/queue/scheduler`) : null;
-  const rotational = disk ? readSys(`/sys/block/${disk}/queue/rotational`) : null;
   return {
     path,
     mountPoint: mount?.mountPoint ?? null,
     fsType: mount?.fsType ?? null,
     mountOptions: mount?.options ?? null,
     source: mount?.source ?? null,
+    ...diskFacts(mount ? wholeDisk(mount.source) : null),
+  };
+}
+
+/** The sysfs facts of a whole disk (or nulls without one). */
+function diskFacts(disk: string | null): Pick<StorageFacts, 'blockDevice' | 'rotational' | 'scheduler' | 'model'> {
+  const scheduler = disk ? readSys(`/sys/block/${disk}/queue/scheduler`) : null;
+  const rotational = disk ? readSys(`/sys/block/${disk}/queue/rotational`) : null;
+  return {
     blockDevice: disk,
     rotational: rotational === null ? null : rotational === '1',
     scheduler: scheduler ? (/\[([^\]]+)\]/.exec(scheduler)?.[1] ?? scheduler) : null,
     model: disk ? readSys(`/sys/block/${disk}/device/model`) : null,
+  };
+}
+
+/** Storage facts of a block-device target: the device itself (no file system of ours on it). */
+export function deviceStorageFacts(device: string): StorageFacts {
+  return {
+    path: device,
+    mountPoint: null,
+    fsType: null,
+    mountOptions: null,
+    source: device,
+    ...diskFacts(wholeDisk(device)),
   };
 }

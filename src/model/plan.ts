@@ -1,12 +1,25 @@
 // The plan's vocabulary: cases of the matrix and the cells (a mode of a case in a round) the engine runs.
 import type { ConvertOptions } from './qemu-img-command.ts';
 
+/** Where a case writes: a directory (an output file per mode), a block device the user gave, or a loop device. */
+export type TargetKind = 'dir' | 'device' | 'loop';
+
+/** One target of the matrix: a directory, a block device (overwritten), or a directory to hold a loop file. */
+export interface Target {
+  kind: TargetKind;
+  /** The directory, the device, or the directory the loop device's sparse file is created in. */
+  path: string;
+}
+
 /** One combination of the matrix dimensions. */
 export interface PlanCase {
   /** Readable id, e.g. "default" or "fmt=qcow2,tgt=b". */
   id: string;
   qemuImg: string;
+  /** The target's path: the directory, the block device, or the directory holding the loop file. */
   targetDir: string;
+  /** How the case writes: an output file in a directory, onto a block device, or onto a loop device. */
+  targetKind: TargetKind;
   outputFormat: string;
   srcCache: string | null;
   /** -m, -W, -n --target-is-zero, -r of this case. */
@@ -28,7 +41,7 @@ export interface Cell {
 /** The matrix dimensions a plan is built from. */
 export interface MatrixInput {
   qemuImgs: readonly string[];
-  targetDirs: readonly string[];
+  targets: readonly Target[];
   outputFormats: readonly string[];
   srcCaches: readonly (string | null)[];
   /** -m values (null: qemu-img's default). */

@@ -13,6 +13,8 @@ export interface ConvertOptions {
   outOfOrder: boolean;
   /** -n --target-is-zero: write onto a target the harness pre-created (sparse, the right size), skipping zeroes. */
   targetIsZero: boolean;
+  /** -n: write onto an existing target (a block device) instead of creating one. */
+  existingTarget: boolean;
   /** -r RATE: limit the conversion's I/O rate (bytes/s, qemu size suffixes), or null. */
   rateLimit: string | null;
 }
@@ -22,13 +24,14 @@ export const DEFAULT_CONVERT_OPTIONS: ConvertOptions = {
   coroutines: null,
   outOfOrder: false,
   targetIsZero: false,
+  existingTarget: false,
   rateLimit: null,
 };
 
 /** The argv of the options (empty for the defaults). */
 export function optionArgs(o: ConvertOptions): string[] {
   return [
-    ...(o.targetIsZero ? ['-n', '--target-is-zero'] : []),
+    ...(o.targetIsZero ? ['-n', '--target-is-zero'] : o.existingTarget ? ['-n'] : []),
     ...(o.coroutines !== null ? ['-m', String(o.coroutines)] : []),
     ...(o.outOfOrder ? ['-W'] : []),
     ...(o.rateLimit !== null ? ['-r', o.rateLimit] : []),

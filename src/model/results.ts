@@ -51,6 +51,22 @@ export const SampleSchema = z.object({
   verified: z.boolean().nullable().default(null),
   /** The qemu-img argv of this run (after the program), or null in older files. */
   argv: z.array(z.string()).nullable().default(null),
+  /** The run's memory cgroup (--memory-limit), or null when the run had no limit. */
+  memory: z
+    .object({
+      /** The limit the cgroup had, bytes. */
+      limitBytes: num,
+      /** Peak memory charged to the cgroup (process + its page cache), bytes, or null when unreadable. */
+      peakBytes: nullableNum,
+      /** Peak of the cgroup's dirty + writeback page cache, sampled every 50 ms during the run, bytes. */
+      peakDirtyBytes: nullableNum,
+      /** True when the kernel's OOM killer killed qemu-img in this cgroup. */
+      oomKilled: z.boolean(),
+      /** Which cgroup interface held the run: v2 (memory.max) or v1 (memory.limit_in_bytes). */
+      cgroup: z.enum(['v1', 'v2']),
+    })
+    .nullable()
+    .default(null),
 });
 
 /** Per-mode summary inside one case. */
@@ -213,6 +229,12 @@ export const RecordedConfigSchema = z.object({
   onFailure: z.enum(['continue', 'stop']),
   qemuImgs: z.array(z.object({ path: z.string(), version: z.string() })),
   targetDirs: z.array(z.string()),
+  /** Block devices converted onto with -n (--target-device, confirmed with --i-know-this-overwrites). */
+  targetDevices: z.array(z.string()).default([]),
+  /** Directories a loop device's sparse file was created in (--target-loop). */
+  targetLoops: z.array(z.string()).default([]),
+  /** The memory cgroup limit of every conversion (--memory-limit), bytes, or null for none. */
+  memoryLimitBytes: nullableNum.default(null),
   outputFormats: z.array(z.string()),
   srcCaches: z.array(z.string().nullable()),
   /** -m values (null: qemu-img's default). */
@@ -236,18 +258,34 @@ export const CaseSchema = z.object({
   id: z.string(),
   qemuImg: z.string(),
   qemuImgVersion: z.string(),
+  /** The target's path: a directory, a block device, or the directory holding a loop device's file. */
   targetDir: z.string(),
+  /** dir: an output file per mode; device: a block device (overwritten); loop: a loop device over a sparse file. */
+  targetKind: z.enum(['dir', 'device', 'loop']).default('dir'),
+  /** The block device written (the device, or the loop device attached for this run), or null for a directory. */
+  device: z
+    .object({
+      path: z.string(),
+      sizeBytes: num,
+      /** Loop devices: the sparse file behind it and whether the loop does direct I/O on it (null: not a loop). */
+      loopFile: nullableStr,
+      loopDirectIo: z.boolean().nullable(),
+    })
+    .nullable()
+    .default(null),
   outputFormat: z.string(),
   srcCache: z.string().nullable(),
-  /** The convert options of this case (-m, -W, -n --target-is-zero, -r). */
+  /** The convert options of this case (-m, -W, -n [--target-is-zero], -r). */
   options: z
     .object({
       coroutines: z.number().int().nullable(),
       outOfOrder: z.boolean(),
       targetIsZero: z.boolean(),
+      /** -n onto an existing target (block devices). */
+      existingTarget: z.boolean().default(false),
       rateLimit: z.string().nullable(),
     })
-    .default({ coroutines: null, outOfOrder: false, targetIsZero: false, rateLimit: null }),
+    .default({ coroutines: null, outOfOrder: false, targetIsZero: false, existingTarget: false, rateLimit: null }),
   storage: StorageFactsSchema,
 });
 

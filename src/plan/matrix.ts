@@ -1,12 +1,17 @@
 // ResolvedConfig -> the plan: cases (the matrix) with readable ids, and rounds of cells in a seeded per-round order.
 import { uniqueLabels } from '../model/lists.ts';
-import type { Cell, MatrixInput, PlanCase } from '../model/plan.ts';
+import type { Cell, MatrixInput, PlanCase, Target } from '../model/plan.ts';
 import { seededRandom, shuffled } from '../model/prng.ts';
 import { DEFAULT_CONVERT_OPTIONS } from '../model/qemu-img-command.ts';
 
+/** The last component of a path. */
+function lastComponent(path: string): string {
+  return path.split('/').filter(Boolean).pop() ?? path;
+}
+
 /** Short label of a path among its siblings: the last component, made unique by its index when needed. */
 function labels(values: readonly string[]): string[] {
-  return uniqueLabels(values.map((v) => v.split('/').filter(Boolean).pop() ?? v));
+  return uniqueLabels(values.map(lastComponent));
 }
 
 /** One axis of the matrix: its values, how a value reads in a case id, and what it sets in a case. */
@@ -18,7 +23,8 @@ interface Axis {
 
 function axes(input: MatrixInput): Axis[] {
   const qemuLabels = labels(input.qemuImgs);
-  const dirLabels = labels(input.targetDirs);
+  const targetLabel = (t: Target) => (t.kind === 'dir' ? '' : `${t.kind}:`) + lastComponent(t.path);
+  const targetLabels = uniqueLabels(input.targets.map(targetLabel));
   return [
     {
       values: input.qemuImgs,
@@ -26,9 +32,12 @@ function axes(input: MatrixInput): Axis[] {
       apply: (c, v) => ({ ...c, qemuImg: v as string }),
     },
     {
-      values: input.targetDirs,
-      label: (_v, i) => `tgt=${dirLabels[i]}`,
-      apply: (c, v) => ({ ...c, targetDir: v as string }),
+      values: input.targets,
+      label: (_v, i) => `tgt=${targetLabels[i]}`,
+      apply: (c, v) => {
+        const { kind, path } = v as Target;
+        return { ...c, targetDir: path, targetKind: kind, options: { ...c.options, existingTarget: kind !== 'dir' } };
+      },
     },
     { values: input.outputFormats, label: (v) => `fmt=${v}`, apply: (c, v) => ({ ...c, outputFormat: v as string }) },
     {
@@ -62,6 +71,7 @@ export function buildCases(input: MatrixInput): PlanCase[] {
         id: '',
         qemuImg: '',
         targetDir: '',
+        targetKind: 'dir',
         outputFormat: '',
         srcCache: null,
         options: { ...DEFAULT_CONVERT_OPTIONS, targetIsZero: input.targetIsZero },

@@ -1,7 +1,14 @@
 // The bench report's content as a document (headings, paragraphs, tables, charts), built once from results (pure).
 import { basename } from 'node:path';
+import { memoryRows } from '../analyze/memory.ts';
 import { type PenaltyPrediction, penaltyPredictions } from '../analyze/prediction.ts';
-import { costText, recommendations, recommendationText } from '../analyze/recommendation.ts';
+import {
+  costText,
+  optionSetChoice,
+  optionSetText,
+  recommendations,
+  recommendationText,
+} from '../analyze/recommendation.ts';
 import { MIN_RUNS_FOR_OUTLIERS, RATIO_METHOD } from '../analyze/stats.ts';
 import { verdicts } from '../analyze/verdict.ts';
 import { CACHE_MODE_MEANING, type CacheMode } from '../model/cache-modes.ts';
@@ -47,6 +54,7 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
   blocks.push(...choiceBlocks(results));
   for (const c of results.summary.cases) blocks.push(...caseBlocks(results, c.caseId, chartsSkipped === null));
   blocks.push(...flushBlocks(results));
+  blocks.push(...memoryBlocks(results));
   blocks.push(...factBlocks(results));
   blocks.push(...methodBlocks(results));
   blocks.push({ kind: 'heading', level: 2, text: 'Not measured' });
@@ -117,6 +125,8 @@ function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] 
 /** "What to choose here": the fastest durable mode, its margin, and each project's documented choice with its cost. */
 function choiceBlocks(results: Results): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'What to choose here' }];
+  const across = optionSetChoice(results);
+  if (across) blocks.push({ kind: 'para', text: optionSetText(across) });
   for (const r of recommendations(results)) {
     const prefix = results.cases.length > 1 ? `[${r.caseId}] ` : '';
     blocks.push({ kind: 'para', text: `${prefix}${recommendationText(r)}` });
@@ -127,6 +137,43 @@ function choiceBlocks(results: Results): Block[] {
     });
   }
   return blocks;
+}
+
+/** Memory-limited runs: per case and mode, the cgroup's peak memory, peak dirty + writeback and OOM kills. */
+function memoryBlocks(results: Results): Block[] {
+  const limit = results.config.memoryLimitBytes;
+  if (limit === null) return [];
+  const rows = memoryRows(results).map((r) => [
+    ...(results.cases.length > 1 ? [r.caseId] : []),
+    r.mode,
+    r.peakMedian === null ? '?' : formatBytes(r.peakMedian),
+    r.peakMax === null ? '?' : formatBytes(r.peakMax),
+    r.dirtyMax === null ? '?' : formatBytes(r.dirtyMax),
+    `${r.oomKills} of ${r.runs}`,
+  ]);
+  const cgroup = results.samples.find((x) => x.memory)?.memory?.cgroup ?? '?';
+  return [
+    { kind: 'heading', level: 2, text: `Memory limit ${formatBytes(limit)}` },
+    {
+      kind: 'para',
+      text:
+        `Each conversion ran in a memory cgroup of its own (cgroup ${cgroup}) limited to ${formatBytes(limit)}, ` +
+        'as in a KubeVirt CDI importer pod; page cache qemu-img dirties counts against the limit. Peak memory is ' +
+        "the cgroup's high-water mark; dirty + writeback was sampled every 50 ms. An OOM-killed run is a failed run.",
+    },
+    {
+      kind: 'table',
+      head: [
+        ...(results.cases.length > 1 ? ['case'] : []),
+        'mode',
+        'peak memory (median)',
+        'peak memory (max)',
+        'peak dirty + writeback',
+        'OOM kills',
+      ],
+      rows,
+    },
+  ];
 }
 
 /** Where this run's flush counts came from. */
@@ -258,12 +305,25 @@ function caseRows(c: RunCase, prefix: string): string[][] {
     : 'none (not a block device)';
   return [
     [`${prefix}qemu-img`, `${c.qemuImgVersion} (${c.qemuImg})`],
-    [
-      `${prefix}target`,
-      `${c.targetDir}: ${s.fsType ?? '?'} on ${s.source ?? '?'}, mount options ${s.mountOptions ?? '?'}`,
-    ],
+    [`${prefix}target`, targetText(c)],
     [`${prefix}block device`, device],
   ];
+}
+
+/** What a case wrote to: a directory's file system, a loop device over a file in one, or a block device. */
+function targetText(c: RunCase): string {
+  const s = c.storage;
+  const fs = `${s.fsType ?? '?'} on ${s.source ?? '?'}, mount options ${s.mountOptions ?? '?'}`;
+  const size = c.device ? `, ${formatBytes(c.device.sizeBytes)}` : '';
+  if (c.targetKind === 'loop') {
+    const dio = c.device?.loopDirectIo === null ? '?' : c.device?.loopDirectIo ? 'on' : 'off';
+    return (
+      `loop device ${c.device?.path ?? '?'}${size} (direct I/O ${dio}) over a sparse file in ${c.targetDir} (${fs}), ` +
+      'written with -n; the file was emptied before each run and removed afterwards'
+    );
+  }
+  if (c.targetKind === 'device') return `block device ${c.targetDir}${size}, overwritten with -n by every run`;
+  return `${c.targetDir}: ${fs}`;
 }
 
 function imageRows(results: Results): string[][] {
@@ -405,6 +465,9 @@ function optionFlags(c: Results['config']): string[] {
     flags.push('--out-of-order', ...(c.outOfOrder.includes(false) ? ['--no-out-of-order'] : []));
   if (c.targetIsZero) flags.push('--target-is-zero');
   if (c.rateLimits.some((r) => r !== null)) flags.push('--rate-limit', c.rateLimits.join(','));
+  for (const dir of c.targetLoops) flags.push('--target-loop', shellQuote(dir));
+  for (const dev of c.targetDevices) flags.push('--target-device', dev, '--i-know-this-overwrites', dev);
+  if (c.memoryLimitBytes !== null) flags.push('--memory-limit', sizeFlag(c.memoryLimitBytes));
   return flags;
 }
 

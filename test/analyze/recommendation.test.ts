@@ -27,6 +27,7 @@ function sample(mode: string, run: number, durable: number, ok = true): Sample {
     startedAt: '',
     verified: null,
     argv: null,
+    memory: null,
   };
 }
 

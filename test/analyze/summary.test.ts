@@ -26,6 +26,7 @@ function sample(mode: string, run: number, real: number, extra: Partial<Sample> 
     startedAt: '',
     verified: null,
     argv: null,
+    memory: null,
     ...extra,
   };
 }

@@ -32,6 +32,9 @@ function stubPort(calls: string[] = []): EnvironmentPort {
     targetDir: (dir) => void calls.push(`targetDir ${dir}`),
     freeSpace: (dir, needed) => void calls.push(`freeSpace ${dir} ${needed}`),
     outDir: (dir) => void calls.push(`outDir ${dir}`),
+    targetDevice: (device, confirmed, needed) => void calls.push(`targetDevice ${device} ${confirmed} ${needed}`),
+    loopDevices: () => void calls.push('loopDevices'),
+    memoryCgroups: () => void calls.push('memoryCgroups'),
   };
 }
 

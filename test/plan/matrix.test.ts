@@ -4,9 +4,18 @@ import { seededRandom, shuffled } from '../../src/model/prng.ts';
 import { buildCases as build, buildRounds } from '../../src/plan/matrix.ts';
 
 /** The matrix with qemu-img's default options unless the test sets them. */
-const buildCases = (
-  input: Partial<MatrixInput> & Pick<MatrixInput, 'qemuImgs' | 'targetDirs' | 'outputFormats' | 'srcCaches'>,
-) => build({ coroutines: [null], outOfOrder: [false], rateLimits: [null], targetIsZero: false, ...input });
+const buildCases = ({
+  targetDirs = [],
+  ...input
+}: Partial<MatrixInput> & Pick<MatrixInput, 'qemuImgs' | 'outputFormats' | 'srcCaches'> & { targetDirs?: string[] }) =>
+  build({
+    coroutines: [null],
+    outOfOrder: [false],
+    rateLimits: [null],
+    targetIsZero: false,
+    targets: targetDirs.map((path) => ({ kind: 'dir', path })),
+    ...input,
+  });
 
 describe('buildCases', () => {
   it('adds the convert options as axes: -m, -W and -r name themselves in the id, --target-is-zero applies to all', () => {
@@ -22,10 +31,10 @@ describe('buildCases', () => {
     });
     expect(cases.map((c) => c.id)).toEqual(['m=1,W=off', 'm=1,W=on', 'm=8,W=off', 'm=8,W=on']);
     expect(cases.map((c) => c.options)).toEqual([
-      { coroutines: 1, outOfOrder: false, targetIsZero: true, rateLimit: '100M' },
-      { coroutines: 1, outOfOrder: true, targetIsZero: true, rateLimit: '100M' },
-      { coroutines: 8, outOfOrder: false, targetIsZero: true, rateLimit: '100M' },
-      { coroutines: 8, outOfOrder: true, targetIsZero: true, rateLimit: '100M' },
+      { coroutines: 1, outOfOrder: false, targetIsZero: true, existingTarget: false, rateLimit: '100M' },
+      { coroutines: 1, outOfOrder: true, targetIsZero: true, existingTarget: false, rateLimit: '100M' },
+      { coroutines: 8, outOfOrder: false, targetIsZero: true, existingTarget: false, rateLimit: '100M' },
+      { coroutines: 8, outOfOrder: true, targetIsZero: true, existingTarget: false, rateLimit: '100M' },
     ]);
   });
   it('gives one case named default for a single combination', () => {
@@ -44,6 +53,23 @@ describe('buildCases', () => {
       'tgt=disk,fmt=qcow2',
       'tgt=shm,fmt=raw',
       'tgt=shm,fmt=qcow2',
+    ]);
+  });
+  it('names block-device and loop targets by kind, and records the kind in each case', () => {
+    const cases = buildCases({
+      qemuImgs: ['qemu-img'],
+      targets: [
+        { kind: 'dir', path: '/var/tmp' },
+        { kind: 'device', path: '/dev/vdb' },
+        { kind: 'loop', path: '/var/tmp' },
+      ],
+      outputFormats: ['raw'],
+      srcCaches: [null],
+    });
+    expect(cases.map((c) => [c.id, c.targetKind, c.targetDir, c.options.existingTarget])).toEqual([
+      ['tgt=tmp', 'dir', '/var/tmp', false],
+      ['tgt=device:vdb', 'device', '/dev/vdb', true],
+      ['tgt=loop:tmp', 'loop', '/var/tmp', true],
     ]);
   });
   it('keeps ids unique when paths end alike', () => {
