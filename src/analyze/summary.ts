@@ -39,6 +39,11 @@ function modeWarnings(
   return warnings;
 }
 
+/** A mode none of whose runs succeeded: failed when the kernel or the timeout ended them, else unsupported. */
+function failedState(failed: readonly Sample[]): 'failed' | 'unsupported' {
+  return failed.every((s) => s.memory?.oomKilled || s.state === 'timed-out') ? 'failed' : 'unsupported';
+}
+
 /** Summarises one mode's measured samples against the baseline's (no speedup without a baseline, or for it). */
 export function summarizeMode(
   mode: string,
@@ -71,7 +76,7 @@ export function summarizeMode(
     describe(withBytes.map((s) => (s.outputBytes as number) / 1e6 / seconds(s)));
   return {
     mode,
-    state: ok.length ? 'measured' : failed.length ? 'unsupported' : 'not-run',
+    state: ok.length ? 'measured' : failed.length ? failedState(failed) : 'not-run',
     runs: ok.length,
     failed: failed.length,
     error: ok.length ? null : (failed[0]?.error ?? null),

@@ -4,7 +4,14 @@ import { basename, join } from 'node:path';
 import { runWarnings, summarize, widestHalfWidth } from '../analyze/summary.ts';
 import { cacheRoot } from '../config/paths.ts';
 import { type ResolvedConfig, recordedConfig } from '../config/resolve.ts';
-import { attachLoop, type BlockTarget, detachLoop, releaseDeadLoops, zeroLoopFile } from '../engine/block-target.ts';
+import {
+  attachLoop,
+  type BlockTarget,
+  blockDeviceSize,
+  detachLoop,
+  releaseDeadLoops,
+  zeroLoopFile,
+} from '../engine/block-target.ts';
 import { type ConvertContext, cellSpec, measureConversion } from '../engine/convert-run.ts';
 import { acquireLock } from '../engine/lock.ts';
 import { findMemoryCgroupHost, type MemoryCgroupHost, removeDeadCgroups } from '../engine/memory-cgroup.ts';
@@ -156,7 +163,8 @@ async function prepareTargets(config: ResolvedConfig, size: number, ui: BenchUi,
       into.devices.set(key, loop);
       ui.note(`attached ${loop.path} over ${loop.loopFile} (direct I/O ${loop.loopDirectIo ? 'on' : 'off'})`);
     } else if (target.kind === 'device') {
-      into.devices.set(key, { path: target.path, sizeBytes: size, loopFile: null, loopDirectIo: null });
+      const sizeBytes = blockDeviceSize(target.path) ?? size;
+      into.devices.set(key, { path: target.path, sizeBytes, loopFile: null, loopDirectIo: null });
     }
   }
 }

@@ -109,11 +109,11 @@ export async function resolveBenchConfig(values: OptionValues, context: ResolveC
   return { image, ...plan, ...dims, memoryLimitBytes, qemuImgs, outDir, json: read.flag('json'), quiet };
 }
 
-/** --memory-limit SIZE: checked against the host's memory cgroups; at least 16 MiB (qemu-img itself needs some). */
+/** --memory-limit SIZE: checked against the host's memory cgroups; at least 4 MiB (qemu-img itself needs some). */
 function resolveMemoryLimit(read: Reader, env: EnvironmentPort): number | null {
   const text = read.str('memory-limit');
   if (text === undefined) return null;
-  const bytes = parseSize(text, '--memory-limit', 16 * 1024 ** 2);
+  const bytes = parseSize(text, '--memory-limit', 4 * 1024 ** 2);
   env.memoryCgroups();
   return bytes;
 }

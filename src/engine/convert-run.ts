@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Cell, PlanCase } from '../model/plan.ts';
 import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-command.ts';
 import type { Sample } from '../model/results.ts';
-import { round6 } from '../model/units.ts';
+import { formatBytes, round6 } from '../model/units.ts';
 import { zeroLoopFile } from './block-target.ts';
 import {
   createRunCgroup,
@@ -94,7 +94,7 @@ async function afterConvert(
 /** Why a run failed, in one line. */
 function failureText(result: ProcessResult, timeoutSeconds: number | null, memory: RunMemory | null): string {
   if (result.timedOut) return `timed out after ${timeoutSeconds}s`;
-  if (memory?.oomKilled) return `killed by the kernel's OOM killer (memory limit ${memory.limitBytes} bytes)`;
+  if (memory?.oomKilled) return `killed by the kernel's OOM killer (memory limit ${formatBytes(memory.limitBytes)})`;
   return lastLine(result.stderrTail) || (result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
 }
 

@@ -86,10 +86,11 @@ export function removeOutputFile(path: string): void {
   rmSync(path, { force: true });
 }
 
-/** Bytes allocated on disk for one file (sparse holes not counted), or null when it cannot be read. */
+/** Bytes allocated on disk for one regular file (sparse holes not counted), or null (unreadable, a device). */
 export function fileAllocatedBytes(path: string): number | null {
   try {
-    return statSync(path).blocks * 512;
+    const stat = statSync(path);
+    return stat.isFile() ? stat.blocks * 512 : null;
   } catch {
     return null;
   }

@@ -72,7 +72,8 @@ export const SampleSchema = z.object({
 /** Per-mode summary inside one case. */
 export const ModeSummarySchema = z.object({
   mode: z.string(),
-  state: z.enum(['measured', 'unsupported', 'not-run']),
+  /** measured; unsupported (qemu-img refused every run); failed (every run OOM-killed or timed out); not-run. */
+  state: z.enum(['measured', 'unsupported', 'failed', 'not-run']),
   runs: z.number().int(),
   failed: z.number().int(),
   error: z.string().nullable(),

@@ -74,7 +74,7 @@ export function summaryRow(m: ModeSummary, baseline: string | null, long: boolea
     const medians = [med(m.real), med(m.user), med(m.sys), med(m.durable), mbps(m.throughput)];
     return [m.mode, ...medians, spread(m.real), mib(m.dirtyAfterKiB?.median), ...speedup, runs];
   }
-  const why = m.state === 'unsupported' ? `unsupported: ${m.error ?? ''}` : 'not run';
+  const why = m.state === 'not-run' ? 'not run' : `${m.state}: ${m.error ?? ''}`;
   if (!long) return [m.mode, m.state, '', '', '', '', '', '', ...speedup.map(() => ''), (m.error ?? '').slice(0, 60)];
   return [m.mode, why, '-', '-', '-', '-', '-', '-', ...speedup.map(() => '-'), `0 (${m.failed} failed)`];
 }

@@ -1,6 +1,11 @@
 // "What to choose here" on fixtures: none fastest, writeback fastest, and O_DIRECT refused by the target.
 import { describe, expect, it } from 'vitest';
-import { recommendations, recommendationText } from '../../src/analyze/recommendation.ts';
+import {
+  optionSetChoice,
+  optionSetText,
+  recommendations,
+  recommendationText,
+} from '../../src/analyze/recommendation.ts';
 import { summarize } from '../../src/analyze/summary.ts';
 import type { Results, Sample } from '../../src/model/results.ts';
 
@@ -31,7 +36,12 @@ function sample(mode: string, run: number, durable: number, ok = true): Sample {
   };
 }
 
-function results(times: Record<string, number[]>, fsType = 'ext4', failedNone = false): Results {
+function results(
+  times: Record<string, number[]>,
+  fsType = 'ext4',
+  failedNone = false,
+  target: { targetKind: string; device: unknown } = { targetKind: 'dir', device: null },
+): Results {
   const samples = Object.entries(times).flatMap(([mode, ds]) => ds.map((d, i) => sample(mode, i + 1, d)));
   if (failedNone) samples.push(sample('none', 1, 0, false), sample('none', 2, 0, false));
   const modes = [...Object.keys(times), ...(failedNone ? ['none'] : [])];
@@ -47,7 +57,7 @@ function results(times: Record<string, number[]>, fsType = 'ext4', failedNone = 
     model: null,
   };
   return {
-    cases: [{ id: 'default', storage }],
+    cases: [{ id: 'default', storage, targetDir: '/t', ...target }],
     samples,
     summary: summarize(samples, ['default'], modes, 'writethrough'),
   } as unknown as Results;
@@ -90,5 +100,54 @@ describe('recommendations', () => {
     expect(nova).toMatchObject({ mode: 'writeback', because: 'O_DIRECT fails on this target (none was refused)' });
     expect(r?.projects.find((p) => p.project === 'Proxmox VE')?.mode).toBe('none');
     expect(r?.projects.find((p) => p.project === 'Proxmox VE')?.costRatio).toBeNull();
+  });
+  it('Cinder picks none on a block-device target where O_DIRECT works, its default on a directory', () => {
+    const times = { writethrough: [20, 21, 22], writeback: [5, 5.2, 5.4], none: [4, 4.1, 4.2] };
+    const loop = {
+      targetKind: 'loop',
+      device: { path: '/dev/loop3', sizeBytes: 1, loopFile: 'f', loopDirectIo: true },
+    };
+    const cinder = (r: Results) => recommendations(r)[0]?.projects.find((p) => p.project === 'OpenStack Cinder');
+    expect(cinder(results(times, 'ext4', false, loop))).toMatchObject({
+      mode: 'none',
+      because: 'the target is a block device (/dev/loop3); O_DIRECT works on this target (none was measured)',
+      costRatio: 1,
+    });
+    expect(cinder(results(times))?.mode).toBe('unsafe');
+  });
+});
+
+describe('optionSetChoice', () => {
+  it('finds the fastest durable (case, mode) over every case and compares it with the next', () => {
+    const base = (caseId: string, mode: string, ds: number[]) =>
+      ds.map((d, i) => ({ ...sample(mode, i + 1, d), caseId }));
+    const samples = [
+      ...base('m=1', 'writeback', [10, 10.5, 11, 11.5]),
+      ...base('m=1', 'none', [12, 12.5, 13, 13.5]),
+      ...base('m=8', 'writeback', [6, 6.2, 6.4, 6.6]),
+      ...base('m=8', 'none', [7, 7.2, 7.4, 7.6]),
+      ...base('m=8', 'unsafe', [1, 1, 1, 1]),
+    ];
+    const run = {
+      cases: [{ id: 'm=1' }, { id: 'm=8' }],
+      samples,
+      summary: summarize(samples, ['m=1', 'm=8'], ['writeback', 'none', 'unsafe'], null),
+    } as unknown as Results;
+    const c = optionSetChoice(run);
+    expect(c?.best).toMatchObject({ caseId: 'm=8', mode: 'writeback' });
+    expect(c?.best.median).toBeCloseTo(6.3, 12);
+    expect(c?.next).toMatchObject({ caseId: 'm=8', mode: 'none' });
+    expect(c?.next?.p).toBeCloseTo(2 / 70, 12);
+    // ratio of geometric means of none's and writeback's times to durable at m=8
+    const geo = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+    expect(c?.next?.ratio).toBeCloseTo(geo([7, 7.2, 7.4, 7.6]) / geo([6, 6.2, 6.4, 6.6]), 12);
+    expect(c?.candidates).toBe(4);
+    expect(c?.clear).toBe(true);
+    expect(optionSetText(c as NonNullable<typeof c>)).toMatch(
+      /^Across 4 durable \(option set, mode\) pairs, the fastest is writeback with m=8 \(median time to durable 6\.30 s\); the next, none with m=8, takes 1\.16x its time to durable \(95% interval [\d.]+-[\d.]+x, exact Mann-Whitney p = 0\.029\): clearly\.$/,
+    );
+  });
+  it('is null for a run of one case', () => {
+    expect(optionSetChoice(results({ writeback: [1, 2], none: [3, 4] }))).toBeNull();
   });
 });

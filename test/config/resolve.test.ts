@@ -174,6 +174,14 @@ describe('resolveBenchConfig', () => {
       '32M',
       '--no-flush-audit',
       '--verify',
+      '--target-loop',
+      '/l',
+      '--target-device',
+      '/dev/vdb',
+      '--i-know-this-overwrites',
+      '/dev/vdb',
+      '--memory-limit',
+      '600M',
     ]);
     const recorded = recordedConfig(first, 0.01);
     const again = await resolveBenchConfig(valuesOf(recorded), { env: stubPort(), resumeDir: first.outDir });
@@ -213,5 +221,44 @@ describe('convert options', () => {
     await expect(resolveArgs(['--coroutines', '0'])).rejects.toThrow(/^--coroutines must be at least 1, got 0$/);
     await expect(resolveArgs(['--coroutines', '17'])).rejects.toThrow(/^--coroutines 17: qemu-img takes 1 to 16$/);
     await expect(resolveArgs(['--rate-limit', 'fast'])).rejects.toThrow(/^--rate-limit must be a size like 256M or 4G/);
+  });
+});
+
+describe('block-device targets and memory limits', () => {
+  it('add loop folders and devices to the targets, checked through the port, with no default directory', async () => {
+    const calls: string[] = [];
+    const c = await resolveArgs(
+      [
+        '--target-loop',
+        'l',
+        '--target-device',
+        '/dev/vdb',
+        '--i-know-this-overwrites',
+        '/dev/vdb',
+        '--memory-limit',
+        '600M',
+      ],
+      stubPort(calls),
+    );
+    expect(c).toMatchObject({
+      targetDirs: [],
+      targetLoops: [join(cwd, 'l')],
+      targetDevices: ['/dev/vdb'],
+      memoryLimitBytes: 600 * 1024 ** 2,
+    });
+    expect(calls).toContain(`targetDir ${join(cwd, 'l')}`);
+    expect(calls).toContain('loopDevices');
+    expect(calls).toContain('memoryCgroups');
+    expect(calls).toContain(`freeSpace ${join(cwd, 'l')} ${4 * 2 ** 30}`);
+    expect(calls).toContain(`targetDevice /dev/vdb /dev/vdb ${4 * 2 ** 30}`);
+  });
+  it('refuse qcow2 output onto a block device, and --target-is-zero onto a used device', async () => {
+    await expect(resolveArgs(['--target-loop', '/l', '--output-format', 'qcow2'])).rejects.toThrow(
+      new UserError('--target-loop takes raw output only; drop --output-format qcow2 or --target-loop'),
+    );
+    await expect(resolveArgs(['--target-device', '/dev/vdb', '--target-is-zero'])).rejects.toThrow(
+      /^--target-is-zero tells qemu-img the target reads as zeros, which a used --target-device need not; drop one$/,
+    );
+    expect((await resolveArgs(['--target-loop', '/l', '--target-is-zero'])).targetIsZero).toBe(true);
   });
 });
