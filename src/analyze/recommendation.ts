@@ -185,7 +185,8 @@ function marginText(
       ? `95% interval ${m.ciLow.toFixed(2)}-${m.ciHigh.toFixed(2)}x`
       : 'no interval';
   const p = m.p === null ? 'no p' : `exact Mann-Whitney p = ${m.p.toFixed(3)}`;
-  return `${m.ratio.toFixed(2)}x its time to durable (${interval}, ${p}): ${clear ? 'clearly' : 'not clearly (more runs would tell)'}`;
+  const verdict = clear ? 'clearly' : 'not clearly (more runs would tell)';
+  return `${m.ratio.toFixed(2)}x its time to durable (${interval}, ${p}): ${verdict}`;
 }
 
 /** The option-set choice in one sentence. */

@@ -75,7 +75,8 @@ export function validateTargetDevice(path: string, confirmed: readonly string[],
   const size = blockDeviceSize(path) ?? 0;
   if (size < needed) {
     throw new UserError(
-      `--target-device ${path} holds ${formatBytes(size)}, the image needs ${formatBytes(needed)}; pass a larger device`,
+      `--target-device ${path} holds ${formatBytes(size)}, the image needs ${formatBytes(needed)}; ` +
+        'pass a larger device',
     );
   }
 }
