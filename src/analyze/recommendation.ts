@@ -89,7 +89,7 @@ function projectChoices(
       blockTarget
         ? `the target is a block device (${runCase?.device?.path ?? runCase?.targetDir}); ${odirectText}` +
             (odirect ? '' : `; otherwise ${defaultText}`)
-        : `the target is a file system directory; ${defaultText}`,
+        : `the target is a file system directory; otherwise ${defaultText}`,
     ),
     pick('oVirt/vdsm', 'always -t none -T none', 'none', 'the rule does not depend on the host'),
     pick(

@@ -1,10 +1,10 @@
 // Work folders on the target: each names its owner; those of dead runs are removed, nothing else.
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { createWorkDir, removeDeadWorkDirs, WORK_OWNER_FILE } from '../../src/engine/target.ts';
+import { createWorkDir, removeDeadWorkDirs, removeOutputFile, WORK_OWNER_FILE } from '../../src/engine/target.ts';
 
 describe('removeDeadWorkDirs', () => {
   it('removes only work folders whose marker names a dead owner, and counts the bytes they held', async () => {
@@ -22,5 +22,19 @@ describe('removeDeadWorkDirs', () => {
     const expected = Number(du.stdout.split('\t')[0]);
     expect(removeDeadWorkDirs(dir)).toEqual({ count: 1, bytes: expected });
     expect(readdirSync(dir).sort()).toEqual(['keep-me', 'qcb-work-unmarked', live.split('/').pop()].sort());
+  });
+});
+
+describe('removeOutputFile', () => {
+  it('removes a regular file, and never a device node, a FIFO or a folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qcb-rm-'));
+    const file = join(dir, 'out.raw');
+    writeFileSync(file, 'x');
+    const fifo = join(dir, 'fifo');
+    await execa('mkfifo', [fifo]);
+    mkdirSync(join(dir, 'sub'));
+    for (const path of [file, fifo, join(dir, 'sub'), '/dev/null', join(dir, 'missing')]) removeOutputFile(path);
+    expect(readdirSync(dir).sort()).toEqual(['fifo', 'sub']);
+    expect(existsSync('/dev/null')).toBe(true);
   });
 });

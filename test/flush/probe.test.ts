@@ -9,7 +9,7 @@ describe('probeFlushLatency', () => {
   it('leaves the folder as it found it and measures writes of the mean write size', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qcb-probe-'));
     writeFileSync(join(dir, 'keep.txt'), 'not ours');
-    const probe = await probeFlushLatency('default', dir, dir, null, 73_000);
+    const probe = await probeFlushLatency('default', dir, join(dir, 'flush-probe.tmp'), null, 73_000);
     expect(readdirSync(dir)).toEqual(['keep.txt']);
     expect(probe.shaped?.bytes).toBe(73_216); // 73,000 rounded to the nearest multiple of 512
     expect(probe.shaped?.count).toBeGreaterThan(100);
