@@ -3,7 +3,7 @@
 
 import type { ModeSummary, Results, Sample } from '../model/results.ts';
 import { ALPHA } from './comparison.ts';
-import { mannWhitneyExact, ratioInterval } from './stats.ts';
+import { halfWidthShare, mannWhitneyExact, ratioInterval } from './stats.ts';
 
 /** Modes whose data is on stable storage when qemu-img returns (writeback through its final flush). */
 export const DURABLE_MODES = ['writethrough', 'writeback', 'none', 'directsync'];
@@ -219,4 +219,19 @@ export function costText(c: ProjectChoice): string {
   if (c.mode === null || c.costRatio === null) return `${c.mode ?? 'its pick'} was not measured here`;
   const durable = DURABLE_MODES.includes(c.mode) ? '' : ', NOT durable when qemu-img returns';
   return `${c.costRatio.toFixed(2)}x the fastest durable time${durable}`;
+}
+
+/**
+ * For runs without a baseline: the widest 95% interval of the margins "What to choose here" states (each case's next
+ * durable mode / its fastest, and across option sets the next pair / the fastest), as a share of the ratio; Infinity
+ * while a margin has no interval yet; null when there is no margin at all.
+ */
+export function widestMarginHalfWidth(results: Results): number | null {
+  const across = optionSetChoice(results)?.next;
+  const margins = [
+    ...recommendations(results).flatMap((r) => (r.runnerUp ? [r.runnerUp] : [])),
+    ...(across ? [across] : []),
+  ];
+  if (!margins.length) return null;
+  return Math.max(...margins.map((m) => halfWidthShare(m) ?? Number.POSITIVE_INFINITY));
 }

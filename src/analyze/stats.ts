@@ -81,7 +81,7 @@ export function ratioInterval(numerator: readonly number[], denominator: readonl
 }
 
 /** Half the width of a ratio's interval as a share of the ratio (0.1 = +-10%); null without an interval. */
-export function halfWidthShare(r: Ratio | null): number | null {
+export function halfWidthShare(r: Pick<Ratio, 'ratio' | 'ciLow' | 'ciHigh'> | null): number | null {
   if (!r || r.ciLow === null || r.ciHigh === null) return null;
   return (r.ciHigh - r.ciLow) / 2 / r.ratio;
 }

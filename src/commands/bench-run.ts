@@ -1,7 +1,7 @@
 // A bench run from start to end: image, facts, probes, the measured plan, and a checkpoint of results after every run.
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { runWarnings, summarize, widestHalfWidth } from '../analyze/summary.ts';
+import { runWarnings, summarize } from '../analyze/summary.ts';
 import { cacheRoot } from '../config/paths.ts';
 import { type ResolvedConfig, recordedConfig } from '../config/resolve.ts';
 import {
@@ -45,6 +45,7 @@ import {
 import { TOOL } from '../model/tool.ts';
 import { formatBytes } from '../model/units.ts';
 import { buildCases, buildRounds } from '../plan/matrix.ts';
+import { adaptiveSampler } from './adaptive-sampling.ts';
 import type { BenchUi } from './terminal-port.ts';
 
 /** Saves the results (called after every run); the caller decides where and how. */
@@ -300,89 +301,6 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   results.warnings = runWarnings(results.summary);
   checkpoint(results);
   return outcome;
-}
-
-/** Why sampling ends, without the counts (added when it has ended). */
-type StopReason = Omit<Sampling, 'rounds' | 'widestHalfWidth'>;
-
-function percent(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
-}
-
-/** After `done` measured rounds: the reason to stop sampling now, or null to go on (pure). */
-export function stopReason(
-  a: Adaptive,
-  done: number,
-  widest: number | null,
-  spent: number,
-  perRound: number,
-): StopReason | null {
-  if (done < a.minRuns) return null;
-  if (widest === null) {
-    return {
-      stoppedBy: 'min-runs',
-      reason: `no speedup to narrow (no baseline, or one mode): stopped at --min-runs ${a.minRuns}`,
-    };
-  }
-  if (widest <= a.precision) {
-    return {
-      stoppedBy: 'precision',
-      reason: `every speedup's 95% interval within +-${percent(a.precision)} after ${done} runs`,
-    };
-  }
-  if (a.budgetSeconds === null || spent + perRound <= a.budgetSeconds) return null;
-  const why =
-    `another round (about ${perRound.toFixed(0)} s) would pass the ${a.budgetSeconds} s budget ` +
-    `(${spent.toFixed(0)} s spent)`;
-  return { stoppedBy: 'budget', reason: `${why}; widest speedup interval +-${percent(widest)} after ${done} runs` };
-}
-
-/** Why sampling ended when the plan ran out of rounds or was stopped (pure). */
-function endReason(config: ResolvedConfig, complete: boolean, rounds: number, widest: number | null): StopReason {
-  const a = config.adaptive;
-  if (!complete) return { stoppedBy: 'stopped', reason: 'the plan was stopped before it finished' };
-  if (!a) return { stoppedBy: 'runs', reason: `a fixed count of ${config.runs} runs (--runs)` };
-  if (widest !== null && widest <= a.precision) {
-    return {
-      stoppedBy: 'precision',
-      reason: `every speedup's 95% interval within +-${percent(a.precision)} after ${rounds} runs`,
-    };
-  }
-  const at = widest === null ? '?' : percent(widest);
-  return {
-    stoppedBy: 'max-runs',
-    reason: `--max-runs ${a.maxRuns} reached with the widest speedup interval at +-${at}`,
-  };
-}
-
-/** Decides between rounds whether to sample on (adaptive runs), and says afterwards why sampling stopped. */
-export function adaptiveSampler(
-  config: ResolvedConfig,
-  results: Results,
-  clock: () => number = Date.now,
-  benchStarted = clock(),
-) {
-  let started = clock();
-  let stopped: StopReason | null = null;
-  const measuredRounds = (walked: number) => Math.max(0, walked - config.warmup);
-  return {
-    continueAfter(walked: number): boolean {
-      const done = measuredRounds(walked);
-      if (done === 0) started = clock(); // still warming up: rounds are timed from the first measured one
-      if (!config.adaptive || done === 0) return true;
-      const perRound = (clock() - started) / 1000 / done;
-      const spent = (clock() - benchStarted) / 1000;
-      stopped = stopReason(config.adaptive, done, widestHalfWidth(results.summary), spent, perRound);
-      return stopped === null;
-    },
-    ended(outcome: EngineOutcome): Sampling {
-      const rounds = measuredRounds(outcome.rounds);
-      const widest = widestHalfWidth(results.summary);
-      const shown = widest === null || !Number.isFinite(widest) ? null : widest;
-      const reason = outcome.complete && stopped ? stopped : endReason(config, outcome.complete, rounds, shown);
-      return { ...reason, rounds, widestHalfWidth: shown };
-    },
-  };
 }
 
 /** Records what this run cannot measure, so the report can say so. */

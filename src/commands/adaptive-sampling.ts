@@ -1,0 +1,117 @@
+// Adaptive sampling between rounds: go on until the run's key ratios are precise enough (every speedup against the
+// baseline; without a baseline, every margin between the fastest durable modes), within --min-runs, --max-runs and
+// the --budget, and say afterwards why sampling stopped.
+import { widestMarginHalfWidth } from '../analyze/recommendation.ts';
+import { widestHalfWidth } from '../analyze/summary.ts';
+import type { ResolvedConfig } from '../config/resolve.ts';
+import type { EngineOutcome } from '../engine/scheduler.ts';
+import type { Adaptive, Results, Sampling } from '../model/results.ts';
+
+/** Why sampling ends, without the counts (added when it has ended). */
+type StopReason = Omit<Sampling, 'rounds' | 'widestHalfWidth'>;
+
+/** The ratios sampling narrows and the widest of their 95% intervals (half-width share of the ratio). */
+export interface PrecisionTarget {
+  /** speedup: baseline / mode; margin: next fastest durable mode / the fastest (runs without a baseline). */
+  what: 'speedup' | 'margin';
+  widest: number;
+}
+
+/** What sampling narrows in this run, or null when it has no ratio at all (one mode, nothing to compare). */
+export function precisionTarget(results: Results): PrecisionTarget | null {
+  const speedups = widestHalfWidth(results.summary);
+  if (speedups !== null) return { what: 'speedup', widest: speedups };
+  const margins = widestMarginHalfWidth(results);
+  return margins === null ? null : { what: 'margin', widest: margins };
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+/** "every speedup's" or "every margin's (next fastest durable mode / fastest)". */
+function every(what: PrecisionTarget['what']): string {
+  return what === 'speedup' ? "every speedup's" : "every margin's (next fastest durable mode / fastest)";
+}
+
+/** After `done` measured rounds: the reason to stop sampling now, or null to go on (pure). */
+export function stopReason(
+  a: Adaptive,
+  done: number,
+  target: PrecisionTarget | null,
+  spent: number,
+  perRound: number,
+): StopReason | null {
+  if (done < a.minRuns) return null;
+  if (target === null) {
+    return {
+      stoppedBy: 'min-runs',
+      reason: `no ratio to narrow (one mode, no baseline and no second durable mode): stopped at --min-runs ${a.minRuns}`,
+    };
+  }
+  if (target.widest <= a.precision) {
+    return {
+      stoppedBy: 'precision',
+      reason: `${every(target.what)} 95% interval within +-${percent(a.precision)} after ${done} runs`,
+    };
+  }
+  if (a.budgetSeconds === null || spent + perRound <= a.budgetSeconds) return null;
+  const why =
+    `another round (about ${perRound.toFixed(0)} s) would pass the ${a.budgetSeconds} s budget ` +
+    `(${spent.toFixed(0)} s spent)`;
+  const widest = `widest ${target.what} interval +-${percent(target.widest)}`;
+  return { stoppedBy: 'budget', reason: `${why}; ${widest} after ${done} runs` };
+}
+
+/** Why sampling ended when the plan ran out of rounds or was stopped (pure). */
+function endReason(
+  config: ResolvedConfig,
+  complete: boolean,
+  rounds: number,
+  target: PrecisionTarget | null,
+): StopReason {
+  const a = config.adaptive;
+  if (!complete) return { stoppedBy: 'stopped', reason: 'the plan was stopped before it finished' };
+  if (!a) return { stoppedBy: 'runs', reason: `a fixed count of ${config.runs} runs (--runs)` };
+  if (target !== null && target.widest <= a.precision) {
+    return {
+      stoppedBy: 'precision',
+      reason: `${every(target.what)} 95% interval within +-${percent(a.precision)} after ${rounds} runs`,
+    };
+  }
+  const at = target === null || !Number.isFinite(target.widest) ? '?' : percent(target.widest);
+  return {
+    stoppedBy: 'max-runs',
+    reason: `--max-runs ${a.maxRuns} reached with the widest ${target?.what ?? 'speedup'} interval at +-${at}`,
+  };
+}
+
+/** Decides between rounds whether to sample on (adaptive runs), and says afterwards why sampling stopped. */
+export function adaptiveSampler(
+  config: ResolvedConfig,
+  results: Results,
+  clock: () => number = Date.now,
+  benchStarted = clock(),
+) {
+  let started = clock();
+  let stopped: StopReason | null = null;
+  const measuredRounds = (walked: number) => Math.max(0, walked - config.warmup);
+  return {
+    continueAfter(walked: number): boolean {
+      const done = measuredRounds(walked);
+      if (done === 0) started = clock(); // still warming up: rounds are timed from the first measured one
+      if (!config.adaptive || done === 0) return true;
+      const perRound = (clock() - started) / 1000 / done;
+      const spent = (clock() - benchStarted) / 1000;
+      stopped = stopReason(config.adaptive, done, precisionTarget(results), spent, perRound);
+      return stopped === null;
+    },
+    ended(outcome: EngineOutcome): Sampling {
+      const rounds = measuredRounds(outcome.rounds);
+      const target = precisionTarget(results);
+      const shown = target === null || !Number.isFinite(target.widest) ? null : target.widest;
+      const reason = outcome.complete && stopped ? stopped : endReason(config, outcome.complete, rounds, target);
+      return { ...reason, rounds, widestHalfWidth: shown };
+    },
+  };
+}
