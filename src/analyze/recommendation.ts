@@ -55,7 +55,8 @@ function projectChoices(
   const runCase = results.cases.find((c) => c.id === caseId);
   const storage = runCase?.storage;
   const blockTarget = runCase !== undefined && runCase.targetKind !== 'dir';
-  const zfs = storage?.fsType === 'zfs';
+  const fsType = storage?.fsType ?? 'unknown';
+  const zfs = fsType === 'zfs';
   const odirectText = odirect
     ? 'O_DIRECT works on this target (none was measured)'
     : noneFailed
@@ -102,7 +103,8 @@ function projectChoices(
       'Proxmox VE',
       "-t none only onto ZFS, else qemu-img's default",
       zfs ? 'none' : defaultMode,
-      `the target file system is ${storage?.fsType ?? 'unknown'}; otherwise ${defaultText}`,
+      `${blockTarget ? 'the target is a block device, not ZFS' : `the target file system is ${fsType}`}; ` +
+        `otherwise ${defaultText}`,
     ),
   ];
 }
@@ -115,15 +117,9 @@ export function recommendations(results: Results): Recommendation[] {
       .sort((a, b) => (a.durable?.median ?? 0) - (b.durable?.median ?? 0));
     const [first, second] = durable;
     const fastestDurable = first?.durable?.median ?? null;
-    let runnerUp: Recommendation['runnerUp'] = null;
-    if (first && second) {
-      const a = durableTimes(results, caseId, second.mode);
-      const b = durableTimes(results, caseId, first.mode);
-      const r = ratioInterval(a, b);
-      const p = mannWhitneyExact(a, b)?.p ?? null;
-      if (r) runnerUp = { mode: second.mode, ratio: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh, p };
-    }
-    const clear = runnerUp !== null && runnerUp.p !== null && runnerUp.p < ALPHA && runnerUp.ratio > 1;
+    const candidate = (m: ModeSummary) => ({ caseId, mode: m.mode, median: m.durable?.median as number });
+    const runnerUp = first && second ? marginOf(results, candidate(second), candidate(first)) : null;
+    const clear = isClear(runnerUp);
     return {
       caseId,
       fastest: first?.mode ?? null,
@@ -142,14 +138,32 @@ interface Candidate {
   median: number;
 }
 
-/** Across the cases of a run (option sets, targets): the fastest durable mode of any, and the next best. */
+/** A candidate against the best: ratio of geometric means of times to durable, its 95% interval, the exact p. */
+type Margin = Candidate & { ratio: number; ciLow: number | null; ciHigh: number | null; p: number | null };
+
+/** Across the cases of a run (option sets, targets): the fastest durable mode of any, and how the others compare. */
 export interface OptionSetChoice {
   best: Candidate;
-  /** The next fastest durable (case, mode), its ratio to the best with the 95% interval, and the exact p. */
-  next: (Candidate & { ratio: number; ciLow: number | null; ciHigh: number | null; p: number | null }) | null;
+  /** The next fastest durable (case, mode) against the best, or null when it has no interval. */
+  next: Margin | null;
   clear: boolean;
+  /** The fastest durable mode of every other case (option set) against the best, fastest first. */
+  otherSets: Margin[];
   /** How many (case, mode) pairs were compared. */
   candidates: number;
+}
+
+/** `c` against `best`: the ratio of its times to durable with interval and exact p, or null without an interval. */
+function marginOf(results: Results, c: Candidate, best: Candidate): Margin | null {
+  const a = durableTimes(results, c.caseId, c.mode);
+  const b = durableTimes(results, best.caseId, best.mode);
+  const r = ratioInterval(a, b);
+  return r ? { ...c, ratio: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh, p: mannWhitneyExact(a, b)?.p ?? null } : null;
+}
+
+/** True when the margin is an increase with p < ALPHA. */
+function isClear(m: Margin | null): boolean {
+  return m !== null && m.p !== null && m.p < ALPHA && m.ratio > 1;
 }
 
 /** The fastest durable (case, mode) over every case, or null for a run of one case. */
@@ -163,16 +177,22 @@ export function optionSetChoice(results: Results): OptionSetChoice | null {
   candidates.sort((a, b) => a.median - b.median);
   const [best, second] = candidates;
   if (!best) return null;
-  let next: OptionSetChoice['next'] = null;
-  if (second) {
-    const a = durableTimes(results, second.caseId, second.mode);
-    const b = durableTimes(results, best.caseId, best.mode);
-    const r = ratioInterval(a, b);
-    const p = mannWhitneyExact(a, b)?.p ?? null;
-    if (r) next = { ...second, ratio: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh, p };
-  }
-  const clear = next !== null && next.p !== null && next.p < ALPHA && next.ratio > 1;
-  return { best, next, clear, candidates: candidates.length };
+  const next = second ? marginOf(results, second, best) : null;
+  const firstOfEachSet = candidates.filter((c, i) => candidates.findIndex((x) => x.caseId === c.caseId) === i);
+  const otherSets = firstOfEachSet
+    .filter((c) => c.caseId !== best.caseId)
+    .flatMap((c) => marginOf(results, c, best) ?? []);
+  return { best, next, clear: isClear(next), otherSets, candidates: candidates.length };
+}
+
+/** The option-set choice in sentences. */
+export function optionSetText(c: OptionSetChoice): string {
+  const head =
+    `Across ${c.candidates} durable (option set, mode) pairs, the fastest is ${c.best.mode} with ${c.best.caseId} ` +
+    `(median time to durable ${c.best.median.toFixed(2)} s)`;
+  const next = c.next ? `; the next, ${c.next.mode} with ${c.next.caseId}, takes ${marginText(c.next, c.clear)}` : '';
+  const sets = c.otherSets.map((m) => `${m.caseId} (${m.mode}) takes ${marginText(m, isClear(m))}`);
+  return `${head}${next}.${sets.length ? ` The best of each other option set: ${sets.join('; ')}.` : ''}`;
 }
 
 /** "1.27x its time to durable (95% interval ..., exact Mann-Whitney p = ...): clearly". */
@@ -187,16 +207,6 @@ function marginText(
   const p = m.p === null ? 'no p' : `exact Mann-Whitney p = ${m.p.toFixed(3)}`;
   const verdict = clear ? 'clearly' : 'not clearly (more runs would tell)';
   return `${m.ratio.toFixed(2)}x its time to durable (${interval}, ${p}): ${verdict}`;
-}
-
-/** The option-set choice in one sentence. */
-export function optionSetText(c: OptionSetChoice): string {
-  const head =
-    `Across ${c.candidates} durable (option set, mode) pairs, the fastest is ${c.best.mode} with ${c.best.caseId} ` +
-    `(median time to durable ${c.best.median.toFixed(2)} s)`;
-  if (!c.next) return `${head}.`;
-  const n = c.next;
-  return `${head}; the next, ${n.mode} with ${n.caseId}, takes ${marginText(n, c.clear)}.`;
 }
 
 /** The recommendation in one sentence, for the terminal and the report. */

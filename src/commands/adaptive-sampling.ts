@@ -46,7 +46,9 @@ export function stopReason(
   if (target === null) {
     return {
       stoppedBy: 'min-runs',
-      reason: `no ratio to narrow (one mode, no baseline and no second durable mode): stopped at --min-runs ${a.minRuns}`,
+      reason:
+        'no ratio to narrow (one mode, no baseline and no second durable mode): stopped at ' +
+        `--min-runs ${a.minRuns}`,
     };
   }
   if (target.widest <= a.precision) {

@@ -32,14 +32,12 @@ import { UserError } from '../model/errors.ts';
 import type { Cell, PlanCase, Target } from '../model/plan.ts';
 import type { ConvertSpec } from '../model/qemu-img-command.ts';
 import {
-  type Adaptive,
   type FlushAudit,
   flushesOf,
   type ImageFacts,
   type Results,
   type RunCase,
   type Sample,
-  type Sampling,
   SCHEMA_VERSION,
 } from '../model/results.ts';
 import { TOOL } from '../model/tool.ts';

@@ -45,8 +45,10 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
         `finished runs only.`,
     });
   blocks.push({ kind: 'heading', level: 2, text: 'Verdict' });
-  for (const v of verdicts(results))
-    blocks.push({ kind: 'para', text: `${results.cases.length > 1 ? `[${v.caseId}] ` : ''}${v.text}` });
+  const all = verdicts(results);
+  const same = all.every((v) => v.text === all[0]?.text);
+  for (const v of same ? all.slice(0, 1) : all)
+    blocks.push({ kind: 'para', text: `${results.cases.length > 1 && !same ? `[${v.caseId}] ` : ''}${v.text}` });
   if (chartsSkipped) {
     const text = `Charts skipped: ${chartsSkipped}; run \`npm run report\` where charts work to draw them.`;
     blocks.push({ kind: 'para', strong: true, text });
@@ -84,8 +86,7 @@ function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] 
       text:
         `qemu-img ${benchCase.qemuImgVersion} (${benchCase.qemuImg}), ` +
         `options ${optionArgs(benchCase.options).join(' ') || 'none'}, ` +
-        `target ${benchCase.targetDir} ` +
-        `(${benchCase.storage.fsType ?? '?'}), -O ` +
+        `target ${targetShort(benchCase)}, -O ` +
         `${benchCase.outputFormat}${benchCase.srcCache ? `, -T ${benchCase.srcCache}` : ''}.`,
     });
   const rows = summary.modes.map((m) => summaryRow(m, baseline, true));
@@ -308,6 +309,14 @@ function caseRows(c: RunCase, prefix: string): string[][] {
     [`${prefix}target`, targetText(c)],
     [`${prefix}block device`, device],
   ];
+}
+
+/** A case's target in a few words. */
+function targetShort(c: RunCase): string {
+  const fs = c.storage.fsType ?? '?';
+  if (c.targetKind === 'loop') return `loop device ${c.device?.path ?? '?'} over a file in ${c.targetDir} (${fs})`;
+  if (c.targetKind === 'device') return `block device ${c.targetDir}`;
+  return `${c.targetDir} (${fs})`;
 }
 
 /** What a case wrote to: a directory's file system, a loop device over a file in one, or a block device. */

@@ -143,8 +143,11 @@ describe('optionSetChoice', () => {
     expect(c?.next?.ratio).toBeCloseTo(geo([7, 7.2, 7.4, 7.6]) / geo([6, 6.2, 6.4, 6.6]), 12);
     expect(c?.candidates).toBe(4);
     expect(c?.clear).toBe(true);
+    // the other option set's best (writeback at m=1) against the best
+    expect(c?.otherSets.map((m) => [m.caseId, m.mode, m.p])).toEqual([['m=1', 'writeback', 2 / 70]]);
+    expect(c?.otherSets[0]?.ratio).toBeCloseTo(geo([10, 10.5, 11, 11.5]) / geo([6, 6.2, 6.4, 6.6]), 12);
     expect(optionSetText(c as NonNullable<typeof c>)).toMatch(
-      /^Across 4 durable \(option set, mode\) pairs, the fastest is writeback with m=8 \(median time to durable 6\.30 s\); the next, none with m=8, takes 1\.16x its time to durable \(95% interval [\d.]+-[\d.]+x, exact Mann-Whitney p = 0\.029\): clearly\.$/,
+      /^Across 4 durable \(option set, mode\) pairs, the fastest is writeback with m=8 \(median time to durable 6\.30 s\); the next, none with m=8, takes 1\.16x its time to durable \(95% interval [\d.]+-[\d.]+x, exact Mann-Whitney p = 0\.029\): clearly\. The best of each other option set: m=1 \(writeback\) takes 1\.71x its time to durable \(95% interval [\d.]+-[\d.]+x, exact Mann-Whitney p = 0\.029\): clearly\.$/,
     );
   });
   it('is null for a run of one case', () => {
