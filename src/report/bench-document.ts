@@ -311,6 +311,16 @@ function caseRows(c: RunCase, prefix: string): string[][] {
   ];
 }
 
+/** How block-device targets start each run (empty for runs with directory targets only). */
+function blockResetText(results: Results): string {
+  const kinds = new Set(results.cases.map((c) => c.targetKind));
+  const loop = kinds.has('loop')
+    ? ' On a loop-device target the loop file is emptied instead (it reads as zeros).'
+    : '';
+  const device = kinds.has('device') ? ' A --target-device is not reset: every run overwrites it.' : '';
+  return loop + device;
+}
+
 /** A case's target in a few words. */
 function targetShort(c: RunCase): string {
   const fs = c.storage.fsType ?? '?';
@@ -382,7 +392,8 @@ function methodBlocks(results: Results): Block[] {
           .join(', ');
   const firstCase = results.cases[0];
   const img = results.image.path;
-  const out = `/path/on/target/out.${firstCase?.outputFormat ?? 'raw'}`;
+  const block = firstCase !== undefined && firstCase.targetKind !== 'dir';
+  const out = block ? '/dev/TARGET' : `/path/on/target/out.${firstCase?.outputFormat ?? 'raw'}`;
   const commands = results.config.modes.map((mode) => {
     const line = convertCommandLine(firstCase?.qemuImg ?? 'qemu-img', {
       mode,
@@ -396,6 +407,7 @@ function methodBlocks(results: Results): Block[] {
     const create = firstCase?.options.targetIsZero
       ? `; qemu-img create -q -f ${firstCase.outputFormat} ${out} ${results.image.virtualSize}`
       : '';
+    if (block) return `sync; echo 3 > /proc/sys/vm/drop_caches\ntime ${line}\ntime sync ${out}`;
     return `rm -f ${out}${create}; sync; echo 3 > /proc/sys/vm/drop_caches\ntime ${line}\ntime sync -f ${out}`;
   });
   const emulate = results.config.emulateFlushLatencyMs;
@@ -406,10 +418,12 @@ function methodBlocks(results: Results): Block[] {
       items: [
         runsText(results),
         `Before each run: the previous output is removed and the page cache emptied (${dropText}). ` +
-          'Each run writes a fresh file the harness owns in its own work folder on the target.',
+          'Each run writes a fresh file the harness owns in its own work folder on the target.' +
+          blockResetText(results),
         'real: wall time of the qemu-img process alone (monotonic clock, set-up excluded). user and sys: ' +
           "the kernel's accounting of the reaped child (cutime/cstime, 10 ms resolution).",
-        'time to durable: real plus the time of `sync -f` on the output right after qemu-img exits.',
+        'time to durable: real plus the time of `sync -f` on the output right after qemu-img exits (on a block-device ' +
+          'target `sync DEVICE`, an fsync of the device).',
         `Statistics: median, mean, sd, min, max and the 95% CI of the mean (t) by tinybench; speedups are the ` +
           `${RATIO_METHOD}; no interval with fewer than 2 runs of a mode. Outliers: modified z-score above 3.5, only ` +
           `from ${MIN_RUNS_FOR_OUTLIERS} runs.`,

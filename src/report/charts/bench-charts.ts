@@ -141,7 +141,7 @@ export function durableChart(results: Results, caseId: string): ChartConfigurati
       datasets: [
         { label: 'convert (qemu-img exits)', data: modes.map((m) => m.real?.median ?? 0), backgroundColor: '#0072B2' },
         {
-          label: 'time to durable (convert + sync -f of the output)',
+          label: 'time to durable (convert + sync of the output)',
           data: modes.map((m) => m.durable?.median ?? 0),
           backgroundColor: '#E69F00',
         },
