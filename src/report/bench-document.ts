@@ -422,8 +422,8 @@ function methodBlocks(results: Results): Block[] {
           blockResetText(results),
         'real: wall time of the qemu-img process alone (monotonic clock, set-up excluded). user and sys: ' +
           "the kernel's accounting of the reaped child (cutime/cstime, 10 ms resolution).",
-        'time to durable: real plus the time of `sync -f` on the output right after qemu-img exits (on a block-device ' +
-          'target `sync DEVICE`, an fsync of the device).',
+        'time to durable: real plus the time of `sync -f` on the output right after qemu-img exits (on a ' +
+          'block-device target `sync DEVICE`, an fsync of the device).',
         `Statistics: median, mean, sd, min, max and the 95% CI of the mean (t) by tinybench; speedups are the ` +
           `${RATIO_METHOD}; no interval with fewer than 2 runs of a mode. Outliers: modified z-score above 3.5, only ` +
           `from ${MIN_RUNS_FOR_OUTLIERS} runs.`,
