@@ -5,6 +5,9 @@ import type { ModeSummary, Results, Sample } from '../model/results.ts';
 import { ALPHA } from './comparison.ts';
 import { halfWidthShare, mannWhitneyExact, ratioInterval } from './stats.ts';
 
+/** Fewest runs a side at which an exact two-sided Mann-Whitney p can fall below 0.05 (2/70 at 4 and 4). */
+export const MIN_RUNS_FOR_CLEAR = 4;
+
 /** Modes whose data is on stable storage when qemu-img returns (writeback through its final flush). */
 export const DURABLE_MODES = ['writethrough', 'writeback', 'none', 'directsync'];
 

@@ -1,7 +1,7 @@
 // Adaptive sampling between rounds: go on until the run's key ratios are precise enough (every speedup against the
 // baseline; without a baseline, every margin between the fastest durable modes), within --min-runs, --max-runs and
 // the --budget, and say afterwards why sampling stopped.
-import { widestMarginHalfWidth } from '../analyze/recommendation.ts';
+import { MIN_RUNS_FOR_CLEAR, widestMarginHalfWidth } from '../analyze/recommendation.ts';
 import { widestHalfWidth } from '../analyze/summary.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import type { EngineOutcome } from '../engine/scheduler.ts';
@@ -51,7 +51,9 @@ export function stopReason(
         `--min-runs ${a.minRuns}`,
     };
   }
-  if (target.widest <= a.precision) {
+  // A margin is called clear by the exact Mann-Whitney p, which cannot fall below 0.05 with fewer runs a side.
+  const canTell = target.what === 'speedup' || done >= MIN_RUNS_FOR_CLEAR;
+  if (target.widest <= a.precision && canTell) {
     return {
       stoppedBy: 'precision',
       reason: `${every(target.what)} 95% interval within +-${percent(a.precision)} after ${done} runs`,

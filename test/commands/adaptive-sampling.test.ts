@@ -91,11 +91,13 @@ describe('adaptive sampling without a baseline', () => {
     expect(target?.widest).toBeCloseTo(((r?.ciHigh as number) - (r?.ciLow as number)) / 2 / (r?.ratio as number), 12);
     const sampler = adaptiveSampler(config, wide, () => 0);
     expect(sampler.continueAfter(3)).toBe(true);
-    const tight = noBaseline([5, 5.01, 5.02], [6, 6.01, 6.02]);
+    const tight = noBaseline([5, 5.01, 5.02, 5.03], [6, 6.01, 6.02, 6.03]);
     const stop = adaptiveSampler(config, tight, () => 0);
-    expect(stop.continueAfter(3)).toBe(false);
-    expect(stop.ended({ complete: true, interrupted: false, stopped: false, measured: 6, rounds: 3 }).reason).toBe(
-      "every margin's (next fastest durable mode / fastest) 95% interval within +-10.0% after 3 runs",
+    // precise after 3 runs, but the exact p that calls a margin clear needs 4 runs a side
+    expect(stop.continueAfter(3)).toBe(true);
+    expect(stop.continueAfter(4)).toBe(false);
+    expect(stop.ended({ complete: true, interrupted: false, stopped: false, measured: 8, rounds: 4 }).reason).toBe(
+      "every margin's (next fastest durable mode / fastest) 95% interval within +-10.0% after 4 runs",
     );
   });
   it('stops at --min-runs only when there is no ratio at all', () => {
