@@ -1,9 +1,10 @@
 // Block-device targets: the --target-device validator, loop devices over a sparse file the harness owns (attach,
 // zero, detach), and the release of loop devices that runs which died left attached.
-import { closeSync, constants, existsSync, openSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../model/errors.ts';
 import { formatBytes } from '../model/units.ts';
+import { readValue } from './read-text.ts';
 import { runProcess } from './spawn.ts';
 import { WORK_DIR_PREFIX, workDirOwnerDead } from './target.ts';
 
@@ -18,14 +19,6 @@ export interface BlockTarget {
 /** The name of the loop file inside a work folder. */
 export const LOOP_FILE = 'loop.img';
 
-function readSys(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    return null;
-  }
-}
-
 /** The sysfs folder of a block device node, or null when `path` is not a block device. */
 function sysBlock(path: string): string | null {
   const stat = statSync(path);
@@ -38,7 +31,7 @@ function sysBlock(path: string): string | null {
 /** Size of a block device in bytes (sysfs counts 512-byte sectors), or null when unreadable. */
 export function blockDeviceSize(path: string): number | null {
   const sys = sysBlock(path);
-  const sectors = sys ? readSys(`${sys}/size`) : null;
+  const sectors = sys ? readValue(`${sys}/size`) : null;
   return sectors === null ? null : Number(sectors) * 512;
 }
 
@@ -108,7 +101,7 @@ export async function attachLoop(workDir: string, size: number): Promise<BlockTa
   if (!result.ok || !path.startsWith('/dev/')) {
     throw new UserError(`losetup could not attach a loop device: ${result.stderrTail.trim() || 'no device'}`);
   }
-  const dio = readSys(`/sys/block/${basename(path)}/loop/dio`);
+  const dio = readValue(`/sys/block/${basename(path)}/loop/dio`);
   return { path, sizeBytes: size, loopFile: file, loopDirectIo: dio === null ? null : dio === '1' };
 }
 
@@ -127,7 +120,7 @@ export function attachedLoops(): { device: string; backingFile: string }[] {
     return [];
   }
   return names.flatMap((name) => {
-    const backing = readSys(`/sys/block/${name}/loop/backing_file`);
+    const backing = readValue(`/sys/block/${name}/loop/backing_file`);
     return backing ? [{ device: `/dev/${name}`, backingFile: backing }] : [];
   });
 }

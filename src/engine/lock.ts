@@ -1,21 +1,14 @@
 // A lock file per target dir, so two harness processes never measure on the same storage at once. The lock names its
 // owner (PID and start time); a dead owner's lock is taken over race-free: the stale file is renamed away (only one
 // process's rename succeeds), its owner re-checked, and the new lock created exclusively.
-import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { linkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../model/errors.ts';
 import { ownerAlive, ownerText, parseOwner, selfOwner } from './owner.ts';
+import { readText } from './read-text.ts';
 
 /** Name of the lock file the harness puts in a target dir while it runs. */
 export const LOCK_NAME = '.qemu-cache-bench.lock';
-
-function readText(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Creates the lock exclusively and whole: the owner record is written to a file of its own, then hard-linked to the

@@ -1,11 +1,12 @@
 // Memory-limited runs (--memory-limit): a memory cgroup per conversion (v2 where its memory controller is on, else
 // v1), the wrapper that puts qemu-img into it before exec, the peak memory, peak dirty + writeback, OOM kills.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../model/errors.ts';
 import type { Sample } from '../model/results.ts';
 import { ownerAlive, processStartTime } from './owner.ts';
+import { readText } from './read-text.ts';
 
 /** Where this host's memory cgroups can be made: the interface and the parent folder. */
 export interface MemoryCgroupHost {
@@ -25,14 +26,6 @@ export type RunMemory = NonNullable<Sample['memory']>;
 /** Prefix of the cgroups the harness creates (and alone removes). */
 export const CGROUP_PREFIX = 'qcb-';
 
-function read(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 /** A "key value" line's value from a flat-keyed cgroup file (memory.stat, memory.events, memory.oom_control). */
 export function keyed(text: string | null, key: string): number | null {
   const match = text === null ? null : new RegExp(`^${key} (\\d+)$`, 'm').exec(text);
@@ -51,12 +44,12 @@ export function ownV1Path(procCgroup: string, controller: string): string | null
 /** Finds where memory cgroups can be made: a v2 hierarchy with the memory controller, else the v1 memory one. */
 export function findMemoryCgroupHost(root = '/sys/fs/cgroup'): MemoryCgroupHost | null {
   for (const v2 of [root, join(root, 'unified')]) {
-    const controllers = read(join(v2, 'cgroup.controllers'));
+    const controllers = readText(join(v2, 'cgroup.controllers'));
     if (controllers?.split(/\s+/).includes('memory')) return { version: 'v2', parent: v2 };
   }
   const v1 = join(root, 'memory');
   if (!existsSync(join(v1, 'memory.limit_in_bytes'))) return null;
-  const own = ownV1Path(read('/proc/self/cgroup') ?? '', 'memory');
+  const own = ownV1Path(readText('/proc/self/cgroup') ?? '', 'memory');
   const nested = own ? join(v1, own) : v1;
   return { version: 'v1', parent: existsSync(join(nested, 'memory.limit_in_bytes')) ? nested : v1 };
 }
@@ -85,7 +78,7 @@ let created = 0;
 /** Creates a cgroup with `limitBytes` for one conversion, named after this process so a dead run's can be found. */
 export function createRunCgroup(host: MemoryCgroupHost, limitBytes: number): RunCgroup {
   if (host.version === 'v2') {
-    const control = read(join(host.parent, 'cgroup.subtree_control')) ?? '';
+    const control = readText(join(host.parent, 'cgroup.subtree_control')) ?? '';
     if (!control.split(/\s+/).includes('memory')) writeFileSync(join(host.parent, 'cgroup.subtree_control'), '+memory');
   }
   const name = `${CGROUP_PREFIX}${process.pid}-${processStartTime(process.pid) ?? 0}-${++created}`;
@@ -114,7 +107,7 @@ export function inCgroup(cg: RunCgroup, file: string, args: readonly string[]): 
 
 /** The cgroup's dirty + writeback page cache now, bytes, or null when unreadable. */
 export function dirtyBytes(cg: RunCgroup): number | null {
-  const stat = read(join(cg.dir, 'memory.stat'));
+  const stat = readText(join(cg.dir, 'memory.stat'));
   const [dirty, writeback] = DIRTY_KEYS[cg.version].map((k) => keyed(stat, k));
   return dirty === null || dirty === undefined || writeback === null || writeback === undefined
     ? null
@@ -142,8 +135,8 @@ export function sampleDirty(cg: RunCgroup, everyMs = 50): { stop(): number | nul
 /** The run's figures once qemu-img has exited: peak memory, and whether the OOM killer killed a process here. */
 export function runMemory(cg: RunCgroup, peakDirtyBytes: number | null): RunMemory {
   const files = FILES[cg.version];
-  const peakText = read(join(cg.dir, files.peak));
-  const oomKills = keyed(read(join(cg.dir, files.oom)), 'oom_kill') ?? 0;
+  const peakText = readText(join(cg.dir, files.peak));
+  const oomKills = keyed(readText(join(cg.dir, files.oom)), 'oom_kill') ?? 0;
   return {
     limitBytes: cg.limitBytes,
     peakBytes: peakText === null ? null : Number(peakText.trim()),

@@ -6,7 +6,6 @@ import {
   lstatSync,
   mkdtempSync,
   readdirSync,
-  readFileSync,
   rmSync,
   type Stats,
   statfsSync,
@@ -16,7 +15,8 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../model/errors.ts';
 import { formatBytes } from '../model/units.ts';
-import { type Owner, ownerAlive, ownerText, parseOwner, selfOwner } from './owner.ts';
+import { ownerAlive, ownerText, parseOwner, selfOwner } from './owner.ts';
+import { readText } from './read-text.ts';
 
 /** Prefix of the work folders the harness creates (and alone removes). */
 export const WORK_DIR_PREFIX = 'qcb-work-';
@@ -105,12 +105,8 @@ function allocatedBytes(path: string): number {
 
 /** True when `workDir`'s owner marker names a process that no longer runs (no marker: not provably ours, false). */
 export function workDirOwnerDead(workDir: string): boolean {
-  let owner: Owner | null;
-  try {
-    owner = parseOwner(readFileSync(join(workDir, WORK_OWNER_FILE), 'utf8'));
-  } catch {
-    return false;
-  }
+  const text = readText(join(workDir, WORK_OWNER_FILE));
+  const owner = text === null ? null : parseOwner(text);
   return owner !== null && !ownerAlive(owner);
 }
 
