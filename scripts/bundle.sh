@@ -44,7 +44,7 @@ chmod +x "$root/qemu-cache-bench"
 cat > "$root/README.txt" <<README
 qemu-cache-bench $version for Linux x86-64, with Node.js $node_version.
 Needs on the host: glibc 2.28 or newer (Node.js 20's own need), qemu-img (qemu-utils), util-linux and coreutils
-(sync, dd); optional: strace (flush audit; without it the bundled counter counts flushes), fio (flush probe; a built-in
+(sync, dd), mount (losetup, for --target-loop); optional: strace (flush audit; without it the bundled counter counts flushes), fio (flush probe; a built-in
 loop otherwise), libcairo2 and libpango-1.0 (charts; without them the reports are written without images, saying why).
 Run: ./qemu-cache-bench/qemu-cache-bench bench     (also: sweep, report, compare; --help)
 README

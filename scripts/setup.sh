@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(qemu-utils strace fio time util-linux build-essential pkg-config python3
+packages=(qemu-utils strace fio time util-linux mount build-essential pkg-config python3
   libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev fonts-dejavu-core)
 for arg in "$@"; do
   case "$arg" in
