@@ -3,7 +3,12 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isOrphanLoopFile, validateTargetDevice, zeroLoopFile } from '../../src/engine/block-target.ts';
+import {
+  isOrphanLoopFile,
+  validateLoopSupport,
+  validateTargetDevice,
+  zeroLoopFile,
+} from '../../src/engine/block-target.ts';
 import { UserError } from '../../src/model/errors.ts';
 
 describe('isOrphanLoopFile', () => {
@@ -53,5 +58,13 @@ describe('zeroLoopFile', () => {
     expect(statSync(file).size).toBe(1024 * 1024);
     expect(statSync(file).blocks).toBe(0);
     expect(readFileSync(file).every((b) => b === 0)).toBe(true);
+  });
+});
+
+describe('validateLoopSupport', () => {
+  it('needs root', () => {
+    expect(() => validateLoopSupport(false)).toThrow(
+      new UserError('--target-loop attaches a loop device, which needs root; run as root or drop it'),
+    );
   });
 });
