@@ -14,7 +14,7 @@ describe('scripts/ansible/fleet.yml', () => {
     // The controller has built the image once (as any bench there would); node-b gets it pushed.
     const params = { virtualSize: 64 * 1024 ** 2, dataSize: 8 * 1024 ** 2, clusterSize: 65536, seed: 1818847 };
     await ensureDefaultImage('qemu-img', params, join(cache, 'images'));
-    rmSync('/tmp/qcb-fleet', { recursive: true, force: true });
+    const hosts = mkdtempSync(join(tmpdir(), 'qcb-fleet-hosts-')); // the two "hosts'" tool folders, this test's own
     const r = await execa(
       'ansible-playbook',
       [
@@ -23,6 +23,8 @@ describe('scripts/ansible/fleet.yml', () => {
         join(ROOT, 'scripts/ansible/fleet.yml'),
         '-e',
         `qcb_fleet_dir=${fleet}`,
+        '-e',
+        `qcb_local_root=${hosts}`,
       ],
       {
         cwd: ROOT,
@@ -47,8 +49,8 @@ describe('scripts/ansible/fleet.yml', () => {
     expect(contents[0]).toMatch(/^builtin-g1:[0-9a-f]{64}$/);
     expect(contents[1]).toBe(contents[0]);
     // node-b ran the bundle: its tool folder holds no checkout, and it built no image (the controller's was pushed).
-    expect(existsSync('/tmp/qcb-fleet/node-b/qemu-cache-bench/qemu-cache-bench')).toBe(true);
-    expect(existsSync('/tmp/qcb-fleet/node-b/package.json')).toBe(false);
+    expect(existsSync(join(hosts, 'node-b/qemu-cache-bench/qemu-cache-bench'))).toBe(true);
+    expect(existsSync(join(hosts, 'node-b/package.json'))).toBe(false);
     expect(JSON.parse(readFileSync(join(fleet, 'node-b', 'results.json'), 'utf8')).image.buildSeconds).toBe(0);
     const report = readFileSync(join(fleet, 'report', 'compare.md'), 'utf8');
     expect(report).toMatch(/\| node-a \|/);
