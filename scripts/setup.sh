@@ -35,6 +35,12 @@ fi
 run_user() {
   if [ "$(id -u)" -eq 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then sudo -u "$SUDO_USER" -H "$@"; else "$@"; fi
 }
+# canvas is built by node-gyp, which downloads Node's headers from nodejs.org unless told where they are: point it at
+# the headers installed with Node (Debian's and NodeSource's packages have them), so the build needs no internet.
+node_prefix="$(dirname "$(dirname "$(command -v node)")")"
+if [ "$(npm config get nodedir 2>/dev/null)" = undefined ] && [ -f "$node_prefix/include/node/node.h" ]; then
+  export npm_config_nodedir="$node_prefix"
+fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   run_user npm ci --no-audit --no-fund   # its prepare step compiles src/ to dist/
 else
