@@ -4,18 +4,10 @@ import { basename, join } from 'node:path';
 import { runWarnings, summarize } from '../analyze/summary.ts';
 import { cacheRoot } from '../config/paths.ts';
 import { type ResolvedConfig, recordedConfig } from '../config/resolve.ts';
-import {
-  attachLoop,
-  type BlockTarget,
-  blockDeviceSize,
-  detachLoop,
-  releaseDeadLoops,
-  zeroLoopFile,
-} from '../engine/block-target.ts';
-import { type ConvertContext, cellSpec, measureConversion } from '../engine/convert-run.ts';
+import { attachLoop, type BlockTarget, blockDeviceSize, detachLoop, releaseDeadLoops } from '../engine/block-target.ts';
+import { type ConvertContext, cellSpec, freshTarget, measureConversion } from '../engine/convert-run.ts';
 import { acquireLock } from '../engine/lock.ts';
 import { findMemoryCgroupHost, type MemoryCgroupHost, removeDeadCgroups } from '../engine/memory-cgroup.ts';
-import { createImage } from '../engine/qemu-img.ts';
 import { type EngineOutcome, runRounds } from '../engine/scheduler.ts';
 import { CPU_TIME_RESOLUTION_SECONDS } from '../engine/spawn.ts';
 import { createWorkDir, removeDeadWorkDirs, removeWorkDir } from '../engine/target.ts';
@@ -30,7 +22,6 @@ import { imageFacts, sha256File, validateImage } from '../image/image-facts.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { UserError } from '../model/errors.ts';
 import type { Cell, PlanCase, Target } from '../model/plan.ts';
-import type { ConvertSpec } from '../model/qemu-img-command.ts';
 import {
   type FlushAudit,
   flushesOf,
@@ -377,7 +368,7 @@ async function auditAll(state: RunState): Promise<void> {
       }
       if (counter === null) continue;
       ui.note(`flush audit (untimed, counted once and cached): ${c.id} ${mode}`);
-      const prepare = auditPrepare(ctx, c, spec, results.image.virtualSize);
+      const prepare = async () => void (await freshTarget(ctx, c, spec));
       const job = {
         qemuImg: c.qemuImg,
         spec,
@@ -398,12 +389,4 @@ async function auditAll(state: RunState): Promise<void> {
       results.flushAudit.push({ ...audit, cacheKey: audit.ok ? key : null });
     }
   }
-}
-
-/** The untimed set-up before an audit's conversion: a zeroed loop file, or the pre-created target of -n. */
-function auditPrepare(ctx: ConvertContext, c: PlanCase, spec: ConvertSpec, size: number) {
-  const loopFile = ctx.device?.loopFile;
-  if (loopFile) return async () => zeroLoopFile(loopFile, size);
-  if (ctx.device || !spec.options.targetIsZero) return undefined;
-  return async () => void (await createImage(c.qemuImg, spec.dst, spec.outFormat, size));
 }

@@ -3,18 +3,14 @@
 import { closeSync, constants, existsSync, openSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../model/errors.ts';
+import type { RunCase } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
 import { readValue } from './read-text.ts';
 import { runProcess } from './spawn.ts';
 import { WORK_DIR_PREFIX, workDirOwnerDead } from './target.ts';
 
-/** A block device the harness writes: its size and, for a loop device, the file behind it. */
-export interface BlockTarget {
-  path: string;
-  sizeBytes: number;
-  loopFile: string | null;
-  loopDirectIo: boolean | null;
-}
+/** A block device the harness writes: its size and, for a loop device, the file behind it (as results record it). */
+export type BlockTarget = NonNullable<RunCase['device']>;
 
 /** The name of the loop file inside a work folder. */
 export const LOOP_FILE = 'loop.img';

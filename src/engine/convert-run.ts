@@ -4,7 +4,7 @@ import type { Cell, PlanCase } from '../model/plan.ts';
 import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-command.ts';
 import type { Sample } from '../model/results.ts';
 import { formatBytes, round6 } from '../model/units.ts';
-import { zeroLoopFile } from './block-target.ts';
+import { type BlockTarget, zeroLoopFile } from './block-target.ts';
 import {
   createRunCgroup,
   inCgroup,
@@ -18,14 +18,6 @@ import { dirtyKiB, dropPageCache, timeSyncFile } from './page-cache.ts';
 import { createImage, imagesEqual, runConvert } from './qemu-img.ts';
 import type { ProcessResult } from './spawn.ts';
 import { fileAllocatedBytes, removeOutputFile } from './target.ts';
-
-/** A block device a case converts onto (-n): a user's device, or a loop device whose file is zeroed before each run. */
-export interface DeviceTarget {
-  path: string;
-  sizeBytes: number;
-  /** The loop device's sparse file, or null for a user's device (overwritten as it is). */
-  loopFile: string | null;
-}
 
 /** What every conversion of a run shares. */
 export interface ConvertContext {
@@ -43,8 +35,11 @@ export interface ConvertContext {
   verify: boolean;
   /** Told of each successful output (untimed, before it is removed): e.g. to hash the guest data once. */
   onOutput?: (path: string, format: string) => Promise<void>;
-  /** The block device outputs go to, or null for an output file per mode in the work folder. */
-  device: DeviceTarget | null;
+  /**
+   * The block device outputs go to (-n): a user's device, overwritten as it is, or a loop device whose file is zeroed
+   * before each run; null for an output file per mode in the work folder.
+   */
+  device: BlockTarget | null;
   /** Run each conversion in a memory cgroup with this limit (--memory-limit), or null. */
   memory: { host: MemoryCgroupHost; limitBytes: number } | null;
 }
@@ -78,11 +73,7 @@ async function afterConvert(
   signal: AbortSignal,
 ): Promise<AfterConvert> {
   const sync = await timeSyncFile(spec.dst, signal, ctx.device !== null);
-  const outputBytes = ctx.device
-    ? ctx.device.loopFile
-      ? fileAllocatedBytes(ctx.device.loopFile)
-      : null
-    : fileAllocatedBytes(spec.dst);
+  const outputBytes = fileAllocatedBytes(ctx.device?.loopFile ?? spec.dst); // null for a device node
   const verify = ctx.verify && cell.run === 1 && !cell.warmup;
   const verified = verify
     ? await imagesEqual(planCase.qemuImg, spec.src, spec.dst, spec.srcFormat, spec.outFormat)
@@ -98,8 +89,15 @@ function failureText(result: ProcessResult, timeoutSeconds: number | null, memor
   return lastLine(result.stderrTail) || (result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`);
 }
 
-/** Makes the target fresh for a run: the old output file removed, or a loop device's file all holes again. */
-async function freshTarget(ctx: ConvertContext, planCase: PlanCase, spec: ConvertSpec): Promise<ProcessResult | null> {
+/**
+ * Makes the target fresh for a run (measured or audited): the old output file removed (and pre-created for -n
+ * --target-is-zero), or a loop device's file all holes again; a user's device is left as it is.
+ */
+export async function freshTarget(
+  ctx: ConvertContext,
+  planCase: PlanCase,
+  spec: ConvertSpec,
+): Promise<ProcessResult | null> {
   if (ctx.device) {
     if (ctx.device.loopFile) zeroLoopFile(ctx.device.loopFile, ctx.device.sizeBytes);
     return null;

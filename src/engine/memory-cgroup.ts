@@ -109,9 +109,7 @@ export function inCgroup(cg: RunCgroup, file: string, args: readonly string[]): 
 export function dirtyBytes(cg: RunCgroup): number | null {
   const stat = readText(join(cg.dir, 'memory.stat'));
   const [dirty, writeback] = DIRTY_KEYS[cg.version].map((k) => keyed(stat, k));
-  return dirty === null || dirty === undefined || writeback === null || writeback === undefined
-    ? null
-    : dirty + writeback;
+  return dirty == null || writeback == null ? null : dirty + writeback;
 }
 
 /** Samples dirty + writeback every `everyMs` until stopped; stop() returns the peak seen. */
