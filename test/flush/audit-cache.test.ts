@@ -11,7 +11,7 @@ import {
   resolveProgram,
   writeCachedAudit,
 } from '../../src/flush/audit-cache.ts';
-import { parseResults } from '../../src/model/results.ts';
+import { loadResults } from '../../src/model/results.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const base: AuditKeyInputs = {
@@ -96,7 +96,7 @@ describe('a second run with the same inputs (real qemu-img)', () => {
     expect(first.code, first.stderr).toBe(0);
     const second = await runCli([...args, '--out', join(work, 'two')], { env });
     expect(second.code, second.stderr).toBe(0);
-    const read = (name: string) => parseResults(JSON.parse(readFileSync(join(work, name, 'results.json'), 'utf8')));
+    const read = (name: string) => loadResults(join(work, name, 'results.json'));
     const [one, two] = [read('one'), read('two')];
     expect(one.flushAudit.map((a) => a.fromCache)).toEqual([false, false, false, false]);
     expect(two.flushAudit.map((a) => a.fromCache)).toEqual([true, true, true, true]);

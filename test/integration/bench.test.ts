@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseResults, type Results } from '../../src/model/results.ts';
+import { loadResults, type Results } from '../../src/model/results.ts';
 import { IS_ROOT, runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-int-'));
@@ -35,7 +35,7 @@ beforeAll(async () => {
     ],
     { env },
   );
-  results = parseResults(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+  results = loadResults(join(out, 'results.json'));
 }, 600_000);
 
 describe('npm run bench on a small generated image (real qemu-img)', () => {

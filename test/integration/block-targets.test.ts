@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attachedLoops } from '../../src/engine/block-target.ts';
-import { parseResults, type Results } from '../../src/model/results.ts';
+import { loadResults, type Results } from '../../src/model/results.ts';
 import { IS_ROOT, ROOT, runCli } from '../helpers/cli.ts';
 
 const LOOP_REASON = '(needs root: losetup)';
@@ -26,7 +26,7 @@ function loopsUnder(dir: string): string[] {
 }
 
 function results(out: string): Results {
-  return parseResults(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+  return loadResults(join(out, 'results.json'));
 }
 
 describe('--target-loop (real qemu-img)', () => {

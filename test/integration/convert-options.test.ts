@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseResults } from '../../src/model/results.ts';
+import { loadResults } from '../../src/model/results.ts';
 import { runCli } from '../helpers/cli.ts';
 
 describe('convert options (real qemu-img)', () => {
@@ -41,7 +41,7 @@ describe('convert options (real qemu-img)', () => {
       { env: { QCB_CACHE_DIR: join(work, 'cache') } },
     );
     expect(r.code, r.stderr).toBe(0);
-    const results = parseResults(JSON.parse(readFileSync(join(work, 'out', 'results.json'), 'utf8')));
+    const results = loadResults(join(work, 'out', 'results.json'));
     expect(results.cases.map((c) => c.id)).toEqual(['m=1,W=off', 'm=1,W=on', 'm=4,W=off', 'm=4,W=on']);
     for (const c of results.cases) {
       const [sample] = results.samples.filter((s) => s.caseId === c.id);

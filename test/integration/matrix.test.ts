@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseResults } from '../../src/model/results.ts';
+import { loadResults } from '../../src/model/results.ts';
 import { chartFile } from '../../src/report/charts/chart-names.ts';
 import { runCli } from '../helpers/cli.ts';
 
@@ -37,7 +37,7 @@ describe('matrix: --target-dir disk,tmpfs x --output-format raw,qcow2', () => {
       { env: { QCB_CACHE_DIR: join(work, 'cache') } },
     );
     expect(r.code, r.stderr).toBe(0);
-    const results = parseResults(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+    const results = loadResults(join(out, 'results.json'));
     const shmName = shm.split('/').pop();
     expect(results.cases.map((c) => c.id)).toEqual([
       `tgt=disk,fmt=raw`,

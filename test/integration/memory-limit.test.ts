@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CGROUP_PREFIX, findMemoryCgroupHost } from '../../src/engine/memory-cgroup.ts';
-import { parseResults, type Results } from '../../src/model/results.ts';
+import { loadResults, type Results } from '../../src/model/results.ts';
 import { IS_ROOT, runCli } from '../helpers/cli.ts';
 
 const REASON = '(needs root: memory cgroups)';
@@ -16,7 +16,7 @@ const cache = join(work, 'cache');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function results(out: string): Results {
-  return parseResults(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+  return loadResults(join(out, 'results.json'));
 }
 
 /** Our cgroups now present under the host's memory cgroup parent. */

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseResults } from '../../src/model/results.ts';
+import { loadResults } from '../../src/model/results.ts';
 import { IS_ROOT, NEEDS_ROOT, ROOT, runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-safety-'));
@@ -25,7 +25,7 @@ beforeAll(() => {
   writeFileSync(rawImage, Buffer.alloc(1024 * 1024, 1));
 });
 
-const read = (dir: string) => parseResults(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')));
+const read = (dir: string) => loadResults(join(dir, 'results.json'));
 
 async function waitFor(check: () => boolean, ms = 120_000): Promise<void> {
   const end = Date.now() + ms;

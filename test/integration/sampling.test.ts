@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseResults } from '../../src/model/results.ts';
+import { loadResults } from '../../src/model/results.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-sampling-'));
@@ -15,9 +15,7 @@ async function bench(name: string, args: string[]) {
   mkdirSync(target);
   const out = join(work, name);
   const r = await runCli(['bench', ...IMAGE, ...args, '--target-dir', target, '--out', out], { env });
-  const results = existsSync(join(out, 'results.json'))
-    ? parseResults(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')))
-    : null;
+  const results = existsSync(join(out, 'results.json')) ? loadResults(join(out, 'results.json')) : null;
   return { r, out, results };
 }
 

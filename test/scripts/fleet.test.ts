@@ -1,5 +1,5 @@
 // The Ansible fleet playbook against this machine (two inventory hosts, ansible_connection=local): fetches each results folder and writes one fleet report.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
