@@ -29,9 +29,10 @@ function percent(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
 }
 
-/** "every speedup's" or "every margin's (next fastest durable mode / fastest)". */
-function every(what: PrecisionTarget['what']): string {
-  return what === 'speedup' ? "every speedup's" : "every margin's (next fastest durable mode / fastest)";
+/** Sampling stopped because every ratio of `what` is within the precision after `runs` runs. */
+function precisionReached(what: PrecisionTarget['what'], precision: number, runs: number): StopReason {
+  const every = what === 'speedup' ? "every speedup's" : "every margin's (next fastest durable mode / fastest)";
+  return { stoppedBy: 'precision', reason: `${every} 95% interval within +-${percent(precision)} after ${runs} runs` };
 }
 
 /** After `done` measured rounds: the reason to stop sampling now, or null to go on (pure). */
@@ -53,12 +54,7 @@ export function stopReason(
   }
   // A margin is called clear by the exact Mann-Whitney p, which cannot fall below 0.05 with fewer runs a side.
   const canTell = target.what === 'speedup' || done >= MIN_RUNS_FOR_CLEAR;
-  if (target.widest <= a.precision && canTell) {
-    return {
-      stoppedBy: 'precision',
-      reason: `${every(target.what)} 95% interval within +-${percent(a.precision)} after ${done} runs`,
-    };
-  }
+  if (target.widest <= a.precision && canTell) return precisionReached(target.what, a.precision, done);
   if (a.budgetSeconds === null || spent + perRound <= a.budgetSeconds) return null;
   const why =
     `another round (about ${perRound.toFixed(0)} s) would pass the ${a.budgetSeconds} s budget ` +
@@ -77,12 +73,7 @@ function endReason(
   const a = config.adaptive;
   if (!complete) return { stoppedBy: 'stopped', reason: 'the plan was stopped before it finished' };
   if (!a) return { stoppedBy: 'runs', reason: `a fixed count of ${config.runs} runs (--runs)` };
-  if (target !== null && target.widest <= a.precision) {
-    return {
-      stoppedBy: 'precision',
-      reason: `${every(target.what)} 95% interval within +-${percent(a.precision)} after ${rounds} runs`,
-    };
-  }
+  if (target !== null && target.widest <= a.precision) return precisionReached(target.what, a.precision, rounds);
   const at = target === null || !Number.isFinite(target.widest) ? '?' : percent(target.widest);
   return {
     stoppedBy: 'max-runs',
