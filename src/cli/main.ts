@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-// Entry point: parse argv, run the command, map errors to exit codes (the only exit point).
+// Entry point: parse argv, run the command, and turn how it ended into the exit code (the only exit point).
 import type { Terminal } from '../commands/terminal-port.ts';
-import { UserError } from '../model/errors.ts';
+import { type Ending, EXIT_CODES, KnownError, LockHeldError, oneLine } from '../model/errors.ts';
 import type { Invocation } from '../model/invocation.ts';
-import { HELP, parseCommandLine } from './args.ts';
+import { helpText, parseCommandLine } from './args.ts';
 import { terminalUi } from './progress.ts';
 import { withSignals } from './signals.ts';
 
 const TERMINAL: Terminal = { progress: terminalUi, withSignals };
 
 /** Loads only the command asked for, so a mistake is reported before heavy modules load. */
-async function runCommand(args: Invocation): Promise<number> {
+async function runCommand(args: Invocation): Promise<Ending> {
   switch (args.command) {
     case 'bench':
       return (await import('../commands/bench-command.ts')).runBenchCommand(args, TERMINAL);
@@ -23,26 +23,38 @@ async function runCommand(args: Invocation): Promise<number> {
   }
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<Ending> {
   const args = parseCommandLine(argv);
   if (args.values.help) {
-    process.stdout.write(HELP[args.command]);
-    return 0;
+    process.stdout.write(helpText(args.command));
+    return 'ok';
   }
+  if (process.env.QCB_FORCE_INTERNAL_ERROR === '1') throw new Error('forced internal error (QCB_FORCE_INTERNAL_ERROR)');
   return runCommand(args);
 }
 
-function fail(error: unknown): void {
-  if (error instanceof UserError) {
-    process.stderr.write(`qemu-cache-bench: error: ${error.message}\n`);
-    process.exitCode = error.exitCode;
-    return;
+/** The one line a known error prints: the facts it carries, worded with the flags that change them. */
+function errorText(error: KnownError): string {
+  if (error instanceof LockHeldError) {
+    const fix = `wait for it or pass another --target-dir; if that run is gone, remove ${error.lockFile}`;
+    return oneLine(`${error.message}; ${fix}`);
+  }
+  return error.message;
+}
+
+/** A known error: its one line, and its kind's code. Anything else is a bug: the stack, and the internal code. */
+function fail(error: unknown): Ending {
+  if (error instanceof KnownError) {
+    process.stderr.write(`qemu-cache-bench: error: ${errorText(error)}\n`);
+    return error.kind;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.stderr.write(`qemu-cache-bench: internal error (please report it): ${detail}\n`);
-  process.exitCode = 1;
+  return 'internal';
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-}, fail);
+main(process.argv.slice(2))
+  .catch(fail)
+  .then((ending) => {
+    process.exitCode = EXIT_CODES[ending];
+  });

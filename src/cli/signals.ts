@@ -1,8 +1,5 @@
-// SIGINT/SIGTERM handling for long commands: abort the work, remember which signal, map it to the exit code.
+// SIGINT/SIGTERM handling for long commands: abort the work and remember which signal came first.
 import type { SignalScope } from '../commands/terminal-port.ts';
-
-/** Exit codes for a run ended by SIGINT / SIGTERM. */
-export const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 /** Runs `work` with SIGINT/SIGTERM turned into an abort signal; `onSignal` is told once. */
 export async function withSignals<T>(
@@ -19,9 +16,8 @@ export async function withSignals<T>(
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
-  const exitCode = () => SIGNAL_EXIT[first ?? 'SIGINT'] ?? 130;
   try {
-    return await work({ signal: controller.signal, received: () => first, exitCode });
+    return await work({ signal: controller.signal, received: () => first });
   } finally {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);

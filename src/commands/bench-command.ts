@@ -2,12 +2,13 @@
 
 import { resolveBenchConfig } from '../config/resolve.ts';
 import { resolveResume } from '../config/resume.ts';
+import type { Ending } from '../model/errors.ts';
 import type { Invocation } from '../model/invocation.ts';
 import { MACHINE } from './environment.ts';
 import type { Terminal } from './terminal-port.ts';
 
-/** Runs `bench`; returns the exit code. */
-export async function runBenchCommand(args: Invocation, terminal: Terminal): Promise<number> {
+/** Runs `bench`; returns how it ended. */
+export async function runBenchCommand(args: Invocation, terminal: Terminal): Promise<Ending> {
   const resumed = args.values.resume !== undefined ? await resolveResume(args, MACHINE) : null;
   const config = resumed?.config ?? (await resolveBenchConfig(args.values, { env: MACHINE }));
   const previous = resumed?.previous;
@@ -17,8 +18,10 @@ export async function runBenchCommand(args: Invocation, terminal: Terminal): Pro
   const { terminalSummary } = await import('./bench-summary.ts');
   const { renderJson } = await import('../report/json.ts');
   const outcome = await benchToFolder(config, ui, terminal, previous);
-  if (outcome.exitCode !== 0 || !outcome.results) return outcome.exitCode;
+  if (outcome.ending !== 'ok' || !outcome.results) return outcome.ending;
   if (config.json) process.stdout.write(renderJson(outcome.results));
   if (!config.quiet) process.stderr.write(terminalSummary(outcome.results, config.outDir));
-  return outcome.results.summary.cases.some((c) => c.modes.some((m) => m.state === 'measured')) ? 0 : 1;
+  return outcome.results.summary.cases.some((c) => c.modes.some((m) => m.state === 'measured'))
+    ? 'ok'
+    : 'nothing-measured';
 }

@@ -1,6 +1,7 @@
 // Running one bench into its results folder (shared by bench and sweep): results after every run, reports at the end.
 import { join, relative } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.ts';
+import type { Ending } from '../model/errors.ts';
 import { loadResults, type Results } from '../model/results.ts';
 import { OutputManager } from '../report/file-writer.ts';
 import { ownedNames, renderDataFiles, renderReports } from '../report/registry.ts';
@@ -9,7 +10,8 @@ import type { BenchUi, Terminal } from './terminal-port.ts';
 
 /** What a bench into a folder ended with. */
 export interface FolderOutcome {
-  exitCode: number;
+  /** ok, or interrupted (finished runs saved). */
+  ending: Ending;
   results: Results | null;
 }
 
@@ -36,16 +38,16 @@ export async function benchToFolder(
       // Reports are rendered from the saved file, re-read and validated, as `npm run report` would.
       const results = loadResults(join(config.outDir, 'results.json'));
       output.write(await renderReports(results));
-      if (!outcome.interrupted) return { exitCode: 0, results };
+      if (!outcome.interrupted) return { ending: 'ok', results };
       const finished = `${results.samples.length} finished runs saved in ${saved} (complete: false)`;
       process.stderr.write(`interrupted: ${finished}; continue with --resume ${where}\n`);
-      return { exitCode: scope.exitCode(), results };
+      return { ending: 'interrupted', results };
     } catch (error) {
       if (!last) output.removeIfEmpty();
       if (!scope.received()) throw error;
       const kept = last ? `: finished runs saved in ${saved} (complete: false)` : '';
       process.stderr.write(`interrupted before the plan finished${kept}\n`);
-      return { exitCode: scope.exitCode(), results: null };
+      return { ending: 'interrupted', results: null };
     }
   }, onSignal);
 }

@@ -20,7 +20,7 @@ import { deviceStorageFacts, storageFacts } from '../host/storage-facts.ts';
 import { DEFAULT_IMAGE_GENERATOR_VERSION, ensureDefaultImage } from '../image/builtin-image.ts';
 import { imageFacts, sha256File, validateImage } from '../image/image-facts.ts';
 import { emulationLabel } from '../model/emulation.ts';
-import { UserError } from '../model/errors.ts';
+import { UsageError } from '../model/errors.ts';
 import type { Cell, PlanCase, Target } from '../model/plan.ts';
 import {
   type FlushAudit,
@@ -76,7 +76,7 @@ export async function runBench(
   const image = await prepareImage(config, ui, signal);
   if (previous && previous.image.sha256 !== image.sha256) {
     const which = `sha256 ${image.sha256.slice(0, 12)} vs ${previous.image.sha256.slice(0, 12)}`;
-    throw new UserError(`the image changed since the interrupted run (${which}); start a new run instead of --resume`);
+    throw new UsageError(`the image changed since the interrupted run (${which}); start a new run instead of --resume`);
   }
   const planCases = buildCases({
     qemuImgs: config.qemuImgs.map((q) => q.path),

@@ -3,7 +3,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type CompareInput, compareRuns } from '../analyze/comparison.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { stamp } from '../config/resolve.ts';
-import { UserError } from '../model/errors.ts';
+import { type Ending, UsageError } from '../model/errors.ts';
 import type { Invocation } from '../model/invocation.ts';
 import { uniqueLabels } from '../model/lists.ts';
 import { COMPARE_FILES, renderComparison } from '../report/compare-report.ts';
@@ -16,12 +16,12 @@ export function inputLabels(paths: readonly string[], hosts: readonly string[]):
   return uniqueLabels(names, (i) => `${hosts[i] ?? 'run'}#${i + 1}`);
 }
 
-/** Runs `compare`; returns the exit code. */
-export async function runCompareCommand(args: Invocation): Promise<number> {
+/** Runs `compare`; returns how it ended. */
+export async function runCompareCommand(args: Invocation): Promise<Ending> {
   const count = args.positionals.length;
   if (count < 2) {
     const usage = 'usage: npm run compare -- A/results.json B/results.json';
-    throw new UserError(`compare needs at least two results.json files, got ${count}; ${usage}`);
+    throw new UsageError(`compare needs at least two results.json files, got ${count}; ${usage}`);
   }
   const loaded = args.positionals.map((p) => ({ path: resolve(p), results: readResults(resolve(p)) }));
   const labels = inputLabels(
@@ -41,5 +41,5 @@ export async function runCompareCommand(args: Invocation): Promise<number> {
     for (const w of comparison.warnings) process.stderr.write(`warning: ${w}\n`);
     process.stderr.write(`comparison: ${join(relative(process.cwd(), outDir) || '.', 'compare.md')}\n`);
   }
-  return 0;
+  return 'ok';
 }

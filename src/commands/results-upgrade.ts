@@ -12,7 +12,7 @@ export function upgradeResults(results: Results): Results {
   return { ...results, schemaVersion: SCHEMA_VERSION, summary, warnings: runWarnings(summary) };
 }
 
-/** Reads, validates and upgrades a results.json (any problem is a one-line UserError). */
+/** Reads, validates and upgrades a results.json (any problem is a one-line UsageError). */
 export function readResults(path: string): Results {
   return upgradeResults(loadResults(path));
 }

@@ -1,12 +1,13 @@
 // The sweep command: bench options for writethrough vs writeback, each latency a bench point, then the sweep report.
 import { join, relative } from 'node:path';
-import { DEFAULTS } from '../config/defaults.ts';
 import { resolveBenchConfig } from '../config/resolve.ts';
-import { UserError } from '../model/errors.ts';
+import type { Ending } from '../model/errors.ts';
+import { UsageError } from '../model/errors.ts';
+import { type FlagName, flagDefault, flagSpec } from '../model/flags.ts';
 import type { Invocation, OptionValues } from '../model/invocation.ts';
 import type { SweepResults } from '../model/results.ts';
 import { TOOL } from '../model/tool.ts';
-import { parseDuration, sizeFlag } from '../model/units.ts';
+import { parseDuration } from '../model/units.ts';
 import { OutputManager } from '../report/file-writer.ts';
 import { renderSweep, renderSweepJson, SWEEP_FILES } from '../report/sweep-report.ts';
 import { benchToFolder } from './bench-folder.ts';
@@ -14,18 +15,22 @@ import { MACHINE } from './environment.ts';
 import { runSweep } from './sweep-run.ts';
 import type { Terminal } from './terminal-port.ts';
 
+/** The sweep's default of a flag, from the flag table. */
+function sweepDefault(name: FlagName): string {
+  return flagDefault(flagSpec(name), 'sweep') as string;
+}
+
 /** Parses --latencies: a comma-separated list of ms values (0 = native). */
 export function parseLatencies(value: string | undefined): number[] {
-  if (value === undefined) return [...DEFAULTS.sweep.latenciesMs];
-  const list = value
+  const list = (value ?? sweepDefault('latencies'))
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (list.length === 0) throw new UserError('--latencies is empty; give milliseconds like 0,0.5,1,2,5,10');
+  if (list.length === 0) throw new UsageError('--latencies is empty; give milliseconds like 0,0.5,1,2,5,10');
   const parse = (s: string) => {
     const ms = Number(s.replace(/ms$/, ''));
     if (!Number.isFinite(ms) || ms < 0 || ms > 10_000) {
-      throw new UserError(`--latencies: '${s}' is not a latency in ms from 0 to 10000; give values like 0,0.5,1,2`);
+      throw new UsageError(`--latencies: '${s}' is not a latency in ms from 0 to 10000; give values like 0,0.5,1,2`);
     }
     return ms;
   };
@@ -35,16 +40,16 @@ export function parseLatencies(value: string | undefined): number[] {
 /** The bench options of every point: writethrough vs writeback on the sweep's smaller image unless told otherwise. */
 function pointValues(v: OptionValues): OptionValues {
   if (v.resume !== undefined) {
-    throw new UserError('sweep cannot --resume; run it again (each finished point keeps its own results folder)');
+    throw new UsageError('sweep cannot --resume; run it again (each finished point keeps its own results folder)');
   }
-  if (v.modes !== undefined) throw new UserError('sweep always compares writethrough and writeback; drop --modes');
+  if (v.modes !== undefined) throw new UsageError('sweep always compares writethrough and writeback; drop --modes');
   if (v['emulate-flush-latency'] !== undefined) {
-    throw new UserError('sweep sets the emulated latency itself; use --latencies instead of --emulate-flush-latency');
+    throw new UsageError('sweep sets the emulated latency itself; use --latencies instead of --emulate-flush-latency');
   }
   for (const flag of ['precision', 'min-runs', 'max-runs']) {
-    if (v[flag] !== undefined) throw new UserError(`sweep runs a fixed --runs per point; drop --${flag}`);
+    if (v[flag] !== undefined) throw new UsageError(`sweep runs a fixed --runs per point; drop --${flag}`);
   }
-  const runs = typeof v.runs === 'string' ? v.runs : String(DEFAULTS.sweep.runs);
+  const runs = typeof v.runs === 'string' ? v.runs : sweepDefault('runs');
   const values: OptionValues = {
     ...v,
     modes: 'writethrough,writeback',
@@ -53,19 +58,19 @@ function pointValues(v: OptionValues): OptionValues {
     budget: undefined,
   };
   if (v.image === undefined) {
-    values['image-size'] ??= sizeFlag(DEFAULTS.sweep.virtualSize);
-    values['image-data'] ??= sizeFlag(DEFAULTS.sweep.dataSize);
+    values['image-size'] ??= sweepDefault('image-size');
+    values['image-data'] ??= sweepDefault('image-data');
   }
   return values;
 }
 
 /** Runs `sweep`; returns the exit code. */
-export async function runSweepCommand(args: Invocation, terminal: Terminal): Promise<number> {
+export async function runSweepCommand(args: Invocation, terminal: Terminal): Promise<Ending> {
   const v = args.values;
   const values = pointValues(v);
   const latencies = parseLatencies(v.latencies as string | undefined);
   const budget = v.budget as string | undefined;
-  const budgetSeconds = budget !== undefined ? parseDuration(budget, '--budget') : DEFAULTS.sweep.budgetSeconds;
+  const budgetSeconds = parseDuration(budget ?? sweepDefault('budget'), '--budget');
   const config = await resolveBenchConfig(values, { env: MACHINE });
   const ui = terminal.progress(config.quiet, config);
   const output = new OutputManager(config.outDir, SWEEP_FILES);
@@ -80,7 +85,7 @@ export async function runSweepCommand(args: Invocation, terminal: Terminal): Pro
     output.write(await renderSweep(sweep));
     const where = relative(process.cwd(), config.outDir) || '.';
     if (!config.quiet) process.stderr.write(`sweep: ${join(where, 'sweep.md')} and ${join(where, 'sweep.png')}\n`);
-    if (scope.received()) return scope.exitCode();
-    return sweep.points.some((p) => p.state === 'measured') ? 0 : 1;
+    if (scope.received()) return 'interrupted';
+    return sweep.points.some((p) => p.state === 'measured') ? 'ok' : 'nothing-measured';
   }, onSignal);
 }

@@ -2,11 +2,12 @@
 // within a time budget. A measured 0 ms point comes first (added when absent): every prediction is made from it.
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.ts';
+import type { Ending } from '../model/errors.ts';
 import { flushesOf, probeFigure, type Results, type SweepPoint, type SweepResults } from '../model/results.ts';
 import type { BenchUi } from './terminal-port.ts';
 
 /** Runs one bench into a folder; returns its results or null when it produced none. */
-export type PointRunner = (config: ResolvedConfig) => Promise<{ exitCode: number; results: Results | null }>;
+export type PointRunner = (config: ResolvedConfig) => Promise<{ ending: Ending; results: Results | null }>;
 
 /** What the sweep loop needs besides the points. */
 export interface SweepContext {

@@ -17,8 +17,6 @@ export interface SignalScope {
   signal: AbortSignal;
   /** The first signal received, or null. */
   received(): NodeJS.Signals | null;
-  /** Exit code for the received signal. */
-  exitCode(): number;
 }
 
 /** The terminal a command runs in. */

@@ -3,7 +3,8 @@
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type CacheMode, modeOrder, parseCacheModes } from '../model/cache-modes.ts';
-import { UserError } from '../model/errors.ts';
+import { UsageError } from '../model/errors.ts';
+import { type FlagName, flagDefault, flagSpec } from '../model/flags.ts';
 import { FLUSH_PRESETS, flushPreset } from '../model/flush-presets.ts';
 import type { OptionValues } from '../model/invocation.ts';
 import { distinct } from '../model/lists.ts';
@@ -43,6 +44,8 @@ export interface ResolvedConfig {
   onFailure: 'continue' | 'stop';
   qemuImgs: QemuImgBuild[];
   targetDirs: string[];
+  /** True when targetDirs is the default: results/ of the working directory. */
+  targetDirDefault: boolean;
   outputFormats: string[];
   srcCaches: (string | null)[];
   /** -m values (null: qemu-img's default). */
@@ -74,17 +77,19 @@ export interface ResolveContext {
 
 const OUTPUT_FORMATS = ['raw', 'qcow2'];
 
-/** Reads flag values by name. */
+/** Reads flag values by their declared names; `orDefault` falls back to the flag table's default text. */
 function reader(values: OptionValues) {
+  const str = (name: FlagName) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   return {
-    str: (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined),
-    list: (name: string) => listValues(values[name] as string[] | undefined),
-    flag: (name: string) => values[name] === true,
+    str,
+    orDefault: (name: FlagName) => str(name) ?? (flagDefault(flagSpec(name)) as string),
+    list: (name: FlagName) => listValues(values[name] as string[] | undefined),
+    flag: (name: FlagName) => values[name] === true,
   };
 }
 type Reader = ReturnType<typeof reader>;
 
-/** Validates flags in order (cheap checks first) and fills defaults; throws UserError on the first problem. */
+/** Validates flags in order (cheap checks first) and fills defaults; throws UsageError on the first problem. */
 export async function resolveBenchConfig(values: OptionValues, context: ResolveContext): Promise<ResolvedConfig> {
   const read = reader(values);
   const cwd = context.cwd ?? process.cwd();
@@ -125,7 +130,7 @@ function resolveBaseline(read: Reader, modes: CacheMode[]): CacheMode | null {
   const baseline = parseCacheModes(text, '--baseline')[0] as CacheMode;
   if (!modes.includes(baseline)) {
     const hint = 'add it to --modes or choose another baseline';
-    throw new UserError(`--baseline ${baseline} is not among --modes (${modes.join(',')}); ${hint}`);
+    throw new UsageError(`--baseline ${baseline} is not among --modes (${modes.join(',')}); ${hint}`);
   }
   return baseline;
 }
@@ -135,62 +140,57 @@ export function parsePrecision(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
   const percent = Number(match?.[1]);
   if (!match || !(percent > 0 && percent < 100)) {
-    throw new UserError(`--precision must be a percentage between 0 and 100 like 10%, got '${text}'`);
+    throw new UsageError(`--precision must be a percentage between 0 and 100 like 10%, got '${text}'`);
   }
   return percent / 100;
 }
 
 /** --runs N (exactly N) or sampling to --precision within --min-runs, --max-runs and --budget. */
 function resolveRuns(read: Reader): { runs: number; adaptive: Adaptive | null } {
-  const count = (name: string, min: number) => {
+  const count = (name: FlagName, min: number) => {
     const text = read.str(name);
     return text === undefined ? undefined : parseCount(text, `--${name}`, min);
   };
   const runs = count('runs', 1);
-  const adaptiveFlags = ['precision', 'min-runs', 'max-runs', 'budget'].filter((f) => read.str(f) !== undefined);
+  const adaptiveFlags = (['precision', 'min-runs', 'max-runs', 'budget'] as const).filter(
+    (f) => read.str(f) !== undefined,
+  );
   if (runs !== undefined) {
-    if (adaptiveFlags.length) throw new UserError(`--runs fixes the run count; drop --${adaptiveFlags[0]} or --runs`);
+    if (adaptiveFlags.length) throw new UsageError(`--runs fixes the run count; drop --${adaptiveFlags[0]} or --runs`);
     return { runs, adaptive: null };
   }
-  const fallback = DEFAULTS.adaptive;
-  const precisionText = read.str('precision');
-  const budgetText = read.str('budget');
+  const minRuns = parseCount(read.orDefault('min-runs'), '--min-runs', 2);
   const adaptive: Adaptive = {
-    precision: precisionText === undefined ? fallback.precision : parsePrecision(precisionText),
-    minRuns: count('min-runs', 2) ?? fallback.minRuns,
-    maxRuns: count('max-runs', 2) ?? Math.max(fallback.maxRuns, count('min-runs', 2) ?? 0),
-    budgetSeconds: budgetText === undefined ? fallback.budgetSeconds : parseDuration(budgetText, '--budget'),
+    precision: parsePrecision(read.orDefault('precision')),
+    minRuns,
+    maxRuns: count('max-runs', 2) ?? Math.max(parseCount(read.orDefault('max-runs'), '--max-runs', 2), minRuns),
+    budgetSeconds: parseDuration(read.orDefault('budget'), '--budget'),
   };
   if (adaptive.minRuns > adaptive.maxRuns) {
-    throw new UserError(`--min-runs ${adaptive.minRuns} is more than --max-runs ${adaptive.maxRuns}; raise --max-runs`);
+    throw new UsageError(
+      `--min-runs ${adaptive.minRuns} is more than --max-runs ${adaptive.maxRuns}; raise --max-runs`,
+    );
   }
   return { runs: adaptive.maxRuns, adaptive };
 }
 
 /** Modes, runs, order and the per-run options. */
 function resolvePlan(read: Reader) {
-  const modesText = read.str('modes');
-  const modes = (modesText ? parseCacheModes(modesText, '--modes') : ([...DEFAULTS.modes] as CacheMode[])).sort(
-    modeOrder,
-  );
+  const modes = parseCacheModes(read.orDefault('modes'), '--modes').sort(modeOrder);
   const baseline = resolveBaseline(read, modes);
-  const count = (name: string, min: number, fallback: number) => {
-    const text = read.str(name);
-    return text !== undefined ? parseCount(text, `--${name}`, min) : fallback;
-  };
   const timeout = read.str('timeout');
   const timeoutSeconds = timeout !== undefined ? parseDuration(timeout, '--timeout') : null;
-  if (timeoutSeconds !== null && timeoutSeconds <= 0) throw new UserError('--timeout must be longer than 0');
-  const onFailure = read.str('on-failure') ?? DEFAULTS.onFailure;
+  if (timeoutSeconds !== null && timeoutSeconds <= 0) throw new UsageError('--timeout must be longer than 0');
+  const onFailure = read.orDefault('on-failure');
   if (onFailure !== 'continue' && onFailure !== 'stop') {
-    throw new UserError(`--on-failure must be continue or stop, got '${onFailure}'`);
+    throw new UsageError(`--on-failure must be continue or stop, got '${onFailure}'`);
   }
   return {
     modes,
     baseline,
     ...resolveRuns(read),
-    warmup: count('warmup', 0, DEFAULTS.warmup),
-    seed: count('seed', 0, Math.floor(Math.random() * 2 ** 31)),
+    warmup: parseCount(read.orDefault('warmup'), '--warmup', 0),
+    seed: parseCount(read.str('seed') ?? String(Math.floor(Math.random() * 2 ** 31)), '--seed', 0),
     timeoutSeconds,
     ...resolveEmulation(read.str('emulate-flush-latency')),
     onFailure: onFailure as 'continue' | 'stop',
@@ -211,12 +211,12 @@ function resolveEmulation(text: string | undefined): {
   if (preset) return { emulateFlushLatencyMs: preset.ms, emulatePreset: preset.name };
   if (/^[a-z-]+$/i.test(text.trim())) {
     const names = FLUSH_PRESETS.map((p) => p.name).join(', ');
-    throw new UserError(
+    throw new UsageError(
       `unknown --emulate-flush-latency preset '${text}'; use one of ${names}, or a duration like 2ms`,
     );
   }
   const ms = Math.round(parseDuration(text, '--emulate-flush-latency') * 1e6) / 1000;
-  if (ms > 10_000) throw new UserError('--emulate-flush-latency must be at most 10s');
+  if (ms > 10_000) throw new UsageError('--emulate-flush-latency must be at most 10s');
   return { emulateFlushLatencyMs: ms, emulatePreset: null };
 }
 
@@ -224,15 +224,17 @@ function resolveEmulation(text: string | undefined): {
 function resolveMatrix(read: Reader, cwd: string) {
   const formats = distinct(read.list('output-format'));
   for (const f of formats)
-    if (!OUTPUT_FORMATS.includes(f)) throw new UserError(`unknown --output-format '${f}'; use raw or qcow2`);
+    if (!OUTPUT_FORMATS.includes(f)) throw new UsageError(`unknown --output-format '${f}'; use raw or qcow2`);
   const srcCaches = distinct(read.list('src-cache')).map((m) => parseCacheModes(m, '--src-cache')[0] as string);
   const targets = distinct(read.list('target-dir').map((d) => resolve(cwd, d)));
   const devices = distinct(read.list('target-device').map((d) => resolve(cwd, d)));
   const loops = distinct(read.list('target-loop').map((d) => resolve(cwd, d)));
   checkBlockTargets(read, devices, loops, formats);
   const qemuImgs = distinct(read.list('qemu-img'));
+  const defaultTarget = resolve(cwd, DEFAULTS.resultsRoot);
+  const targetDirs = targets.length || devices.length || loops.length ? targets : [defaultTarget];
   const coroutines = distinct(read.list('coroutines')).map((v) => parseCount(v, '--coroutines', 1));
-  for (const m of coroutines) if (m > 16) throw new UserError(`--coroutines ${m}: qemu-img takes 1 to 16`);
+  for (const m of coroutines) if (m > 16) throw new UsageError(`--coroutines ${m}: qemu-img takes 1 to 16`);
   const rateLimits = distinct(read.list('rate-limit'));
   for (const r of rateLimits) parseSize(r, '--rate-limit', 1);
   const order = [...(read.flag('no-out-of-order') ? [false] : []), ...(read.flag('out-of-order') ? [true] : [])];
@@ -241,12 +243,13 @@ function resolveMatrix(read: Reader, cwd: string) {
     outOfOrder: order.length ? order : [false],
     rateLimits: rateLimits.length ? rateLimits : [null],
     targetIsZero: read.flag('target-is-zero'),
-    outputFormats: formats.length ? formats : [DEFAULTS.outputFormat],
+    outputFormats: formats.length ? formats : [read.orDefault('output-format')],
     srcCaches: srcCaches.length ? srcCaches : [null],
-    targetDirs: targets.length || devices.length || loops.length ? targets : [resolve(cwd, DEFAULTS.resultsRoot)],
+    targetDirs,
+    targetDirDefault: targetDirs.length === 1 && targetDirs[0] === defaultTarget && !devices.length && !loops.length,
     targetDevices: devices,
     targetLoops: loops,
-    qemuImgPaths: qemuImgs.length ? qemuImgs : [DEFAULTS.qemuImg],
+    qemuImgPaths: qemuImgs.length ? qemuImgs : [read.orDefault('qemu-img')],
   };
 }
 
@@ -255,9 +258,9 @@ function checkBlockTargets(read: Reader, devices: string[], loops: string[], for
   if (!devices.length && !loops.length) return;
   const flag = devices.length ? '--target-device' : '--target-loop';
   const notRaw = formats.find((f) => f !== 'raw');
-  if (notRaw) throw new UserError(`${flag} takes raw output only; drop --output-format ${notRaw} or ${flag}`);
+  if (notRaw) throw new UsageError(`${flag} takes raw output only; drop --output-format ${notRaw} or ${flag}`);
   if (devices.length && read.flag('target-is-zero')) {
-    throw new UserError(
+    throw new UsageError(
       '--target-is-zero tells qemu-img the target reads as zeros, which a used --target-device need not; drop one',
     );
   }
@@ -274,18 +277,18 @@ async function resolveImage(
   const dataText = read.str('image-data');
   if (path !== undefined) {
     if (sizeText || dataText) {
-      throw new UserError('--image-size and --image-data shape the built-in image; drop them when you pass --image');
+      throw new UsageError('--image-size and --image-data shape the built-in image; drop them when you pass --image');
     }
     const absolute = resolve(cwd, path);
     const info = await env.image(qemuImg.path, absolute, read.str('image-format'));
     return { kind: 'file', path: absolute, format: info.format, info };
   }
-  const virtualSize = sizeText ? parseSize(sizeText, '--image-size', 16 * 1024 ** 2) : DEFAULTS.image.virtualSize;
+  const virtualSize = parseSize(read.orDefault('image-size'), '--image-size', 16 * 1024 ** 2);
   const dataSize = dataText
     ? parseSize(dataText, '--image-data', 1024 ** 2)
-    : Math.min(DEFAULTS.image.dataSize, Math.floor(virtualSize / 2));
+    : Math.min(parseSize(read.orDefault('image-data'), '--image-data'), Math.floor(virtualSize / 2));
   if (dataSize > virtualSize * 0.9) {
-    throw new UserError(`--image-data must be at most 90% of --image-size (${virtualSize} bytes)`);
+    throw new UsageError(`--image-data must be at most 90% of --image-size (${virtualSize} bytes)`);
   }
   const { clusterSize, seed } = DEFAULTS.image;
   return { kind: 'default', virtualSize, dataSize, clusterSize, seed, cacheDir: imageCacheDir() };
@@ -309,54 +312,4 @@ export function recordedConfig(config: ResolvedConfig, cpuTimeResolutionSeconds:
   const imageChoice: RecordedConfig['image'] =
     image.kind === 'file' ? { kind: 'file', path: image.path, format: image.format } : { ...image };
   return { ...rest, image: imageChoice, cpuTimeResolutionSeconds };
-}
-
-/** The flag values that resolve to a recorded config again (for --resume): one normaliser for both. */
-export function valuesOf(config: RecordedConfig): OptionValues {
-  const image: OptionValues =
-    config.image.kind === 'file'
-      ? { image: config.image.path, 'image-format': config.image.format }
-      : { 'image-size': String(config.image.virtualSize), 'image-data': String(config.image.dataSize) };
-  const srcCaches = config.srcCaches.filter((c): c is string => c !== null);
-  return {
-    ...image,
-    modes: config.modes.join(','),
-    ...runValues(config),
-    warmup: String(config.warmup),
-    baseline: config.baseline ?? undefined,
-    seed: String(config.seed),
-    timeout: config.timeoutSeconds === null ? undefined : `${config.timeoutSeconds}s`,
-    'emulate-flush-latency':
-      config.emulatePreset ?? (config.emulateFlushLatencyMs === null ? undefined : `${config.emulateFlushLatencyMs}ms`),
-    'no-flush-audit': !config.flushAudit,
-    'no-flush-probe': !config.flushProbe,
-    'no-drop-caches': !config.dropCaches,
-    verify: config.verify,
-    'on-failure': config.onFailure,
-    'qemu-img': config.qemuImgs.map((q) => q.path),
-    'target-dir': config.targetDirs,
-    'output-format': config.outputFormats,
-    'src-cache': srcCaches.length ? srcCaches : undefined,
-    coroutines: config.coroutines.some((m) => m !== null) ? config.coroutines.map(String) : undefined,
-    'out-of-order': config.outOfOrder.includes(true),
-    'no-out-of-order': config.outOfOrder.includes(false) && config.outOfOrder.includes(true),
-    'rate-limit': config.rateLimits.some((r) => r !== null) ? (config.rateLimits as string[]) : undefined,
-    'target-is-zero': config.targetIsZero,
-    'target-device': config.targetDevices.length ? config.targetDevices : undefined,
-    'i-know-this-overwrites': config.targetDevices.length ? config.targetDevices : undefined,
-    'target-loop': config.targetLoops.length ? config.targetLoops : undefined,
-    'memory-limit': config.memoryLimitBytes === null ? undefined : String(config.memoryLimitBytes),
-  };
-}
-
-function runValues(config: RecordedConfig): OptionValues {
-  const a = config.adaptive;
-  if (!a) return { runs: String(config.runs) };
-  const budget = a.budgetSeconds === null ? {} : { budget: `${a.budgetSeconds}s` };
-  return {
-    precision: `${a.precision * 100}%`,
-    'min-runs': String(a.minRuns),
-    'max-runs': String(a.maxRuns),
-    ...budget,
-  };
 }

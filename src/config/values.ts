@@ -1,12 +1,12 @@
-// Parsers for option values that are not units (counts, lists); each failure is a UserError naming the flag.
-import { UserError } from '../model/errors.ts';
+// Parsers for option values that are not units (counts, lists); each failure is a UsageError naming the flag.
+import { UsageError } from '../model/errors.ts';
 
 /** Parses a whole number >= `min` for `flag`. */
 export function parseCount(value: string, flag: string, min: number): number {
   const text = value.trim();
-  if (!/^-?\d+$/.test(text)) throw new UserError(`${flag} must be a whole number, got '${value}'`);
+  if (!/^-?\d+$/.test(text)) throw new UsageError(`${flag} must be a whole number, got '${value}'`);
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min) throw new UserError(`${flag} must be at least ${min}, got ${value}`);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} must be at least ${min}, got ${value}`);
   return n;
 }
 

@@ -2,7 +2,7 @@
 // zero, detach), and the release of loop devices that runs which died left attached.
 import { closeSync, constants, existsSync, openSync, readdirSync, statSync, truncateSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UserError } from '../model/errors.ts';
+import { EnvironmentError, UsageError } from '../model/errors.ts';
 import type { RunCase } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
 import { readValue } from './read-text.ts';
@@ -44,11 +44,11 @@ function busyReason(path: string): string | null {
 
 /**
  * Checks a --target-device: an existing block device, confirmed by `--i-know-this-overwrites` with the same path,
- * not in use, and at least `needed` bytes. Throws a one-line UserError; writes nothing.
+ * not in use, and at least `needed` bytes. Throws a one-line UsageError; writes nothing.
  */
 export function validateTargetDevice(path: string, confirmed: readonly string[], needed: number): void {
   if (!confirmed.includes(path)) {
-    throw new UserError(
+    throw new UsageError(
       `--target-device ${path} overwrites that device; if you mean it, add --i-know-this-overwrites ${path}`,
     );
   }
@@ -56,14 +56,14 @@ export function validateTargetDevice(path: string, confirmed: readonly string[],
   try {
     sys = sysBlock(path);
   } catch (error) {
-    throw new UserError(`--target-device ${path}: ${(error as NodeJS.ErrnoException).code}; pass a block device`);
+    throw new UsageError(`--target-device ${path}: ${(error as NodeJS.ErrnoException).code}; pass a block device`);
   }
-  if (!sys) throw new UserError(`--target-device ${path} is not a block device; pass one like /dev/sdX or /dev/vdX`);
+  if (!sys) throw new UsageError(`--target-device ${path} is not a block device; pass one like /dev/sdX or /dev/vdX`);
   const busy = busyReason(path);
-  if (busy) throw new UserError(`--target-device ${path}: ${busy}; pass a device nothing else uses`);
+  if (busy) throw new UsageError(`--target-device ${path}: ${busy}; pass a device nothing else uses`);
   const size = blockDeviceSize(path) ?? 0;
   if (size < needed) {
-    throw new UserError(
+    throw new UsageError(
       `--target-device ${path} holds ${formatBytes(size)}, the image needs ${formatBytes(needed)}; ` +
         'pass a larger device',
     );
@@ -72,9 +72,12 @@ export function validateTargetDevice(path: string, confirmed: readonly string[],
 
 /** Checks a --target-loop folder: root (losetup needs it) and a loop-control device. */
 export function validateLoopSupport(isRoot: boolean): void {
-  if (!isRoot) throw new UserError('--target-loop attaches a loop device, which needs root; run as root or drop it');
+  if (!isRoot)
+    throw new EnvironmentError('--target-loop attaches a loop device, which needs root; run as root or drop it');
   if (!existsSync('/dev/loop-control')) {
-    throw new UserError('--target-loop: this kernel has no /dev/loop-control (loop module); load it or drop the flag');
+    throw new EnvironmentError(
+      '--target-loop: this kernel has no /dev/loop-control (loop module); load it or drop the flag',
+    );
   }
 }
 
@@ -95,7 +98,7 @@ export async function attachLoop(workDir: string, size: number): Promise<BlockTa
   });
   const path = result.stdout.trim();
   if (!result.ok || !path.startsWith('/dev/')) {
-    throw new UserError(`losetup could not attach a loop device: ${result.stderrTail.trim() || 'no device'}`);
+    throw new EnvironmentError(`losetup could not attach a loop device: ${result.stderrTail.trim() || 'no device'}`);
   }
   const dio = readValue(`/sys/block/${basename(path)}/loop/dio`);
   return { path, sizeBytes: size, loopFile: file, loopDirectIo: dio === null ? null : dio === '1' };

@@ -3,7 +3,7 @@
 // process's rename succeeds), its owner re-checked, and the new lock created exclusively.
 import { linkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../model/errors.ts';
+import { EnvironmentError, LockHeldError } from '../model/errors.ts';
 import { ownerAlive, ownerText, parseOwner, selfOwner } from './owner.ts';
 import { readText } from './read-text.ts';
 
@@ -24,7 +24,7 @@ function create(path: string, text: string, dir: string): boolean {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    throw new UserError(`cannot create lock file in ${dir} (${code}); pass a writable --target-dir`);
+    throw new EnvironmentError(`cannot create a lock file in ${dir} (${code}); pass a writable --target-dir`);
   } finally {
     rmSync(tmp, { force: true });
   }
@@ -55,7 +55,7 @@ function moveStale(path: string, seen: string): boolean {
 }
 
 /**
- * Takes the lock of `dir`; a live holder is a UserError, a dead one's lock is taken over (reported through `note`).
+ * Takes the lock of `dir`; a live holder is a LockHeldError, a dead one's lock is taken over (reported through `note`).
  * Returns the release function.
  */
 export function acquireLock(dir: string, note: (message: string) => void): () => void {
@@ -68,12 +68,11 @@ export function acquireLock(dir: string, note: (message: string) => void): () =>
     const holder = parseOwner(seen);
     if (!holder && youngerThan(path, 5000)) continue; // unreadable but fresh: not provably stale, look again
     if (holder && ownerAlive(holder) && holder.pid !== process.pid) {
-      const hint = 'wait for it or pass another --target-dir';
-      throw new UserError(`target dir ${dir} is in use by another qemu-cache-bench (PID ${holder.pid}); ${hint}`);
+      throw new LockHeldError(dir, holder.pid, holder.host, path);
     }
     if (moveStale(path, seen)) note(`taking over a stale lock in ${dir} (PID ${holder?.pid ?? '?'} is gone)`);
   }
-  throw new UserError(`cannot take the lock in ${dir}; remove ${path} if no qemu-cache-bench is running`);
+  throw new EnvironmentError(`cannot take the lock in ${dir}; remove ${path} if no qemu-cache-bench is running`);
 }
 
 function youngerThan(path: string, ms: number): boolean {

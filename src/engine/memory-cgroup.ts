@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from '../model/errors.ts';
+import { EnvironmentError } from '../model/errors.ts';
 import type { Sample } from '../model/results.ts';
 import { ownerAlive, processStartTime } from './owner.ts';
 import { readText } from './read-text.ts';
@@ -54,12 +54,13 @@ export function findMemoryCgroupHost(root = '/sys/fs/cgroup'): MemoryCgroupHost 
   return { version: 'v1', parent: existsSync(join(nested, 'memory.limit_in_bytes')) ? nested : v1 };
 }
 
-/** The host's memory cgroups, or a one-line UserError saying why --memory-limit cannot be used. */
+/** The host's memory cgroups, or a one-line EnvironmentError saying why --memory-limit cannot be used. */
 export function validateMemoryLimit(isRoot: boolean): MemoryCgroupHost {
-  if (!isRoot) throw new UserError('--memory-limit creates a memory cgroup, which needs root; run as root or drop it');
+  if (!isRoot)
+    throw new EnvironmentError('--memory-limit creates a memory cgroup, which needs root; run as root or drop it');
   const host = findMemoryCgroupHost();
   if (!host) {
-    throw new UserError(
+    throw new EnvironmentError(
       '--memory-limit: no memory cgroup controller is mounted (neither cgroup v2 with memory nor v1 memory); drop it',
     );
   }

@@ -1,5 +1,5 @@
 // Running qemu-img: a conversion, its version, info and compare, and the --qemu-img validator.
-import { UserError } from '../model/errors.ts';
+import { EnvironmentError } from '../model/errors.ts';
 import {
   type ConvertSpec,
   compareVersions,
@@ -84,11 +84,11 @@ export async function imagesEqual(
 export async function validateQemuImg(path: string): Promise<QemuImgBuild> {
   const probe = await probeVersion(path);
   if ('error' in probe)
-    throw new UserError(
+    throw new EnvironmentError(
       `qemu-img not usable: ${probe.error}; install qemu-utils (scripts/setup.sh) or pass --qemu-img PATH`,
     );
   if (compareVersions(probe.version, MIN_QEMU_IMG_VERSION) < 0) {
-    throw new UserError(
+    throw new EnvironmentError(
       `${path} is qemu-img ${probe.version}, older than the minimum ${MIN_QEMU_IMG_VERSION}; install a newer ` +
         `qemu-utils or pass --qemu-img PATH`,
     );

@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UserError } from '../model/errors.ts';
+import { EnvironmentError, UsageError } from '../model/errors.ts';
 import { formatBytes } from '../model/units.ts';
 import { ownerAlive, ownerText, parseOwner, selfOwner } from './owner.ts';
 import { readText } from './read-text.ts';
@@ -21,20 +21,20 @@ import { readText } from './read-text.ts';
 /** Prefix of the work folders the harness creates (and alone removes). */
 export const WORK_DIR_PREFIX = 'qcb-work-';
 
-/** Checks that `dir` exists, is a directory and is writable; throws a one-line UserError otherwise. */
+/** Checks that `dir` exists, is a directory and is writable; throws a one-line UsageError otherwise. */
 export function validateTargetDir(dir: string): void {
   let stat: Stats;
   try {
     stat = statSync(dir);
   } catch {
-    throw new UserError(`target dir not found: ${dir}; create it or pass an existing directory to --target-dir`);
+    throw new UsageError(`target dir not found: ${dir}; create it or pass an existing directory to --target-dir`);
   }
-  if (!stat.isDirectory()) throw new UserError(`--target-dir ${dir} is not a directory; pass a directory`);
+  if (!stat.isDirectory()) throw new UsageError(`--target-dir ${dir} is not a directory; pass a directory`);
   try {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(
+    throw new EnvironmentError(
       `target dir ${dir} is not writable (${code === 'EROFS' ? 'read-only file system' : code}); pass a writable ` +
         `directory to --target-dir`,
     );
@@ -53,7 +53,7 @@ export function freeBytes(dir: string): number {
 export function checkFreeSpace(dir: string, needed: number, what: string): void {
   const free = freeBytes(dir);
   if (free < needed) {
-    throw new UserError(
+    throw new EnvironmentError(
       `not enough space in ${dir}: ${formatBytes(free)} free, ${what} can need ${formatBytes(needed)}; free some ` +
         `space or pass another --target-dir`,
     );

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runProcess } from '../engine/spawn.ts';
-import { UserError } from '../model/errors.ts';
+import { EnvironmentError } from '../model/errors.ts';
 
 const SOURCE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'flush-delay.c');
 
@@ -29,7 +29,7 @@ export async function ensureInterposer(cacheRoot: string, env: NodeJS.ProcessEnv
     timeoutSeconds: 120,
   });
   if (!result.ok)
-    throw new UserError(
+    throw new EnvironmentError(
       `cannot build the flush-delay interposer (${result.stderrTail.split('\n')[0] || 'cc failed'}); install ` +
         `build-essential (scripts/setup.sh)`,
     );

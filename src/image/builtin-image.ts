@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { runProcess } from '../engine/spawn.ts';
+import { EnvironmentError, InterruptedError } from '../model/errors.ts';
 import { seededRandom } from '../model/prng.ts';
 import { lastLine } from '../model/qemu-img-command.ts';
 import type { BuiltinImageParams } from '../model/results.ts';
@@ -69,7 +70,14 @@ export async function ensureDefaultImage(
   const path = join(cacheDir, defaultImageName(params));
   if (existsSync(path))
     return { path, built: false, buildSeconds: 0, contentSha256: cachedContent(path, params, signal) };
-  mkdirSync(cacheDir, { recursive: true });
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new EnvironmentError(
+      `cannot create the image cache ${cacheDir} (${code}); set QCB_CACHE_DIR to a writable folder`,
+    );
+  }
   onBuild(`building the default image once (${defaultImageName(params)}) in ${cacheDir}`);
   const started = Date.now();
   const rawPath = `${path}.${process.pid}.raw.tmp`;
@@ -80,8 +88,9 @@ export async function ensureDefaultImage(
     const options = `compat=1.1,cluster_size=${params.clusterSize},compression_type=zlib`;
     const args = ['convert', '-c', '-f', 'raw', '-O', 'qcow2', '-o', options, rawPath, qcowTmp];
     const result = await runProcess(qemuImg, args, { signal });
-    if (result.canceled) throw new Error('interrupted while building the default image');
-    if (!result.ok) throw new Error(`building the default image failed: ${lastLine(result.stderrTail)}`);
+    if (result.canceled) throw new InterruptedError('interrupted while building the built-in image');
+    if (!result.ok)
+      throw new EnvironmentError(`qemu-img could not build the built-in image: ${lastLine(result.stderrTail)}`);
     writeFileSync(contentFile(path), `${contentSha256}\n`);
     renameSync(qcowTmp, path);
   } finally {
@@ -106,7 +115,7 @@ export function generateExtents(
   const hash = createHash('sha256');
   const header = Buffer.alloc(16);
   for (const extent of layoutExtents(params)) {
-    if (signal?.aborted) throw new Error('interrupted while building the default image');
+    if (signal?.aborted) throw new InterruptedError('interrupted while building the built-in image');
     const bytes = extent.kind === 'random' ? randomBytes.next(extent.length) : textBytes(pool, extent.length, random);
     header.writeBigUInt64LE(BigInt(extent.offset), 0);
     header.writeBigUInt64LE(BigInt(extent.length), 8);

@@ -3,25 +3,25 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, type Stats, statSync } from 'node:fs';
 import { imageInfo } from '../engine/qemu-img.ts';
 import { runProcess } from '../engine/spawn.ts';
-import { UserError } from '../model/errors.ts';
+import { UsageError } from '../model/errors.ts';
 import { lastLine, type QemuImgInfo } from '../model/qemu-img-command.ts';
 import type { BuiltinImageParams, ImageFacts } from '../model/results.ts';
 
-/** Checks that `path` is a readable image qemu-img can open; returns its info or throws a one-line UserError. */
+/** Checks that `path` is a readable image qemu-img can open; returns its info or throws a one-line UsageError. */
 export async function validateImage(qemuImg: string, path: string, format: string | undefined): Promise<QemuImgInfo> {
   let stat: Stats;
   try {
     stat = statSync(path);
   } catch {
-    throw new UserError(`image not found: ${path}; pass an existing image file to --image`);
+    throw new UsageError(`image not found: ${path}; pass an existing image file to --image`);
   }
-  if (stat.isDirectory()) throw new UserError(`--image ${path} is a directory; pass an image file`);
+  if (stat.isDirectory()) throw new UsageError(`--image ${path} is a directory; pass an image file`);
   if (!stat.isFile() && !stat.isBlockDevice())
-    throw new UserError(`--image ${path} is not a regular file; pass an image file`);
+    throw new UsageError(`--image ${path} is not a regular file; pass an image file`);
   try {
     closeSync(openSync(path, 'r'));
   } catch (error) {
-    throw new UserError(
+    throw new UsageError(
       `cannot read image ${path} (${(error as NodeJS.ErrnoException).code}); fix its permissions or run as a user ` +
         `who can read it`,
     );
@@ -30,14 +30,14 @@ export async function validateImage(qemuImg: string, path: string, format: strin
   if ('error' in info)
     throw (
       openError(path, info.error) ??
-      new UserError(
+      new UsageError(
         `qemu-img cannot read ${path} as an image: ${lastLine(info.error)}; check the file or pass --image-format`,
       )
     );
   const encryption = encryptionOf(info);
   if (encryption) throw encryptedError(path, encryption);
   if (info.format === 'raw' && !format && (stat.size < 1024 * 1024 || stat.size % 512 !== 0)) {
-    throw new UserError(
+    throw new UsageError(
       `${path} does not look like a disk image (qemu-img sees only ${stat.size} raw bytes); pass another image, or ` +
         `--image-format raw to use it anyway`,
     );
@@ -48,7 +48,7 @@ export async function validateImage(qemuImg: string, path: string, format: strin
     const known = openError(path, check.stderrTail);
     if (known) throw known;
     const why = lastLine(check.stderrTail) || lastLine(check.stdout) || `qemu-img check exited ${check.exitCode}`;
-    throw new UserError(
+    throw new UsageError(
       `qcow2 image ${path} is damaged (${why}); repair it with qemu-img check -r or pass another image`,
     );
   }
@@ -62,9 +62,9 @@ export function encryptionOf(info: QemuImgInfo): string | null {
   return info.raw.encrypted === true ? 'encrypted' : null;
 }
 
-function encryptedError(path: string, format: string): UserError {
+function encryptedError(path: string, format: string): UsageError {
   const how = 'decrypt a copy first (qemu-img convert --object secret,... --image-opts ...) and pass that';
-  return new UserError(`${path} is encrypted (${format}) and qemu-cache-bench passes no secret; ${how}`);
+  return new UsageError(`${path} is encrypted (${format}) and qemu-cache-bench passes no secret; ${how}`);
 }
 
 /**
@@ -72,17 +72,17 @@ function encryptedError(path: string, format: string): UserError {
  * unreadable backing file (named), an encrypted image without its secret, or qemu's image lock held by a running VM
  * or another qemu-img. Null when the message is none of these.
  */
-export function openError(path: string, stderr: string): UserError | null {
+export function openError(path: string, stderr: string): UsageError | null {
   const backing = /Could not open backing file: Could not open '([^']+)': ([^\n]+)/.exec(stderr);
   if (backing) {
     const [, file, why] = backing;
     const what = /No such file/.test(why ?? '') ? 'is missing' : `cannot be opened (${why?.trim()})`;
     const fix = 'restore it, or pass an image without a backing chain (qemu-img convert the overlay once)';
-    return new UserError(`the backing file of ${path} ${what}: ${file}; ${fix}`);
+    return new UsageError(`the backing file of ${path} ${what}: ${file}; ${fix}`);
   }
   if (/Failed to get (shared )?"?\w+"? lock|Is another process using the image/.test(stderr)) {
     const who = "a running VM or another qemu-img holds qemu's lock on it";
-    return new UserError(`${path} is in use: ${who}; stop it, or pass a copy of the image`);
+    return new UsageError(`${path} is in use: ${who}; stop it, or pass a copy of the image`);
   }
   if (/encrypt|key-secret|is encrypted/i.test(stderr)) return encryptedError(path, 'needs a key');
   return null;

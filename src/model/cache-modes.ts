@@ -1,5 +1,5 @@
 // qemu-img's cache modes: the names, what each does to flushing, and the --modes/--src-cache validators.
-import { UserError } from './errors.ts';
+import { UsageError } from './errors.ts';
 
 /** The cache modes qemu-img accepts for -t and -T, in the order reports show them. */
 export const CACHE_MODES = ['writethrough', 'writeback', 'none', 'unsafe', 'directsync'] as const;
@@ -16,19 +16,19 @@ export const CACHE_MODE_MEANING: Record<CacheMode, string> = {
   directsync: 'O_DIRECT and a flush after every write',
 };
 
-/** Parses a comma-separated list of cache modes for `flag`; unknown names are a UserError. */
+/** Parses a comma-separated list of cache modes for `flag`; unknown names are a UsageError. */
 export function parseCacheModes(value: string, flag: string): CacheMode[] {
   const names = value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  if (names.length === 0) throw new UserError(`${flag} is empty; give one or more of ${CACHE_MODES.join(', ')}`);
+  if (names.length === 0) throw new UsageError(`${flag} is empty; give one or more of ${CACHE_MODES.join(', ')}`);
   const out: CacheMode[] = [];
   for (const name of names) {
     if (!(CACHE_MODES as readonly string[]).includes(name)) {
-      throw new UserError(`unknown cache mode '${name}' in ${flag}; use one or more of ${CACHE_MODES.join(', ')}`);
+      throw new UsageError(`unknown cache mode '${name}' in ${flag}; use one or more of ${CACHE_MODES.join(', ')}`);
     }
-    if (out.includes(name as CacheMode)) throw new UserError(`${flag} lists ${name} twice; give each mode once`);
+    if (out.includes(name as CacheMode)) throw new UsageError(`${flag} lists ${name} twice; give each mode once`);
     out.push(name as CacheMode);
   }
   return out;

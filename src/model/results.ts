@@ -2,7 +2,7 @@
 // renderer reads through.
 import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { UserError } from './errors.ts';
+import { UsageError } from './errors.ts';
 
 /** Version of results.json written by this build; loaders refuse newer ones. */
 export const SCHEMA_VERSION = 2 as const;
@@ -230,6 +230,8 @@ export const RecordedConfigSchema = z.object({
   onFailure: z.enum(['continue', 'stop']),
   qemuImgs: z.array(z.object({ path: z.string(), version: z.string() })),
   targetDirs: z.array(z.string()),
+  /** True when targetDirs is the default (results/ of the working directory), which a rerun elsewhere leaves out. */
+  targetDirDefault: z.boolean().default(false),
   /** Block devices converted onto with -n (--target-device, confirmed with --i-know-this-overwrites). */
   targetDevices: z.array(z.string()).default([]),
   /** Directories a loop device's sparse file was created in (--target-loop). */
@@ -449,21 +451,21 @@ export type SweepPoint = z.infer<typeof SweepPointSchema>;
 /** sweep.json. */
 export type SweepResults = z.infer<typeof SweepResultsSchema>;
 
-/** Checks an already-parsed object; throws UserError naming the first problem. */
+/** Checks an already-parsed object; throws UsageError naming the first problem. */
 export function parseResults(data: unknown, source = 'input'): Results {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new UserError(
+    throw new UsageError(
       `${source} is not a qemu-cache-bench results file (expected a JSON object); pass the results.json of a bench run`,
     );
   }
   const version = (data as Record<string, unknown>).schemaVersion;
   if (typeof version !== 'number') {
-    throw new UserError(
+    throw new UsageError(
       `${source} is not a qemu-cache-bench results file (no schemaVersion); pass the results.json of a bench run`,
     );
   }
   if (version > SCHEMA_VERSION) {
-    throw new UserError(
+    throw new UsageError(
       `${source} has schemaVersion ${version}, newer than this tool's ${SCHEMA_VERSION}; upgrade qemu-cache-bench to ` +
         `read it`,
     );
@@ -472,7 +474,7 @@ export function parseResults(data: unknown, source = 'input'): Results {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : '(top level)';
-    throw new UserError(
+    throw new UsageError(
       `${source} is not a valid results file: ${where}: ${issue?.message ?? 'invalid'}; re-run the bench or pass ` +
         `another file`,
     );
@@ -480,26 +482,28 @@ export function parseResults(data: unknown, source = 'input'): Results {
   return parsed.data;
 }
 
-/** Reads and validates a results.json; any problem is a one-line UserError. */
+/** Reads and validates a results.json; any problem is a one-line UsageError. */
 export function loadResults(path: string): Results {
   let size: number;
   try {
     const stat = statSync(path);
-    if (stat.isDirectory()) throw new UserError(`${path} is a directory; pass the results.json inside it`);
+    if (stat.isDirectory()) throw new UsageError(`${path} is a directory; pass the results.json inside it`);
     size = stat.size;
   } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(
       `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}; pass the path of a results.json`,
     );
   }
   if (size > MAX_RESULTS_BYTES)
-    throw new UserError(`${path} is ${size} bytes, too large for a results file; pass the results.json of a bench run`);
+    throw new UsageError(
+      `${path} is ${size} bytes, too large for a results file; pass the results.json of a bench run`,
+    );
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UserError(
+    throw new UsageError(
       `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}; check its permissions`,
     );
   }
@@ -507,7 +511,7 @@ export function loadResults(path: string): Results {
   try {
     data = JSON.parse(text);
   } catch {
-    throw new UserError(`${path} is not JSON; pass the results.json of a bench run`);
+    throw new UsageError(`${path} is not JSON; pass the results.json of a bench run`);
   }
   return parseResults(data, path);
 }

@@ -1,5 +1,5 @@
 // Units: parsing and formatting of sizes, durations, seconds and ratios, so a figure reads the same everywhere.
-import { UserError } from './errors.ts';
+import { UsageError } from './errors.ts';
 import type { Ratio, Stat } from './results.ts';
 
 /** Rounds to microseconds (6 decimals), as results.json stores times. */
@@ -15,7 +15,7 @@ export function parseDuration(value: string, flag: string): number {
   const unit = match?.[2]?.toLowerCase() || 's';
   const factor = DURATION_UNITS[unit];
   if (!match || factor === undefined)
-    throw new UserError(`${flag} must be a duration like 2ms, 30s or 10m, got '${value}'`);
+    throw new UsageError(`${flag} must be a duration like 2ms, 30s or 10m, got '${value}'`);
   return Number(match[1]) * factor;
 }
 
@@ -37,15 +37,33 @@ const SIZE_UNITS: Record<string, number> = {
 export function parseSize(value: string, flag: string, min = 1): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
   const factor = SIZE_UNITS[match?.[2]?.toLowerCase() ?? 'x'];
-  if (!match || factor === undefined) throw new UserError(`${flag} must be a size like 256M or 4G, got '${value}'`);
+  if (!match || factor === undefined) throw new UsageError(`${flag} must be a size like 256M or 4G, got '${value}'`);
   const bytes = Math.round(Number(match[1]) * factor);
-  if (bytes < min) throw new UserError(`${flag} must be at least ${formatBytes(min)}, got ${value}`);
+  if (bytes < min) throw new UsageError(`${flag} must be at least ${formatBytes(min)}, got ${value}`);
   return bytes;
 }
 
-/** Bytes as a --image-size style value in whole MiB, e.g. "256M" (the inverse of parseSize for such sizes). */
+/** Bytes as a size flag's value, exact: "4G", "256M", "64K" or plain bytes (the inverse of parseSize). */
 export function sizeFlag(bytes: number): string {
-  return `${Math.round(bytes / 1024 ** 2)}M`;
+  for (const [unit, factor] of [
+    ['T', 1024 ** 4],
+    ['G', GIB],
+    ['M', 1024 ** 2],
+    ['K', 1024],
+  ] as const) {
+    if (bytes >= factor && bytes % factor === 0) return `${bytes / factor}${unit}`;
+  }
+  return String(bytes);
+}
+
+/** Seconds as a duration flag's value that parses back to the same number, e.g. "170s", "0.5s". */
+export function durationFlag(seconds: number): string {
+  return `${seconds}s`;
+}
+
+/** A share as a percentage flag's value, e.g. 0.1 -> "10%" (12 significant digits, so 0.07 stays 7%). */
+export function percentFlag(share: number): string {
+  return `${Number((share * 100).toPrecision(12))}%`;
 }
 
 /** Formats bytes with a binary unit, e.g. "4.0 GiB". */

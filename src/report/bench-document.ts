@@ -13,10 +13,11 @@ import { MIN_RUNS_FOR_OUTLIERS, RATIO_METHOD } from '../analyze/stats.ts';
 import { verdicts } from '../analyze/verdict.ts';
 import { CACHE_MODE_MEANING, type CacheMode } from '../model/cache-modes.ts';
 import { emulationLabel } from '../model/emulation.ts';
+import { rerunArguments } from '../model/flags.ts';
 import { convertCommandLine, DEFAULT_CONVERT_OPTIONS, optionArgs, shellQuote } from '../model/qemu-img-command.ts';
 import { REAL_IMAGE_WRITES_PER_GIB } from '../model/reference.ts';
 import type { Results, RunCase } from '../model/results.ts';
-import { ci, formatBytes, kibText, meanSd, med, millis, range, ratioWithCi, secs, sizeFlag } from '../model/units.ts';
+import { ci, formatBytes, kibText, meanSd, med, millis, range, ratioWithCi, secs } from '../model/units.ts';
 import { benchCharts, chartFile } from './charts/chart-names.ts';
 import type { Block, ReportDocument } from './document-model.ts';
 import { summaryHead, summaryRow } from './table.ts';
@@ -450,59 +451,9 @@ function runsText(results: Results): string {
   return `${rounds} measured run(s) per mode${warmup}; ${order} alike.${why}`;
 }
 
+/** The command that repeats the whole bench with this run's configuration (generated from the flag table). */
 function rerunCommand(results: Results): string {
-  const c = results.config;
-  const runs = c.adaptive
-    ? [
-        '--precision',
-        `${c.adaptive.precision * 100}%`,
-        '--min-runs',
-        String(c.adaptive.minRuns),
-        '--max-runs',
-        String(c.adaptive.maxRuns),
-      ]
-    : ['--runs', String(c.runs)];
-  return [
-    'npm run bench --',
-    '--modes',
-    c.modes.join(','),
-    ...runs,
-    '--warmup',
-    String(c.warmup),
-    '--seed',
-    String(c.seed),
-    ...(c.baseline ? ['--baseline', c.baseline] : []),
-    ...imageFlags(results),
-    ...optionFlags(c),
-    ...(c.emulateFlushLatencyMs !== null
-      ? ['--emulate-flush-latency', c.emulatePreset ?? `${c.emulateFlushLatencyMs}ms`]
-      : []),
-  ].join(' ');
-}
-
-/** The bench flags of the convert options (-m, -W, -n --target-is-zero, -r). */
-function optionFlags(c: Results['config']): string[] {
-  const flags: string[] = [];
-  if (c.coroutines.some((m) => m !== null)) flags.push('--coroutines', c.coroutines.join(','));
-  if (c.outOfOrder.includes(true))
-    flags.push('--out-of-order', ...(c.outOfOrder.includes(false) ? ['--no-out-of-order'] : []));
-  if (c.targetIsZero) flags.push('--target-is-zero');
-  if (c.rateLimits.some((r) => r !== null)) flags.push('--rate-limit', c.rateLimits.join(','));
-  for (const dir of c.targetLoops) flags.push('--target-loop', shellQuote(dir));
-  for (const dev of c.targetDevices) flags.push('--target-device', dev, '--i-know-this-overwrites', dev);
-  if (c.memoryLimitBytes !== null) flags.push('--memory-limit', sizeFlag(c.memoryLimitBytes));
-  return flags;
-}
-
-function imageFlags(results: Results): string[] {
-  const image = results.image;
-  if (image.origin === 'file') return ['--image', shellQuote(image.path)];
-  return [
-    '--image-size',
-    sizeFlag(image.params?.virtualSize ?? 0),
-    '--image-data',
-    sizeFlag(image.params?.dataSize ?? 0),
-  ];
+  return ['npm run bench --', ...rerunArguments(results.config).map(shellQuote)].join(' ');
 }
 
 function num(value: number | null): string {

@@ -14,7 +14,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { UserError } from '../model/errors.ts';
+import { UsageError } from '../model/errors.ts';
 
 /** A rendered output: a file name inside the results folder and its bytes. */
 export interface OutputFile {
@@ -53,9 +53,9 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
 /** The results folder must be new or an empty directory, so nothing there is overwritten. */
 export function validateOutDir(outDir: string, resumable = false): void {
   if (!existsSync(outDir)) return;
-  if (!statSync(outDir).isDirectory()) throw new UserError(`--out ${outDir} is a file; pass a new folder`);
+  if (!statSync(outDir).isDirectory()) throw new UsageError(`--out ${outDir} is a file; pass a new folder`);
   if (readdirSync(outDir).length > 0)
-    throw new UserError(
+    throw new UsageError(
       `--out ${outDir} is not empty; pass a new folder (nothing there is ` +
         `overwritten)${resumable ? ', or --resume it' : ''}`,
     );
@@ -88,7 +88,7 @@ export class OutputManager {
     for (const file of files) {
       const path = join(this.dir, file.name);
       if (existsSync(path) && !this.#owned.has(file.name) && !this.#owned.has(`${file.name.split('/')[0]}/`)) {
-        throw new UserError(
+        throw new UsageError(
           `${path} exists and was not written by qemu-cache-bench; move it away or choose another --out`,
         );
       }

@@ -1,7 +1,7 @@
-// The option parser: known flags parse; random argv always ends in a parse or a one-line UserError, never a crash.
+// The option parser: known flags parse; random argv always ends in a parse or a one-line UsageError, never a crash.
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/cli/args.ts';
-import { UserError } from '../../src/model/errors.ts';
+import { UsageError } from '../../src/model/errors.ts';
 import { seededRandom } from '../../src/model/prng.ts';
 
 describe('parseCommandLine', () => {
@@ -14,7 +14,7 @@ describe('parseCommandLine', () => {
   it('takes positionals for report and compare', () => {
     expect(parseCommandLine(['compare', 'a.json', 'b.json']).positionals).toEqual(['a.json', 'b.json']);
   });
-  it('fuzz: random argv gives a result or a one-line UserError', () => {
+  it('fuzz: random argv gives a result or a one-line UsageError', () => {
     const random = seededRandom(5);
     const words = [
       'bench',
@@ -49,7 +49,7 @@ describe('parseCommandLine', () => {
       try {
         parseCommandLine(argv);
       } catch (error) {
-        expect(error, JSON.stringify(argv)).toBeInstanceOf(UserError);
+        expect(error, JSON.stringify(argv)).toBeInstanceOf(UsageError);
         expect((error as Error).message).not.toMatch(/\n/);
       }
     }

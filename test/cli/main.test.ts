@@ -1,4 +1,4 @@
-// Bad input: one line naming the problem and the fix, exit code 2, quickly, nothing created on disk.
+// Bad input: one line naming the problem and the fix, the exit code of its kind, quickly, nothing created on disk.
 import {
   chmodSync,
   closeSync,
@@ -88,7 +88,7 @@ const cases: [string, string[], RegExp][] = [
 
 describe('bad input', () => {
   for (const [name, argv, message] of cases) {
-    it(`${name}: one line, exit 2, nothing created`, async () => {
+    it(`${name}: one line, exit ${/^qemu-img (missing|too old)$/.test(name) ? 3 : 2}, nothing created`, async () => {
       const out = join(work, `out-${name.replace(/\W+/g, '-')}`);
       const args = argv.map(
         (a) =>
@@ -103,7 +103,7 @@ describe('bad input', () => {
       const r = await runCli([...(name === 'unknown command' ? [] : ['bench']), ...args, '--out', out], {
         env: { FAKE_QEMU_IMG: 'version-old', QCB_CACHE_DIR: join(work, 'cache2') },
       });
-      expect(r.code, r.stderr).toBe(2);
+      expect(r.code, r.stderr).toBe(/^qemu-img (missing|too old)$/.test(name) ? 3 : 2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
@@ -167,7 +167,7 @@ describe('bad input', () => {
       ],
       { reject: false, cwd: ROOT, env: { HOME: tmpdir() } },
     );
-    expect(as.exitCode, as.stderr).toBe(2);
+    expect(as.exitCode, as.stderr).toBe(3);
     expect(as.stderr).toMatch(/target dir .*readonly is not writable/);
   });
 
@@ -267,11 +267,46 @@ describe('bad input', () => {
       '--out',
       out,
     ]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(r.stderr.trim()).toMatch(
-      /is in use by another qemu-cache-bench \(PID 1\); wait for it or pass another --target-dir$/,
+      /locked-target is in use by another qemu-cache-bench \(PID 1 on \S+\); wait for it or pass another --target-dir; if that run is gone, remove .*locked-target\/\.qemu-cache-bench\.lock$/,
     );
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(target)).toEqual(['.qemu-cache-bench.lock']);
+  });
+});
+
+describe('exit codes: one per kind of ending', () => {
+  it('nothing measured: every run failed, exit 4, one line, results kept', async () => {
+    const out = join(work, 'out-nothing');
+    const raw = join(work, 'nothing.raw');
+    writeFileSync(raw, Buffer.alloc(65536));
+    const r = await runCli(
+      ['bench', '--qemu-img', fake, '--image', raw, '--image-format', 'raw', '--modes', 'none', '--runs', '1'].concat([
+        '--no-flush-audit',
+        '--no-flush-probe',
+        '--target-dir',
+        work,
+        '--out',
+        out,
+        '--quiet',
+      ]),
+      { env: { FAKE_QEMU_IMG: 'fail-none', QCB_CACHE_DIR: join(work, 'cache3') } },
+    );
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).samples[0].state).toBe('failed');
+  });
+  it('internal: a bug exits 70 and is the only kind printed with a stack', async () => {
+    const r = await runCli(['bench', '--runs', '1'], { env: { QCB_FORCE_INTERNAL_ERROR: '1' } });
+    expect(r.code).toBe(70);
+    expect(r.stderr).toMatch(/^qemu-cache-bench: internal error \(please report it\): Error: forced internal error/);
+    expect(r.stderr).toMatch(/\n\s+at .*main\.ts:\d+/);
+  });
+  it('--help lists every exit code', async () => {
+    const r = await runCli(['compare', '--help']);
+    expect(r.code).toBe(0);
+    const codes = [...r.stdout.split('Exit codes\n')[1]!.matchAll(/^ {2}(\d+)\s/gm)].map((m) => Number(m[1]));
+    expect(codes).toEqual([0, 2, 3, 4, 70, 130]);
   });
 });

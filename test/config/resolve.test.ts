@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/cli/args.ts';
 import type { EnvironmentPort } from '../../src/config/environment-port.ts';
-import { recordedConfig, resolveBenchConfig, stamp, valuesOf } from '../../src/config/resolve.ts';
-import { UserError } from '../../src/model/errors.ts';
+import { recordedConfig, resolveBenchConfig, stamp } from '../../src/config/resolve.ts';
+import { UsageError } from '../../src/model/errors.ts';
+import { configFlagValues } from '../../src/model/flags.ts';
 
 const cwd = '/nonexistent/qcb-resolve';
 const INFO = {
@@ -114,7 +115,7 @@ describe('resolveBenchConfig', () => {
     const env = {
       ...stubPort(),
       qemuImg: async () => {
-        throw new UserError('qemu-img not usable: gone');
+        throw new UsageError('qemu-img not usable: gone');
       },
     };
     await expect(resolveArgs([], env)).rejects.toThrow(/^qemu-img not usable: gone$/);
@@ -184,7 +185,7 @@ describe('resolveBenchConfig', () => {
       '600M',
     ]);
     const recorded = recordedConfig(first, 0.01);
-    const again = await resolveBenchConfig(valuesOf(recorded), { env: stubPort(), resumeDir: first.outDir });
+    const again = await resolveBenchConfig(configFlagValues(recorded), { env: stubPort(), resumeDir: first.outDir });
     expect(recordedConfig(again, 0.01)).toEqual(recorded);
   });
   it('stamps folders in UTC', () => {
@@ -254,7 +255,7 @@ describe('block-device targets and memory limits', () => {
   });
   it('refuse qcow2 output onto a block device, and --target-is-zero onto a used device', async () => {
     await expect(resolveArgs(['--target-loop', '/l', '--output-format', 'qcow2'])).rejects.toThrow(
-      new UserError('--target-loop takes raw output only; drop --output-format qcow2 or --target-loop'),
+      new UsageError('--target-loop takes raw output only; drop --output-format qcow2 or --target-loop'),
     );
     await expect(resolveArgs(['--target-device', '/dev/vdb', '--target-is-zero'])).rejects.toThrow(
       /^--target-is-zero tells qemu-img the target reads as zeros, which a used --target-device need not; drop one$/,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { listValues, parseCount } from '../../src/config/values.ts';
-import { UserError } from '../../src/model/errors.ts';
+import { UsageError } from '../../src/model/errors.ts';
 import { formatBytes, parseDuration, parseSize } from '../../src/model/units.ts';
 
 describe('option values', () => {
-  it('parses counts and rejects bad ones with a UserError naming the flag', () => {
+  it('parses counts and rejects bad ones with a UsageError naming the flag', () => {
     expect(parseCount('3', '--runs', 1)).toBe(3);
     for (const bad of ['0', '-1', 'three', '1.5', '']) {
-      expect(() => parseCount(bad, '--runs', 1)).toThrow(UserError);
+      expect(() => parseCount(bad, '--runs', 1)).toThrow(UsageError);
       expect(() => parseCount(bad, '--runs', 1)).toThrow(/--runs/);
     }
   });

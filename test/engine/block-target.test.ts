@@ -9,7 +9,7 @@ import {
   validateTargetDevice,
   zeroLoopFile,
 } from '../../src/engine/block-target.ts';
-import { UserError } from '../../src/model/errors.ts';
+import { EnvironmentError, UsageError } from '../../src/model/errors.ts';
 
 describe('isOrphanLoopFile', () => {
   const dead = () => true;
@@ -32,7 +32,7 @@ describe('validateTargetDevice', () => {
   const dir = mkdtempSync(join(tmpdir(), 'qcb-dev-'));
   it('refuses without the confirmation naming the same path', () => {
     expect(() => validateTargetDevice('/dev/vdb', [], 1)).toThrow(
-      new UserError(
+      new UsageError(
         '--target-device /dev/vdb overwrites that device; if you mean it, add --i-know-this-overwrites /dev/vdb',
       ),
     );
@@ -41,7 +41,7 @@ describe('validateTargetDevice', () => {
   it('refuses a confirmed path that does not exist or is a regular file', () => {
     const missing = join(dir, 'missing');
     expect(() => validateTargetDevice(missing, [missing], 1)).toThrow(
-      new UserError(`--target-device ${missing}: ENOENT; pass a block device`),
+      new UsageError(`--target-device ${missing}: ENOENT; pass a block device`),
     );
     const file = join(dir, 'file');
     writeFileSync(file, 'x');
@@ -64,7 +64,7 @@ describe('zeroLoopFile', () => {
 describe('validateLoopSupport', () => {
   it('needs root', () => {
     expect(() => validateLoopSupport(false)).toThrow(
-      new UserError('--target-loop attaches a loop device, which needs root; run as root or drop it'),
+      new EnvironmentError('--target-loop attaches a loop device, which needs root; run as root or drop it'),
     );
   });
 });

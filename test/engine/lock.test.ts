@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, LOCK_NAME } from '../../src/engine/lock.ts';
 import { processStartTime } from '../../src/engine/owner.ts';
+import { LockHeldError } from '../../src/model/errors.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 const owner = (pid: number, startTime: number | null) => JSON.stringify({ pid, startTime, host: hostname() });
@@ -21,9 +22,11 @@ describe('acquireLock', () => {
     });
     const mine = readFileSync(join(dir, LOCK_NAME), 'utf8');
     writeFileSync(join(dir, LOCK_NAME), owner(1, processStartTime(1))); // PID 1 is always alive
-    expect(() => acquireLock(dir, () => {})).toThrow(/in use by another qemu-cache-bench \(PID 1\)/);
+    expect(() => acquireLock(dir, () => {})).toThrow(new LockHeldError(dir, 1, hostname(), join(dir, LOCK_NAME)));
     writeFileSync(join(dir, LOCK_NAME), '1\n'); // a lock of the older format: a bare PID
-    expect(() => acquireLock(dir, () => {})).toThrow(/in use by another qemu-cache-bench \(PID 1\)/);
+    expect(() => acquireLock(dir, () => {})).toThrow(
+      `${dir} is in use by another qemu-cache-bench (PID 1 on ${hostname()})`,
+    );
     writeFileSync(join(dir, LOCK_NAME), mine);
     release();
     expect(existsSync(join(dir, LOCK_NAME))).toBe(false);

@@ -14,7 +14,7 @@ import {
   runMemory,
   validateMemoryLimit,
 } from '../../src/engine/memory-cgroup.ts';
-import { UserError } from '../../src/model/errors.ts';
+import { EnvironmentError } from '../../src/model/errors.ts';
 
 function fakeRoot(): string {
   return mkdtempSync(join(tmpdir(), 'qcb-cg-'));
@@ -43,7 +43,7 @@ describe('findMemoryCgroupHost', () => {
 describe('validateMemoryLimit', () => {
   it('needs root', () => {
     expect(() => validateMemoryLimit(false)).toThrow(
-      new UserError('--memory-limit creates a memory cgroup, which needs root; run as root or drop it'),
+      new EnvironmentError('--memory-limit creates a memory cgroup, which needs root; run as root or drop it'),
     );
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateImage } from '../../src/image/image-facts.ts';
-import { UserError } from '../../src/model/errors.ts';
+import { UsageError } from '../../src/model/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qcb-open-'));
 const at = (name: string) => join(dir, name);
@@ -23,7 +23,7 @@ async function refusal(path: string): Promise<string> {
   try {
     await validateImage('qemu-img', path, undefined);
   } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
+    expect(error).toBeInstanceOf(UsageError);
     return (error as Error).message;
   }
   throw new Error(`${path} was accepted`);

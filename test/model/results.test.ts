@@ -1,4 +1,4 @@
-// The results loader: valid files load; random, truncated and oversized input always gives a one-line UserError.
+// The results loader: valid files load; random, truncated and oversized input always gives a one-line UsageError.
 
 import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,18 +6,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RATIO_METHOD } from '../../src/analyze/stats.ts';
 import { upgradeResults } from '../../src/commands/results-upgrade.ts';
-import { UserError } from '../../src/model/errors.ts';
+import { UsageError } from '../../src/model/errors.ts';
 import { seededRandom } from '../../src/model/prng.ts';
 import { loadResults, MAX_RESULTS_BYTES, parseResults, SCHEMA_VERSION } from '../../src/model/results.ts';
 
 const fixture = join(import.meta.dirname, '../fixtures/results/not-reproduced.json');
 const dir = mkdtempSync(join(tmpdir(), 'qcb-schema-'));
 
-function onlyUserErrors(f: () => unknown): void {
+function onlyUsageErrors(f: () => unknown): void {
   try {
     f();
   } catch (error) {
-    expect(error).toBeInstanceOf(UserError);
+    expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).not.toMatch(/\n/);
   }
 }
@@ -48,7 +48,7 @@ describe('loadResults', () => {
     expect(() => loadResults(big)).toThrow(/too large for a results file/);
   });
 
-  it('fuzz: truncations, byte flips and random JSON never escape as anything but a UserError', () => {
+  it('fuzz: truncations, byte flips and random JSON never escape as anything but a UsageError', () => {
     const text = readFileSync(fixture, 'utf8');
     const random = seededRandom(99);
     const file = join(dir, 'fuzz.json');
@@ -64,7 +64,7 @@ describe('loadResults', () => {
         body = chars.join('');
       } else body = JSON.stringify(randomValue(random, 0));
       writeFileSync(file, body);
-      onlyUserErrors(() => loadResults(file));
+      onlyUsageErrors(() => loadResults(file));
     }
     expect(Date.now() - started).toBeLessThan(60_000);
   });
