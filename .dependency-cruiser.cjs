@@ -49,6 +49,13 @@ module.exports = {
       to: { path: '(^|/)node_modules/execa/|^child_process$|^node:child_process$' },
     },
     {
+      name: 'pure-model',
+      comment: 'src/model/ is data and pure functions: no Node.js built-in (files, processes, the OS, the clock of a host)',
+      severity: 'error',
+      from: { path: '(^|/)src/model/' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'pure-statistics-and-renderers',
       comment: 'src/analyze/ and the renderers of src/report/ touch no files; only report/file-writer.ts writes',
       severity: 'error',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parseResults } from '../../src/model/results.ts';
+import { samplingText } from '../../src/report/finding-text.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -31,7 +32,7 @@ export async function run(_name: string, e: DefaultRunExperiment): Promise<numbe
   const results = parseResults(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
   const measured = results.samples.reduce((sum, s) => sum + s.real + s.sync, 0);
   const ratio = wall / measured;
-  console.log(`exit ${r.exitCode}; ${results.samples.length} runs; sampling: ${results.sampling?.reason ?? '-'}`);
+  console.log(`exit ${r.exitCode}; ${results.samples.length} runs; sampling: ${samplingText(results) ?? '-'}`);
   console.log(`wall ${wall.toFixed(1)} s, measured conversions + syncs ${measured.toFixed(1)} s (results in ${out})`);
   console.log(`peak RSS of the largest process (node or a child) ${(rssKb / 1024).toFixed(0)} MB`);
   if (e.report === 'memory') {

@@ -1,7 +1,7 @@
 // Experiment kind "startup": wall time until a mistyped option is answered, the compiled tool alone and through npm.
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { median } from '../../src/analyze/stats.ts';
+import { median } from '../../src/model/quantile.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 

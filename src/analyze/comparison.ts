@@ -76,7 +76,9 @@ export const ALPHA = 0.05;
 const HOST_FACTS = ['hostname', 'CPU model', 'CPU count', 'memory', 'kernel', 'distribution'];
 
 function real(results: Results, caseId: string, mode: string): number[] {
-  return results.samples.filter((s) => s.caseId === caseId && s.mode === mode && s.ok && !s.warmup).map((s) => s.real);
+  return results.samples
+    .filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup)
+    .map((s) => s.real);
 }
 
 function eachCase(results: Results, value: (c: Results['cases'][number]) => string | null): string {

@@ -1,6 +1,7 @@
 // The memory figures of memory-limited runs (--memory-limit), per case and mode (pure).
+
+import { median } from '../model/quantile.ts';
 import type { Results } from '../model/results.ts';
-import { median } from './stats.ts';
 
 /** One case x mode of a memory-limited run. */
 export interface MemoryRow {

@@ -1,6 +1,15 @@
 // "What to choose here": the fastest mode whose data is durable when the conversion returns, how clearly it wins, and
 // what the documented choice of Nova, Cinder, vdsm, CDI and Proxmox would cost on this host and target (pure).
 
+import {
+  type Margin,
+  type OptionSetChoice,
+  PROJECTS,
+  type Project,
+  type ProjectChoice,
+  type Recommendation,
+  type TargetFacts,
+} from '../model/findings.ts';
 import type { ModeSummary, Results, Sample } from '../model/results.ts';
 import { ALPHA } from './comparison.ts';
 import { halfWidthShare, mannWhitneyExact, ratioInterval } from './stats.ts';
@@ -11,105 +20,44 @@ export const MIN_RUNS_FOR_CLEAR = 4;
 /** Modes whose data is on stable storage when qemu-img returns (writeback through its final flush). */
 export const DURABLE_MODES = ['writethrough', 'writeback', 'none', 'directsync'];
 
-/** What one project's documented logic picks here, and what that costs against the fastest durable mode. */
-export interface ProjectChoice {
-  project: string;
-  /** The rule as documented. */
-  rule: string;
-  /** The mode the rule picks on this host and target, or null when it picks a mode not measured here. */
-  mode: string | null;
-  /** Why the rule picks it here (the facts it depends on). */
-  because: string;
-  /** Median time to durable of the pick / that of the fastest durable mode (1 = the same), or null. */
-  costRatio: number | null;
-}
-
-/** The recommendation of one case. */
-export interface Recommendation {
-  caseId: string;
-  /** The fastest durable mode, or null when none was measured. */
-  fastest: string | null;
-  /** Its median time to durable, seconds. */
-  fastestDurable: number | null;
-  /** The next durable mode and how much slower it is (ratio of geometric means, interval), with the exact p. */
-  runnerUp: { mode: string; ratio: number; ciLow: number | null; ciHigh: number | null; p: number | null } | null;
-  /** True when the runner-up is slower with p < ALPHA. */
-  clear: boolean;
-  /** The projects' choices. */
-  projects: ProjectChoice[];
-}
-
 function durableTimes(results: Results, caseId: string, mode: string): number[] {
   return results.samples
-    .filter((s: Sample) => s.caseId === caseId && s.mode === mode && s.ok && !s.warmup)
+    .filter((s: Sample) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup)
     .map((s) => s.durable);
 }
 
-/** The documented rules (see the README's table for their sources), applied to what this run found. */
-function projectChoices(
-  results: Results,
-  caseId: string,
-  modes: ModeSummary[],
-  fastest: number | null,
-): ProjectChoice[] {
-  const measured = (m: string) => modes.find((x) => x.mode === m && x.state === 'measured');
-  const odirect = measured('none') !== undefined;
-  const noneFailed = modes.some((x) => x.mode === 'none' && x.state === 'unsupported');
+/** The facts of a case's target that the project rules depend on. */
+export function targetFacts(results: Results, caseId: string, modes: readonly ModeSummary[]): TargetFacts {
   const runCase = results.cases.find((c) => c.id === caseId);
-  const storage = runCase?.storage;
-  const blockTarget = runCase !== undefined && runCase.targetKind !== 'dir';
-  const fsType = storage?.fsType ?? 'unknown';
-  const zfs = fsType === 'zfs';
-  const odirectText = odirect
-    ? 'O_DIRECT works on this target (none was measured)'
-    : noneFailed
-      ? 'O_DIRECT fails on this target (none was refused)'
-      : 'none was not measured, so O_DIRECT support is unknown';
-  const cost = (mode: string | null) => {
-    const median = mode ? measured(mode)?.durable?.median : undefined;
-    return median !== undefined && fastest ? median / fastest : null;
+  const measured = modes.some((x) => x.mode === 'none' && x.state === 'measured');
+  const refused = modes.some((x) => x.mode === 'none' && x.state === 'unsupported');
+  return {
+    odirect: measured ? 'works' : refused ? 'refused' : 'unknown',
+    kind: runCase?.targetKind ?? 'dir',
+    device: runCase?.device?.path ?? null,
+    fsType: runCase?.storage.fsType ?? null,
   };
-  const pick = (project: string, rule: string, mode: string | null, because: string): ProjectChoice => ({
-    project,
-    rule,
-    mode,
-    because,
-    costRatio: cost(mode),
+}
+
+/** The mode each project's documented rule picks on a target (see the README's table for their sources). */
+export const PROJECT_RULES: Record<Project, (t: TargetFacts) => string> = {
+  nova: (t) => (t.odirect === 'works' ? 'none' : 'writeback'),
+  cinder: (t) => (t.kind !== 'dir' && t.odirect === 'works' ? 'none' : QEMU_IMG_DEFAULT),
+  vdsm: () => 'none',
+  cdi: () => 'none',
+  proxmox: (t) => (t.fsType === 'zfs' ? 'none' : QEMU_IMG_DEFAULT),
+};
+
+/** qemu-img convert's own target cache when no -t is given. */
+export const QEMU_IMG_DEFAULT = 'unsafe';
+
+/** Each project's pick on this target with its cost against the fastest durable mode. */
+function projectChoices(target: TargetFacts, modes: readonly ModeSummary[], fastest: number | null): ProjectChoice[] {
+  return PROJECTS.map((project) => {
+    const mode = PROJECT_RULES[project](target);
+    const median = modes.find((x) => x.mode === mode && x.state === 'measured')?.durable?.median;
+    return { project, mode, costRatio: median !== undefined && fastest ? median / fastest : null };
   });
-  const defaultMode = 'unsafe';
-  const defaultText =
-    "qemu-img's default target cache (unsafe for convert: no flush, checked with strace on qemu-img 7.2; not durable)";
-  return [
-    pick(
-      'OpenStack Nova',
-      '-t none when O_DIRECT works on the target, else -t writeback',
-      odirect ? 'none' : 'writeback',
-      odirectText,
-    ),
-    pick(
-      'OpenStack Cinder',
-      "-t none for block-device targets that support O_DIRECT, else qemu-img's default",
-      blockTarget && odirect ? 'none' : defaultMode,
-      blockTarget
-        ? `the target is a block device (${runCase?.device?.path ?? runCase?.targetDir}); ${odirectText}` +
-            (odirect ? '' : `; otherwise ${defaultText}`)
-        : `the target is a file system directory; otherwise ${defaultText}`,
-    ),
-    pick('oVirt/vdsm', 'always -t none -T none', 'none', 'the rule does not depend on the host'),
-    pick(
-      'KubeVirt CDI',
-      '-t none (back from writeback + fsync after page-cache OOM kills)',
-      'none',
-      'the rule does not depend on the host',
-    ),
-    pick(
-      'Proxmox VE',
-      "-t none only onto ZFS, else qemu-img's default",
-      zfs ? 'none' : defaultMode,
-      `${blockTarget ? 'the target is a block device, not ZFS' : `the target file system is ${fsType}`}; ` +
-        `otherwise ${defaultText}`,
-    ),
-  ];
 }
 
 /** The recommendation of every case of a run. */
@@ -122,39 +70,21 @@ export function recommendations(results: Results): Recommendation[] {
     const fastestDurable = first?.durable?.median ?? null;
     const candidate = (m: ModeSummary) => ({ caseId, mode: m.mode, median: m.durable?.median as number });
     const runnerUp = first && second ? marginOf(results, candidate(second), candidate(first)) : null;
-    const clear = isClear(runnerUp);
+    const target = targetFacts(results, caseId, modes);
     return {
       caseId,
       fastest: first?.mode ?? null,
       fastestDurable,
       runnerUp,
-      clear,
-      projects: projectChoices(results, caseId, modes, fastestDurable),
+      clear: isClear(runnerUp),
+      target,
+      projects: projectChoices(target, modes, fastestDurable),
     };
   });
 }
 
 /** A durable mode of one case: an option set's candidate. */
-interface Candidate {
-  caseId: string;
-  mode: string;
-  median: number;
-}
-
-/** A candidate against the best: ratio of geometric means of times to durable, its 95% interval, the exact p. */
-type Margin = Candidate & { ratio: number; ciLow: number | null; ciHigh: number | null; p: number | null };
-
-/** Across the cases of a run (option sets, targets): the fastest durable mode of any, and how the others compare. */
-export interface OptionSetChoice {
-  best: Candidate;
-  /** The next fastest durable (case, mode) against the best, or null when it has no interval. */
-  next: Margin | null;
-  clear: boolean;
-  /** The fastest durable mode of every other case (option set) against the best, fastest first. */
-  otherSets: Margin[];
-  /** How many (case, mode) pairs were compared. */
-  candidates: number;
-}
+type Candidate = OptionSetChoice['best'];
 
 /** `c` against `best`: the ratio of its times to durable with interval and exact p, or null without an interval. */
 function marginOf(results: Results, c: Candidate, best: Candidate): Margin | null {
@@ -165,7 +95,7 @@ function marginOf(results: Results, c: Candidate, best: Candidate): Margin | nul
 }
 
 /** True when the margin is an increase with p < ALPHA. */
-function isClear(m: Margin | null): boolean {
+export function isClear(m: Margin | null): boolean {
   return m !== null && m.p !== null && m.p < ALPHA && m.ratio > 1;
 }
 
@@ -186,52 +116,6 @@ export function optionSetChoice(results: Results): OptionSetChoice | null {
     .filter((c) => c.caseId !== best.caseId)
     .flatMap((c) => marginOf(results, c, best) ?? []);
   return { best, next, clear: isClear(next), otherSets, candidates: candidates.length };
-}
-
-/** The option-set choice in sentences. */
-export function optionSetText(c: OptionSetChoice): string {
-  const head =
-    `Across ${c.candidates} durable (option set, mode) pairs, the fastest is ${c.best.mode} with ${c.best.caseId} ` +
-    `(median time to durable ${c.best.median.toFixed(2)} s)`;
-  const next = c.next ? `; the next, ${c.next.mode} with ${c.next.caseId}, takes ${marginText(c.next, c.clear)}` : '';
-  const sets = c.otherSets.map((m) => `${m.caseId} (${m.mode}) takes ${marginText(m, isClear(m))}`);
-  return `${head}${next}.${sets.length ? ` The best of each other option set: ${sets.join('; ')}.` : ''}`;
-}
-
-/** "1.27x its time to durable (95% interval ..., exact Mann-Whitney p = ...): clearly". */
-function marginText(
-  m: { ratio: number; ciLow: number | null; ciHigh: number | null; p: number | null },
-  clear: boolean,
-): string {
-  const interval =
-    m.ciLow !== null && m.ciHigh !== null
-      ? `95% interval ${m.ciLow.toFixed(2)}-${m.ciHigh.toFixed(2)}x`
-      : 'no interval';
-  const p = m.p === null ? 'no p' : `exact Mann-Whitney p = ${m.p.toFixed(3)}`;
-  const verdict = clear ? 'clearly' : 'not clearly (more runs would tell)';
-  return `${m.ratio.toFixed(2)}x its time to durable (${interval}, ${p}): ${verdict}`;
-}
-
-/** The recommendation in one sentence, for the terminal and the report. */
-export function recommendationText(r: Recommendation): string {
-  if (!r.fastest || r.fastestDurable === null) {
-    return (
-      'No mode whose data is durable when qemu-img returns was measured (writethrough, writeback, none or ' +
-      'directsync).'
-    );
-  }
-  const head =
-    `${r.fastest}: the fastest mode whose data is durable when qemu-img returns (median time to durable ` +
-    `${r.fastestDurable.toFixed(2)} s)`;
-  if (!r.runnerUp) return `${head}; no other durable mode was measured.`;
-  return `${head}; the next, ${r.runnerUp.mode}, takes ${marginText(r.runnerUp, r.clear)}.`;
-}
-
-/** What a project's pick costs, in words. */
-export function costText(c: ProjectChoice): string {
-  if (c.mode === null || c.costRatio === null) return `${c.mode ?? 'its pick'} was not measured here`;
-  const durable = DURABLE_MODES.includes(c.mode) ? '' : ', NOT durable when qemu-img returns';
-  return `${c.costRatio.toFixed(2)}x the fastest durable time${durable}`;
 }
 
 /**

@@ -1,39 +1,31 @@
-// Pure statistics: descriptive figures through tinybench, a Welch t interval for a ratio of geometric means, outliers,
-// and the exact Mann-Whitney test.
+// Pure statistics: descriptive figures, a Welch t interval for a ratio of geometric means, outliers, and the exact
+// Mann-Whitney test.
 import jstat from 'jstat';
-import { Bench } from 'tinybench';
+import { median } from '../model/quantile.ts';
 import type { Ratio, Stat } from '../model/results.ts';
 
-/** Descriptive statistics of `values` computed by tinybench (replayed as overridden durations); null when empty. */
-export function describe(values: readonly number[]): Stat | null {
-  if (values.length === 0) return null;
-  let i = 0;
-  const bench = new Bench({ iterations: values.length, time: 0, warmup: false, retainSamples: false });
-  bench.add('replay', () => ({ overriddenDuration: values[i++] as number }), { async: false });
-  bench.runSync();
-  const result = bench.tasks[0]?.result;
-  if (!result || !('latency' in result) || !result.latency)
-    throw new Error(`tinybench gave no statistics (${result?.state})`);
-  const s = result.latency;
-  const moe = values.length > 1 ? s.moe : 0;
-  return {
-    n: values.length,
-    mean: s.mean,
-    median: s.p50,
-    sd: values.length > 1 ? s.sd : 0,
-    min: s.min,
-    max: s.max,
-    ciLow: s.mean - moe,
-    ciHigh: s.mean + moe,
-  };
+/** The two-sided 95% t quantile for `df` degrees of freedom. */
+function t975(df: number): number {
+  return jstat.jStat.studentt.inv(0.975, df);
 }
 
-/** Median of a list (NaN when empty). */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+/** Descriptive statistics of `values`: mean, median, sample sd, range and the 95% t interval of the mean. */
+export function describe(values: readonly number[]): Stat | null {
+  if (values.length === 0) return null;
+  const n = values.length;
+  const m = mean(values);
+  const sd = n > 1 ? Math.sqrt(variance(values)) : 0;
+  const moe = n > 1 ? t975(n - 1) * (sd / Math.sqrt(n)) : 0;
+  return {
+    n,
+    mean: m,
+    median: median(values),
+    sd,
+    min: Math.min(...values),
+    max: Math.max(...values),
+    ciLow: m - moe,
+    ciHigh: m + moe,
+  };
 }
 
 function mean(values: readonly number[]): number {
@@ -76,7 +68,7 @@ export function ratioInterval(numerator: readonly number[], denominator: readonl
   const ratio = Math.exp(diff);
   if (!Number.isFinite(se)) return { ratio, ciLow: null, ciHigh: null, method: NO_INTERVAL_METHOD };
   if (se === 0) return { ratio, ciLow: ratio, ciHigh: ratio, method: RATIO_METHOD };
-  const t = jstat.jStat.studentt.inv(0.975, df);
+  const t = t975(df);
   return { ratio, ciLow: Math.exp(diff - t * se), ciHigh: Math.exp(diff + t * se), method: RATIO_METHOD };
 }
 

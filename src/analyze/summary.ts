@@ -1,40 +1,33 @@
 // Samples -> Summary: per case and mode, statistics of every metric, speedup against the baseline, warnings.
+import type { RunWarning } from '../model/findings.ts';
 import type { ModeSummary, Ratio, Sample, Summary } from '../model/results.ts';
 import { describe, halfWidthShare, outlierIndexes, ratioInterval } from './stats.ts';
 
 /** Half-width of a speedup's interval, as a share of the ratio, above which it is flagged as too uncertain. */
 export const WIDE_HALF_WIDTH = 0.25;
 
-/** The interval of a ratio as text, e.g. "1.75-4.65x". */
-function interval(r: Ratio): string {
-  return `${r.ciLow?.toFixed(2)}-${r.ciHigh?.toFixed(2)}x`;
-}
-
-/** What a reader must be told about one mode's figures. */
+/** What a reader must be told about one mode's figures (facts; report/ words them). */
 function modeWarnings(
-  mode: string,
+  where: { caseId: string; mode: string },
   ok: Sample[],
   failed: Sample[],
   outliers: number[],
   speedup: Ratio | null,
   baseline: string | null,
-): string[] {
-  const warnings: string[] = [];
-  const measured = ok.length + failed.length;
-  if (outliers.length) {
-    const which = `run ${outliers.join(', ')} is an outlier (modified z-score > 3.5 among ${ok.length} runs)`;
-    warnings.push(`${mode}: ${which}; another program may have disturbed it`);
-  }
+): RunWarning[] {
+  const warnings: RunWarning[] = [];
+  if (outliers.length) warnings.push({ code: 'outlier', ...where, runs: outliers, among: ok.length });
   if (failed.length && ok.length) {
-    warnings.push(`${mode}: ${failed.length} of ${measured} runs failed (${failed[0]?.error ?? 'unknown'})`);
+    const error = failed[0]?.error ?? null;
+    warnings.push({ code: 'runs-failed', ...where, failed: failed.length, of: ok.length + failed.length, error });
   }
-  if (ok.length === 1) warnings.push(`${mode}: 1 run only, so no interval exists for its figures; use 2 or more runs`);
-  if (!speedup || speedup.ciLow === null || speedup.ciHigh === null) return warnings;
+  if (ok.length === 1) warnings.push({ code: 'single-run', ...where });
+  if (!speedup || speedup.ciLow === null || speedup.ciHigh === null || baseline === null) return warnings;
+  const interval = { ciLow: speedup.ciLow, ciHigh: speedup.ciHigh };
   if (speedup.ciLow <= 1 && speedup.ciHigh >= 1) {
-    const none = `no difference from ${baseline} can be concluded`;
-    warnings.push(`${mode}: the speedup's 95% interval (${interval(speedup)}) includes 1; ${none}`);
+    warnings.push({ code: 'interval-includes-one', ...where, baseline, ...interval });
   } else if ((halfWidthShare(speedup) ?? 0) > WIDE_HALF_WIDTH) {
-    warnings.push(`${mode}: the speedup's 95% interval is wide (${interval(speedup)}); more runs would narrow it`);
+    warnings.push({ code: 'interval-wide', ...where, ...interval });
   }
   return warnings;
 }
@@ -46,14 +39,15 @@ function failedState(failed: readonly Sample[]): 'failed' | 'unsupported' {
 
 /** Summarises one mode's measured samples against the baseline's (no speedup without a baseline, or for it). */
 export function summarizeMode(
+  caseId: string,
   mode: string,
   samples: readonly Sample[],
   baselineOk: readonly Sample[],
   baseline: string | null,
 ): ModeSummary {
   const measured = samples.filter((s) => !s.warmup);
-  const ok = measured.filter((s) => s.ok);
-  const failed = measured.filter((s) => !s.ok);
+  const ok = measured.filter((s) => s.state === 'ok');
+  const failed = measured.filter((s) => s.state !== 'ok');
   const pick = (f: (s: Sample) => number) => ok.map(f);
   const real = pick((s) => s.real);
   const outliers = outlierIndexes(real).map((i) => (ok[i] as Sample).run);
@@ -92,14 +86,13 @@ export function summarizeMode(
     speedup,
     durableSpeedup,
     outliers,
-    warnings: modeWarnings(mode, ok, failed, outliers, speedup, baseline),
+    warnings: modeWarnings({ caseId, mode }, ok, failed, outliers, speedup, baseline),
   };
 }
 
-/** Every mode's warnings of a run, tagged with their case when the run has several. */
-export function runWarnings(summary: Summary): string[] {
-  const tag = (caseId: string, w: string) => (summary.cases.length > 1 ? `[${caseId}] ${w}` : w);
-  return summary.cases.flatMap((c) => c.modes.flatMap((m) => m.warnings.map((w) => tag(c.caseId, w))));
+/** Every mode's warnings of a run. */
+export function runWarnings(summary: Summary): RunWarning[] {
+  return summary.cases.flatMap((c) => c.modes.flatMap((m) => m.warnings));
 }
 
 /** Summarises every case x mode of a run; `baseline` null means a run without speedups. */
@@ -113,11 +106,12 @@ export function summarize(
     baseline,
     cases: caseIds.map((caseId) => {
       const ofCase = samples.filter((s) => s.caseId === caseId);
-      const baselineOk = ofCase.filter((s) => s.mode === baseline && s.ok && !s.warmup);
+      const baselineOk = ofCase.filter((s) => s.mode === baseline && s.state === 'ok' && !s.warmup);
       return {
         caseId,
         modes: modes.map((mode) =>
           summarizeMode(
+            caseId,
             mode,
             ofCase.filter((s) => s.mode === mode),
             baselineOk,

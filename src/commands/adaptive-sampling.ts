@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../config/resolve.ts';
 import type { EngineOutcome } from '../engine/scheduler.ts';
 import type { Adaptive, Results, Sampling } from '../model/results.ts';
 
-/** Why sampling ends, without the counts (added when it has ended). */
+/** Why sampling ends, without the counts (added when it has ended); report/ words it. */
 type StopReason = Omit<Sampling, 'rounds' | 'widestHalfWidth'>;
 
 /** The ratios sampling narrows and the widest of their 95% intervals (half-width share of the ratio). */
@@ -25,14 +25,9 @@ export function precisionTarget(results: Results): PrecisionTarget | null {
   return margins === null ? null : { what: 'margin', widest: margins };
 }
 
-function percent(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
-}
-
-/** Sampling stopped because every ratio of `what` is within the precision after `runs` runs. */
-function precisionReached(what: PrecisionTarget['what'], precision: number, runs: number): StopReason {
-  const every = what === 'speedup' ? "every speedup's" : "every margin's (next fastest durable mode / fastest)";
-  return { stoppedBy: 'precision', reason: `${every} 95% interval within +-${percent(precision)} after ${runs} runs` };
+/** Sampling stopped because every ratio of `what` is within the precision. */
+function precisionReached(what: PrecisionTarget['what']): StopReason {
+  return { stoppedBy: 'precision', target: what, spentSeconds: null, roundSeconds: null };
 }
 
 /** After `done` measured rounds: the reason to stop sampling now, or null to go on (pure). */
@@ -44,41 +39,22 @@ export function stopReason(
   perRound: number,
 ): StopReason | null {
   if (done < a.minRuns) return null;
-  if (target === null) {
-    return {
-      stoppedBy: 'min-runs',
-      reason:
-        'no ratio to narrow (one mode, no baseline and no second durable mode): stopped at ' +
-        `--min-runs ${a.minRuns}`,
-    };
-  }
+  if (target === null) return { stoppedBy: 'min-runs', target: null, spentSeconds: null, roundSeconds: null };
   // A margin is called clear by the exact Mann-Whitney p, which cannot fall below 0.05 with fewer runs a side.
   const canTell = target.what === 'speedup' || done >= MIN_RUNS_FOR_CLEAR;
-  if (target.widest <= a.precision && canTell) return precisionReached(target.what, a.precision, done);
+  if (target.widest <= a.precision && canTell) return precisionReached(target.what);
   if (a.budgetSeconds === null || spent + perRound <= a.budgetSeconds) return null;
-  const why =
-    `another round (about ${perRound.toFixed(0)} s) would pass the ${a.budgetSeconds} s budget ` +
-    `(${spent.toFixed(0)} s spent)`;
-  const widest = `widest ${target.what} interval +-${percent(target.widest)}`;
-  return { stoppedBy: 'budget', reason: `${why}; ${widest} after ${done} runs` };
+  return { stoppedBy: 'budget', target: target.what, spentSeconds: spent, roundSeconds: perRound };
 }
 
 /** Why sampling ended when the plan ran out of rounds or was stopped (pure). */
-function endReason(
-  config: ResolvedConfig,
-  complete: boolean,
-  rounds: number,
-  target: PrecisionTarget | null,
-): StopReason {
+function endReason(config: ResolvedConfig, complete: boolean, target: PrecisionTarget | null): StopReason {
   const a = config.adaptive;
-  if (!complete) return { stoppedBy: 'stopped', reason: 'the plan was stopped before it finished' };
-  if (!a) return { stoppedBy: 'runs', reason: `a fixed count of ${config.runs} runs (--runs)` };
-  if (target !== null && target.widest <= a.precision) return precisionReached(target.what, a.precision, rounds);
-  const at = target === null || !Number.isFinite(target.widest) ? '?' : percent(target.widest);
-  return {
-    stoppedBy: 'max-runs',
-    reason: `--max-runs ${a.maxRuns} reached with the widest ${target?.what ?? 'speedup'} interval at +-${at}`,
-  };
+  const none = { target: target?.what ?? null, spentSeconds: null, roundSeconds: null };
+  if (!complete) return { stoppedBy: 'stopped', ...none };
+  if (!a) return { stoppedBy: 'runs', ...none };
+  if (target !== null && target.widest <= a.precision) return precisionReached(target.what);
+  return { stoppedBy: 'max-runs', ...none };
 }
 
 /** Decides between rounds whether to sample on (adaptive runs), and says afterwards why sampling stopped. */
@@ -105,7 +81,7 @@ export function adaptiveSampler(
       const rounds = measuredRounds(outcome.rounds);
       const target = precisionTarget(results);
       const shown = target === null || !Number.isFinite(target.widest) ? null : target.widest;
-      const reason = outcome.complete && stopped ? stopped : endReason(config, outcome.complete, rounds, target);
+      const reason = outcome.complete && stopped ? stopped : endReason(config, outcome.complete, target);
       return { ...reason, rounds, widestHalfWidth: shown };
     },
   };

@@ -2,10 +2,11 @@
 import { join, relative } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import type { Ending } from '../model/errors.ts';
-import { loadResults, type Results } from '../model/results.ts';
+import type { Results } from '../model/results.ts';
 import { OutputManager } from '../report/file-writer.ts';
 import { ownedNames, renderDataFiles, renderReports } from '../report/registry.ts';
 import { runBench } from './bench-run.ts';
+import { loadResults } from './results-file.ts';
 import type { BenchUi, Terminal } from './terminal-port.ts';
 
 /** What a bench into a folder ended with. */

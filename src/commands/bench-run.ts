@@ -1,7 +1,8 @@
 // A bench run from start to end: image, facts, probes, the measured plan, and a checkpoint of results after every run.
 import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { runWarnings, summarize } from '../analyze/summary.ts';
+import { findingsOf } from '../analyze/findings.ts';
+import { summarize } from '../analyze/summary.ts';
 import { cacheRoot } from '../config/paths.ts';
 import { type ResolvedConfig, recordedConfig } from '../config/resolve.ts';
 import { attachLoop, type BlockTarget, blockDeviceSize, detachLoop, releaseDeadLoops } from '../engine/block-target.ts';
@@ -31,11 +32,11 @@ import {
   type Sample,
   SCHEMA_VERSION,
 } from '../model/results.ts';
-import { TOOL } from '../model/tool.ts';
 import { formatBytes } from '../model/units.ts';
 import { buildCases, buildRounds } from '../plan/matrix.ts';
 import { adaptiveSampler } from './adaptive-sampling.ts';
 import type { BenchUi } from './terminal-port.ts';
+import { TOOL } from './tool-version.ts';
 
 /** Saves the results (called after every run); the caller decides where and how. */
 export type Checkpoint = (results: Results) => void;
@@ -241,6 +242,9 @@ function newResults(
     sampling: null,
     notMeasured: [],
     warnings: [],
+    verdicts: [],
+    recommendations: [],
+    optionSetChoice: null,
   };
 }
 
@@ -250,6 +254,7 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   const caseIds = planCases.map((c) => c.id);
   const resummarize = () => {
     results.summary = summarize(results.samples, caseIds, config.modes, config.baseline);
+    Object.assign(results, findingsOf(results));
   };
   results.complete = false;
   resummarize();
@@ -277,7 +282,7 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
       checkpoint(results);
     },
     isDone,
-    shouldStop: (sample: Sample) => !sample.ok && config.onFailure === 'stop',
+    shouldStop: (sample: Sample) => sample.state !== 'ok' && config.onFailure === 'stop',
     continueAfterRound: (walked: number) => sampler.continueAfter(walked),
     onStart: ui.onCell,
   };
@@ -287,7 +292,6 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   results.sampling = sampler.ended(outcome);
   results.complete = outcome.complete;
   results.finishedAt = new Date().toISOString();
-  results.warnings = runWarnings(results.summary);
   checkpoint(results);
   return outcome;
 }
@@ -295,15 +299,10 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
 /** Records what this run cannot measure, so the report can say so. */
 function recordNotMeasured(results: Results, config: ResolvedConfig): void {
   const missing = results.notMeasured;
-  if (!config.dropCaches) missing.push('cold-cache times: page cache dropping was turned off (--no-drop-caches)');
-  else if (!results.host.root) {
-    missing.push(
-      'cold-cache times with an empty page cache: not root, so /proc/sys/vm/drop_caches was not used; source files ' +
-        'were evicted with posix_fadvise(DONTNEED) instead, which leaves other cached data',
-    );
-  }
-  if (!config.flushAudit) missing.push('flush audit (system calls per mode): skipped with --no-flush-audit');
-  if (!config.flushProbe) missing.push('flush latency of the target storage: skipped with --no-flush-probe');
+  if (!config.dropCaches) missing.push({ code: 'cold-cache-off' });
+  else if (!results.host.root) missing.push({ code: 'cold-cache-not-root' });
+  if (!config.flushAudit) missing.push({ code: 'flush-audit-skipped' });
+  if (!config.flushProbe) missing.push({ code: 'flush-probe-skipped' });
 }
 
 /** The flush audit per case x mode (from the cache when it holds the same inputs), then the probes per target dir. */
@@ -345,7 +344,7 @@ async function counterLibrary(results: Results): Promise<string | null> {
     return await ensureInterposer(cacheRoot());
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    results.notMeasured.push(`flush counts: strace is not installed and the flush counter cannot be built (${why})`);
+    results.notMeasured.push({ code: 'flush-counter-unavailable', error: why });
     return null;
   }
 }
@@ -380,7 +379,7 @@ async function auditAll(state: RunState): Promise<void> {
         allocatedFile: ctx.device?.loopFile ?? undefined,
       };
       let audit = await auditWithStrace(job);
-      if (!audit.ok && audit.note === 'strace is not installed') {
+      if (audit.failure?.code === 'strace-missing') {
         counter ??= await counterLibrary(results);
         if (counter === null) continue;
         audit = await auditWithCounter(job, counter);

@@ -1,18 +1,13 @@
 // The terminal summary after a bench: the tables, the verdict and the warnings, as text for stderr.
 import { join, relative } from 'node:path';
 import { memoryRows } from '../analyze/memory.ts';
-import {
-  costText,
-  optionSetChoice,
-  optionSetText,
-  recommendations,
-  recommendationText,
-} from '../analyze/recommendation.ts';
-import { verdicts } from '../analyze/verdict.ts';
 import { distinct } from '../model/lists.ts';
 import type { Results } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
+import { costText, optionSetText, PROJECT_TEXT, recommendationText } from '../report/choice-text.ts';
+import { samplingText, warningTexts } from '../report/finding-text.ts';
 import { summaryTable } from '../report/table.ts';
+import { verdictText } from '../report/verdict-text.ts';
 
 /** The summary tables, the verdict, the warnings and where the files are. */
 export function terminalSummary(results: Results, outDir: string): string {
@@ -22,18 +17,20 @@ export function terminalSummary(results: Results, outDir: string): string {
     if (results.summary.cases.length > 1) parts.push(`\ncase ${c.caseId}\n`);
     parts.push(`${summaryTable(results, c.caseId)}\n`);
   }
-  if (results.sampling)
-    parts.push(`${results.sampling.rounds} runs per mode; sampling stopped: ${results.sampling.reason}\n`);
+  const stopped = samplingText(results);
+  if (results.sampling && stopped)
+    parts.push(`${results.sampling.rounds} runs per mode; sampling stopped: ${stopped}\n`);
   if (results.config.memoryLimitBytes !== null) parts.push(memoryLines(results, results.config.memoryLimitBytes));
-  const across = optionSetChoice(results);
+  const across = results.optionSetChoice;
   if (across) parts.push(`\nWhat to choose here: ${optionSetText(across)}\n`);
-  for (const r of recommendations(results)) {
-    const picks = r.projects.map((c) => `${c.project} ${c.mode ?? '-'} (${costText(c)})`).join('; ');
+  for (const r of results.recommendations) {
+    const name = (c: (typeof r.projects)[number]) => PROJECT_TEXT[c.project].name;
+    const picks = r.projects.map((c) => `${name(c)} ${c.mode ?? '-'} (${costText(c)})`).join('; ');
     const which = results.summary.cases.length > 1 ? ` [${r.caseId}]` : '';
     parts.push(`\nWhat to choose here${which}: ${recommendationText(r)}\nProjects' rules here: ${picks}.\n`);
   }
-  for (const text of distinct(verdicts(results).map((v) => v.text))) parts.push(`\n${text}\n`);
-  for (const w of results.warnings) parts.push(`warning: ${w}\n`);
+  for (const text of distinct(results.verdicts.map((v) => verdictText(results, v)))) parts.push(`\n${text}\n`);
+  for (const w of warningTexts(results)) parts.push(`warning: ${w}\n`);
   const files = `report: ${join(where, 'report.md')} (also report.txt, report.html, charts/)`;
   parts.push(`\nresults: ${join(where, 'results.json')}, ${files}\n`);
   return parts.join('');

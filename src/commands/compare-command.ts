@@ -8,7 +8,7 @@ import type { Invocation } from '../model/invocation.ts';
 import { uniqueLabels } from '../model/lists.ts';
 import { COMPARE_FILES, renderComparison } from '../report/compare-report.ts';
 import { OutputManager, validateOutDir } from '../report/file-writer.ts';
-import { readResults } from './results-upgrade.ts';
+import { readResults } from './results-file.ts';
 
 /** Labels inputs by their folder name, falling back to host and index when folders repeat. */
 export function inputLabels(paths: readonly string[], hosts: readonly string[]): string[] {

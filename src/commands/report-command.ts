@@ -4,7 +4,7 @@ import { type Ending, UsageError } from '../model/errors.ts';
 import type { Invocation } from '../model/invocation.ts';
 import { OutputManager, validateOutDir } from '../report/file-writer.ts';
 import { ownedNames, renderReports } from '../report/registry.ts';
-import { readResults } from './results-upgrade.ts';
+import { readResults } from './results-file.ts';
 
 /** Runs `report`; returns how it ended. */
 export async function runReportCommand(args: Invocation): Promise<Ending> {

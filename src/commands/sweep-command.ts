@@ -6,7 +6,6 @@ import { UsageError } from '../model/errors.ts';
 import { type FlagName, flagDefault, flagSpec } from '../model/flags.ts';
 import type { Invocation, OptionValues } from '../model/invocation.ts';
 import type { SweepResults } from '../model/results.ts';
-import { TOOL } from '../model/tool.ts';
 import { parseDuration } from '../model/units.ts';
 import { OutputManager } from '../report/file-writer.ts';
 import { renderSweep, renderSweepJson, SWEEP_FILES } from '../report/sweep-report.ts';
@@ -14,6 +13,7 @@ import { benchToFolder } from './bench-folder.ts';
 import { MACHINE } from './environment.ts';
 import { runSweep } from './sweep-run.ts';
 import type { Terminal } from './terminal-port.ts';
+import { TOOL } from './tool-version.ts';
 
 /** The sweep's default of a flag, from the flag table. */
 function sweepDefault(name: FlagName): string {

@@ -153,7 +153,6 @@ export async function measureConversion(
     run: cell.run,
     round: cell.round,
     warmup: cell.warmup,
-    ok: result.ok,
     state,
     real: round6(result.wallSeconds),
     user: result.userSeconds,

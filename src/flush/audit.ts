@@ -3,6 +3,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { runProcess } from '../engine/spawn.ts';
 import { fileAllocatedBytes, removeOutputFile } from '../engine/target.ts';
+import type { AuditFailure } from '../model/findings.ts';
 import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-command.ts';
 import type { FlushAudit } from '../model/results.ts';
 import { interposerEnv } from './interposer.ts';
@@ -57,14 +58,14 @@ export interface AuditJob {
   allocatedFile?: string;
 }
 
-function failed(job: AuditJob, note: string, source: FlushAudit['source']): FlushAudit {
+function failed(job: AuditJob, failure: AuditFailure, source: FlushAudit['source']): FlushAudit {
   const none = { writes: null, fsync: null, fdatasync: null, syncFileRange: null, openFlags: [] };
   return {
     caseId: job.caseId,
     mode: job.spec.mode,
     ok: false,
     ...none,
-    note,
+    failure,
     outputBytes: null,
     source,
     cacheKey: null,
@@ -96,12 +97,11 @@ export async function auditWithStrace(job: AuditJob): Promise<FlushAudit> {
   const outputBytes = fileAllocatedBytes(job.allocatedFile ?? spec.dst);
   removeOutputFile(spec.dst);
   const log = readScratch(job.scratch);
-  if (result.notStarted) return failed(job, 'strace is not installed', 'strace');
+  if (result.notStarted) return failed(job, { code: 'strace-missing' }, 'strace');
   if (!result.ok) {
-    const why = /ptrace|Operation not permitted/.test(result.stderrTail)
-      ? 'ptrace is not allowed here'
-      : lastLine(result.stderrTail) || 'failed';
-    return failed(job, `flush audit run failed: ${why}`, 'strace');
+    if (/ptrace|Operation not permitted/.test(result.stderrTail))
+      return failed(job, { code: 'ptrace-denied' }, 'strace');
+    return failed(job, { code: 'run-failed', error: lastLine(result.stderrTail) || 'failed' }, 'strace');
   }
   const counts = parseStraceLog(log, spec.dst);
   return {
@@ -109,7 +109,7 @@ export async function auditWithStrace(job: AuditJob): Promise<FlushAudit> {
     mode: spec.mode,
     ok: true,
     ...counts,
-    note: null,
+    failure: null,
     outputBytes,
     source: 'strace',
     cacheKey: null,
@@ -133,8 +133,7 @@ export async function auditWithCounter(job: AuditJob, library: string): Promise<
   removeOutputFile(spec.dst);
   const counted = parseCounterFile(readScratch(job.scratch));
   if (!result.ok || !counted)
-    return failed(job, `flush count run failed: ${lastLine(result.stderrTail) || 'no counts'}`, 'preload');
-  const note = 'counted by the LD_PRELOAD flush counter (strace not installed): flushes only, no writes or open flags';
+    return failed(job, { code: 'run-failed', error: lastLine(result.stderrTail) || 'no counts' }, 'preload');
   return {
     caseId: job.caseId,
     mode: spec.mode,
@@ -143,7 +142,7 @@ export async function auditWithCounter(job: AuditJob, library: string): Promise<
     ...counted,
     syncFileRange: null,
     openFlags: [],
-    note,
+    failure: null,
     outputBytes,
     source: 'preload',
     cacheKey: null,

@@ -3,6 +3,7 @@
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { runProcess } from '../engine/spawn.ts';
 import { removeOutputFile } from '../engine/target.ts';
+import { median, quantile } from '../model/quantile.ts';
 import type { FlushProbe } from '../model/results.ts';
 
 /** Latency figures of one probe size. */
@@ -12,9 +13,7 @@ const SMALL = 4096;
 const LARGE = 2 * 1024 * 1024;
 
 function figures(bytes: number, latenciesMs: number[]): ProbeFigures {
-  const sorted = [...latenciesMs].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * (sorted.length - 1) + 0.5))] as number;
-  return { bytes, medianMs: at(0.5), p99Ms: at(0.99), count: sorted.length };
+  return { bytes, medianMs: median(latenciesMs), p99Ms: quantile(latenciesMs, 0.99), count: latenciesMs.length };
 }
 
 /** Built-in probe: write `bytes` at the end of a fresh file then fdatasync, until `count` or `budgetMs` is reached. */
@@ -95,11 +94,18 @@ export async function probeFlushLatency(
   if (fioSmall) {
     const large = await probeFio(file, LARGE, 16);
     const shaped = bytes === null ? null : await probeFio(file, bytes, SHAPED_COUNT);
-    return { caseId, targetDir, tool: 'fio', small: fioSmall, large, shaped, emulatedMs, note: null };
+    return { caseId, targetDir, tool: 'fio', small: fioSmall, large, shaped, emulatedMs };
   }
   const small = probeBuiltIn(file, SMALL, 200, 3000);
   const large = probeBuiltIn(file, LARGE, 16, 5000);
   const shaped = bytes === null ? null : probeBuiltIn(file, bytes, SHAPED_COUNT, 10_000);
-  const note = 'fio not installed; built-in probe used';
-  return { caseId, targetDir, tool: 'built-in (write + fdatasync)', small, large, shaped, emulatedMs, note };
+  return {
+    caseId,
+    targetDir,
+    tool: 'built-in (write + fdatasync, fio not installed)',
+    small,
+    large,
+    shaped,
+    emulatedMs,
+  };
 }

@@ -1,13 +1,23 @@
-// The versioned results file: its zod schema (every part typed), the types inferred from it, and the loader every
-// renderer reads through.
-import { readFileSync, statSync } from 'node:fs';
+// The versioned results file: its zod schema (every part typed), the types inferred from it, and the parser every
+// reader goes through (files of older schemas are brought to this shape first; see legacy-results.ts).
 import { z } from 'zod';
 import { UsageError } from './errors.ts';
+import {
+  AuditFailureSchema,
+  NotMeasuredSchema,
+  OptionSetChoiceSchema,
+  RatioSchema,
+  RecommendationSchema,
+  RunWarningSchema,
+  SamplingSchema,
+  VerdictSchema,
+} from './findings.ts';
+import { fromLegacyShape } from './legacy-results.ts';
 
-/** Version of results.json written by this build; loaders refuse newer ones. */
-export const SCHEMA_VERSION = 2 as const;
-/** Largest results file the loader reads (a real one is well under 10 MiB). */
-export const MAX_RESULTS_BYTES = 64 * 1024 * 1024;
+export type { Ratio, Sampling } from './findings.ts';
+
+/** Version of results.json written by this build; parsers refuse newer ones. */
+export const SCHEMA_VERSION = 3 as const;
 
 const num = z.number();
 const nullableNum = z.number().nullable();
@@ -24,9 +34,6 @@ export const StatSchema = z.object({
   ciHigh: num,
 });
 
-/** A ratio with its 95% interval (null bounds: too few runs for any interval) and the method that made them. */
-export const RatioSchema = z.object({ ratio: num, ciLow: nullableNum, ciHigh: nullableNum, method: z.string() });
-
 /** One measured (or failed) conversion. */
 export const SampleSchema = z.object({
   caseId: z.string(),
@@ -34,7 +41,7 @@ export const SampleSchema = z.object({
   run: z.number().int(),
   round: z.number().int(),
   warmup: z.boolean(),
-  ok: z.boolean(),
+  /** ok: measured; failed: qemu-img or the kernel ended it; timed-out: --timeout; interrupted: a signal. */
   state: z.enum(['ok', 'failed', 'timed-out', 'interrupted']),
   real: num,
   user: num,
@@ -91,7 +98,7 @@ export const ModeSummarySchema = z.object({
   speedup: RatioSchema.nullable(),
   durableSpeedup: RatioSchema.nullable(),
   outliers: z.array(z.number().int()),
-  warnings: z.array(z.string()),
+  warnings: z.array(RunWarningSchema),
 });
 
 const nullableStr = z.string().nullable();
@@ -192,20 +199,6 @@ export const AdaptiveSchema = z.object({
   maxRuns: z.number().int(),
   /** Seconds the measured rounds may take, or null for no limit. */
   budgetSeconds: nullableNum,
-});
-
-/** How the measured rounds ended and why. */
-export const SamplingSchema = z.object({
-  /**
-   * runs: the fixed count; precision, min-runs, max-runs, budget: adaptive sampling's ends; stopped: failure or signal.
-   */
-  stoppedBy: z.enum(['runs', 'precision', 'min-runs', 'max-runs', 'budget', 'stopped']),
-  /** Measured rounds completed. */
-  rounds: z.number().int(),
-  /** Widest speedup half-width share when sampling stopped, or null without speedups. */
-  widestHalfWidth: nullableNum,
-  /** One sentence for the report. */
-  reason: z.string(),
 });
 
 /** The options of a run, as results.json records them. */
@@ -309,7 +302,8 @@ export const FlushAuditSchema = z.object({
   fdatasync: nullableNum,
   syncFileRange: nullableNum,
   openFlags: z.array(z.string()),
-  note: z.string().nullable(),
+  /** Why there are no counts (ok false), else null. */
+  failure: AuditFailureSchema.nullable(),
   /** Bytes the conversion left allocated in its output (what it wrote, zeros skipped), or null. */
   outputBytes: nullableNum.default(null),
   /** How the counts were taken: strace (every system call), or the LD_PRELOAD counter (flushes only). */
@@ -333,12 +327,12 @@ export const FlushProbeSchema = z.object({
    */
   shaped: z.object({ bytes: num, medianMs: num, p99Ms: num, count: z.number().int() }).nullable().default(null),
   emulatedMs: nullableNum,
-  note: z.string().nullable(),
 });
 
 /** The whole results file. */
 export const ResultsSchema = z.object({
-  schemaVersion: z.union([z.literal(1), z.literal(SCHEMA_VERSION)]),
+  /** The schema the file was written with (1 and 2 are converted on read; see upgradeResults). */
+  schemaVersion: z.union([z.literal(1), z.literal(2), z.literal(SCHEMA_VERSION)]),
   tool: z.object({ name: z.string(), version: z.string() }),
   kind: z.literal('bench').default('bench'),
   complete: z.boolean(),
@@ -356,14 +350,19 @@ export const ResultsSchema = z.object({
   flushProbe: z.array(FlushProbeSchema),
   /** How sampling ended (null while running, and in files of schema 1). */
   sampling: SamplingSchema.nullable().default(null),
-  notMeasured: z.array(z.string()),
-  warnings: z.array(z.string()),
+  notMeasured: z.array(NotMeasuredSchema),
+  /** Every mode's warnings. */
+  warnings: z.array(RunWarningSchema),
+  /** The verdict on the 2019 claim, per case. */
+  verdicts: z.array(VerdictSchema).default([]),
+  /** What to choose here, per case. */
+  recommendations: z.array(RecommendationSchema).default([]),
+  /** The fastest durable (case, mode) across option sets, or null for a run of one case. */
+  optionSetChoice: OptionSetChoiceSchema.nullable().default(null),
 });
 
 /** Descriptive statistics of one metric. */
 export type Stat = z.infer<typeof StatSchema>;
-/** A ratio with CI. */
-export type Ratio = z.infer<typeof RatioSchema>;
 /** One run's raw measurement. */
 export type Sample = z.infer<typeof SampleSchema>;
 /** Per-mode summary. */
@@ -388,8 +387,6 @@ export type Summary = z.infer<typeof SummarySchema>;
 export type FlushAudit = z.infer<typeof FlushAuditSchema>;
 /** Adaptive sampling settings. */
 export type Adaptive = z.infer<typeof AdaptiveSchema>;
-/** How sampling ended. */
-export type Sampling = z.infer<typeof SamplingSchema>;
 /** Flush-latency probe row. */
 export type FlushProbe = z.infer<typeof FlushProbeSchema>;
 /** The versioned results object every renderer takes. */
@@ -451,7 +448,7 @@ export type SweepPoint = z.infer<typeof SweepPointSchema>;
 /** sweep.json. */
 export type SweepResults = z.infer<typeof SweepResultsSchema>;
 
-/** Checks an already-parsed object; throws UsageError naming the first problem. */
+/** Checks an already-parsed object (converting older schemas' shape); throws UsageError naming the first problem. */
 export function parseResults(data: unknown, source = 'input'): Results {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError(
@@ -470,7 +467,7 @@ export function parseResults(data: unknown, source = 'input'): Results {
         `read it`,
     );
   }
-  const parsed = ResultsSchema.safeParse(data);
+  const parsed = ResultsSchema.safeParse(version < SCHEMA_VERSION ? fromLegacyShape(data) : data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : '(top level)';
@@ -480,38 +477,4 @@ export function parseResults(data: unknown, source = 'input'): Results {
     );
   }
   return parsed.data;
-}
-
-/** Reads and validates a results.json; any problem is a one-line UsageError. */
-export function loadResults(path: string): Results {
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (stat.isDirectory()) throw new UsageError(`${path} is a directory; pass the results.json inside it`);
-    size = stat.size;
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}; pass the path of a results.json`,
-    );
-  }
-  if (size > MAX_RESULTS_BYTES)
-    throw new UsageError(
-      `${path} is ${size} bytes, too large for a results file; pass the results.json of a bench run`,
-    );
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}; check its permissions`,
-    );
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    throw new UsageError(`${path} is not JSON; pass the results.json of a bench run`);
-  }
-  return parseResults(data, path);
 }

@@ -2,15 +2,7 @@
 import { basename } from 'node:path';
 import { memoryRows } from '../analyze/memory.ts';
 import { type PenaltyPrediction, penaltyPredictions } from '../analyze/prediction.ts';
-import {
-  costText,
-  optionSetChoice,
-  optionSetText,
-  recommendations,
-  recommendationText,
-} from '../analyze/recommendation.ts';
 import { MIN_RUNS_FOR_OUTLIERS, RATIO_METHOD } from '../analyze/stats.ts';
-import { verdicts } from '../analyze/verdict.ts';
 import { CACHE_MODE_MEANING, type CacheMode } from '../model/cache-modes.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { rerunArguments } from '../model/flags.ts';
@@ -19,8 +11,11 @@ import { REAL_IMAGE_WRITES_PER_GIB } from '../model/reference.ts';
 import type { Results, RunCase } from '../model/results.ts';
 import { ci, formatBytes, kibText, meanSd, med, millis, range, ratioWithCi, secs } from '../model/units.ts';
 import { benchCharts, chartFile } from './charts/chart-names.ts';
+import { optionSetText, projectRows, recommendationText } from './choice-text.ts';
 import type { Block, ReportDocument } from './document-model.ts';
+import { auditFailureText, notMeasuredText, samplingText, warningTexts } from './finding-text.ts';
 import { summaryHead, summaryRow } from './table.ts';
+import { verdictText } from './verdict-text.ts';
 
 /** Builds the bench report document from the results (pure). */
 export function benchDocument(results: Results, chartsSkipped: string | null = null): ReportDocument {
@@ -46,7 +41,7 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
         `finished runs only.`,
     });
   blocks.push({ kind: 'heading', level: 2, text: 'Verdict' });
-  const all = verdicts(results);
+  const all = results.verdicts.map((v) => ({ caseId: v.caseId, text: verdictText(results, v) }));
   const same = all.every((v) => v.text === all[0]?.text);
   for (const v of same ? all.slice(0, 1) : all)
     blocks.push({ kind: 'para', text: `${results.cases.length > 1 && !same ? `[${v.caseId}] ` : ''}${v.text}` });
@@ -63,12 +58,12 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
   blocks.push({ kind: 'heading', level: 2, text: 'Not measured' });
   blocks.push(
     results.notMeasured.length
-      ? { kind: 'list', items: results.notMeasured }
+      ? { kind: 'list', items: results.notMeasured.map(notMeasuredText) }
       : { kind: 'para', text: 'Everything the report shows was measured in this run.' },
   );
   if (results.warnings.length) {
     blocks.push({ kind: 'heading', level: 2, text: 'Warnings' });
-    blocks.push({ kind: 'list', items: results.warnings });
+    blocks.push({ kind: 'list', items: warningTexts(results) });
   }
   return { title, blocks };
 }
@@ -127,15 +122,15 @@ function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] 
 /** "What to choose here": the fastest durable mode, its margin, and each project's documented choice with its cost. */
 function choiceBlocks(results: Results): Block[] {
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'What to choose here' }];
-  const across = optionSetChoice(results);
+  const across = results.optionSetChoice;
   if (across) blocks.push({ kind: 'para', text: optionSetText(across) });
-  for (const r of recommendations(results)) {
+  for (const r of results.recommendations) {
     const prefix = results.cases.length > 1 ? `[${r.caseId}] ` : '';
     blocks.push({ kind: 'para', text: `${prefix}${recommendationText(r)}` });
     blocks.push({
       kind: 'table',
       head: ['project', 'rule', 'picks here', 'because', 'cost here'],
-      rows: r.projects.map((c) => [c.project, c.rule, c.mode ?? '-', c.because, costText(c)]),
+      rows: projectRows(r),
     });
   }
   return blocks;
@@ -206,7 +201,7 @@ function flushBlocks(results: Results): Block[] {
         a.caseId,
         a.mode,
         CACHE_MODE_MEANING[a.mode as CacheMode] ?? '',
-        a.ok ? String(a.writes) : `- (${a.note})`,
+        a.ok ? String(a.writes) : `- (${auditFailureText(a.failure, a.source)})`,
         num(a.fdatasync),
         num(a.fsync),
         num(a.syncFileRange),
@@ -425,7 +420,7 @@ function methodBlocks(results: Results): Block[] {
           "the kernel's accounting of the reaped child (cutime/cstime, 10 ms resolution).",
         'time to durable: real plus the time of `sync -f` on the output right after qemu-img exits (on a ' +
           'block-device target `sync DEVICE`, an fsync of the device).',
-        `Statistics: median, mean, sd, min, max and the 95% CI of the mean (t) by tinybench; speedups are the ` +
+        `Statistics: median, mean, sd, min, max and the 95% CI of the mean (t); speedups are the ` +
           `${RATIO_METHOD}; no interval with fewer than 2 runs of a mode. Outliers: modified z-score above 3.5, only ` +
           `from ${MIN_RUNS_FOR_OUTLIERS} runs.`,
         emulate !== null
@@ -447,7 +442,8 @@ function runsText(results: Results): string {
   const warmup = c.warmup ? ` after ${c.warmup} warm-up round(s) kept out of the statistics` : ', no warm-up';
   const order = `every round runs each mode once, in an order shuffled from seed ${c.seed}, so drift hits all modes`;
   const rounds = results.sampling?.rounds ?? c.runs;
-  const why = results.sampling ? ` Sampling stopped: ${results.sampling.reason}.` : '';
+  const reason = samplingText(results);
+  const why = reason ? ` Sampling stopped: ${reason}.` : '';
   return `${rounds} measured run(s) per mode${warmup}; ${order} alike.${why}`;
 }
 

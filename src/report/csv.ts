@@ -7,7 +7,6 @@ const COLUMNS = [
   'run',
   'round',
   'warmup',
-  'ok',
   'state',
   'real',
   'user',

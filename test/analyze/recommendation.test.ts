@@ -1,13 +1,9 @@
 // "What to choose here" on fixtures: none fastest, writeback fastest, and O_DIRECT refused by the target.
 import { describe, expect, it } from 'vitest';
-import {
-  optionSetChoice,
-  optionSetText,
-  recommendations,
-  recommendationText,
-} from '../../src/analyze/recommendation.ts';
+import { optionSetChoice, recommendations } from '../../src/analyze/recommendation.ts';
 import { summarize } from '../../src/analyze/summary.ts';
 import type { Results, Sample } from '../../src/model/results.ts';
+import { becauseText, optionSetText, recommendationText } from '../../src/report/choice-text.ts';
 
 function sample(mode: string, run: number, durable: number, ok = true): Sample {
   return {
@@ -16,7 +12,6 @@ function sample(mode: string, run: number, durable: number, ok = true): Sample {
     run,
     round: run,
     warmup: false,
-    ok,
     state: ok ? 'ok' : 'failed',
     real: durable,
     user: 1,
@@ -78,11 +73,11 @@ describe('recommendations', () => {
     expect(r?.runnerUp?.p).toBeCloseTo(2 / 70, 12);
     expect(r?.clear).toBe(true);
     expect(r?.projects.map((p) => [p.project, p.mode])).toEqual([
-      ['OpenStack Nova', 'none'],
-      ['OpenStack Cinder', 'unsafe'],
-      ['oVirt/vdsm', 'none'],
-      ['KubeVirt CDI', 'none'],
-      ['Proxmox VE', 'unsafe'],
+      ['nova', 'none'],
+      ['cinder', 'unsafe'],
+      ['vdsm', 'none'],
+      ['cdi', 'none'],
+      ['proxmox', 'unsafe'],
     ]);
     // unsafe is faster here but never recommended: it is not durable when qemu-img returns.
     expect(recommendationText(r as NonNullable<typeof r>)).toMatch(/^none: the fastest mode whose data is durable/);
@@ -91,15 +86,19 @@ describe('recommendations', () => {
     const [r] = recommendations(results({ writethrough: [20, 21, 22], writeback: [5, 5.2, 5.4], none: [8, 8, 8] }));
     expect(r?.fastest).toBe('writeback');
     expect(r?.clear).toBe(false); // 3 runs a side: p cannot go below 0.1
-    const vdsm = r?.projects.find((p) => p.project === 'oVirt/vdsm');
+    const vdsm = r?.projects.find((p) => p.project === 'vdsm');
     expect(vdsm?.costRatio).toBeCloseTo(8 / 5.2, 12); // median durable of none / median of writeback
   });
   it('falls back as Nova does when O_DIRECT is refused by the target (none unsupported), and Proxmox picks none on ZFS', () => {
     const [r] = recommendations(results({ writethrough: [20, 21, 22], writeback: [5, 5.2, 5.4] }, 'zfs', true));
-    const nova = r?.projects.find((p) => p.project === 'OpenStack Nova');
-    expect(nova).toMatchObject({ mode: 'writeback', because: 'O_DIRECT fails on this target (none was refused)' });
-    expect(r?.projects.find((p) => p.project === 'Proxmox VE')?.mode).toBe('none');
-    expect(r?.projects.find((p) => p.project === 'Proxmox VE')?.costRatio).toBeNull();
+    const nova = r?.projects.find((p) => p.project === 'nova');
+    expect(nova).toMatchObject({ mode: 'writeback' });
+    expect(r?.target).toEqual({ odirect: 'refused', kind: 'dir', device: null, fsType: 'zfs' });
+    expect(becauseText('nova', r?.target as NonNullable<typeof r>['target'])).toBe(
+      'O_DIRECT fails on this target (none was refused)',
+    );
+    expect(r?.projects.find((p) => p.project === 'proxmox')?.mode).toBe('none');
+    expect(r?.projects.find((p) => p.project === 'proxmox')?.costRatio).toBeNull();
   });
   it('Cinder picks none on a block-device target where O_DIRECT works, its default on a directory', () => {
     const times = { writethrough: [20, 21, 22], writeback: [5, 5.2, 5.4], none: [4, 4.1, 4.2] };
@@ -107,12 +106,15 @@ describe('recommendations', () => {
       targetKind: 'loop',
       device: { path: '/dev/loop3', sizeBytes: 1, loopFile: 'f', loopDirectIo: true },
     };
-    const cinder = (r: Results) => recommendations(r)[0]?.projects.find((p) => p.project === 'OpenStack Cinder');
-    expect(cinder(results(times, 'ext4', false, loop))).toMatchObject({
-      mode: 'none',
-      because: 'the target is a block device (/dev/loop3); O_DIRECT works on this target (none was measured)',
-      costRatio: 1,
-    });
+    const cinder = (r: Results) => recommendations(r)[0]?.projects.find((p) => p.project === 'cinder');
+    const onLoop = results(times, 'ext4', false, loop);
+    expect(cinder(onLoop)).toEqual({ project: 'cinder', mode: 'none', costRatio: 1 });
+    expect(
+      becauseText(
+        'cinder',
+        recommendations(onLoop)[0]?.target as NonNullable<ReturnType<typeof recommendations>[number]>['target'],
+      ),
+    ).toBe('the target is a block device (/dev/loop3); O_DIRECT works on this target (none was measured)');
     expect(cinder(results(times))?.mode).toBe('unsafe');
   });
 });

@@ -4,14 +4,13 @@ import {
   describe as describeStats,
   halfWidthShare,
   mannWhitneyExact,
-  median,
   NO_INTERVAL_METHOD,
   outlierIndexes,
   RATIO_METHOD,
   ratioInterval,
 } from '../../src/analyze/stats.ts';
 
-describe('describe (tinybench statistics)', () => {
+describe('describe', () => {
   it('computes exact figures', () => {
     const s = describeStats([1.5, 2.5, 2.0, 10.0]);
     expect(s).not.toBeNull();
@@ -27,13 +26,6 @@ describe('describe (tinybench statistics)', () => {
   it('handles one value and none', () => {
     expect(describeStats([3])).toMatchObject({ n: 1, mean: 3, median: 3, sd: 0, ciLow: 3, ciHigh: 3 });
     expect(describeStats([])).toBeNull();
-  });
-});
-
-describe('median', () => {
-  it('of odd and even counts', () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 2, 3])).toBe(2.5);
   });
 });
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../src/analyze/summary.ts';
 import { verdicts } from '../../src/analyze/verdict.ts';
+import type { Verdict } from '../../src/model/findings.ts';
 import type { Results, Sample } from '../../src/model/results.ts';
+import { warningText } from '../../src/report/finding-text.ts';
+import { reasonPhrases, verdictText } from '../../src/report/verdict-text.ts';
 
 function sample(mode: string, run: number, real: number, extra: Partial<Sample> = {}): Sample {
   return {
@@ -10,7 +13,6 @@ function sample(mode: string, run: number, real: number, extra: Partial<Sample> 
     run,
     round: run,
     warmup: false,
-    ok: true,
     state: 'ok',
     real,
     user: real / 2,
@@ -39,8 +41,8 @@ const samples = [
   sample('writeback', 1, 1),
   sample('writeback', 2, 1.1),
   sample('writeback', 3, 0.9),
-  sample('none', 1, 0, { ok: false, state: 'failed', error: "Could not open 'x': Invalid argument" }),
-  sample('none', 2, 0, { ok: false, state: 'failed', error: "Could not open 'x': Invalid argument" }),
+  sample('none', 1, 0, { state: 'failed', error: "Could not open 'x': Invalid argument" }),
+  sample('none', 2, 0, { state: 'failed', error: "Could not open 'x': Invalid argument" }),
 ];
 
 describe('summarize', () => {
@@ -61,7 +63,9 @@ describe('summarize', () => {
     const one = summarize([sample('writeback', 1, 1)], ['default'], ['writeback'], null);
     expect(one.baseline).toBeNull();
     expect(one.cases[0]?.modes[0]?.speedup).toBeNull();
-    expect(one.cases[0]?.modes[0]?.warnings).toEqual([
+    const warnings = one.cases[0]?.modes[0]?.warnings ?? [];
+    expect(warnings).toEqual([{ code: 'single-run', caseId: 'default', mode: 'writeback' }]);
+    expect(warnings.map((w) => warningText(w))).toEqual([
       'writeback: 1 run only, so no interval exists for its figures; use 2 or more runs',
     ]);
   });
@@ -105,8 +109,11 @@ describe('verdicts', () => {
     } as Results;
     const [v] = verdicts(results);
     expect(v?.outcome).toBe('none');
-    expect(v?.text).toMatch(/no measurably faster than writethrough: .*the interval includes 1/);
-    expect(v?.reasons.join(';')).toMatch(/the target is tmpfs, where a flush does nothing/);
+    expect(verdictText(results, v as Verdict)).toMatch(
+      /no measurably faster than writethrough: .*the interval includes 1/,
+    );
+    expect(v?.reasons[0]).toEqual({ code: 'flush-is-noop', fsType: 'tmpfs' });
+    expect(reasonPhrases(v?.reasons ?? []).join(';')).toMatch(/the target is tmpfs, where a flush does nothing/);
   });
   it('cannot judge when writeback or writethrough was not measured', () => {
     const s = [sample('writeback', 1, 1)];
@@ -137,12 +144,12 @@ describe('verdicts label what they state', () => {
         caseId: 'default',
         mode: 'writethrough',
         ok: true,
+        failure: null,
         writes: 14292,
         fsync: 0,
         fdatasync: 14292,
         syncFileRange: 0,
         openFlags: [],
-        note: null,
       },
     ],
     flushProbe: [
@@ -153,7 +160,6 @@ describe('verdicts label what they state', () => {
         small: { bytes: 4096, medianMs: 0.23, p99Ms: 1, count: 200 },
         large: null,
         emulatedMs: null,
-        note: null,
       },
     ],
     samples: s,
@@ -165,7 +171,12 @@ describe('verdicts label what they state', () => {
     expect(v?.speedup?.ratio).toBeCloseTo(Math.cbrt(12 * 12.5 * 11.8) / Math.cbrt(5 * 5.2 * 4.9), 10);
   });
   it('calls the probe figure a prediction and gives the measured extra beside it', () => {
-    const text = v?.text ?? '';
+    const text = verdictText(results, v as Verdict);
+    expect(v?.reasons.find((r) => r.code === 'probe-predicts')).toEqual({
+      code: 'probe-predicts',
+      flushes: 14292,
+      predictedSeconds: expect.closeTo(14292 * 0.00023, 12),
+    });
     // 14292 x 0.23 ms = 3.287 s predicted; medians 12 - 5 = 7.00 s measured, 0.49 ms per flush
     expect(text).toMatch(
       /14292 flushes would add about 3\.3 s to writethrough \(a prediction: flushes x probe latency\)/,
@@ -174,12 +185,14 @@ describe('verdicts label what they state', () => {
     expect(text).toMatch(/12,500 flushes, an assumption: the 2019 report gives no flush count/);
   });
   it('names decompression only for an image with compressed clusters', () => {
-    expect(v?.text).toMatch(
+    expect(verdictText(results, v as Verdict)).toMatch(
       /writeback is CPU-bound here \(measured: user 4\.50 s \+ sys 0\.30 s of 5\.00 s wall\), which/,
     );
-    expect(v?.text).not.toMatch(/compress/);
+    expect(verdictText(results, v as Verdict)).not.toMatch(/compress/);
     const compressed = { ...results, image: { ...results.image, compressedClusters: '67.73%' } } as Results;
-    expect(verdicts(compressed)[0]?.text).toMatch(/with 67\.73% of the image's clusters compressed/);
+    expect(verdictText(compressed, verdicts(compressed)[0] as Verdict)).toMatch(
+      /with 67\.73% of the image's clusters compressed/,
+    );
   });
 });
 
@@ -202,12 +215,12 @@ describe('penaltyPredictions', () => {
           caseId: 'default',
           mode: 'writethrough',
           ok: true,
+          failure: null,
           writes: 1000,
           fsync: 0,
           fdatasync: 1000,
           syncFileRange: 0,
           openFlags: [],
-          note: null,
         },
       ],
       flushProbe: [
@@ -219,7 +232,6 @@ describe('penaltyPredictions', () => {
           large: null,
           shaped: { bytes: 73728, medianMs: 0.4, p99Ms: 1, count: 1 },
           emulatedMs: 1,
-          note: null,
         },
       ],
       summary: summarize(s, ['default'], ['writethrough', 'writeback'], 'writethrough'),

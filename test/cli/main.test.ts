@@ -185,7 +185,7 @@ describe('bad input', () => {
     expect(a.stderr.trim()).toMatch(/not a qemu-cache-bench results file \(no schemaVersion\)/);
     const b = await runCli(['report', join(work, 'newer.json')]);
     expect(b.code).toBe(2);
-    expect(b.stderr.trim()).toMatch(/schemaVersion 99, newer than this tool's 2; upgrade/);
+    expect(b.stderr.trim()).toMatch(/schemaVersion 99, newer than this tool's 3; upgrade/);
     expect(readdirSync(work).filter((f) => f.startsWith('report'))).toEqual([]);
     expect(readFileSync(join(work, 'other.json'), 'utf8')).toBe('{"hello": 1}');
   });
@@ -218,7 +218,7 @@ describe('bad input', () => {
     expect(existsSync(join(work, 'pwned'))).toBe(false);
     const results = JSON.parse(readFileSync(join(work, 'out-weird', 'results.json'), 'utf8'));
     expect(results.image.path).toBe(weird);
-    expect(results.samples[0].ok).toBe(true);
+    expect(results.samples[0].state).toBe('ok');
   });
 
   it('--json prints the results object on stdout and nothing else', async () => {
@@ -244,7 +244,7 @@ describe('bad input', () => {
     ]);
     expect(r.code, r.stderr).toBe(0);
     const results = JSON.parse(r.stdout);
-    expect(results.schemaVersion).toBe(2);
+    expect(results.schemaVersion).toBe(3);
     expect(results.samples).toHaveLength(1);
     expect(r.stderr).toBe('');
   });

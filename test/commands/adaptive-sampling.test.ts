@@ -4,6 +4,7 @@ import { ratioInterval } from '../../src/analyze/stats.ts';
 import { adaptiveSampler, precisionTarget, stopReason } from '../../src/commands/adaptive-sampling.ts';
 import type { ResolvedConfig } from '../../src/config/resolve.ts';
 import type { Results, Sample } from '../../src/model/results.ts';
+import { samplingText } from '../../src/report/finding-text.ts';
 
 const adaptive = { precision: 0.1, minRuns: 2, maxRuns: 10, budgetSeconds: 100 };
 const config = { adaptive, warmup: 0, runs: 10 } as unknown as ResolvedConfig;
@@ -27,11 +28,10 @@ describe('adaptiveSampler', () => {
     now = 60_000;
     expect(sampler.continueAfter(2)).toBe(false); // half-width 0.1 / 2 = 5%
     const ended = sampler.ended({ complete: true, interrupted: false, stopped: false, measured: 4, rounds: 2 });
-    expect(ended).toMatchObject({
-      stoppedBy: 'precision',
-      rounds: 2,
-      reason: "every speedup's 95% interval within +-10.0% after 2 runs",
-    });
+    expect(ended).toMatchObject({ stoppedBy: 'precision', target: 'speedup', rounds: 2 });
+    expect(samplingText({ config, sampling: ended } as unknown as Results)).toBe(
+      "every speedup's 95% interval within +-10.0% after 2 runs",
+    );
     expect(ended.widestHalfWidth).toBeCloseTo(0.05, 12);
   });
   it('stops before a round that would pass the budget, and says so', () => {
@@ -42,8 +42,15 @@ describe('adaptiveSampler', () => {
     now = 80_000; // 80 s + 40 s for the next round > 100 s
     expect(sampler.continueAfter(2)).toBe(false);
     const ended = sampler.ended({ complete: true, interrupted: false, stopped: false, measured: 4, rounds: 2 });
-    expect(ended.stoppedBy).toBe('budget');
-    expect(ended.reason).toBe(
+    expect(ended).toEqual({
+      stoppedBy: 'budget',
+      target: 'speedup',
+      spentSeconds: 80,
+      roundSeconds: 40,
+      rounds: 2,
+      widestHalfWidth: ended.widestHalfWidth,
+    });
+    expect(samplingText({ config, sampling: ended } as unknown as Results)).toBe(
       'another round (about 40 s) would pass the 100 s budget (80 s spent); widest speedup interval +-50.0% after 2 runs',
     );
   });
@@ -54,10 +61,10 @@ describe('adaptiveSampler', () => {
     ).toBe('max-runs');
     const fixed = adaptiveSampler({ ...config, adaptive: null, runs: 3 }, withSpeedup(1, 3), () => 0);
     expect(fixed.continueAfter(1)).toBe(true);
-    expect(fixed.ended({ complete: true, interrupted: false, stopped: false, measured: 6, rounds: 3 })).toMatchObject({
-      stoppedBy: 'runs',
-      reason: 'a fixed count of 3 runs (--runs)',
-    });
+    const ended = fixed.ended({ complete: true, interrupted: false, stopped: false, measured: 6, rounds: 3 });
+    expect(ended).toMatchObject({ stoppedBy: 'runs', rounds: 3 });
+    const results = { config: { ...config, adaptive: null, runs: 3 }, sampling: ended } as unknown as Results;
+    expect(samplingText(results)).toBe('a fixed count of 3 runs (--runs)');
   });
 });
 
@@ -65,7 +72,7 @@ describe('adaptive sampling without a baseline', () => {
   /** A run of writeback and none only: no speedups, one margin (none / writeback) with the given durable times. */
   function noBaseline(writeback: number[], none: number[]): Results {
     const sample = (mode: string, durable: number, i: number) =>
-      ({ caseId: 'default', mode, run: i + 1, warmup: false, ok: true, durable }) as unknown as Sample;
+      ({ caseId: 'default', mode, run: i + 1, warmup: false, state: 'ok', durable }) as unknown as Sample;
     const samples = [
       ...writeback.map((d, i) => sample('writeback', d, i)),
       ...none.map((d, i) => sample('none', d, i)),
@@ -96,7 +103,9 @@ describe('adaptive sampling without a baseline', () => {
     // precise after 3 runs, but the exact p that calls a margin clear needs 4 runs a side
     expect(stop.continueAfter(3)).toBe(true);
     expect(stop.continueAfter(4)).toBe(false);
-    expect(stop.ended({ complete: true, interrupted: false, stopped: false, measured: 8, rounds: 4 }).reason).toBe(
+    const ended = stop.ended({ complete: true, interrupted: false, stopped: false, measured: 8, rounds: 4 });
+    expect(ended).toMatchObject({ stoppedBy: 'precision', target: 'margin', rounds: 4 });
+    expect(samplingText({ config, sampling: ended } as unknown as Results)).toBe(
       "every margin's (next fastest durable mode / fastest) 95% interval within +-10.0% after 4 runs",
     );
   });
@@ -107,9 +116,14 @@ describe('adaptive sampling without a baseline', () => {
       summary: { baseline: null, cases: [{ caseId: 'default', modes: [{ mode: 'writeback', state: 'measured' }] }] },
     } as unknown as Results;
     expect(precisionTarget(one)).toBeNull();
-    expect(stopReason(adaptive, 2, null, 0, 1)).toEqual({
-      stoppedBy: 'min-runs',
-      reason: 'no ratio to narrow (one mode, no baseline and no second durable mode): stopped at --min-runs 2',
-    });
+    const stop = stopReason(adaptive, 2, null, 0, 1);
+    expect(stop).toEqual({ stoppedBy: 'min-runs', target: null, spentSeconds: null, roundSeconds: null });
+    const results = {
+      config: { adaptive },
+      sampling: { ...stop, rounds: 2, widestHalfWidth: null },
+    } as unknown as Results;
+    expect(samplingText(results)).toBe(
+      'no ratio to narrow (one mode, no baseline and no second durable mode): stopped at --min-runs 2',
+    );
   });
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../src/analyze/comparison.ts';
-import { loadResults, type Results } from '../../src/model/results.ts';
+import { loadResults } from '../../src/commands/results-file.ts';
+import type { Results } from '../../src/model/results.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/results');
@@ -19,7 +20,7 @@ describe('compareRuns', () => {
     expect(c.differences.find((d) => d.fact === 'emulated flush latency')?.values).toEqual(['none', '4 ms']);
     expect(c.warnings.join('\n')).toMatch(/different emulated flush latency: native: none, emulated: 4 ms/);
     const wt = (r: typeof a.results) =>
-      r.samples.filter((s) => s.mode === 'writethrough' && s.ok && !s.warmup).map((s) => s.real);
+      r.samples.filter((s) => s.mode === 'writethrough' && s.state === 'ok' && !s.warmup).map((s) => s.real);
     const gm = (v: number[]) => Math.exp(v.reduce((x, y) => x + Math.log(y), 0) / v.length);
     expect(c.rows[0]?.cells[1]?.change?.ratio).toBeCloseTo(gm(wt(b.results)) / gm(wt(a.results)), 10);
   });
@@ -33,7 +34,7 @@ function variant(times: number[], host: Partial<Results['host']> = {}): Results 
   const template = r.samples.find((s) => s.mode === 'writeback') as Results['samples'][number];
   r.samples = [
     ...others,
-    ...times.map((real, i) => ({ ...template, run: i + 1, round: i + 1, real, ok: true, warmup: false })),
+    ...times.map((real, i) => ({ ...template, run: i + 1, round: i + 1, real, state: 'ok' as const, warmup: false })),
   ];
   return r;
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadResults } from '../../src/commands/results-file.ts';
 import {
   type AuditKeyInputs,
   auditKey,
@@ -11,7 +12,6 @@ import {
   resolveProgram,
   writeCachedAudit,
 } from '../../src/flush/audit-cache.ts';
-import { loadResults } from '../../src/model/results.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const base: AuditKeyInputs = {
@@ -54,7 +54,7 @@ describe('auditKey', () => {
       fdatasync: 10,
       syncFileRange: 0,
       openFlags: [],
-      note: null,
+      failure: null,
       outputBytes: 655360,
       source: 'strace' as const,
       cacheKey: null,

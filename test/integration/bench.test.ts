@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadResults, type Results } from '../../src/model/results.ts';
+import { loadResults } from '../../src/commands/results-file.ts';
+import type { Results } from '../../src/model/results.ts';
 import { IS_ROOT, runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-int-'));
@@ -53,7 +54,7 @@ describe('npm run bench on a small generated image (real qemu-img)', () => {
       const ofMode = measured.filter((s) => s.mode === mode);
       expect(ofMode.map((s) => s.run).sort()).toEqual([1, 2, 3]);
       for (const s of ofMode) {
-        expect(s.ok).toBe(true);
+        expect(s.state).toBe('ok');
         expect(s.real).toBeGreaterThan(0);
         expect(s.user + s.sys).toBeGreaterThan(0);
         expect(s.durable).toBeCloseTo(s.real + s.sync, 5);

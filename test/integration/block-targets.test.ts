@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadResults } from '../../src/commands/results-file.ts';
 import { attachedLoops } from '../../src/engine/block-target.ts';
-import { loadResults, type Results } from '../../src/model/results.ts';
+import type { Results } from '../../src/model/results.ts';
 import { IS_ROOT, ROOT, runCli } from '../helpers/cli.ts';
 
 const LOOP_REASON = '(needs root: losetup)';
@@ -64,7 +65,7 @@ describe('--target-loop (real qemu-img)', () => {
       for (const c of res.cases) expect([c.targetKind, c.options.existingTarget]).toEqual(['loop', true]);
       expect(res.samples).toHaveLength(4);
       for (const s of res.samples) {
-        expect(s.ok, s.error ?? '').toBe(true);
+        expect(s.state, s.error ?? '').toBe('ok');
         expect(s.verified).toBe(true);
         const argv = s.argv ?? [];
         expect(argv.at(-1)).toBe(device?.path);

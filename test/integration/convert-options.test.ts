@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadResults } from '../../src/model/results.ts';
+import { loadResults } from '../../src/commands/results-file.ts';
 import { runCli } from '../helpers/cli.ts';
 
 describe('convert options (real qemu-img)', () => {
@@ -45,7 +45,7 @@ describe('convert options (real qemu-img)', () => {
     expect(results.cases.map((c) => c.id)).toEqual(['m=1,W=off', 'm=1,W=on', 'm=4,W=off', 'm=4,W=on']);
     for (const c of results.cases) {
       const [sample] = results.samples.filter((s) => s.caseId === c.id);
-      expect(sample?.ok, sample?.error ?? '').toBe(true);
+      expect(sample?.state, sample?.error ?? '').toBe('ok');
       expect(sample?.verified).toBe(true);
       const argv = sample?.argv ?? [];
       expect(argv.slice(0, 3)).toEqual(['convert', '-t', 'writeback']);

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadResults } from '../../src/model/results.ts';
+import { loadResults } from '../../src/commands/results-file.ts';
 import { chartFile } from '../../src/report/charts/chart-names.ts';
 import { runCli } from '../helpers/cli.ts';
 
@@ -48,7 +48,7 @@ describe('matrix: --target-dir disk,tmpfs x --output-format raw,qcow2', () => {
     expect(results.cases.map((c) => (c.storage as { fsType: string }).fsType)).toEqual(
       ['ext4', 'ext4', 'tmpfs', 'tmpfs'].map((f, i) => (i < 2 ? expect.any(String) : f)),
     );
-    expect(results.samples.filter((s) => s.ok)).toHaveLength(4 * 2 * 2);
+    expect(results.samples.filter((s) => s.state === 'ok')).toHaveLength(4 * 2 * 2);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     for (const c of results.cases) {
       expect(md).toContain(`## Results: ${c.id}`);

@@ -4,8 +4,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadResults } from '../../src/commands/results-file.ts';
 import { CGROUP_PREFIX, findMemoryCgroupHost } from '../../src/engine/memory-cgroup.ts';
-import { loadResults, type Results } from '../../src/model/results.ts';
+import type { Results } from '../../src/model/results.ts';
 import { IS_ROOT, runCli } from '../helpers/cli.ts';
 
 const REASON = '(needs root: memory cgroups)';
@@ -44,7 +45,7 @@ describe('--memory-limit (real qemu-img)', () => {
       expect(res.config.memoryLimitBytes).toBe(64 * MIB);
       expect(res.samples).toHaveLength(2);
       for (const s of res.samples) {
-        expect(s.ok, s.error ?? '').toBe(true);
+        expect(s.state, s.error ?? '').toBe('ok');
         expect(s.verified === null || s.verified).toBe(true);
         expect(s.memory?.limitBytes).toBe(64 * MIB);
         expect(s.memory?.oomKilled).toBe(false);
@@ -74,7 +75,7 @@ describe('--memory-limit (real qemu-img)', () => {
       );
       const res = results(out);
       const [sample] = res.samples;
-      expect(sample?.ok).toBe(false);
+      expect(sample?.state).toBe('failed');
       expect(sample?.state).toBe('failed');
       expect(sample?.memory?.oomKilled).toBe(true);
       expect(sample?.error).toBe(`killed by the kernel's OOM killer (memory limit 8.0 MiB)`);

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadResults } from '../../src/model/results.ts';
+import { loadResults } from '../../src/commands/results-file.ts';
 import { IS_ROOT, NEEDS_ROOT, ROOT, runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-safety-'));
@@ -88,7 +88,7 @@ describe('interruption', () => {
       expect(partial.complete).toBe(false);
       expect(partial.samples.length).toBeGreaterThanOrEqual(1);
       expect(partial.samples.length).toBeLessThan(6);
-      expect(partial.samples.every((s) => s.ok)).toBe(true);
+      expect(partial.samples.every((s) => s.state === 'ok')).toBe(true);
       expect(readdirSync(target)).toEqual([]);
       const resumed = await runCli(['bench', '--resume', out, '--quiet'], { env });
       expect(resumed.code, resumed.stderr).toBe(0);
@@ -311,8 +311,8 @@ describe('a disk that fills during the run', () => {
         expect([0, 1]).toContain(r.exitCode);
         const results = read(out);
         expect(results.samples).toHaveLength(8);
-        expect(results.samples[0]?.ok).toBe(true);
-        const failed = results.samples.filter((s) => !s.ok);
+        expect(results.samples[0]?.state).toBe('ok');
+        const failed = results.samples.filter((s) => s.state !== 'ok');
         expect(failed.length).toBeGreaterThan(0);
         for (const s of failed) expect(s.error).toMatch(/No space left on device/);
         expect(readdirSync(mnt)).toEqual(['filler']);
@@ -334,7 +334,7 @@ describe('a disk that fills during the run', () => {
           ['bench', '--image-size', '64M', '--image-data', '8M', '--target-dir', mnt, '--out', join(work, 'out-tiny')],
           { env },
         );
-        expect(r.code).toBe(2);
+        expect(r.code, 'environment').toBe(3);
         expect(r.stderr.trim()).toMatch(
           /^qemu-cache-bench: error: not enough space in .*tiny-tmpfs: 8.0 MiB free, .* can need 64.0 MiB; free some space/,
         );
@@ -412,7 +412,7 @@ describe('without root', () => {
       expect(r.exitCode, r.stderr).toBe(0);
       const results = read(join(home, 'out'));
       expect(new Set(results.samples.map((s) => s.cacheDrop))).toEqual(new Set(['fadvise']));
-      expect(results.notMeasured.join(' ')).toMatch(/not root, so \/proc\/sys\/vm\/drop_caches was not used/);
+      expect(results.notMeasured).toContainEqual({ code: 'cold-cache-not-root' });
       expect(readFileSync(join(home, 'out', 'report.md'), 'utf8')).toMatch(
         /## Not measured\n\n- cold-cache times with an empty page cache: not root/,
       );

@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadResults } from '../../src/model/results.ts';
+import { loadResults } from '../../src/commands/results-file.ts';
+import { samplingText } from '../../src/report/finding-text.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-sampling-'));
@@ -70,6 +71,8 @@ describe('sampling to a precision (real qemu-img)', () => {
     if (sampling?.stoppedBy === 'precision') expect(sampling.widestHalfWidth).toBeLessThanOrEqual(0.1);
     if (sampling?.stoppedBy === 'max-runs') expect(sampling.rounds).toBe(8);
     expect(results?.config.adaptive).toEqual({ precision: 0.1, minRuns: 2, maxRuns: 8, budgetSeconds: 170 });
-    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(`Sampling stopped: ${sampling?.reason}.`);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(
+      `Sampling stopped: ${samplingText(results as NonNullable<typeof results>)}.`,
+    );
   }, 300_000);
 });

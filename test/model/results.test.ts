@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RATIO_METHOD } from '../../src/analyze/stats.ts';
-import { upgradeResults } from '../../src/commands/results-upgrade.ts';
+import { loadResults, MAX_RESULTS_BYTES, upgradeResults } from '../../src/commands/results-file.ts';
 import { UsageError } from '../../src/model/errors.ts';
 import { seededRandom } from '../../src/model/prng.ts';
-import { loadResults, MAX_RESULTS_BYTES, parseResults, SCHEMA_VERSION } from '../../src/model/results.ts';
+import { parseResults, SCHEMA_VERSION } from '../../src/model/results.ts';
 
 const fixture = join(import.meta.dirname, '../fixtures/results/not-reproduced.json');
 const dir = mkdtempSync(join(tmpdir(), 'qcb-schema-'));

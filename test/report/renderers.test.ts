@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verdicts } from '../../src/analyze/verdict.ts';
-import { readResults } from '../../src/commands/results-upgrade.ts';
+import { readResults } from '../../src/commands/results-file.ts';
+import type { Verdict } from '../../src/model/findings.ts';
 import { benchDocument } from '../../src/report/bench-document.ts';
 import { renderBenchCharts } from '../../src/report/charts/bench-charts.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { renderReports } from '../../src/report/registry.ts';
 import { renderText } from '../../src/report/text.ts';
+import { reasonPhrases, verdictText } from '../../src/report/verdict-text.ts';
 import { loadPage } from '../helpers/browser.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/results');
@@ -23,16 +25,18 @@ describe('verdict', () => {
   it('says plainly when the claim reproduces, and labels emulation', () => {
     const [v] = verdicts(reproduced);
     expect(v?.outcome).toBe('reproduced');
-    expect(v?.text).toMatch(
+    const text = verdictText(reproduced, v as Verdict);
+    expect(text).toMatch(
       /^Measured on this host with an EMULATED flush latency of 4 ms: writeback converted .* faster than writethrough/,
     );
-    expect(v?.text).toMatch(/The claim reproduces here/);
+    expect(text).toMatch(/The claim reproduces here/);
   });
   it('says plainly when it does not, with reasons from the recorded facts', () => {
     const [v] = verdicts(notReproduced);
     expect(v?.outcome).not.toBe('reproduced');
-    expect(v?.text).toMatch(/does not reproduce on this host/);
-    expect(v?.reasons.join(' ')).toMatch(/completes a flush in \d+\.\d+ ms/);
+    expect(verdictText(notReproduced, v as Verdict)).toMatch(/does not reproduce on this host/);
+    expect(v?.reasons[0]?.code).toBe('fast-flushes');
+    expect(reasonPhrases(v?.reasons ?? []).join(' ')).toMatch(/completes a flush in \d+\.\d+ ms/);
   });
 });
 
@@ -117,7 +121,8 @@ describe('report.html in headless Chromium', () => {
 
 describe('report figures recomputed from the fixture samples', () => {
   const r = notReproduced;
-  const times = (mode: string) => r.samples.filter((s) => s.mode === mode && s.ok && !s.warmup).map((s) => s.real);
+  const times = (mode: string) =>
+    r.samples.filter((s) => s.mode === mode && s.state === 'ok' && !s.warmup).map((s) => s.real);
   const gm = (v: number[]) => Math.exp(v.reduce((a, b) => a + Math.log(b), 0) / v.length);
   const mid = (v: number[]) => [...v].sort((a, b) => a - b)[1] as number;
   const md = renderMarkdown(benchDocument(r));
@@ -175,7 +180,7 @@ describe('the conversion-time chart', () => {
     const labels = config.data.labels as string[];
     const [, ...dots] = config.data.datasets;
     expect(dots).toHaveLength(3);
-    for (const s of notReproduced.samples.filter((x) => x.ok && !x.warmup)) {
+    for (const s of notReproduced.samples.filter((x) => x.state === 'ok' && !x.warmup)) {
       expect(dots[s.run - 1]?.data[labels.indexOf(s.mode)]).toBe(s.real);
     }
     expect(config.options?.plugins?.subtitle?.text).toBe('bars: median of 3 runs; whiskers: min-max; dots: each run');

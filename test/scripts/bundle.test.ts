@@ -62,7 +62,7 @@ describe('the bundle (no Node.js, npm or compiler on the host)', () => {
       expect(existsSync(join(work, 'run1', f)), f).toBe(true);
     const results = JSON.parse(readFileSync(join(work, 'run1', 'results.json'), 'utf8'));
     expect(results.emulation).toBe('EMULATED FLUSH LATENCY 1 ms');
-    expect(results.samples.filter((s: { ok: boolean }) => s.ok)).toHaveLength(4);
+    expect(results.samples.filter((s: { state: string }) => s.state === 'ok')).toHaveLength(4);
     const report = await run(['report', 'run1/results.json', '--out', 'rep', '--quiet']);
     expect(report.exitCode, report.stderr).toBe(0);
     expect(existsSync(join(work, 'rep', 'report.md'))).toBe(true);

@@ -23,7 +23,7 @@ function measured(results: Results, caseId: string): ModeSummary[] {
 export function realChart(results: Results, caseId: string): ChartConfiguration {
   const modes = measured(results, caseId);
   const labels = modes.map((m) => m.mode);
-  const ok = results.samples.filter((s) => s.caseId === caseId && s.ok && !s.warmup);
+  const ok = results.samples.filter((s) => s.caseId === caseId && s.state === 'ok' && !s.warmup);
   const runs = [...new Set(ok.map((s) => s.run))].sort((a, b) => a - b);
   // One point series per run number, each value in its mode's category: every run a dot above its mode's bar.
   const dots = runs.map((run) => ({

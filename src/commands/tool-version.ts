@@ -1,4 +1,4 @@
-// The tool's name and version, as results files record them.
+// The tool's name and version, as results files record them (read from package.json beside the code).
 import { readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {

@@ -1,0 +1,209 @@
+// What a run found, as data: warnings, what was not measured, the verdict's reasons, the recommendation. Each is an
+// object with a `code` and the figures it rests on; src/report/ alone turns them into words, so scripts ask
+// `reasons.some(r => r.code === 'probe-disagrees')` and a newer tool can word an old run better.
+import { z } from 'zod';
+
+const num = z.number();
+const int = z.number().int();
+const str = z.string();
+
+/** A ratio with its 95% interval (null bounds: too few runs for any interval) and the method that made them. */
+export const RatioSchema = z.object({ ratio: num, ciLow: num.nullable(), ciHigh: num.nullable(), method: str });
+
+/** Something a reader of one mode's figures must be told. */
+export const RunWarningSchema = z.discriminatedUnion('code', [
+  /** Runs whose wall time is an outlier (modified z-score > 3.5). */
+  z.object({ code: z.literal('outlier'), caseId: str, mode: str, runs: z.array(int), among: int }),
+  /** Some (not all) runs failed; `error` is the first failure's message from qemu-img or the harness. */
+  z.object({ code: z.literal('runs-failed'), caseId: str, mode: str, failed: int, of: int, error: str.nullable() }),
+  /** One successful run only: no interval exists for its figures. */
+  z.object({ code: z.literal('single-run'), caseId: str, mode: str }),
+  /** The speedup's 95% interval includes 1: no difference from the baseline can be concluded. */
+  z.object({
+    code: z.literal('interval-includes-one'),
+    caseId: str,
+    mode: str,
+    baseline: str,
+    ciLow: num,
+    ciHigh: num,
+  }),
+  /** The speedup's 95% interval is wider than +-25% of the ratio. */
+  z.object({ code: z.literal('interval-wide'), caseId: str, mode: str, ciLow: num, ciHigh: num }),
+]);
+
+/** Something the run could not measure, and why. */
+export const NotMeasuredSchema = z.discriminatedUnion('code', [
+  /** Cold-cache times: --no-drop-caches. */
+  z.object({ code: z.literal('cold-cache-off') }),
+  /** Cold-cache times with an empty page cache: not root, so sources were evicted with posix_fadvise only. */
+  z.object({ code: z.literal('cold-cache-not-root') }),
+  /** The flush audit: --no-flush-audit. */
+  z.object({ code: z.literal('flush-audit-skipped') }),
+  /** The flush latency probe: --no-flush-probe. */
+  z.object({ code: z.literal('flush-probe-skipped') }),
+  /** Flush counts: no strace, and the LD_PRELOAD counter could not be built (`error`: the build's message). */
+  z.object({ code: z.literal('flush-counter-unavailable'), error: str }),
+  /** A sentence recorded by a tool older than schema 3, kept as it was. */
+  z.object({ code: z.literal('recorded-text'), text: str }),
+]);
+
+/** Why a flush audit has no counts. */
+export const AuditFailureSchema = z.discriminatedUnion('code', [
+  z.object({ code: z.literal('strace-missing') }),
+  z.object({ code: z.literal('ptrace-denied') }),
+  /** The audited conversion failed; `error` is qemu-img's or strace's last line. */
+  z.object({ code: z.literal('run-failed'), error: str }),
+  /** A sentence recorded by a tool older than schema 3, kept as it was. */
+  z.object({ code: z.literal('recorded-text'), text: str }),
+]);
+
+/** How the measured rounds ended, with the figures the reason rests on. */
+export const SamplingSchema = z.object({
+  /** runs: the fixed count; precision, min-runs, max-runs, budget: adaptive sampling's ends; stopped: failure or signal. */
+  stoppedBy: z.enum(['runs', 'precision', 'min-runs', 'max-runs', 'budget', 'stopped']),
+  /** Measured rounds completed. */
+  rounds: int,
+  /** Widest half-width share of the ratios sampling narrowed when it stopped, or null without any. */
+  widestHalfWidth: num.nullable(),
+  /** What sampling narrowed: speedups against the baseline, or the margins of "what to choose" (null: nothing). */
+  target: z.enum(['speedup', 'margin']).nullable().default(null),
+  /** Seconds the bench had spent when the budget stopped it, and the estimated length of one more round. */
+  spentSeconds: num.nullable().default(null),
+  roundSeconds: num.nullable().default(null),
+});
+
+/** A likely reason the writeback speedup differs from the 2019 figure, with the facts it rests on. */
+export const VerdictReasonSchema = z.discriminatedUnion('code', [
+  /** The target is tmpfs or ramfs, where a flush does nothing (measured: the file system type). */
+  z.object({ code: z.literal('flush-is-noop'), fsType: str }),
+  /** Flushes are fast here: the probe's median plus any emulated delay, ms (measured). */
+  z.object({
+    code: z.literal('fast-flushes'),
+    perFlushMs: num,
+    nativeMs: num.nullable(),
+    emulatedMs: num.nullable(),
+    probeBytes: num.nullable(),
+  }),
+  /** flushes x probe latency: what writethrough should cost (a prediction). */
+  z.object({ code: z.literal('probe-predicts'), flushes: int, predictedSeconds: num }),
+  /** Median writethrough - median writeback, and that per flush (measured). */
+  z.object({ code: z.literal('measured-penalty'), measuredSeconds: num, perFlushMs: num }),
+  /** The prediction is off by more than the tolerance: the probe does not explain the penalty. */
+  z.object({ code: z.literal('probe-disagrees'), predictedSeconds: num, measuredSeconds: num, tolerance: num }),
+  /** Flush latency this host would need for the 2019 ratio with this image (a prediction from measured medians). */
+  z.object({ code: z.literal('latency-needed'), ratio: num, perFlushMs: num }),
+  /** writeback spends most of its wall time on CPU (measured), with the compressed share of the image. */
+  z.object({
+    code: z.literal('cpu-bound'),
+    userSeconds: num,
+    sysSeconds: num,
+    realSeconds: num,
+    compressedClusters: str.nullable(),
+  }),
+  /** The target's flush latency was not measured (probe skipped). */
+  z.object({ code: z.literal('probe-skipped') }),
+  /** The page cache was not dropped before runs. */
+  z.object({ code: z.literal('cache-not-dropped') }),
+  /** The image made few flushes under writethrough (measured) against the number assumed of a cloud image. */
+  z.object({ code: z.literal('few-flushes'), flushes: int, assumed: int }),
+  /** The runs vary widely: the interval's half-width share. */
+  z.object({ code: z.literal('wide-interval'), halfWidth: num }),
+]);
+
+/** What the run says about the 2019 claim, for one case. */
+export const VerdictSchema = z.object({
+  caseId: str,
+  /**
+   * reproduced (>= 10x, interval above 1), smaller (clearly faster, < 10x), none (interval includes 1),
+   * uncertain (no interval: fewer than 2 runs of a mode), not-measured (writethrough or writeback missing).
+   */
+  outcome: z.enum(['reproduced', 'smaller', 'none', 'uncertain', 'not-measured']),
+  /** writeback speedup over writethrough (ratio of geometric means with its interval), or null. */
+  speedup: RatioSchema.nullable(),
+  /** Likely reasons when the figure differs from the 2019 one. */
+  reasons: z.array(VerdictReasonSchema),
+});
+
+/** A candidate's time to durable against the fastest: ratio of geometric means, 95% interval, exact p. */
+export const MarginSchema = z.object({
+  caseId: str,
+  mode: str,
+  /** Median time to durable, seconds. */
+  median: num,
+  ratio: num,
+  ciLow: num.nullable(),
+  ciHigh: num.nullable(),
+  p: num.nullable(),
+});
+
+/** The projects whose documented rule the recommendation applies. */
+export const PROJECTS = ['nova', 'cinder', 'vdsm', 'cdi', 'proxmox'] as const;
+
+/** What one project's rule picks on this host and target, and its cost against the fastest durable mode. */
+export const ProjectChoiceSchema = z.object({
+  project: z.enum(PROJECTS),
+  /** The mode the rule picks here, or null when it picks nothing that can be named. */
+  mode: str.nullable(),
+  /** Median time to durable of the pick / that of the fastest durable mode, or null when not measured. */
+  costRatio: num.nullable(),
+});
+
+/** The facts of a case's target the project rules depend on. */
+export const TargetFactsSchema = z.object({
+  /** works: none was measured; refused: qemu-img refused none; unknown: none not measured. */
+  odirect: z.enum(['works', 'refused', 'unknown']),
+  kind: z.enum(['dir', 'device', 'loop']),
+  /** The block device written, or null for a directory. */
+  device: str.nullable(),
+  fsType: str.nullable(),
+});
+
+/** "What to choose here" for one case. */
+export const RecommendationSchema = z.object({
+  caseId: str,
+  /** The fastest mode whose data is durable when qemu-img returns, and its median time to durable. */
+  fastest: str.nullable(),
+  fastestDurable: num.nullable(),
+  /** The next durable mode against the fastest, or null. */
+  runnerUp: MarginSchema.nullable(),
+  /** True when the runner-up is slower with p < 0.05. */
+  clear: z.boolean(),
+  target: TargetFactsSchema,
+  projects: z.array(ProjectChoiceSchema),
+});
+
+/** Across the cases of a run (option sets, targets): the fastest durable (case, mode) and the others against it. */
+export const OptionSetChoiceSchema = z.object({
+  best: z.object({ caseId: str, mode: str, median: num }),
+  next: MarginSchema.nullable(),
+  clear: z.boolean(),
+  otherSets: z.array(MarginSchema),
+  candidates: int,
+});
+
+/** A warning about one mode's figures. */
+export type RunWarning = z.infer<typeof RunWarningSchema>;
+/** Something not measured, and why. */
+export type NotMeasured = z.infer<typeof NotMeasuredSchema>;
+/** Why a flush audit has no counts. */
+export type AuditFailure = z.infer<typeof AuditFailureSchema>;
+/** How sampling ended. */
+export type Sampling = z.infer<typeof SamplingSchema>;
+/** A likely reason the speedup differs from 2019's. */
+export type VerdictReason = z.infer<typeof VerdictReasonSchema>;
+/** The verdict of one case. */
+export type Verdict = z.infer<typeof VerdictSchema>;
+/** A candidate against the fastest durable one. */
+export type Margin = z.infer<typeof MarginSchema>;
+/** A project's pick. */
+export type ProjectChoice = z.infer<typeof ProjectChoiceSchema>;
+/** A project id. */
+export type Project = (typeof PROJECTS)[number];
+/** The target facts project rules use. */
+export type TargetFacts = z.infer<typeof TargetFactsSchema>;
+/** "What to choose here" for one case. */
+export type Recommendation = z.infer<typeof RecommendationSchema>;
+/** The fastest durable pair across option sets. */
+export type OptionSetChoice = z.infer<typeof OptionSetChoiceSchema>;
+/** A ratio with its interval. */
+export type Ratio = z.infer<typeof RatioSchema>;

@@ -1,0 +1,108 @@
+// Words for the facts results.json records: warnings, what was not measured, failed audits, how sampling ended.
+// The only place these sentences are made (pure).
+import type { AuditFailure, NotMeasured, RunWarning } from '../model/findings.ts';
+import type { FlushAudit, Results } from '../model/results.ts';
+
+const interval = (w: { ciLow: number; ciHigh: number }) => `${w.ciLow.toFixed(2)}-${w.ciHigh.toFixed(2)}x`;
+
+/** One warning as a sentence, tagged with its case when the run has several. */
+export function warningText(w: RunWarning, cases = 1): string {
+  const tag = cases > 1 ? `[${w.caseId}] ` : '';
+  return `${tag}${w.mode}: ${warningBody(w)}`;
+}
+
+function warningBody(w: RunWarning): string {
+  switch (w.code) {
+    case 'outlier':
+      return (
+        `run ${w.runs.join(', ')} is an outlier (modified z-score > 3.5 among ${w.among} runs); another program ` +
+        'may have disturbed it'
+      );
+    case 'runs-failed':
+      return `${w.failed} of ${w.of} runs failed (${w.error ?? 'unknown'})`;
+    case 'single-run':
+      return '1 run only, so no interval exists for its figures; use 2 or more runs';
+    case 'interval-includes-one':
+      return `the speedup's 95% interval (${interval(w)}) includes 1; no difference from ${w.baseline} can be concluded`;
+    case 'interval-wide':
+      return `the speedup's 95% interval is wide (${interval(w)}); more runs would narrow it`;
+  }
+}
+
+/** Every warning of a run as sentences. */
+export function warningTexts(results: Results): string[] {
+  return results.warnings.map((w) => warningText(w, results.summary.cases.length));
+}
+
+/** What was not measured, and why, as a sentence. */
+export function notMeasuredText(n: NotMeasured): string {
+  switch (n.code) {
+    case 'cold-cache-off':
+      return 'cold-cache times: page cache dropping was turned off (--no-drop-caches)';
+    case 'cold-cache-not-root':
+      return (
+        'cold-cache times with an empty page cache: not root, so /proc/sys/vm/drop_caches was not used; source ' +
+        'files were evicted with posix_fadvise(DONTNEED) instead, which leaves other cached data'
+      );
+    case 'flush-audit-skipped':
+      return 'flush audit (system calls per mode): skipped with --no-flush-audit';
+    case 'flush-probe-skipped':
+      return 'flush latency of the target storage: skipped with --no-flush-probe';
+    case 'flush-counter-unavailable':
+      return `flush counts: strace is not installed and the flush counter cannot be built (${n.error})`;
+    case 'recorded-text':
+      return n.text;
+  }
+}
+
+/** Why an audit has no counts, in words. */
+export function auditFailureText(failure: AuditFailure | null, source: FlushAudit['source']): string {
+  const run = source === 'preload' ? 'flush count run failed' : 'flush audit run failed';
+  switch (failure?.code) {
+    case undefined:
+      return 'no counts';
+    case 'strace-missing':
+      return 'strace is not installed';
+    case 'ptrace-denied':
+      return `${run}: ptrace is not allowed here`;
+    case 'run-failed':
+      return `${run}: ${failure.error}`;
+    case 'recorded-text':
+      return failure.text;
+  }
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+/** Why sampling stopped, in words (from the sampling facts and the recorded config). */
+export function samplingText(results: Results): string | null {
+  const s = results.sampling;
+  if (!s) return null;
+  const a = results.config.adaptive;
+  const what = s.target ?? 'speedup';
+  switch (s.stoppedBy) {
+    case 'stopped':
+      return 'the plan was stopped before it finished';
+    case 'runs':
+      return `a fixed count of ${results.config.runs} runs (--runs)`;
+    case 'min-runs':
+      return (
+        'no ratio to narrow (one mode, no baseline and no second durable mode): stopped at ' +
+        `--min-runs ${a?.minRuns ?? s.rounds}`
+      );
+    case 'precision': {
+      const every = what === 'speedup' ? "every speedup's" : "every margin's (next fastest durable mode / fastest)";
+      return `${every} 95% interval within +-${percent(a?.precision ?? 0)} after ${s.rounds} runs`;
+    }
+    case 'budget': {
+      const round = s.roundSeconds === null ? '' : ` (about ${s.roundSeconds.toFixed(0)} s)`;
+      const spent = s.spentSeconds === null ? '' : ` (${s.spentSeconds.toFixed(0)} s spent)`;
+      const widest = s.widestHalfWidth === null ? '' : `; widest ${what} interval +-${percent(s.widestHalfWidth)}`;
+      return `another round${round} would pass the ${a?.budgetSeconds} s budget${spent}${widest} after ${s.rounds} runs`;
+    }
+    case 'max-runs': {
+      const at = s.widestHalfWidth === null || !Number.isFinite(s.widestHalfWidth) ? '?' : percent(s.widestHalfWidth);
+      return `--max-runs ${a?.maxRuns ?? s.rounds} reached with the widest ${what} interval at +-${at}`;
+    }
+  }
+}
