@@ -122,6 +122,17 @@ function wrap(text: string, width: number): string[] {
   return [...lines, line];
 }
 
+/** The flags of `command` as a markdown table (the README's copy is generated from this; a test compares them). */
+export function flagTableMarkdown(command: Command): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const rows = commandFlags(command).map((f) => {
+    const name = `\`--${f.name}${f.value ? ` ${f.value}` : ''}\`${f.short ? `, \`-${f.short}\`` : ''}`;
+    const fallback = f.defaultText ?? flagDefault(f, command) ?? '';
+    return `| ${cell(name)} | ${cell(fallback)} | ${cell(f.help)} |`;
+  });
+  return ['| option | default | meaning |', '|---|---|---|', ...rows].join('\n');
+}
+
 const USAGE: Record<Command, string[]> = {
   bench: [
     'Usage: qemu-cache-bench bench [options]   (from a checkout: npm run bench -- [options])',

@@ -81,7 +81,8 @@ export function adaptiveSampler(
       const rounds = measuredRounds(outcome.rounds);
       const target = precisionTarget(results);
       const shown = target === null || !Number.isFinite(target.widest) ? null : target.widest;
-      const reason = outcome.complete && stopped ? stopped : endReason(config, outcome.complete, target);
+      const complete = outcome.state === 'complete';
+      const reason = complete && stopped ? stopped : endReason(config, complete, target);
       return { ...reason, rounds, widestHalfWidth: shown };
     },
   };

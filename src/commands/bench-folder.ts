@@ -39,7 +39,7 @@ export async function benchToFolder(
       // Reports are rendered from the saved file, re-read and validated, as `npm run report` would.
       const results = loadResults(join(config.outDir, 'results.json'));
       output.write(await renderReports(results));
-      if (!outcome.interrupted) return { ending: 'ok', results };
+      if (outcome.state !== 'interrupted') return { ending: 'ok', results };
       const finished = `${results.samples.length} finished runs saved in ${saved} (complete: false)`;
       process.stderr.write(`interrupted: ${finished}; continue with --resume ${where}\n`);
       return { ending: 'interrupted', results };

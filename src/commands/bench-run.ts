@@ -290,7 +290,7 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   const outcome = await runRounds<Cell, Sample>(rounds, hooks, state.signal);
   ui.done();
   results.sampling = sampler.ended(outcome);
-  results.complete = outcome.complete;
+  results.complete = outcome.state === 'complete';
   results.finishedAt = new Date().toISOString();
   checkpoint(results);
   return outcome;

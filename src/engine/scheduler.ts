@@ -16,14 +16,13 @@ export interface EngineHooks<C, S> {
   onStart?(cell: C, index: number, total: number): void;
 }
 
-/** How a plan ended. */
+/** How a plan ended, keyed by `state`. */
 export interface EngineOutcome {
-  /** True when every cell was measured, or the plan was ended between rounds by continueAfterRound. */
-  complete: boolean;
-  /** True when the abort signal stopped it. */
-  interrupted: boolean;
-  /** True when shouldStop stopped it. */
-  stopped: boolean;
+  /**
+   * complete: every cell was measured, or continueAfterRound ended the plan between rounds; interrupted: the abort
+   * signal stopped it; stopped: shouldStop stopped it after a sample.
+   */
+  state: 'complete' | 'interrupted' | 'stopped';
   /** Cells measured in this call. */
   measured: number;
   /** Rounds walked (with or without cells left to run). */
@@ -38,27 +37,20 @@ export async function runRounds<C, S>(
 ): Promise<EngineOutcome> {
   const todo = rounds.map((round) => round.filter((cell) => !hooks.isDone?.(cell)));
   const total = todo.reduce((n, round) => n + round.length, 0);
-  const end = (rest: Partial<EngineOutcome>, rounds: number): EngineOutcome => ({
-    complete: false,
-    interrupted: false,
-    stopped: false,
-    measured,
-    rounds,
-    ...rest,
-  });
+  const end = (state: EngineOutcome['state'], rounds: number): EngineOutcome => ({ state, measured, rounds });
   let measured = 0;
   for (const [r, round] of todo.entries()) {
     for (const cell of round) {
-      if (signal.aborted) return end({ interrupted: true }, r);
+      if (signal.aborted) return end('interrupted', r);
       hooks.onStart?.(cell, measured, total);
       const sample = await hooks.measure(cell, signal);
-      if (signal.aborted) return end({ interrupted: true }, r);
+      if (signal.aborted) return end('interrupted', r);
       await hooks.record(sample, cell);
       measured++;
-      if (hooks.shouldStop?.(sample) && measured < total) return end({ stopped: true }, r);
+      if (hooks.shouldStop?.(sample) && measured < total) return end('stopped', r);
     }
     const last = r === todo.length - 1;
-    if (!last && hooks.continueAfterRound && !hooks.continueAfterRound(r + 1)) return end({ complete: true }, r + 1);
+    if (!last && hooks.continueAfterRound && !hooks.continueAfterRound(r + 1)) return end('complete', r + 1);
   }
-  return end({ complete: true }, todo.length);
+  return end('complete', todo.length);
 }

@@ -102,15 +102,15 @@ export function times(value: number | null | undefined): string {
   return `${value >= 10 ? value.toFixed(1) : value.toFixed(2)}x`;
 }
 
-/** A ratio's interval without the ratio: "13.5-15.0x", or "no interval" when too few runs gave none. */
-export function ratioInterval(r: Ratio): string {
+/** Formats a ratio's interval without the ratio: "13.5-15.0x", or "no interval" when too few runs gave none. */
+export function intervalText(r: Pick<Ratio, 'ciLow' | 'ciHigh'>): string {
   if (r.ciLow === null || r.ciHigh === null) return 'no interval';
   return `${times(r.ciLow).replace('x', '')}-${times(r.ciHigh)}`;
 }
 
 /** A ratio with its interval: "14.2x (13.5-15.0x)". */
 export function ratioWithCi(r: Ratio | null): string {
-  return r ? `${times(r.ratio)} (${ratioInterval(r)})` : '-';
+  return r ? `${times(r.ratio)} (${intervalText(r)})` : '-';
 }
 
 /** A ratio's interval as a pair for chart whiskers, or null without one. */

@@ -9,6 +9,7 @@ import type {
   Recommendation,
   TargetFacts,
 } from '../model/findings.ts';
+import { intervalText } from '../model/units.ts';
 
 /** Each project's name and its rule as documented. */
 export const PROJECT_TEXT: Record<Project, { name: string; rule: string }> = {
@@ -60,10 +61,7 @@ export function costText(c: ProjectChoice): string {
 
 /** "1.27x its time to durable (95% interval ..., exact Mann-Whitney p = ...): clearly". */
 function marginText(m: Margin, clear: boolean): string {
-  const interval =
-    m.ciLow !== null && m.ciHigh !== null
-      ? `95% interval ${m.ciLow.toFixed(2)}-${m.ciHigh.toFixed(2)}x`
-      : 'no interval';
+  const interval = m.ciLow !== null && m.ciHigh !== null ? `95% interval ${intervalText(m)}` : 'no interval';
   const p = m.p === null ? 'no p' : `exact Mann-Whitney p = ${m.p.toFixed(3)}`;
   const verdict = clear ? 'clearly' : 'not clearly (more runs would tell)';
   return `${m.ratio.toFixed(2)}x its time to durable (${interval}, ${p}): ${verdict}`;

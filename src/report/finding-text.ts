@@ -2,8 +2,7 @@
 // The only place these sentences are made (pure).
 import type { AuditFailure, NotMeasured, RunWarning } from '../model/findings.ts';
 import type { FlushAudit, Results } from '../model/results.ts';
-
-const interval = (w: { ciLow: number; ciHigh: number }) => `${w.ciLow.toFixed(2)}-${w.ciHigh.toFixed(2)}x`;
+import { intervalText } from '../model/units.ts';
 
 /** One warning as a sentence, tagged with its case when the run has several. */
 export function warningText(w: RunWarning, cases = 1): string {
@@ -23,9 +22,9 @@ function warningBody(w: RunWarning): string {
     case 'single-run':
       return '1 run only, so no interval exists for its figures; use 2 or more runs';
     case 'interval-includes-one':
-      return `the speedup's 95% interval (${interval(w)}) includes 1; no difference from ${w.baseline} can be concluded`;
+      return `the speedup's 95% interval (${intervalText(w)}) includes 1; no difference from ${w.baseline} can be concluded`;
     case 'interval-wide':
-      return `the speedup's 95% interval is wide (${interval(w)}); more runs would narrow it`;
+      return `the speedup's 95% interval is wide (${intervalText(w)}); more runs would narrow it`;
   }
 }
 

@@ -8,7 +8,7 @@ import {
   REFERENCE_2019,
 } from '../model/reference.ts';
 import type { Results } from '../model/results.ts';
-import { ratioInterval as intervalText, kibText, secs, sizeWords, times } from '../model/units.ts';
+import { intervalText, kibText, secs, sizeWords, times } from '../model/units.ts';
 
 const REF = REFERENCE_2019;
 const PENALTY_2019_SECONDS = (REF.writethroughSeconds - REF.writebackSeconds).toFixed(0);

@@ -27,7 +27,7 @@ describe('adaptiveSampler', () => {
     expect(sampler.continueAfter(1)).toBe(true); // below --min-runs 2
     now = 60_000;
     expect(sampler.continueAfter(2)).toBe(false); // half-width 0.1 / 2 = 5%
-    const ended = sampler.ended({ complete: true, interrupted: false, stopped: false, measured: 4, rounds: 2 });
+    const ended = sampler.ended({ state: 'complete', measured: 4, rounds: 2 });
     expect(ended).toMatchObject({ stoppedBy: 'precision', target: 'speedup', rounds: 2 });
     expect(samplingText({ config, sampling: ended } as unknown as Results)).toBe(
       "every speedup's 95% interval within +-10.0% after 2 runs",
@@ -41,7 +41,7 @@ describe('adaptiveSampler', () => {
     expect(sampler.continueAfter(1)).toBe(true);
     now = 80_000; // 80 s + 40 s for the next round > 100 s
     expect(sampler.continueAfter(2)).toBe(false);
-    const ended = sampler.ended({ complete: true, interrupted: false, stopped: false, measured: 4, rounds: 2 });
+    const ended = sampler.ended({ state: 'complete', measured: 4, rounds: 2 });
     expect(ended).toEqual({
       stoppedBy: 'budget',
       target: 'speedup',
@@ -56,12 +56,10 @@ describe('adaptiveSampler', () => {
   });
   it('reports --max-runs when the plan ran out first, and a fixed count with --runs', () => {
     const sampler = adaptiveSampler(config, withSpeedup(1, 3), () => 0);
-    expect(
-      sampler.ended({ complete: true, interrupted: false, stopped: false, measured: 20, rounds: 10 }).stoppedBy,
-    ).toBe('max-runs');
+    expect(sampler.ended({ state: 'complete', measured: 20, rounds: 10 }).stoppedBy).toBe('max-runs');
     const fixed = adaptiveSampler({ ...config, adaptive: null, runs: 3 }, withSpeedup(1, 3), () => 0);
     expect(fixed.continueAfter(1)).toBe(true);
-    const ended = fixed.ended({ complete: true, interrupted: false, stopped: false, measured: 6, rounds: 3 });
+    const ended = fixed.ended({ state: 'complete', measured: 6, rounds: 3 });
     expect(ended).toMatchObject({ stoppedBy: 'runs', rounds: 3 });
     const results = { config: { ...config, adaptive: null, runs: 3 }, sampling: ended } as unknown as Results;
     expect(samplingText(results)).toBe('a fixed count of 3 runs (--runs)');
@@ -103,7 +101,7 @@ describe('adaptive sampling without a baseline', () => {
     // precise after 3 runs, but the exact p that calls a margin clear needs 4 runs a side
     expect(stop.continueAfter(3)).toBe(true);
     expect(stop.continueAfter(4)).toBe(false);
-    const ended = stop.ended({ complete: true, interrupted: false, stopped: false, measured: 8, rounds: 4 });
+    const ended = stop.ended({ state: 'complete', measured: 8, rounds: 4 });
     expect(ended).toMatchObject({ stoppedBy: 'precision', target: 'margin', rounds: 4 });
     expect(samplingText({ config, sampling: ended } as unknown as Results)).toBe(
       "every margin's (next fastest durable mode / fastest) 95% interval within +-10.0% after 4 runs",

@@ -23,7 +23,7 @@ describe('runRounds', () => {
       new AbortController().signal,
     );
     expect(log).toEqual(['m1', 'r10', 'm2', 'r20', 'm3', 'r30', 'm4', 'r40']);
-    expect(outcome).toEqual({ complete: true, interrupted: false, stopped: false, measured: 4, rounds: 2 });
+    expect(outcome).toEqual({ state: 'complete', measured: 4, rounds: 2 });
   });
 
   it('ends the plan between rounds when continueAfterRound says so', async () => {
@@ -43,7 +43,7 @@ describe('runRounds', () => {
     );
     expect(seen).toEqual([1, 2, 3, 4]);
     expect(asked).toEqual([1, 2]);
-    expect(out).toEqual({ complete: true, interrupted: false, stopped: false, measured: 4, rounds: 2 });
+    expect(out).toEqual({ state: 'complete', measured: 4, rounds: 2 });
   });
 
   it('skips cells already done (resume)', async () => {
@@ -64,13 +64,13 @@ describe('runRounds', () => {
       new AbortController().signal,
     );
     expect(seen).toEqual([1, -1, 3, 4]);
-    expect(out.complete).toBe(true);
+    expect(out.state).toBe('complete');
     const stopped = await runRounds<Cell, number>(
       rounds,
       { measure: async (c) => (c.id === 2 ? -1 : c.id), record: () => {}, shouldStop: (s) => s < 0 },
       new AbortController().signal,
     );
-    expect(stopped).toMatchObject({ complete: false, stopped: true, measured: 2 });
+    expect(stopped).toEqual({ state: 'stopped', measured: 2, rounds: 0 });
   });
 
   it('drops the sample measured while aborting and reports the interruption', async () => {
@@ -88,6 +88,6 @@ describe('runRounds', () => {
       controller.signal,
     );
     expect(seen).toEqual([1, 2]);
-    expect(out).toMatchObject({ complete: false, interrupted: true, measured: 2 });
+    expect(out).toMatchObject({ state: 'interrupted', measured: 2 });
   });
 });
