@@ -1,24 +1,30 @@
-// Experiment kind "ci-coverage": how often the 95% speedup interval holds the true ratio, per cell of the grid.
-import { COVERAGE_GRID, coverage } from '../coverage-simulation.ts';
+// Experiment kind "ci-coverage": how often the 95% speedup interval holds the true ratio, per cell of the fixed-count
+// grid and of the adaptive grid (the tool's own stop rule deciding the run count).
+import { ADAPTIVE_GRID, adaptiveCoverage, COVERAGE_GRID, coverage } from '../coverage-simulation.ts';
 
 /** Runs the experiment; returns the exit code. */
 export async function run(
   name: string,
-  experiment: { simulations: number; targetPercent: [number, number] },
+  experiment: { simulations: number; adaptiveSimulations: number; targetPercent: [number, number] },
 ): Promise<number> {
   const [low, high] = experiment.targetPercent;
   const all: number[] = [];
+  const report = (label: string, share: number) => {
+    all.push(share);
+    console.log(`${label}: coverage ${share.toFixed(1)}% (${share >= low && share <= high ? 'met' : 'MISSED'})`);
+  };
   for (const [index, cell] of COVERAGE_GRID.entries()) {
     const share = coverage(cell, experiment.simulations, 1000 + index) * 100;
-    all.push(share);
-    const met = share >= low && share <= high ? 'met' : 'MISSED';
-    console.log(`cv ${cell.cv * 100}% n ${cell.n} ratio ${cell.ratio}: coverage ${share.toFixed(1)}% (${met})`);
+    report(`fixed cv ${cell.cv * 100}% n ${cell.n} ratio ${cell.ratio}`, share);
   }
-  const min = Math.min(...all);
-  const max = Math.max(...all);
+  for (const [index, cell] of ADAPTIVE_GRID.entries()) {
+    const share = adaptiveCoverage(cell, experiment.adaptiveSimulations, 5000 + index) * 100;
+    report(`adaptive cv ${cell.cv * 100}% ratios ${cell.ratios.join('/')} (min 3, max 10, precision 10%)`, share);
+  }
   console.log(
-    `${name}: ${all.length} cells x ${experiment.simulations} simulations, target ${low}-${high}% in every cell`,
+    `${name}: ${COVERAGE_GRID.length} fixed cells x ${experiment.simulations} and ${ADAPTIVE_GRID.length} adaptive ` +
+      `cells x ${experiment.adaptiveSimulations} simulated experiments, target ${low}-${high}% in every cell`,
   );
-  console.log(`coverage min ${min.toFixed(1)}% max ${max.toFixed(1)}%`);
-  return min >= low && max <= high ? 0 : 1;
+  console.log(`coverage min ${Math.min(...all).toFixed(1)}% max ${Math.max(...all).toFixed(1)}%`);
+  return Math.min(...all) >= low && Math.max(...all) <= high ? 0 : 1;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { compareRuns } from '../../src/analyze/comparison.ts';
 import { findingsOf } from '../../src/analyze/findings.ts';
-import { mannWhitneyExact } from '../../src/analyze/stats.ts';
+import { mannWhitney } from '../../src/analyze/stats.ts';
 import { summarize } from '../../src/analyze/summary.ts';
 import { readResults } from '../../src/commands/results-file.ts';
 import { seededRandom } from '../../src/model/prng.ts';
@@ -52,7 +52,7 @@ export async function run(name: string, e: Experiment): Promise<number> {
   bench
     .add('summarise', () => void summarised(big))
     .add('render', async () => void (await renderReports(done, async () => ({ renderBenchCharts: async () => [] }))))
-    .add('exact-test', () => void mannWhitneyExact(side(), side()))
+    .add('exact-test', () => void mannWhitney(side(), side()))
     .add('fleet', () => void compareRuns(fleet));
   await bench.run();
   let met = true;

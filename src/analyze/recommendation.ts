@@ -11,11 +11,7 @@ import {
   type TargetFacts,
 } from '../model/findings.ts';
 import type { ModeSummary, Results, Sample } from '../model/results.ts';
-import { ALPHA } from './comparison.ts';
-import { halfWidthShare, mannWhitneyExact, ratioInterval } from './stats.ts';
-
-/** Fewest runs a side at which an exact two-sided Mann-Whitney p can fall below 0.05 (2/70 at 4 and 4). */
-export const MIN_RUNS_FOR_CLEAR = 4;
+import { halfWidthShare, isSignificant, ratioInterval } from './stats.ts';
 
 /** Modes whose data is on stable storage when qemu-img returns (writeback through its final flush). */
 export const DURABLE_MODES = ['writethrough', 'writeback', 'none', 'directsync'];
@@ -63,13 +59,9 @@ function projectChoices(target: TargetFacts, modes: readonly ModeSummary[], fast
 /** The recommendation of every case of a run. */
 export function recommendations(results: Results): Recommendation[] {
   return results.summary.cases.map(({ caseId, modes }) => {
-    const durable = modes
-      .filter((m) => DURABLE_MODES.includes(m.mode) && m.state === 'measured' && m.durable)
-      .sort((a, b) => (a.durable?.median ?? 0) - (b.durable?.median ?? 0));
-    const [first, second] = durable;
-    const fastestDurable = first?.durable?.median ?? null;
-    const candidate = (m: ModeSummary) => ({ caseId, mode: m.mode, median: m.durable?.median as number });
-    const runnerUp = first && second ? marginOf(results, candidate(second), candidate(first)) : null;
+    const [first, second] = durableCandidates(caseId, modes);
+    const fastestDurable = first?.median ?? null;
+    const runnerUp = first && second ? marginOf(results, second, first) : null;
     const target = targetFacts(results, caseId, modes);
     return {
       caseId,
@@ -86,27 +78,25 @@ export function recommendations(results: Results): Recommendation[] {
 /** A durable mode of one case: an option set's candidate. */
 type Candidate = OptionSetChoice['best'];
 
-/** `c` against `best`: the ratio of its times to durable with interval and exact p, or null without an interval. */
-function marginOf(results: Results, c: Candidate, best: Candidate): Margin | null {
-  const a = durableTimes(results, c.caseId, c.mode);
-  const b = durableTimes(results, best.caseId, best.mode);
-  const r = ratioInterval(a, b);
-  return r ? { ...c, ratio: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh, p: mannWhitneyExact(a, b)?.p ?? null } : null;
+/** `c` against `best`: the ratio of its times to durable with its Welch interval (at `level`) and p. */
+function marginOf(results: Results, c: Candidate, best: Candidate, level = 0.95): Margin | null {
+  const r = ratioInterval(
+    durableTimes(results, c.caseId, c.mode),
+    durableTimes(results, best.caseId, best.mode),
+    level,
+  );
+  return r ? { ...c, ratio: r.ratio, ciLow: r.ciLow, ciHigh: r.ciHigh, p: r.p } : null;
 }
 
-/** True when the margin is an increase with p < ALPHA. */
+/** True when the margin is clearly an increase: its interval lies above 1. */
 export function isClear(m: Margin | null): boolean {
-  return m !== null && m.p !== null && m.p < ALPHA && m.ratio > 1;
+  return m !== null && m.ratio > 1 && isSignificant(m);
 }
 
 /** The fastest durable (case, mode) over every case, or null for a run of one case. */
 export function optionSetChoice(results: Results): OptionSetChoice | null {
   if (results.summary.cases.length < 2) return null;
-  const candidates: Candidate[] = results.summary.cases.flatMap(({ caseId, modes }) =>
-    modes
-      .filter((m) => DURABLE_MODES.includes(m.mode) && m.state === 'measured' && m.durable)
-      .map((m) => ({ caseId, mode: m.mode, median: m.durable?.median as number })),
-  );
+  const candidates = results.summary.cases.flatMap(({ caseId, modes }) => durableCandidates(caseId, modes));
   candidates.sort((a, b) => a.median - b.median);
   const [best, second] = candidates;
   if (!best) return null;
@@ -118,17 +108,37 @@ export function optionSetChoice(results: Results): OptionSetChoice | null {
   return { best, next, clear: isClear(next), otherSets, candidates: candidates.length };
 }
 
+/** The durable candidates of one case, fastest first. */
+function durableCandidates(caseId: string, modes: readonly ModeSummary[]): Candidate[] {
+  return modes
+    .filter((m) => DURABLE_MODES.includes(m.mode) && m.state === 'measured' && m.durable)
+    .map((m) => ({ caseId, mode: m.mode, median: m.durable?.median as number }))
+    .sort((a, b) => a.median - b.median);
+}
+
+/** The (candidate, fastest) pairs whose margins "What to choose here" states: each case's and across option sets. */
+function marginPairs(results: Results): [Candidate, Candidate][] {
+  const pairs: [Candidate, Candidate][] = [];
+  const all: Candidate[] = [];
+  for (const { caseId, modes } of results.summary.cases) {
+    const [first, second] = durableCandidates(caseId, modes);
+    if (first && second) pairs.push([second, first]);
+    all.push(...durableCandidates(caseId, modes));
+  }
+  all.sort((a, b) => a.median - b.median);
+  const [best, next] = all;
+  if (results.summary.cases.length > 1 && best && next) pairs.push([next, best]);
+  return pairs;
+}
+
 /**
- * For runs without a baseline: the widest 95% interval of the margins "What to choose here" states (each case's next
- * durable mode / its fastest, and across option sets the next pair / the fastest), as a share of the ratio; Infinity
- * while a margin has no interval yet; null when there is no margin at all.
+ * For runs without a baseline: the widest interval, at `level`, of the margins "What to choose here" states (each
+ * case's next durable mode / its fastest, and across option sets the next pair / the fastest), as a share of the
+ * ratio; Infinity while a margin has no interval yet; null when there is no margin at all.
  */
-export function widestMarginHalfWidth(results: Results): number | null {
-  const across = optionSetChoice(results)?.next;
-  const margins = [
-    ...recommendations(results).flatMap((r) => (r.runnerUp ? [r.runnerUp] : [])),
-    ...(across ? [across] : []),
-  ];
-  if (!margins.length) return null;
-  return Math.max(...margins.map((m) => halfWidthShare(m) ?? Number.POSITIVE_INFINITY));
+export function widestMarginHalfWidth(results: Results, level = 0.95): number | null {
+  const pairs = marginPairs(results);
+  if (!pairs.length) return null;
+  const shares = pairs.map(([c, best]) => halfWidthShare(marginOf(results, c, best, level)));
+  return Math.max(...shares.map((share) => share ?? Number.POSITIVE_INFINITY));
 }

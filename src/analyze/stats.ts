@@ -4,9 +4,14 @@ import jstat from 'jstat';
 import { median } from '../model/quantile.ts';
 import type { Ratio, Stat } from '../model/results.ts';
 
-/** The two-sided 95% t quantile for `df` degrees of freedom. */
-function t975(df: number): number {
-  return jstat.jStat.studentt.inv(0.975, df);
+/** The two-sided t quantile of confidence `level` for `df` degrees of freedom. */
+function tQuantile(level: number, df: number): number {
+  return jstat.jStat.studentt.inv(1 - (1 - level) / 2, df);
+}
+
+/** Two-sided p of a t statistic with `df` degrees of freedom. */
+function tTestP(t: number, df: number): number {
+  return Math.min(1, 2 * jstat.jStat.studentt.cdf(-Math.abs(t), df));
 }
 
 /** Descriptive statistics of `values`: mean, median, sample sd, range and the 95% t interval of the mean. */
@@ -15,7 +20,7 @@ export function describe(values: readonly number[]): Stat | null {
   const n = values.length;
   const m = mean(values);
   const sd = n > 1 ? Math.sqrt(variance(values)) : 0;
-  const moe = n > 1 ? t975(n - 1) * (sd / Math.sqrt(n)) : 0;
+  const moe = n > 1 ? tQuantile(0.95, n - 1) * (sd / Math.sqrt(n)) : 0;
   return {
     n,
     mean: m,
@@ -38,9 +43,15 @@ function variance(values: readonly number[]): number {
 }
 
 /** How speedups and changes are estimated, as reports and results.json name it. */
-export const RATIO_METHOD = 'ratio of geometric means; 95% Welch t interval on the difference of mean log times';
+export const RATIO_METHOD =
+  'ratio of geometric means; 95% Welch t interval and two-sided Welch t test on the difference of mean log times';
 /** What a ratio carries when a side has fewer than two runs. */
 export const NO_INTERVAL_METHOD = 'ratio of geometric means; no interval: fewer than 2 runs on a side';
+/** What a ratio carries when neither side varies at all (no spread to judge a difference by). */
+export const NO_VARIATION_METHOD = 'ratio of geometric means; no interval: the runs do not vary on either side';
+
+/** Significance level: a difference is clear exactly when the 95% interval excludes 1, i.e. the Welch p < 0.05. */
+export const ALPHA = 0.05;
 
 /**
  * The Welch t statistic on logs: difference of mean logs, its standard error and Satterthwaite's degrees of freedom.
@@ -58,18 +69,30 @@ export function welchOnLogs(numerator: readonly number[], denominator: readonly 
 }
 
 /**
- * numerator / denominator as a ratio of geometric means with a 95% Welch t interval on the difference of mean log
- * times (Satterthwaite degrees of freedom); no interval (nulls) with fewer than 2 values on a side.
+ * numerator / denominator as a ratio of geometric means with its Welch t interval (95% unless `level` says otherwise)
+ * and the two-sided Welch t test's p, both on the difference of mean log times (Satterthwaite degrees of freedom):
+ * the interval excludes 1 exactly when p < 1 - level. No interval and no p (nulls) with fewer than 2 values on a
+ * side or when neither side varies; null for an empty side or a time that is not a positive number.
  */
-export function ratioInterval(numerator: readonly number[], denominator: readonly number[]): Ratio | null {
+export function ratioInterval(
+  numerator: readonly number[],
+  denominator: readonly number[],
+  level = 0.95,
+): Ratio | null {
   if (numerator.length === 0 || denominator.length === 0) return null;
   if (![...numerator, ...denominator].every((v) => v > 0 && Number.isFinite(v))) return null;
   const { diff, se, df } = welchOnLogs(numerator, denominator);
   const ratio = Math.exp(diff);
-  if (!Number.isFinite(se)) return { ratio, ciLow: null, ciHigh: null, method: NO_INTERVAL_METHOD };
-  if (se === 0) return { ratio, ciLow: ratio, ciHigh: ratio, method: RATIO_METHOD };
-  const t = t975(df);
-  return { ratio, ciLow: Math.exp(diff - t * se), ciHigh: Math.exp(diff + t * se), method: RATIO_METHOD };
+  if (!Number.isFinite(se)) return { ratio, ciLow: null, ciHigh: null, p: null, method: NO_INTERVAL_METHOD };
+  if (se === 0) return { ratio, ciLow: null, ciHigh: null, p: null, method: NO_VARIATION_METHOD };
+  const t = tQuantile(level, df);
+  const p = tTestP(diff / se, df);
+  return { ratio, ciLow: Math.exp(diff - t * se), ciHigh: Math.exp(diff + t * se), p, method: RATIO_METHOD };
+}
+
+/** True when a ratio's interval excludes 1 (a clear difference at its level); false without an interval. */
+export function isSignificant(r: Pick<Ratio, 'ciLow' | 'ciHigh'> | null): boolean {
+  return r !== null && r.ciLow !== null && r.ciHigh !== null && (r.ciLow > 1 || r.ciHigh < 1);
 }
 
 /** Half the width of a ratio's interval as a share of the ratio (0.1 = +-10%); null without an interval. */
@@ -81,13 +104,19 @@ export function halfWidthShare(r: Pick<Ratio, 'ratio' | 'ciLow' | 'ciHigh'> | nu
 /** Fewest runs at which a run is ever called an outlier: with fewer, the median absolute deviation is meaningless. */
 export const MIN_RUNS_FOR_OUTLIERS = 5;
 
-/** Indexes of outliers: modified z-score |x - median| / (1.4826 MAD) above 3.5 (Iglewicz-Hoaglin), from 5 values. */
+/**
+ * Indexes of outliers, from 5 values: modified z-score |x - median| / (1.4826 MAD) above 3.5 (Iglewicz-Hoaglin); when
+ * more than half the values are equal (MAD 0), the mean absolute deviation from the median stands in for it, scaled by
+ * 1.2533 (their recommended fallback), so [1, 1, 1, 2, 10] still flags 10.
+ */
 export function outlierIndexes(values: readonly number[]): number[] {
   if (values.length < MIN_RUNS_FOR_OUTLIERS) return [];
   const m = median(values);
-  const mad = median(values.map((v) => Math.abs(v - m)));
-  if (mad === 0) return [];
-  return values.flatMap((v, i) => (Math.abs(v - m) / (1.4826 * mad) > 3.5 ? [i] : []));
+  const deviations = values.map((v) => Math.abs(v - m));
+  const mad = median(deviations);
+  const scale = mad > 0 ? 1.4826 * mad : 1.2533 * (deviations.reduce((a, d) => a + d, 0) / values.length);
+  if (scale === 0) return [];
+  return values.flatMap((v, i) => (Math.abs(v - m) / scale > 3.5 ? [i] : []));
 }
 
 /** Midranks (1-based) of `values`, ties sharing their mean rank. */
@@ -123,24 +152,46 @@ function binomial(n: number, k: number): number {
   return c;
 }
 
-/** Largest number of splits the exact test enumerates (C(24, 12) is 2.7 million). */
+/** Largest number of splits the exact test enumerates (C(24, 12) is 2.7 million); beyond it the normal approximation. */
 const MAX_EXACT_SPLITS = 3_000_000;
 
+/** A Mann-Whitney U test's result: U, the two-sided p, and whether p is exact or the normal approximation. */
+export interface RankTest {
+  u: number;
+  p: number;
+  exact: boolean;
+}
+
 /**
- * Two-sided Mann-Whitney U test by its exact permutation distribution (midranks for ties): the share of all splits of
- * the pooled ranks whose rank sum lies at least as far from its mean as the observed one. Null when a side is empty
- * or the pooled sample is too large to enumerate.
+ * Two-sided Mann-Whitney U test (midranks for ties): by its exact permutation distribution (the share of all splits of
+ * the pooled ranks whose rank sum lies at least as far from its mean as the observed one) up to 3 million splits, by
+ * the normal approximation with tie and continuity corrections beyond. A robustness check beside the Welch test,
+ * never the decider. Null when a side is empty or a value is not a finite number.
  */
-export function mannWhitneyExact(a: readonly number[], b: readonly number[]): { u: number; p: number } | null {
+export function mannWhitney(a: readonly number[], b: readonly number[]): RankTest | null {
   const n1 = a.length;
   const n2 = b.length;
-  if (n1 === 0 || n2 === 0 || binomial(n1 + n2, n1) > MAX_EXACT_SPLITS) return null;
+  if (n1 === 0 || n2 === 0 || ![...a, ...b].every(Number.isFinite)) return null;
   const ranks = midranks([...a, ...b]);
   const observed = ranks.slice(0, n1).reduce((s, r) => s + r, 0);
+  const u1 = observed - (n1 * (n1 + 1)) / 2;
+  const u = Math.min(u1, n1 * n2 - u1);
+  if (binomial(n1 + n2, n1) > MAX_EXACT_SPLITS) return { u, p: normalApproximation(u1, n1, n2, ranks), exact: false };
   const expected = (n1 * (n1 + n2 + 1)) / 2;
   const distance = Math.abs(observed - expected) - 1e-9;
   const sums = subsetSums(ranks, n1);
   const extreme = sums.filter((s) => Math.abs(s - expected) >= distance).length;
-  const u1 = observed - (n1 * (n1 + 1)) / 2;
-  return { u: Math.min(u1, n1 * n2 - u1), p: Math.min(1, extreme / sums.length) };
+  return { u, p: Math.min(1, extreme / sums.length), exact: true };
+}
+
+/** Two-sided p of U1 by the normal approximation, with the tie correction and a continuity correction of 0.5. */
+function normalApproximation(u1: number, n1: number, n2: number, ranks: readonly number[]): number {
+  const n = n1 + n2;
+  const counts = new Map<number, number>();
+  for (const r of ranks) counts.set(r, (counts.get(r) ?? 0) + 1);
+  const ties = [...counts.values()].reduce((sum, t) => sum + t ** 3 - t, 0);
+  const sigma = Math.sqrt(((n1 * n2) / 12) * (n + 1 - ties / (n * (n - 1))));
+  if (sigma === 0) return 1;
+  const z = Math.max(0, Math.abs(u1 - (n1 * n2) / 2) - 0.5) / sigma;
+  return Math.min(1, 2 * jstat.jStat.normal.cdf(-z, 0, 1));
 }

@@ -1,6 +1,6 @@
 // Samples -> Summary: per case and mode, statistics of every metric, speedup against the baseline, warnings.
 import type { RunWarning } from '../model/findings.ts';
-import type { ModeSummary, Ratio, Sample, Summary } from '../model/results.ts';
+import type { ModeSummary, Ratio, Results, Sample, Summary } from '../model/results.ts';
 import { describe, halfWidthShare, outlierIndexes, ratioInterval } from './stats.ts';
 
 /** Half-width of a speedup's interval, as a share of the ratio, above which it is flagged as too uncertain. */
@@ -124,13 +124,21 @@ export function summarize(
 }
 
 /**
- * The widest speedup interval of a summary as a share of its ratio (Infinity while a measured mode has no interval
- * yet), or null when the run has no speedups at all (no baseline, or only the baseline measured).
+ * The widest speedup interval of a run at confidence `level`, as a share of its ratio (Infinity while a measured mode
+ * has no interval yet), or null when the run has no speedups at all (no baseline, or only the baseline measured).
  */
-export function widestHalfWidth(summary: Summary): number | null {
+export function widestHalfWidth(results: Pick<Results, 'summary' | 'samples'>, level = 0.95): number | null {
+  const { summary } = results;
+  const baseline = summary.baseline;
+  const times = (caseId: string, mode: string | null) =>
+    results.samples
+      .filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup)
+      .map((s) => s.real);
   const compared = summary.cases.flatMap((c) =>
-    c.modes.filter((m) => m.mode !== summary.baseline && m.state === 'measured'),
+    c.modes.filter((m) => m.mode !== baseline && m.state === 'measured').map((m) => [c.caseId, m.mode] as const),
   );
-  if (summary.baseline === null || compared.length === 0) return null;
-  return Math.max(...compared.map((m) => halfWidthShare(m.speedup) ?? Number.POSITIVE_INFINITY));
+  if (baseline === null || compared.length === 0) return null;
+  const share = ([caseId, mode]: readonly [string, string]) =>
+    halfWidthShare(ratioInterval(times(caseId, baseline), times(caseId, mode), level)) ?? Number.POSITIVE_INFINITY;
+  return Math.max(...compared.map(share));
 }

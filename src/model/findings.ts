@@ -7,8 +7,17 @@ const num = z.number();
 const int = z.number().int();
 const str = z.string();
 
-/** A ratio with its 95% interval (null bounds: too few runs for any interval) and the method that made them. */
-export const RatioSchema = z.object({ ratio: num, ciLow: num.nullable(), ciHigh: num.nullable(), method: str });
+/**
+ * A ratio with its 95% interval and the two-sided p of the same test (nulls: too few runs, or no variation, for
+ * either), and the method that made them: the interval excludes 1 exactly when p < 0.05.
+ */
+export const RatioSchema = z.object({
+  ratio: num,
+  ciLow: num.nullable(),
+  ciHigh: num.nullable(),
+  p: num.nullable().default(null),
+  method: str,
+});
 
 /** Something a reader of one mode's figures must be told. */
 export const RunWarningSchema = z.discriminatedUnion('code', [
@@ -67,6 +76,8 @@ export const SamplingSchema = z.object({
   widestHalfWidth: num.nullable(),
   /** What sampling narrowed: speedups against the baseline, or the margins of "what to choose" (null: nothing). */
   target: z.enum(['speedup', 'margin']).nullable().default(null),
+  /** The confidence level the precision was judged at (stricter than the 95% reported, so stopping stays honest). */
+  judgedAtLevel: num.default(0.95),
   /** Seconds the bench had spent when the budget stopped it, and the estimated length of one more round. */
   spentSeconds: num.nullable().default(null),
   roundSeconds: num.nullable().default(null),
@@ -124,7 +135,7 @@ export const VerdictSchema = z.object({
   reasons: z.array(VerdictReasonSchema),
 });
 
-/** A candidate's time to durable against the fastest: ratio of geometric means, 95% interval, exact p. */
+/** A candidate's time to durable against the fastest: ratio of geometric means, 95% Welch interval and p. */
 export const MarginSchema = z.object({
   caseId: str,
   mode: str,
@@ -166,7 +177,7 @@ export const RecommendationSchema = z.object({
   fastestDurable: num.nullable(),
   /** The next durable mode against the fastest, or null. */
   runnerUp: MarginSchema.nullable(),
-  /** True when the runner-up is slower with p < 0.05. */
+  /** True when the runner-up is clearly slower: its 95% interval lies above 1 (Welch p < 0.05). */
   clear: z.boolean(),
   target: TargetFactsSchema,
   projects: z.array(ProjectChoiceSchema),

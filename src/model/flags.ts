@@ -137,7 +137,7 @@ export const CONFIG_FLAGS = {
         commands: BENCH,
         sweepDefault: '3',
         help:
-          "exactly N measured runs per mode; without it, rounds go on until every speedup's 95% interval is " +
+          "exactly N measured runs per mode; without it, rounds go on until every speedup's 99% interval is " +
           'within --precision, between --min-runs and --max-runs, unless the next round would pass --budget',
       },
     ],
@@ -151,7 +151,9 @@ export const CONFIG_FLAGS = {
         value: 'PCT',
         section: 'Plan',
         commands: ['bench'],
-        help: "half-width of each speedup's 95% interval, share of the ratio",
+        help:
+          "half-width of each speedup's 99% interval, share of the ratio (judged at 99% so that the 95% intervals " +
+          'reported stay honest when sampling stops early)',
         default: '10%',
       },
       {

@@ -21,6 +21,7 @@ export const SCHEMA_VERSION = 3 as const;
 
 const num = z.number();
 const nullableNum = z.number().nullable();
+const seconds = z.number().nonnegative();
 
 /** Descriptive statistics of one metric over the measured runs of one mode (seconds unless named). */
 export const StatSchema = z.object({
@@ -43,11 +44,12 @@ export const SampleSchema = z.object({
   warmup: z.boolean(),
   /** ok: measured; failed: qemu-img or the kernel ended it; timed-out: --timeout; interrupted: a signal. */
   state: z.enum(['ok', 'failed', 'timed-out', 'interrupted']),
-  real: num,
-  user: num,
-  sys: num,
-  sync: num,
-  durable: num,
+  /** Seconds: finite and not negative (a time that is not is refused where samples enter, naming the run). */
+  real: seconds,
+  user: seconds,
+  sys: seconds,
+  sync: seconds,
+  durable: seconds,
   exitCode: nullableNum,
   error: z.string().nullable(),
   stderrTail: z.string().nullable().default(null),
@@ -448,6 +450,13 @@ export type SweepPoint = z.infer<typeof SweepPointSchema>;
 /** sweep.json. */
 export type SweepResults = z.infer<typeof SweepResultsSchema>;
 
+/** " (writeback run 2)" when `path` points into a sample, so an impossible time names its run. */
+function sampleName(data: object, path: readonly PropertyKey[]): string {
+  if (path[0] !== 'samples' || typeof path[1] !== 'number') return '';
+  const sample = ((data as { samples?: unknown[] }).samples ?? [])[path[1]] as { mode?: unknown; run?: unknown };
+  return sample ? ` (${String(sample.mode)} run ${String(sample.run)})` : '';
+}
+
 /** Checks an already-parsed object (converting older schemas' shape); throws UsageError naming the first problem. */
 export function parseResults(data: unknown, source = 'input'): Results {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -470,7 +479,7 @@ export function parseResults(data: unknown, source = 'input'): Results {
   const parsed = ResultsSchema.safeParse(version < SCHEMA_VERSION ? fromLegacyShape(data) : data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') : '(top level)';
+    const where = issue?.path.length ? `${issue.path.join('.')}${sampleName(data, issue.path)}` : '(top level)';
     throw new UsageError(
       `${source} is not a valid results file: ${where}: ${issue?.message ?? 'invalid'}; re-run the bench or pass ` +
         `another file`,

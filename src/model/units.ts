@@ -118,14 +118,21 @@ export function intervalPair(r: Ratio | null | undefined): [number, number] | nu
   return r && r.ciLow !== null && r.ciHigh !== null ? [r.ciLow, r.ciHigh] : null;
 }
 
+/** A p-value: "p = 0.029", "p < 0.001" below that, "-" without one. */
+export function pText(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '-';
+  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
+}
+
 /** Median of a stat. */
 export function med(s: Stat | null): string {
   return secs(s?.median);
 }
 
-/** Mean ± sd. */
+/** Mean ± sd, both with their unit; the mean alone and why when one run gives no sd. */
 export function meanSd(s: Stat | null): string {
-  return s ? `${secs(s.mean)} ± ${secs(s.sd).replace(' s', '')}` : '-';
+  if (!s) return '-';
+  return s.n < 2 ? `${secs(s.mean)} (1 run: no sd)` : `${secs(s.mean)} ± ${secs(s.sd)}`;
 }
 
 /** min-max. */
@@ -133,9 +140,10 @@ export function range(s: Stat | null): string {
   return s ? `${secs(s.min).replace(' s', '')}-${secs(s.max)}` : '-';
 }
 
-/** 95% CI of the mean. */
+/** 95% CI of the mean; "-" and why when one run gives none. */
 export function ci(s: Stat | null): string {
-  return s ? `${secs(s.ciLow).replace(' s', '')}-${secs(s.ciHigh)}` : '-';
+  if (!s) return '-';
+  return s.n < 2 ? '- (1 run)' : `${secs(s.ciLow).replace(' s', '')}-${secs(s.ciHigh)}`;
 }
 
 /** Relative spread: sd / mean in percent. */

@@ -420,9 +420,12 @@ function methodBlocks(results: Results): Block[] {
           "the kernel's accounting of the reaped child (cutime/cstime, 10 ms resolution).",
         'time to durable: real plus the time of `sync -f` on the output right after qemu-img exits (on a ' +
           'block-device target `sync DEVICE`, an fsync of the device).',
-        `Statistics: median, mean, sd, min, max and the 95% CI of the mean (t); speedups are the ` +
-          `${RATIO_METHOD}; no interval with fewer than 2 runs of a mode. Outliers: modified z-score above 3.5, only ` +
-          `from ${MIN_RUNS_FOR_OUTLIERS} runs.`,
+        `Statistics: median, mean, sd, min, max and the 95% CI of the mean (t); speedups and margins are the ` +
+          `${RATIO_METHOD}: a difference is called clear exactly when its 95% interval excludes 1 (Welch p < 0.05); ` +
+          'no interval with fewer than 2 runs of a mode, or when the runs do not vary. Sampling to a precision ' +
+          'judges the 99% interval, so the 95% intervals reported stay honest when sampling stops early. Outliers: ' +
+          `modified z-score above 3.5 (the mean absolute deviation standing in for a MAD of 0), only from ` +
+          `${MIN_RUNS_FOR_OUTLIERS} runs.`,
         emulate !== null
           ? `Flush latency emulated: ${emulate} ms added before every fsync/fdatasync by an LD_PRELOAD interposer ` +
             '(scripts/flush-delay.c); reads and writes untouched.'

@@ -9,7 +9,7 @@ import type {
   Recommendation,
   TargetFacts,
 } from '../model/findings.ts';
-import { intervalText } from '../model/units.ts';
+import { intervalText, pText } from '../model/units.ts';
 
 /** Each project's name and its rule as documented. */
 export const PROJECT_TEXT: Record<Project, { name: string; rule: string }> = {
@@ -59,12 +59,13 @@ export function costText(c: ProjectChoice): string {
   return `${c.costRatio.toFixed(2)}x the fastest durable time${durable}`;
 }
 
-/** "1.27x its time to durable (95% interval ..., exact Mann-Whitney p = ...): clearly". */
+/** "1.27x its time to durable (95% interval 1.16-1.38x, Welch p = 0.002): clearly". */
 function marginText(m: Margin, clear: boolean): string {
-  const interval = m.ciLow !== null && m.ciHigh !== null ? `95% interval ${intervalText(m)}` : 'no interval';
-  const p = m.p === null ? 'no p' : `exact Mann-Whitney p = ${m.p.toFixed(3)}`;
-  const verdict = clear ? 'clearly' : 'not clearly (more runs would tell)';
-  return `${m.ratio.toFixed(2)}x its time to durable (${interval}, ${p}): ${verdict}`;
+  if (m.ciLow === null || m.ciHigh === null) {
+    return `${m.ratio.toFixed(2)}x its time to durable (no interval: too few runs, or runs that do not vary): not clearly`;
+  }
+  const verdict = clear ? 'clearly' : 'not clearly: the interval includes 1 (more runs would tell)';
+  return `${m.ratio.toFixed(2)}x its time to durable (95% interval ${intervalText(m)}, Welch ${pText(m.p)}): ${verdict}`;
 }
 
 /** The recommendation in one sentence, for the terminal and the report. */

@@ -79,6 +79,7 @@ export function samplingText(results: Results): string | null {
   if (!s) return null;
   const a = results.config.adaptive;
   const what = s.target ?? 'speedup';
+  const level = `${Math.round(s.judgedAtLevel * 100)}%`;
   switch (s.stoppedBy) {
     case 'stopped':
       return 'the plan was stopped before it finished';
@@ -91,17 +92,18 @@ export function samplingText(results: Results): string | null {
       );
     case 'precision': {
       const every = what === 'speedup' ? "every speedup's" : "every margin's (next fastest durable mode / fastest)";
-      return `${every} 95% interval within +-${percent(a?.precision ?? 0)} after ${s.rounds} runs`;
+      return `${every} ${level} interval within +-${percent(a?.precision ?? 0)} after ${s.rounds} runs`;
     }
     case 'budget': {
       const round = s.roundSeconds === null ? '' : ` (about ${s.roundSeconds.toFixed(0)} s)`;
       const spent = s.spentSeconds === null ? '' : ` (${s.spentSeconds.toFixed(0)} s spent)`;
-      const widest = s.widestHalfWidth === null ? '' : `; widest ${what} interval +-${percent(s.widestHalfWidth)}`;
+      const widest =
+        s.widestHalfWidth === null ? '' : `; widest ${what} ${level} interval +-${percent(s.widestHalfWidth)}`;
       return `another round${round} would pass the ${a?.budgetSeconds} s budget${spent}${widest} after ${s.rounds} runs`;
     }
     case 'max-runs': {
       const at = s.widestHalfWidth === null || !Number.isFinite(s.widestHalfWidth) ? '?' : percent(s.widestHalfWidth);
-      return `--max-runs ${a?.maxRuns ?? s.rounds} reached with the widest ${what} interval at +-${at}`;
+      return `--max-runs ${a?.maxRuns ?? s.rounds} reached with the widest ${what} ${level} interval at +-${at}`;
     }
   }
 }

@@ -19,7 +19,7 @@ const REFERENCE_TEXT =
 
 const JUDGED: Record<Verdict['outcome'], string> = {
   reproduced: 'The claim reproduces here.',
-  uncertain: 'With a single run of a mode no conclusion can be drawn.',
+  uncertain: 'Without an interval no conclusion can be drawn.',
   smaller: 'The ~14x claim does not reproduce on this host.',
   none: 'The ~14x claim does not reproduce on this host.',
   'not-measured': '',
@@ -47,7 +47,7 @@ function headline(results: Results, v: Verdict): string {
   const label = emulated !== null ? ` with an EMULATED flush latency of ${emulated} ms` : '';
   const format = results.cases.find((c) => c.id === v.caseId)?.outputFormat ?? 'raw';
   const what = `the ${sizeWords(results.image.virtualSize)} ${results.image.format} image to ${format}`;
-  const interval = r.ciLow === null ? 'no interval: fewer than 2 runs of a mode' : `95% interval ${intervalText(r)}`;
+  const interval = r.ciLow === null ? r.method.replace(/^.*; /, '') : `95% interval ${intervalText(r)}`;
   const medians = `medians ${median('writethrough')} s vs ${median('writeback')} s`;
   const detail = `(${interval}, ratio of geometric means; ${medians})`;
   const measured = `Measured on this host${label}: writeback converted ${what}`;

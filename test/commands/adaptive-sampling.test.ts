@@ -9,34 +9,43 @@ import { samplingText } from '../../src/report/finding-text.ts';
 const adaptive = { precision: 0.1, minRuns: 2, maxRuns: 10, budgetSeconds: 100 };
 const config = { adaptive, warmup: 0, runs: 10 } as unknown as ResolvedConfig;
 
-/** Results whose one speedup has the given interval. */
-function withSpeedup(ciLow: number, ciHigh: number): Results {
-  const speedup = { ratio: 2, ciLow, ciHigh, method: 'test' };
+/** Results of writethrough and writeback runs with these wall times: one speedup, judged from the samples. */
+function withRuns(writethrough: number[], writeback: number[]): Results {
+  const sample = (mode: string) => (real: number, i: number) =>
+    ({ caseId: 'default', mode, run: i + 1, warmup: false, state: 'ok', real }) as unknown as Sample;
   const modes = [
-    { mode: 'writethrough', state: 'measured', speedup: null },
-    { mode: 'writeback', state: 'measured', speedup },
+    { mode: 'writethrough', state: 'measured' },
+    { mode: 'writeback', state: 'measured' },
   ];
-  return { summary: { baseline: 'writethrough', cases: [{ caseId: 'default', modes }] } } as unknown as Results;
+  return {
+    samples: [...writethrough.map(sample('writethrough')), ...writeback.map(sample('writeback'))],
+    summary: { baseline: 'writethrough', cases: [{ caseId: 'default', modes }] },
+  } as unknown as Results;
 }
+/** A speedup whose 99% interval is within +-10%: 20.0-20.2 s against 10.0-10.1 s. */
+const TIGHT = withRuns([20, 20.2, 20.1], [10, 10.1, 10.05]);
+/** A speedup whose 99% interval is wide. */
+const WIDE = withRuns([10, 30, 20], [10, 12, 11]);
 
 describe('adaptiveSampler', () => {
   it('stops when every speedup is within the precision, not before --min-runs', () => {
     let now = 0;
-    const sampler = adaptiveSampler(config, withSpeedup(1.9, 2.1), () => now);
+    const sampler = adaptiveSampler(config, TIGHT, () => now);
     now = 30_000;
     expect(sampler.continueAfter(1)).toBe(true); // below --min-runs 2
     now = 60_000;
-    expect(sampler.continueAfter(2)).toBe(false); // half-width 0.1 / 2 = 5%
+    expect(sampler.continueAfter(2)).toBe(false); // the 99% half-width is about 2%
     const ended = sampler.ended({ state: 'complete', measured: 4, rounds: 2 });
     expect(ended).toMatchObject({ stoppedBy: 'precision', target: 'speedup', rounds: 2 });
     expect(samplingText({ config, sampling: ended } as unknown as Results)).toBe(
-      "every speedup's 95% interval within +-10.0% after 2 runs",
+      "every speedup's 99% interval within +-10.0% after 2 runs",
     );
-    expect(ended.widestHalfWidth).toBeCloseTo(0.05, 12);
+    // SciPy 1.17, 99% Welch interval of log([20, 20.2, 20.1]) - log([10, 10.1, 10.05]): half-width share 0.018704
+    expect(ended.widestHalfWidth).toBeCloseTo(0.01870388945135998, 8);
   });
   it('stops before a round that would pass the budget, and says so', () => {
     let now = 0;
-    const sampler = adaptiveSampler(config, withSpeedup(1, 3), () => now);
+    const sampler = adaptiveSampler(config, WIDE, () => now);
     now = 40_000;
     expect(sampler.continueAfter(1)).toBe(true);
     now = 80_000; // 80 s + 40 s for the next round > 100 s
@@ -45,19 +54,20 @@ describe('adaptiveSampler', () => {
     expect(ended).toEqual({
       stoppedBy: 'budget',
       target: 'speedup',
+      judgedAtLevel: 0.99,
       spentSeconds: 80,
       roundSeconds: 40,
       rounds: 2,
       widestHalfWidth: ended.widestHalfWidth,
     });
-    expect(samplingText({ config, sampling: ended } as unknown as Results)).toBe(
-      'another round (about 40 s) would pass the 100 s budget (80 s spent); widest speedup interval +-50.0% after 2 runs',
+    expect(samplingText({ config, sampling: ended } as unknown as Results)).toMatch(
+      /^another round \(about 40 s\) would pass the 100 s budget \(80 s spent\); widest speedup 99% interval \+-\d+\.\d% after 2 runs$/,
     );
   });
   it('reports --max-runs when the plan ran out first, and a fixed count with --runs', () => {
-    const sampler = adaptiveSampler(config, withSpeedup(1, 3), () => 0);
+    const sampler = adaptiveSampler(config, WIDE, () => 0);
     expect(sampler.ended({ state: 'complete', measured: 20, rounds: 10 }).stoppedBy).toBe('max-runs');
-    const fixed = adaptiveSampler({ ...config, adaptive: null, runs: 3 }, withSpeedup(1, 3), () => 0);
+    const fixed = adaptiveSampler({ ...config, adaptive: null, runs: 3 }, WIDE, () => 0);
     expect(fixed.continueAfter(1)).toBe(true);
     const ended = fixed.ended({ state: 'complete', measured: 6, rounds: 3 });
     expect(ended).toMatchObject({ stoppedBy: 'runs', rounds: 3 });
@@ -92,19 +102,19 @@ describe('adaptive sampling without a baseline', () => {
     const target = precisionTarget(wide);
     expect(target?.what).toBe('margin');
     // the Welch interval of none / writeback on log times, computed by the statistics module
-    const r = ratioInterval([6, 7.5, 9], [5, 6, 7]);
+    const r = ratioInterval([6, 7.5, 9], [5, 6, 7], 0.99);
     expect(target?.widest).toBeCloseTo(((r?.ciHigh as number) - (r?.ciLow as number)) / 2 / (r?.ratio as number), 12);
     const sampler = adaptiveSampler(config, wide, () => 0);
     expect(sampler.continueAfter(3)).toBe(true);
     const tight = noBaseline([5, 5.01, 5.02, 5.03], [6, 6.01, 6.02, 6.03]);
     const stop = adaptiveSampler(config, tight, () => 0);
-    // precise after 3 runs, but the exact p that calls a margin clear needs 4 runs a side
-    expect(stop.continueAfter(3)).toBe(true);
-    expect(stop.continueAfter(4)).toBe(false);
-    const ended = stop.ended({ state: 'complete', measured: 8, rounds: 4 });
-    expect(ended).toMatchObject({ stoppedBy: 'precision', target: 'margin', rounds: 4 });
+    // precise at --min-runs already: the Welch interval needs no fourth run to call a margin clear
+    expect(stop.continueAfter(1)).toBe(true);
+    expect(stop.continueAfter(2)).toBe(false);
+    const ended = stop.ended({ state: 'complete', measured: 4, rounds: 2 });
+    expect(ended).toMatchObject({ stoppedBy: 'precision', target: 'margin', rounds: 2 });
     expect(samplingText({ config, sampling: ended } as unknown as Results)).toBe(
-      "every margin's (next fastest durable mode / fastest) 95% interval within +-10.0% after 4 runs",
+      "every margin's (next fastest durable mode / fastest) 99% interval within +-10.0% after 2 runs",
     );
   });
   it('stops at --min-runs only when there is no ratio at all', () => {
@@ -115,7 +125,13 @@ describe('adaptive sampling without a baseline', () => {
     } as unknown as Results;
     expect(precisionTarget(one)).toBeNull();
     const stop = stopReason(adaptive, 2, null, 0, 1);
-    expect(stop).toEqual({ stoppedBy: 'min-runs', target: null, spentSeconds: null, roundSeconds: null });
+    expect(stop).toEqual({
+      stoppedBy: 'min-runs',
+      target: null,
+      judgedAtLevel: 0.99,
+      spentSeconds: null,
+      roundSeconds: null,
+    });
     const results = {
       config: { adaptive },
       sampling: { ...stop, rounds: 2, widestHalfWidth: null },

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../src/analyze/comparison.ts';
 import { loadResults } from '../../src/commands/results-file.ts';
 import type { Results } from '../../src/model/results.ts';
+import { compareDocument } from '../../src/report/compare-report.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/results');
@@ -40,26 +41,70 @@ function variant(times: number[], host: Partial<Results['host']> = {}): Results 
 }
 
 describe('significance and fairness in compare', () => {
-  it('does not call [1,2,3] against [4,5,6] significant: the exact Mann-Whitney p is 0.1', () => {
+  // Expected values from SciPy 1.17: r = stats.ttest_ind(np.log(b), np.log(a), equal_var=False);
+  // np.exp(r.confidence_interval(0.95)), r.pvalue; stats.mannwhitneyu(b, a).pvalue
+  it('does not call [4,5,6] against [1,2,3] clear: the Welch interval 0.81-9.12x includes 1 (p = 0.076)', () => {
     const c = compareRuns([
       { label: 'a', path: 'a', results: variant([1, 2, 3]) },
       { label: 'b', path: 'b', results: variant([4, 5, 6]) },
     ]);
     const cell = c.rows.find((r) => r.mode === 'writeback')?.cells[1];
-    expect(cell?.p).toBe(0.1);
+    expect(cell?.change?.ciLow).toBeCloseTo(0.80771963, 7);
+    expect(cell?.p).toBeCloseTo(0.07559735281707748, 10);
     expect(cell?.significant).toBe(false);
+    expect(cell?.rankP).toBe(0.1);
     expect(c.kind).toBe('same setup');
-    expect(c.method).toMatch(/exact two-sided Mann-Whitney U test/);
+    expect(compareDocument(c).blocks[0]).toEqual({
+      kind: 'para',
+      strong: true,
+      text:
+        'No clear difference between b and a under writethrough, writeback, none, unsafe: the 95% interval of the ' +
+        'time ratio includes 1 in every mode.',
+    });
   });
-  it('calls 4 disjoint runs a side significant (p = 2/70)', () => {
+  it('4 disjoint runs a side: clear by Welch (p = 0.033), the rank test p = 2/70 beside it', () => {
     const c = compareRuns([
       { label: 'a', path: 'a', results: variant([1, 2, 3, 4]) },
       { label: 'b', path: 'b', results: variant([5, 6, 7, 8]) },
     ]);
     const cell = c.rows.find((r) => r.mode === 'writeback')?.cells[1];
-    expect(cell?.p).toBeCloseTo(2 / 70, 12);
+    expect(cell?.p).toBeCloseTo(0.03257156522154911, 10);
     expect(cell?.significant).toBe(true);
+    expect(cell?.rankP).toBeCloseTo(2 / 70, 12);
+    expect(cell?.rankExact).toBe(true);
   });
+  for (const [runs, times, words] of [
+    [
+      3,
+      [4, 4.2, 4.4],
+      'fast converts 2.24-2.79x faster than slow under writeback (95% interval of the time ratio 0.36-0.45x, Welch p < 0.001)',
+    ],
+    [
+      4,
+      [4, 4.2, 4.4, 4.1],
+      'fast converts 2.29-2.77x faster than slow under writeback (95% interval of the time ratio 0.36-0.44x, Welch p < 0.001)',
+    ],
+  ] as const) {
+    it(`the headline names the faster input and by how much (${runs} runs against 3, interval excluding 1)`, () => {
+      const c = compareRuns([
+        { label: 'slow', path: 'a', results: variant([10, 10.5, 11]) },
+        { label: 'fast', path: 'b', results: variant([...times]) },
+      ]);
+      const doc = compareDocument(c);
+      expect(doc.blocks[0]).toEqual({ kind: 'para', strong: true, text: words });
+      expect(doc.blocks[1]).toMatchObject({
+        kind: 'para',
+        strong: true,
+        text: expect.stringMatching(/^No clear difference between fast and slow under writethrough, none, unsafe/),
+      });
+      expect(doc.blocks[2]).toEqual({
+        kind: 'para',
+        text: 'The inputs were made on the same setup: a repeat of the same measurement.',
+      });
+      // the cell the headline rests on is the one the table marks
+      expect(c.rows.find((r) => r.mode === 'writeback')?.cells[1]?.significant).toBe(true);
+    });
+  }
   it('names a comparison of two hosts a host comparison and lists every fact that differs', () => {
     const c = compareRuns([
       { label: 'vm', path: 'a', results: variant([1, 2, 3]) },
@@ -96,7 +141,7 @@ describe('npm run compare', () => {
     expect(md).toMatch(/Read this first: what differs between the inputs/);
     expect(md).toMatch(/\| emulated flush latency \| none \| 4 ms \|/);
     expect(md).toMatch(/EMULATED/);
-    expect(md).toMatch(/Changed significantly against|No mode changed significantly/);
+    expect(md.split('\n')[2]).toMatch(/^\*\*(.* converts .* than .*|No clear difference between .*)\*\*$/);
     expect(existsSync(join(out, 'compare.png'))).toBe(true);
     expect(existsSync(join(out, 'compare.txt'))).toBe(true);
   });

@@ -81,3 +81,18 @@ function randomValue(random: () => number, depth: number): unknown {
       .map((k) => [k, k === 'schemaVersion' && random() < 0.5 ? 1 : randomValue(random, depth + 1)]),
   );
 }
+
+describe('impossible times are refused where samples enter', () => {
+  it('a negative or missing time names the run', () => {
+    const data = JSON.parse(readFileSync(fixture, 'utf8'));
+    const run = data.samples[2];
+    data.samples[2].real = -1;
+    expect(() => parseResults(data, 'x.json')).toThrow(
+      `x.json is not a valid results file: samples.2.real (${run.mode} run ${run.run}): Too small: expected number to be >=0; re-run the bench or pass another file`,
+    );
+    data.samples[2].real = null; // what JSON makes of NaN and Infinity
+    expect(() => parseResults(data, 'x.json')).toThrow(
+      /samples\.2\.real \(\w+ run \d+\): Invalid input: expected number/,
+    );
+  });
+});
