@@ -44,9 +44,28 @@ export interface RunOptions {
   captureStdout?: boolean;
   /** Working directory. */
   cwd?: string;
-  /** Run in a process group of its own and kill the whole group on timeout or abort (for wrappers like strace,
-   *  whose child would otherwise outlive them). */
-  group?: boolean;
+}
+
+/** How long after SIGTERM a process group that is still alive gets SIGKILL. */
+const KILL_AFTER_MS = 1000;
+/**
+ * How long output pipes may stay open after the process started has exited: a child it forked (a wrapper script
+ * without `exec`, a daemonising helper) can hold them; past this the group is killed and the pipes are closed.
+ */
+const PIPE_GRACE_MS = 500;
+/** Process groups started and not yet reaped, killed if this process exits first. */
+const LIVE_GROUPS = new Set<number>();
+process.once('exit', () => {
+  for (const pid of LIVE_GROUPS) signalGroup(pid, 'SIGKILL');
+});
+
+/** Sends `sig` to every process of the group `pid` leads; a group already gone is fine. */
+function signalGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    /* already gone */
+  }
 }
 
 /** Resolution of the CPU-time figures: the kernel's USER_HZ clock tick. */
@@ -63,7 +82,11 @@ export function childrenCpuSeconds(): { user: number; sys: number } {
   };
 }
 
-/** Runs `file args` without a shell; never throws for the program's failure, returns it instead. */
+/**
+ * Runs `file args` without a shell, in a process group of its own: a timeout or an abort kills the whole group
+ * (SIGTERM, then SIGKILL after a second), whatever the program forked, and so does this process's exit. Never throws
+ * for the program's failure, returns it instead.
+ */
 export async function runProcess(
   file: string,
   args: readonly string[],
@@ -78,28 +101,40 @@ export async function runProcess(
     stdin: 'ignore',
     stdout: options.captureStdout ? 'pipe' : 'ignore',
     stderr: 'pipe',
-    timeout: options.group ? undefined : timeoutMs,
-    cancelSignal: options.group ? undefined : options.signal,
-    detached: options.group === true,
-    forceKillAfterDelay: 2000,
+    detached: true,
+    cleanup: false,
+    forceKillAfterDelay: KILL_AFTER_MS,
     env: options.env,
     extendEnv: true,
     cwd: options.cwd,
     stripFinalNewline: true,
   });
+  const pid = subprocess.pid;
+  if (pid !== undefined) LIVE_GROUPS.add(pid);
   // The wall time ends when the child is reaped ('exit'), not when its pipes are drained and execa settles.
   let exited: bigint | null = null;
+  let grace: NodeJS.Timeout | null = null;
   subprocess.once('exit', () => {
     exited = process.hrtime.bigint();
+    grace = setTimeout(() => {
+      if (pid !== undefined) signalGroup(pid, 'SIGKILL');
+      subprocess.stdout?.destroy();
+      subprocess.stderr?.destroy();
+    }, PIPE_GRACE_MS);
   });
-  const group = options.group ? killGroupOn(subprocess.pid, timeoutMs, options.signal) : null;
+  const group = killGroupOn(pid, timeoutMs, options.signal);
   const result = await subprocess;
-  group?.dispose();
+  group.dispose();
+  if (grace) clearTimeout(grace);
+  if (pid !== undefined) {
+    signalGroup(pid, 'SIGKILL'); // nothing the program left behind in its group outlives it
+    LIVE_GROUPS.delete(pid);
+  }
   const wallSeconds = Number((exited ?? process.hrtime.bigint()) - started) / 1e9;
   const cpuAfter = childrenCpuSeconds();
   const stderr = typeof result.stderr === 'string' ? result.stderr : '';
-  const timedOut = group ? group.timedOut() : result.timedOut;
-  const canceled = group ? group.canceled() : result.isCanceled;
+  const timedOut = group.timedOut();
+  const canceled = group.canceled();
   const notStarted = result.exitCode === undefined && result.signal === undefined && !timedOut && !canceled;
   return {
     file,
@@ -118,21 +153,14 @@ export async function runProcess(
   };
 }
 
-/** Kills the process group `pid` (SIGTERM, then SIGKILL after 2 s) when the timeout passes or `signal` aborts. */
+/** Kills the process group `pid` (SIGTERM, then SIGKILL after a second) when the timeout passes or `signal` aborts. */
 function killGroupOn(pid: number | undefined, timeoutMs: number | undefined, signal: AbortSignal | undefined) {
   let timedOut = false;
   let canceled = false;
   const kill = () => {
     if (pid === undefined) return;
-    const send = (sig: NodeJS.Signals) => {
-      try {
-        process.kill(-pid, sig);
-      } catch {
-        /* already gone */
-      }
-    };
-    send('SIGTERM');
-    setTimeout(() => send('SIGKILL'), 2000).unref();
+    signalGroup(pid, 'SIGTERM');
+    setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_AFTER_MS).unref();
   };
   const onTimeout = () => {
     timedOut = true;

@@ -92,7 +92,6 @@ export async function auditWithStrace(job: AuditJob): Promise<FlushAudit> {
   const result = await runProcess('strace', args, {
     timeoutSeconds: job.timeoutSeconds,
     signal: job.signal,
-    group: true,
   });
   const outputBytes = fileAllocatedBytes(job.allocatedFile ?? spec.dst);
   removeOutputFile(spec.dst);

@@ -259,6 +259,64 @@ describe('failures are recorded, not fatal', () => {
     expect(results.samples.map((s) => s.state)).toEqual(['timed-out', 'timed-out']);
     expect(results.samples[0]?.error).toBe('timed out after 1s');
   });
+  const forkingArgs = (out: string, extra: string[]) => [
+    '--import',
+    'tsx',
+    join(ROOT, 'src/cli/main.ts'),
+    'bench',
+    '--qemu-img',
+    fake,
+    '--image',
+    rawImage,
+    '--image-format',
+    'raw',
+    '--modes',
+    'writeback,unsafe',
+    '--baseline',
+    'writeback',
+    '--runs',
+    '1',
+    '--no-flush-audit',
+    '--no-flush-probe',
+    '--target-dir',
+    work,
+    '--out',
+    out,
+    '--quiet',
+    ...extra,
+  ];
+  const leftovers = async () => (await execa('pgrep', ['-f', 'sleep 100000'], { reject: false })).stdout.trim();
+
+  it('a qemu-img wrapper that forks a hanging child: --timeout 2s ends each run within 3 s, nothing is left', async () => {
+    const started = Date.now();
+    const r = await execa('node', forkingArgs(join(work, 'out-fork-timeout'), ['--timeout', '2s']), {
+      cwd: ROOT,
+      reject: false,
+      env: { ...env, FAKE_QEMU_IMG: 'fork-hang' },
+    });
+    expect(r.exitCode, r.stderr).toBe(4); // both runs timed out: nothing measured
+    expect(Date.now() - started).toBeLessThan(2 * 3000 + 4000); // two runs of at most 3 s, plus start-up
+    const results = read(join(work, 'out-fork-timeout'));
+    expect(results.samples.map((s) => s.state)).toEqual(['timed-out', 'timed-out']);
+    expect(await leftovers()).toBe('');
+  });
+
+  it('the same wrapper: SIGINT ends the tool within 2 s with exit 130, and no process of the run remains', async () => {
+    const child = execa('node', forkingArgs(join(work, 'out-fork-sigint'), []), {
+      cwd: ROOT,
+      reject: false,
+      env: { ...env, FAKE_QEMU_IMG: 'fork-hang' },
+    });
+    for (let i = 0; i < 100 && !(await leftovers()); i++) await new Promise((done) => setTimeout(done, 100));
+    expect(await leftovers()).not.toBe('');
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const r = await child;
+    expect(Date.now() - sent).toBeLessThan(2000);
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(await leftovers()).toBe('');
+    expect(read(join(work, 'out-fork-sigint')).samples).toEqual([]); // the interrupted run is not a sample
+  });
 });
 
 describe('a disk that fills during the run', () => {
