@@ -36,7 +36,8 @@ async function main(argv: string[]): Promise<Ending> {
 /** The one line a known error prints: the facts it carries, worded with the flags that change them. */
 function errorText(error: KnownError): string {
   if (error instanceof LockHeldError) {
-    const fix = `wait for it or pass another --target-dir; if that run is gone, remove ${error.lockFile}`;
+    const flag = error.purpose === 'results' ? '--out' : '--target-dir';
+    const fix = `wait for it or pass another ${flag}; if that run is gone, remove ${error.lockFile}`;
     return oneLine(`${error.message}; ${fix}`);
   }
   return error.message;

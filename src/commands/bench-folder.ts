@@ -1,6 +1,7 @@
 // Running one bench into its results folder (shared by bench and sweep): results after every run, reports at the end.
 import { join, relative } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.ts';
+import { claimFolder } from '../engine/lock.ts';
 import type { Ending } from '../model/errors.ts';
 import type { Results } from '../model/results.ts';
 import { OutputManager } from '../report/file-writer.ts';
@@ -13,18 +14,21 @@ import type { BenchUi, Terminal } from './terminal-port.ts';
 export interface FolderOutcome {
   /** ok, or interrupted (finished runs saved). */
   ending: Ending;
+  /** The results folder the run claimed (the default name with a suffix when another run took it first). */
+  outDir: string;
   results: Results | null;
 }
 
 /** Runs one bench into `config.outDir` (results after every run, reports at the end); handles SIGINT/SIGTERM. */
 export async function benchToFolder(
-  config: ResolvedConfig,
+  requested: ResolvedConfig,
   ui: BenchUi,
   terminal: Terminal,
   previous?: Results,
 ): Promise<FolderOutcome> {
+  const claimed = claimFolder(requested.outDir, requested.outDirUnique, ui.note);
+  const config = { ...requested, outDir: claimed.dir };
   const output = new OutputManager(config.outDir, ownedNames());
-  output.create();
   const where = relative(process.cwd(), config.outDir) || '.';
   const saved = join(where, 'results.json');
   let last: Results | null = previous ?? null;
@@ -39,16 +43,19 @@ export async function benchToFolder(
       // Reports are rendered from the saved file, re-read and validated, as `npm run report` would.
       const results = loadResults(join(config.outDir, 'results.json'));
       output.write(await renderReports(results));
-      if (outcome.state !== 'interrupted') return { ending: 'ok', results };
+      if (outcome.state !== 'interrupted') return { ending: 'ok', results, outDir: config.outDir };
       const finished = `${results.samples.length} finished runs saved in ${saved} (complete: false)`;
       process.stderr.write(`interrupted: ${finished}; continue with --resume ${where}\n`);
-      return { ending: 'interrupted', results };
+      return { ending: 'interrupted', results, outDir: config.outDir };
     } catch (error) {
+      claimed.release(); // before removeIfEmpty: the lock file must not keep an empty folder (release is idempotent)
       if (!last) output.removeIfEmpty();
       if (!scope.received()) throw error;
       const kept = last ? `: finished runs saved in ${saved} (complete: false)` : '';
       process.stderr.write(`interrupted before the plan finished${kept}\n`);
-      return { ending: 'interrupted', results: null };
+      return { ending: 'interrupted', results: null, outDir: config.outDir };
+    } finally {
+      claimed.release();
     }
   }, onSignal);
 }

@@ -131,6 +131,7 @@ async function measurePoint(point: SweepPoint, base: ResolvedConfig, first: bool
     ...base,
     emulateFlushLatencyMs: point.latencyMs > 0 ? point.latencyMs : null,
     outDir: join(base.outDir, point.dir),
+    outDirUnique: false,
     flushAudit: first && base.flushAudit,
     flushProbe: first && base.flushProbe,
     json: false,

@@ -63,6 +63,8 @@ export interface ResolvedConfig {
   /** The memory cgroup limit of every conversion, bytes, or null for none. */
   memoryLimitBytes: number | null;
   outDir: string;
+  /** True for the default results folder (stamped to the second): taken, it gets a suffix instead of failing. */
+  outDirUnique: boolean;
   json: boolean;
   quiet: boolean;
 }
@@ -111,7 +113,9 @@ export async function resolveBenchConfig(values: OptionValues, context: ResolveC
   for (const device of matrix.targetDevices) context.env.targetDevice(device, confirmed, virtualSize);
   const { qemuImgPaths: _paths, ...dims } = matrix;
   const quiet = read.flag('quiet') || read.flag('json');
-  return { image, ...plan, ...dims, memoryLimitBytes, qemuImgs, outDir, json: read.flag('json'), quiet };
+  const outDirUnique = !context.resumeDir && read.str('out') === undefined;
+  const json = read.flag('json');
+  return { image, ...plan, ...dims, memoryLimitBytes, qemuImgs, outDir, outDirUnique, json, quiet };
 }
 
 /** --memory-limit SIZE: checked against the host's memory cgroups; at least 4 MiB (qemu-img itself needs some). */
@@ -308,7 +312,7 @@ export function stamp(date: Date): string {
 
 /** The config as results.json records it (no live objects). */
 export function recordedConfig(config: ResolvedConfig, cpuTimeResolutionSeconds: number): RecordedConfig {
-  const { image, ...rest } = config;
+  const { image, outDirUnique: _unique, ...rest } = config;
   const imageChoice: RecordedConfig['image'] =
     image.kind === 'file' ? { kind: 'file', path: image.path, format: image.format } : { ...image };
   return { ...rest, image: imageChoice, cpuTimeResolutionSeconds };

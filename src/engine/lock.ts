@@ -1,8 +1,9 @@
 // A lock file per target dir, so two harness processes never measure on the same storage at once. The lock names its
 // owner (PID and start time); a dead owner's lock is taken over race-free: the stale file is renamed away (only one
 // process's rename succeeds), its owner re-checked, and the new lock created exclusively.
-import { linkSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { EnvironmentError, LockHeldError } from '../model/errors.ts';
 import { ownerAlive, ownerText, parseOwner, selfOwner } from './owner.ts';
 import { readText } from './read-text.ts';
@@ -16,9 +17,14 @@ export const LOCK_NAME = '.qemu-cache-bench.lock';
  * lock file already exists.
  */
 function create(path: string, text: string, dir: string): boolean {
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
   try {
-    writeFileSync(tmp, text);
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+    try {
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
     linkSync(tmp, path);
     return true;
   } catch (error) {
@@ -35,7 +41,7 @@ function create(path: string, text: string, dir: string): boolean {
  * now holds someone else's lock (it is put back).
  */
 function moveStale(path: string, seen: string): boolean {
-  const aside = `${path}.stale.${process.pid}`;
+  const aside = `${path}.stale.${randomBytes(8).toString('hex')}`;
   try {
     renameSync(path, aside);
   } catch {
@@ -55,10 +61,14 @@ function moveStale(path: string, seen: string): boolean {
 }
 
 /**
- * Takes the lock of `dir`; a live holder is a LockHeldError, a dead one's lock is taken over (reported through `note`).
- * Returns the release function.
+ * Takes the lock of `dir` (a target or a results folder); a live holder is a LockHeldError, a dead one's lock is taken
+ * over (reported through `note`). Returns the release function.
  */
-export function acquireLock(dir: string, note: (message: string) => void): () => void {
+export function acquireLock(
+  dir: string,
+  note: (message: string) => void,
+  purpose: LockHeldError['purpose'] = 'target',
+): () => void {
   const path = join(dir, LOCK_NAME);
   const me = ownerText(selfOwner());
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -68,7 +78,7 @@ export function acquireLock(dir: string, note: (message: string) => void): () =>
     const holder = parseOwner(seen);
     if (!holder && youngerThan(path, 5000)) continue; // unreadable but fresh: not provably stale, look again
     if (holder && ownerAlive(holder) && holder.pid !== process.pid) {
-      throw new LockHeldError(dir, holder.pid, holder.host, path);
+      throw new LockHeldError(dir, holder.pid, holder.host, path, purpose);
     }
     if (moveStale(path, seen)) note(`taking over a stale lock in ${dir} (PID ${holder?.pid ?? '?'} is gone)`);
   }
@@ -85,4 +95,31 @@ function youngerThan(path: string, ms: number): boolean {
 
 function release(path: string, mine: string): void {
   if (readText(path) === mine) rmSync(path, { force: true });
+}
+
+/**
+ * Creates and locks the results folder of a run. `unique` (the default name, stamped to the second): the first of DIR,
+ * DIR-2, DIR-3, ... that does not exist yet, created exclusively, so two runs started in the same second get a folder
+ * each. Otherwise DIR itself (new, empty or an interrupted run's), refused while another live run holds it.
+ */
+export function claimFolder(
+  dir: string,
+  unique: boolean,
+  note: (message: string) => void,
+): { dir: string; release: () => void } {
+  if (!unique) {
+    mkdirSync(dir, { recursive: true });
+    return { dir, release: acquireLock(dir, note, 'results') };
+  }
+  mkdirSync(dirname(dir), { recursive: true });
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? dir : `${dir}-${n}`;
+    try {
+      mkdirSync(candidate);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    return { dir: candidate, release: acquireLock(candidate, note, 'results') };
+  }
 }

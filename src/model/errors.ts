@@ -68,6 +68,8 @@ export class LockHeldError extends EnvironmentError {
     readonly host: string | null,
     /** The lock file, to remove by hand when its holder is gone. */
     readonly lockFile: string,
+    /** What the folder is to the run: where qemu-img writes, or where results go. */
+    readonly purpose: 'target' | 'results' = 'target',
   ) {
     super(`${dir} is in use by another qemu-cache-bench (PID ${pid}${host ? ` on ${host}` : ''})`);
   }

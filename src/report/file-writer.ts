@@ -1,9 +1,12 @@
 // The only module that writes result files: atomic (temp, fsync, rename), and never over a file the harness did not
 // make.
+import { randomBytes } from 'node:crypto';
 import {
   closeSync,
+  constants,
   existsSync,
   fsyncSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -24,11 +27,18 @@ export interface OutputFile {
   data: string | Buffer;
 }
 
-/** Writes `data` to `path` atomically: a temp file beside it, fsync, rename, fsync of the folder. */
+/** Flags that create a file that must not exist yet, and never through a symbolic link. */
+const NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/**
+ * Writes `data` to `path` atomically: a temp file of a random name beside it, created exclusively and never through a
+ * symbolic link, fsync, rename over `path` (which replaces a link planted there instead of writing through it), fsync
+ * of the folder.
+ */
 export function writeFileAtomic(path: string, data: string | Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o644);
+  const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
+  const fd = openSync(tmp, NEW_FILE, 0o644);
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     let offset = 0;
@@ -47,6 +57,14 @@ export function writeFileAtomic(path: string, data: string | Buffer): void {
     closeSync(dirFd);
   } catch {
     /* some file systems cannot fsync a directory; the rename is still atomic */
+  }
+}
+
+function isSymbolicLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 
@@ -87,6 +105,9 @@ export class OutputManager {
     const written: string[] = [];
     for (const file of files) {
       const path = join(this.dir, file.name);
+      if (isSymbolicLink(path)) {
+        throw new UsageError(`${path} is a symbolic link; qemu-cache-bench never writes through one: remove it`);
+      }
       if (existsSync(path) && !this.#owned.has(file.name) && !this.#owned.has(`${file.name.split('/')[0]}/`)) {
         throw new UsageError(
           `${path} exists and was not written by qemu-cache-bench; move it away or choose another --out`,

@@ -1,5 +1,5 @@
 // The target lock: owner with PID and start time, live holders refused, dead ones taken over race-free.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -57,4 +57,23 @@ describe('acquireLock', () => {
       expect(outcomes).toEqual(['lost', 'won']);
     }
   }, 120_000);
+});
+
+describe('a symbolic link planted at the lock', () => {
+  it('is never written through: the file it points to is unchanged, and the lock is taken or refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qcb-l-'));
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(dir, `${LOCK_NAME}.${process.pid}.tmp`)); // the old predictable temp name
+    const release = acquireLock(dir, () => {});
+    release();
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    symlinkSync(victim, join(dir, LOCK_NAME)); // at the lock's own name: read, never written
+    try {
+      acquireLock(dir, () => {})();
+    } catch (error) {
+      expect((error as Error).message).not.toMatch(/\n/);
+    }
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+  });
 });

@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadResults } from '../../src/commands/results-file.ts';
@@ -286,6 +287,73 @@ describe('failures are recorded, not fatal', () => {
     ...extra,
   ];
   const leftovers = async () => (await execa('pgrep', ['-f', 'sleep 100000'], { reject: false })).stdout.trim();
+
+  it('two runs started together without --out get a folder each, both complete', async () => {
+    const cwd = join(work, 'two-runs');
+    mkdirSync(cwd);
+    const args = (target: string) => [
+      '--import',
+      pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, // run from a folder without node_modules
+      join(ROOT, 'src/cli/main.ts'),
+      'bench',
+      '--qemu-img',
+      fake,
+      '--image',
+      rawImage,
+      '--image-format',
+      'raw',
+      '--modes',
+      'writeback',
+      '--baseline',
+      'writeback',
+      '--runs',
+      '2',
+      '--no-flush-audit',
+      '--no-flush-probe',
+      '--target-dir',
+      target,
+      '--quiet',
+    ];
+    mkdirSync(join(cwd, 't1'));
+    mkdirSync(join(cwd, 't2'));
+    // The default folder is stamped to the second: with the clock shared, both runs ask for the same name.
+    const run = (target: string) =>
+      execa('node', args(target), { cwd, reject: false, env: { ...env, FAKE_QEMU_IMG: 'ok' } });
+    const [a, b] = await Promise.all([run(join(cwd, 't1')), run(join(cwd, 't2'))]);
+    expect(a.exitCode, a.stderr).toBe(0);
+    expect(b.exitCode, b.stderr).toBe(0);
+    const folders = readdirSync(join(cwd, 'results')).filter((f) => !f.startsWith('qcb-work-'));
+    expect(folders).toHaveLength(2);
+    const targets = folders.map((f) => read(join(cwd, 'results', f)).config.targetDirs[0]).sort();
+    expect(targets).toEqual([join(cwd, 't1'), join(cwd, 't2')]);
+    for (const f of folders) {
+      expect(read(join(cwd, 'results', f)).complete).toBe(true);
+      expect(readdirSync(join(cwd, 'results', f))).not.toContain('.qemu-cache-bench.lock');
+    }
+  });
+
+  it('the same --out for two live runs: the second is refused, the first completes', async () => {
+    const out = join(work, 'out-shared');
+    const first = execa('node', forkingArgs(out, ['--timeout', '3s']), {
+      cwd: ROOT,
+      reject: false,
+      env: { ...env, FAKE_QEMU_IMG: 'fork-hang' },
+    });
+    for (let i = 0; i < 100 && !existsSync(join(out, '.qemu-cache-bench.lock')); i++) {
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    const second = await execa('node', forkingArgs(out, []), {
+      cwd: ROOT,
+      reject: false,
+      env: { ...env, FAKE_QEMU_IMG: 'ok' },
+    });
+    expect(second.exitCode, second.stderr).toBeGreaterThan(1); // usage (folder not empty) or environment (held)
+    expect(second.stderr.trim().split('\n')).toHaveLength(1);
+    expect(second.stderr).toMatch(/out-shared (is not empty|is in use by another qemu-cache-bench)/);
+    const r = await first;
+    expect(r.exitCode, r.stderr).toBe(4);
+    expect(read(out).samples.map((s) => s.state)).toEqual(['timed-out', 'timed-out']);
+  });
 
   it('a qemu-img wrapper that forks a hanging child: --timeout 2s ends each run within 3 s, nothing is left', async () => {
     const started = Date.now();

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,5 +29,29 @@ describe('OutputManager', () => {
       /exists and was not written by qemu-cache-bench/,
     );
     expect(readFileSync(join(dir, 'mine.txt'), 'utf8')).toBe('user data');
+  });
+});
+
+describe('symbolic links planted in the results folder', () => {
+  it('a link at a name the tool writes is refused, and the file it points to is unchanged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qcb-link-'));
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(dir, 'report.md'));
+    const output = new OutputManager(dir, ['report.md']);
+    expect(() => output.write([{ name: 'report.md', data: 'report' }])).toThrow(
+      `${join(dir, 'report.md')} is a symbolic link; qemu-cache-bench never writes through one: remove it`,
+    );
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+  });
+  it('temp files get random names, created exclusively: a link at the old predictable name is left alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qcb-link-'));
+    const victim = join(dir, 'victim.txt');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(dir, `results.json.${process.pid}.tmp`));
+    writeFileAtomic(join(dir, 'results.json'), '{}\n');
+    expect(readFileSync(join(dir, 'results.json'), 'utf8')).toBe('{}\n');
+    expect(readFileSync(victim, 'utf8')).toBe('precious\n');
+    expect(readdirSync(dir).sort()).toEqual(['results.json', `results.json.${process.pid}.tmp`, 'victim.txt'].sort());
   });
 });
