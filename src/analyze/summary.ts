@@ -32,9 +32,9 @@ function modeWarnings(
   return warnings;
 }
 
-/** A mode none of whose runs succeeded: failed when the kernel or the timeout ended them, else unsupported. */
+/** A mode none of whose runs succeeded: unsupported only when qemu-img refused the mode every time, else failed. */
 function failedState(failed: readonly Sample[]): 'failed' | 'unsupported' {
-  return failed.every((s) => s.memory?.oomKilled || s.state === 'timed-out') ? 'failed' : 'unsupported';
+  return failed.every((s) => s.failure === 'unsupported') ? 'unsupported' : 'failed';
 }
 
 /** Summarises one mode's measured samples against the baseline's (no speedup without a baseline, or for it). */

@@ -1,5 +1,6 @@
 // One measured conversion: fresh output, empty page cache, qemu-img convert, dirty residue, time to durable.
 import { join } from 'node:path';
+import { type FailureKind, failureKind } from '../model/failure.ts';
 import type { Cell, PlanCase } from '../model/plan.ts';
 import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-command.ts';
 import type { Sample } from '../model/results.ts';
@@ -82,6 +83,13 @@ async function afterConvert(
   return { sync, outputBytes, verified };
 }
 
+/** What kind of failure a run was, from qemu-img's exit and words and the memory cgroup. */
+function failureOf(result: ProcessResult, memory: RunMemory | null, mode: string): FailureKind {
+  const { timedOut, signal } = result;
+  const oomKilled = memory?.oomKilled === true;
+  return failureKind({ mode, timedOut, oomKilled, signal, message: result.stderrTail });
+}
+
 /** Why a run failed, in one line. */
 function failureText(result: ProcessResult, timeoutSeconds: number | null, memory: RunMemory | null): string {
   if (result.timedOut) return `timed out after ${timeoutSeconds}s`;
@@ -154,6 +162,7 @@ export async function measureConversion(
     round: cell.round,
     warmup: cell.warmup,
     state,
+    failure: result.ok || result.canceled ? null : failureOf(result, memory, cell.mode),
     real: round6(result.wallSeconds),
     user: result.userSeconds,
     sys: result.sysSeconds,

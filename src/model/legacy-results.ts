@@ -2,6 +2,7 @@
 // validation. Sentences this tool wrote are mapped back to their codes; anything else is kept as recorded text. The
 // summary, warnings, verdicts and recommendations of such files are computed again from their samples on read
 // (commands/results-file.ts), so they need no conversion beyond emptying.
+import { type FailureKind, failureKind } from './failure.ts';
 import type { AuditFailure, NotMeasured } from './findings.ts';
 
 type Json = Record<string, unknown>;
@@ -49,6 +50,21 @@ function samplingOf(sampling: unknown): unknown {
   return { ...rest, target, spentSeconds: number(/\((\d+) s spent\)/), roundSeconds: number(/about (\d+) s\)/) };
 }
 
+/** The failure kind of an older file's sample, judged from what it recorded. */
+function failureOf(sample: Json): FailureKind | null {
+  if (sample.state === 'ok') return null;
+  const memory = sample.memory as { oomKilled?: unknown } | null | undefined;
+  const message = `${String(sample.error ?? '')}\n${String(sample.stderrTail ?? '')}`;
+  const signal = /^killed by (SIG\w+)/.exec(String(sample.error ?? ''))?.[1] ?? null;
+  return failureKind({
+    mode: String(sample.mode),
+    timedOut: sample.state === 'timed-out',
+    oomKilled: memory?.oomKilled === true,
+    signal,
+    message,
+  });
+}
+
 const objects = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
 
 /**
@@ -72,7 +88,7 @@ export function fromLegacyShape(data: object): unknown {
   return {
     ...d,
     config: configOf(d.config),
-    samples: objects(d.samples).map(({ ok: _ok, ...sample }) => sample),
+    samples: objects(d.samples).map(({ ok: _ok, ...sample }) => ({ ...sample, failure: failureOf(sample) })),
     summary: summary && {
       ...summary,
       cases: objects(summary.cases).map((c) => ({

@@ -2,6 +2,7 @@
 // reader goes through (files of older schemas are brought to this shape first; see legacy-results.ts).
 import { z } from 'zod';
 import { UsageError } from './errors.ts';
+import { FAILURE_KINDS } from './failure.ts';
 import {
   AuditFailureSchema,
   NotMeasuredSchema,
@@ -44,6 +45,8 @@ export const SampleSchema = z.object({
   warmup: z.boolean(),
   /** ok: measured; failed: qemu-img or the kernel ended it; timed-out: --timeout; interrupted: a signal. */
   state: z.enum(['ok', 'failed', 'timed-out', 'interrupted']),
+  /** What kind of failure a run that did not succeed was (null for a successful run). */
+  failure: z.enum(FAILURE_KINDS).nullable().default(null),
   /** Seconds: finite and not negative (a time that is not is refused where samples enter, naming the run). */
   real: seconds,
   user: seconds,
@@ -81,7 +84,11 @@ export const SampleSchema = z.object({
 /** Per-mode summary inside one case. */
 export const ModeSummarySchema = z.object({
   mode: z.string(),
-  /** measured; unsupported (qemu-img refused every run); failed (every run OOM-killed or timed out); not-run. */
+  /**
+   * measured; unsupported (qemu-img refused the mode in every run: O_DIRECT refused at open, an unknown option);
+   * failed (no run succeeded, and not every failure was a refusal: out of space, OOM, timed out, killed, an error);
+   * not-run.
+   */
   state: z.enum(['measured', 'unsupported', 'failed', 'not-run']),
   runs: z.number().int(),
   failed: z.number().int(),

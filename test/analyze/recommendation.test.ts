@@ -13,6 +13,7 @@ function sample(mode: string, run: number, durable: number, ok = true): Sample {
     round: run,
     warmup: false,
     state: ok ? 'ok' : 'failed',
+    failure: ok ? null : 'unsupported',
     real: durable,
     user: 1,
     sys: 1,

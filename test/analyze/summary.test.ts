@@ -14,6 +14,7 @@ function sample(mode: string, run: number, real: number, extra: Partial<Sample> 
     round: run,
     warmup: false,
     state: 'ok',
+    failure: null,
     real,
     user: real / 2,
     sys: real / 10,
@@ -41,8 +42,8 @@ const samples = [
   sample('writeback', 1, 1),
   sample('writeback', 2, 1.1),
   sample('writeback', 3, 0.9),
-  sample('none', 1, 0, { state: 'failed', error: "Could not open 'x': Invalid argument" }),
-  sample('none', 2, 0, { state: 'failed', error: "Could not open 'x': Invalid argument" }),
+  sample('none', 1, 0, { state: 'failed', failure: 'unsupported', error: "Could not open 'x': Invalid argument" }),
+  sample('none', 2, 0, { state: 'failed', failure: 'unsupported', error: "Could not open 'x': Invalid argument" }),
 ];
 
 describe('summarize', () => {
@@ -244,5 +245,18 @@ describe('penaltyPredictions', () => {
     expect(p?.ratio).toBeCloseTo(0.2, 12);
     expect(p?.measuredPerFlushMs).toBeCloseTo(7, 12);
     expect(p?.explained).toBe(false);
+  });
+});
+
+describe('a mode whose runs all failed', () => {
+  it('is unsupported only when qemu-img refused the mode every time, otherwise failed with the reason', () => {
+    const full = (run: number) =>
+      sample('none', run, 0, { state: 'failed', failure: 'out-of-space', error: 'No space left on device' });
+    const refused = (run: number) =>
+      sample('none', run, 0, { state: 'failed', failure: 'unsupported', error: 'Invalid argument' });
+    const state = (s: Sample[]) => summarize(s, ['default'], ['none'], null).cases[0]?.modes[0]?.state;
+    expect(state([full(1), full(2)])).toBe('failed');
+    expect(state([refused(1), full(2)])).toBe('failed');
+    expect(state([refused(1), refused(2)])).toBe('unsupported');
   });
 });

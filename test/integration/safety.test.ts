@@ -434,13 +434,17 @@ describe('a disk that fills during the run', () => {
           }
         }, 30_000);
         const r = await child;
-        expect([0, 1]).toContain(r.exitCode);
+        expect([0, 4]).toContain(r.exitCode);
         const results = read(out);
         expect(results.samples).toHaveLength(8);
         expect(results.samples[0]?.state).toBe('ok');
         const failed = results.samples.filter((s) => s.state !== 'ok');
         expect(failed.length).toBeGreaterThan(0);
         for (const s of failed) expect(s.error).toMatch(/No space left on device/);
+        for (const s of failed) expect(s.failure).toBe('out-of-space');
+        // a full disk is a failure named for what it was, never "unsupported" (which would read as O_DIRECT refused)
+        for (const m of results.summary.cases[0]?.modes ?? []) expect(m.state).not.toBe('unsupported');
+        expect(results.recommendations[0]?.target.odirect).not.toBe('refused');
         expect(readdirSync(mnt)).toEqual(['filler']);
       } finally {
         await execa('umount', [mnt], { reject: false });
