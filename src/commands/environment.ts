@@ -2,7 +2,7 @@
 import type { EnvironmentPort } from '../config/environment-port.ts';
 import { validateLoopSupport, validateTargetDevice } from '../engine/block-target.ts';
 import { validateMemoryLimit } from '../engine/memory-cgroup.ts';
-import { validateQemuImg } from '../engine/qemu-img.ts';
+import { measureRequired, validateQemuImg } from '../engine/qemu-img.ts';
 import { checkFreeSpace, validateTargetDir } from '../engine/target.ts';
 import { validateImage } from '../image/image-facts.ts';
 import { validateOutDir } from '../report/file-writer.ts';
@@ -12,6 +12,7 @@ export const MACHINE: EnvironmentPort = {
   qemuImg: validateQemuImg,
   image: validateImage,
   targetDir: validateTargetDir,
+  measure: measureRequired,
   freeSpace: checkFreeSpace,
   outDir: validateOutDir,
   targetDevice: validateTargetDevice,

@@ -9,7 +9,9 @@ export interface EnvironmentPort {
   image(qemuImg: string, path: string, format: string | undefined): Promise<QemuImgInfo>;
   /** A UsageError when `dir` is not an existing, writable directory. */
   targetDir(dir: string): void;
-  /** A UsageError when the file system of `dir` has fewer than `needed` bytes free for `what`. */
+  /** Bytes a copy of the image needs at most (qemu-img measure), or null when it cannot be measured. */
+  measure(qemuImg: string, path: string, format: string): Promise<number | null>;
+  /** An EnvironmentError when the file system of `dir` has fewer than `needed` bytes free for `what`. */
   freeSpace(dir: string, needed: number, what: string): void;
   /** A UsageError unless `device` is an unused block device of at least `needed` bytes that `confirmed` names. */
   targetDevice(device: string, confirmed: readonly string[], needed: number): void;

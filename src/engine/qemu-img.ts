@@ -80,6 +80,22 @@ export async function imagesEqual(
   return result.exitCode === 0;
 }
 
+/**
+ * Bytes a qcow2 copy of the image would need (`qemu-img measure -O qcow2`: its data plus metadata), an upper bound of
+ * what a sparse raw copy allocates; null when qemu-img cannot measure it.
+ */
+export async function measureRequired(qemuImg: string, path: string, format: string): Promise<number | null> {
+  const args = ['measure', '-f', format, '-O', 'qcow2', '--output=json', path];
+  const result = await runProcess(qemuImg, args, { captureStdout: true, timeoutSeconds: 60 });
+  if (!result.ok) return null;
+  try {
+    const required = (JSON.parse(result.stdout) as { required?: unknown }).required;
+    return typeof required === 'number' ? required : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Checks that a qemu-img binary runs and is recent enough. */
 export async function validateQemuImg(path: string): Promise<QemuImgBuild> {
   const probe = await probeVersion(path);

@@ -55,7 +55,7 @@ export function checkFreeSpace(dir: string, needed: number, what: string): void 
   if (free < needed) {
     throw new EnvironmentError(
       `not enough space in ${dir}: ${formatBytes(free)} free, ${what} can need ${formatBytes(needed)}; free some ` +
-        `space or pass another --target-dir`,
+        `space, pass another --target-dir, or --skip-space-check`,
     );
   }
 }

@@ -501,6 +501,20 @@ export const CONFIG_FLAGS = {
     ],
     values: (c) => ({ 'no-drop-caches': !c.dropCaches }),
   },
+  spaceCheck: {
+    flags: [
+      {
+        name: 'skip-space-check',
+        kind: 'boolean',
+        section: 'Plan',
+        commands: BENCH,
+        help:
+          "do not refuse to start when a target's free space is less than the output can need (qemu-img measure " +
+          'of the image: its data and metadata, not its virtual size)',
+      },
+    ],
+    values: (c) => ({ 'skip-space-check': !c.spaceCheck }),
+  },
   verify: {
     flags: [
       {

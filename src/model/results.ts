@@ -228,6 +228,8 @@ export const RecordedConfigSchema = z.object({
   flushAudit: z.boolean(),
   flushProbe: z.boolean(),
   dropCaches: z.boolean(),
+  /** False with --skip-space-check: the free space of the targets was not checked before the run. */
+  spaceCheck: z.boolean().default(true),
   verify: z.boolean(),
   onFailure: z.enum(['continue', 'stop']),
   qemuImgs: z.array(z.object({ path: z.string(), version: z.string() })),

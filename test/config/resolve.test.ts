@@ -31,6 +31,10 @@ function stubPort(calls: string[] = []): EnvironmentPort {
       return INFO;
     },
     targetDir: (dir) => void calls.push(`targetDir ${dir}`),
+    measure: async (_q, path) => {
+      calls.push(`measure ${path}`);
+      return path.includes('unmeasurable') ? null : 86376448; // qemu-img measure of a 500 GiB image, 4 MiB of data
+    },
     freeSpace: (dir, needed) => void calls.push(`freeSpace ${dir} ${needed}`),
     outDir: (dir) => void calls.push(`outDir ${dir}`),
     targetDevice: (device, confirmed, needed) => void calls.push(`targetDevice ${device} ${confirmed} ${needed}`),
@@ -63,7 +67,8 @@ describe('resolveBenchConfig', () => {
     expect(calls).toEqual([
       `outDir ${c.outDir}`,
       'qemuImg qemu-img',
-      `freeSpace ${join(cwd, 'results')} ${4 * 1024 ** 3}`,
+      // the built-in image's data (1 GiB) + 5%, its L2 tables (4 GiB / 8192) and 1 MiB: not its virtual size
+      `freeSpace ${join(cwd, 'results')} 1129001780`,
     ]);
   });
   it('takes the documented flags', async () => {
@@ -104,12 +109,22 @@ describe('resolveBenchConfig', () => {
     });
     expect(c.image).toMatchObject({ kind: 'default', virtualSize: 256 * 1024 ** 2, dataSize: 32 * 1024 ** 2 });
   });
-  it('asks the port about a user image and checks free space for its virtual size', async () => {
+  it('asks the port about a user image and checks free space for what qemu-img measures, not its virtual size', async () => {
     const calls: string[] = [];
     const c = await resolveArgs(['--image', 'disk.qcow2', '--target-dir', '/t'], stubPort(calls));
     expect(c.image).toMatchObject({ kind: 'file', path: join(cwd, 'disk.qcow2'), format: 'qcow2' });
     expect(calls).toContain(`image ${join(cwd, 'disk.qcow2')}`);
-    expect(calls).toContain(`freeSpace /t ${2 ** 30}`);
+    expect(calls).toContain(`freeSpace /t 86376448`);
+    const fallback: string[] = [];
+    await resolveArgs(['--image', 'unmeasurable.qcow2', '--target-dir', '/t'], stubPort(fallback));
+    expect(fallback).toContain(`freeSpace /t ${2 ** 30}`);
+    const skipped: string[] = [];
+    const s = await resolveArgs(
+      ['--image', 'disk.qcow2', '--target-dir', '/t', '--skip-space-check'],
+      stubPort(skipped),
+    );
+    expect(s.spaceCheck).toBe(false);
+    expect(skipped.filter((call) => call.startsWith('freeSpace') || call.startsWith('measure'))).toEqual([]);
   });
   it("passes the port's refusal on", async () => {
     const env = {
@@ -250,7 +265,7 @@ describe('block-device targets and memory limits', () => {
     expect(calls).toContain(`targetDir ${join(cwd, 'l')}`);
     expect(calls).toContain('loopDevices');
     expect(calls).toContain('memoryCgroups');
-    expect(calls).toContain(`freeSpace ${join(cwd, 'l')} ${4 * 2 ** 30}`);
+    expect(calls).toContain(`freeSpace ${join(cwd, 'l')} 1129001780`);
     expect(calls).toContain(`targetDevice /dev/vdb /dev/vdb ${4 * 2 ** 30}`);
   });
   it('refuse qcow2 output onto a block device, and --target-is-zero onto a used device', async () => {

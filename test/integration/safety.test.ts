@@ -14,7 +14,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MACHINE } from '../../src/commands/environment.ts';
 import { loadResults } from '../../src/commands/results-file.ts';
+import { resolveBenchConfig } from '../../src/config/resolve.ts';
+import { measureRequired } from '../../src/engine/qemu-img.ts';
 import { IS_ROOT, NEEDS_ROOT, ROOT, runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-safety-'));
@@ -454,6 +457,31 @@ describe('a disk that fills during the run', () => {
   );
 
   it.skipIf(!IS_ROOT)(
+    `a 500 GiB thin image with 4 MiB of data passes the space check on a 128 MiB target ${NEEDS_ROOT}`,
+    async () => {
+      const mnt = join(work, 'thin-tmpfs');
+      mkdirSync(mnt);
+      const thin = join(work, 'thin.qcow2');
+      await execa('qemu-img', ['create', '-q', '-f', 'qcow2', thin, '500G']);
+      await execa('qemu-io', ['-c', 'write -P 7 0 4M', thin]);
+      await execa('mount', ['-t', 'tmpfs', '-o', 'size=128m', 'tmpfs', mnt]);
+      try {
+        const measured = await measureRequired('qemu-img', thin, 'qcow2');
+        expect(measured).toBeGreaterThan(4 * 1024 ** 2); // its data, plus qcow2 metadata for 500 GiB
+        expect(measured).toBeLessThan(128 * 1024 ** 2); // far from its 500 GiB virtual size
+        const out = join(work, 'out-thin');
+        const values = { image: thin, 'target-dir': [mnt], out, modes: 'writeback', runs: '1' };
+        const config = await resolveBenchConfig(values, { env: MACHINE });
+        expect(config.spaceCheck).toBe(true);
+        // with the virtual size as the need, the same target is refused
+        expect(() => MACHINE.freeSpace(mnt, 500 * 1024 ** 3, 'the output')).toThrow(/--skip-space-check/);
+      } finally {
+        await execa('umount', [mnt], { reject: false });
+      }
+    },
+  );
+
+  it.skipIf(!IS_ROOT)(
     `refuses to start when the target has less free space than the conversion can need ${NEEDS_ROOT}`,
     async () => {
       const mnt = join(work, 'tiny-tmpfs');
@@ -466,7 +494,7 @@ describe('a disk that fills during the run', () => {
         );
         expect(r.code, 'environment').toBe(3);
         expect(r.stderr.trim()).toMatch(
-          /^qemu-cache-bench: error: not enough space in .*tiny-tmpfs: 8.0 MiB free, .* can need 64.0 MiB; free some space/,
+          /^qemu-cache-bench: error: not enough space in .*tiny-tmpfs: 8.0 MiB free, the output of the built-in image \(its data and metadata\) can need 9.4 MiB; free some space, pass another --target-dir, or --skip-space-check$/,
         );
         expect(readdirSync(mnt)).toEqual([]);
       } finally {

@@ -27,6 +27,7 @@ const env: EnvironmentPort = {
     raw: {},
   }),
   targetDir: () => {},
+  measure: async () => 1024 ** 2,
   freeSpace: () => {},
   outDir: () => {},
   targetDevice: () => {},
@@ -85,7 +86,15 @@ function randomArgv(random: () => number): string[] {
   if (maybe(0.2)) argv.push('--rate-limit', pick(['100M', '1G,50M']));
   if (maybe(0.2)) argv.push('--memory-limit', pick(['600M', '4M', '1G', '5000000']));
   if (maybe(0.3)) argv.push('--emulate-flush-latency', pick(['2ms', 'nova-2019', '0.25ms', 'hdd', '1.5ms']));
-  for (const flag of ['--no-flush-audit', '--no-flush-probe', '--no-drop-caches', '--verify', '--json', '-q']) {
+  for (const flag of [
+    '--no-flush-audit',
+    '--no-flush-probe',
+    '--no-drop-caches',
+    '--skip-space-check',
+    '--verify',
+    '--json',
+    '-q',
+  ]) {
     if (maybe(0.2)) argv.push(flag);
   }
   return argv;
