@@ -87,7 +87,12 @@ function reader(values: OptionValues) {
   return {
     str,
     orDefault: (name: FlagName) => str(name) ?? (flagDefault(flagSpec(name)) as string),
-    list: (name: FlagName) => listValues(values[name] as string[] | undefined),
+    list: (name: FlagName) => {
+      const given = values[name] as string[] | undefined;
+      const list = listValues(given);
+      if (given !== undefined && list.length === 0) throw new UsageError(`--${name} is empty; give a value or drop it`);
+      return list;
+    },
     flag: (name: FlagName) => values[name] === true,
   };
 }

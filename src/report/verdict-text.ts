@@ -54,7 +54,8 @@ function headline(results: Results, v: Verdict): string {
   if (v.outcome === 'none') {
     return `${measured} no measurably faster than writethrough: ${times(r.ratio)} ${detail}; the interval includes 1.`;
   }
-  return `${measured} ${times(r.ratio)} faster than writethrough ${detail}.`;
+  const size = r.ratio >= 1 ? `${times(r.ratio)} faster` : `${times(1 / r.ratio)} slower (speedup ${times(r.ratio)})`;
+  return `${measured} ${size} than writethrough ${detail}.`;
 }
 
 /** The reasons as phrases; the flush-latency facts (probe, prediction, measured penalty) read as one phrase. */

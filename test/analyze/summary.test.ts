@@ -116,6 +116,22 @@ describe('verdicts', () => {
     expect(v?.reasons[0]).toEqual({ code: 'flush-is-noop', fsType: 'tmpfs' });
     expect(reasonPhrases(v?.reasons ?? []).join(';')).toMatch(/the target is tmpfs, where a flush does nothing/);
   });
+  it('says slower, never "0.50x faster", when writeback is clearly slower', () => {
+    const s = [
+      ...[5, 5.1, 4.9].map((real, i) => sample('writethrough', i + 1, real)),
+      ...[10, 10.2, 9.8].map((real, i) => sample('writeback', i + 1, real)),
+    ];
+    const results = {
+      ...base,
+      samples: s,
+      summary: summarize(s, ['default'], ['writethrough', 'writeback'], 'writethrough'),
+    } as Results;
+    const [v] = verdicts(results);
+    expect(v?.outcome).toBe('smaller');
+    expect(verdictText(results, v as Verdict)).toMatch(
+      /writeback converted the 1 GiB qcow2 image to raw 2\.00x slower \(speedup 0\.50x\) than writethrough \(95%/,
+    );
+  });
   it('cannot judge when writeback or writethrough was not measured', () => {
     const s = [sample('writeback', 1, 1)];
     const results = {

@@ -278,3 +278,20 @@ describe('block-device targets and memory limits', () => {
     expect((await resolveArgs(['--target-loop', '/l', '--target-is-zero'])).targetIsZero).toBe(true);
   });
 });
+
+describe('empty values', () => {
+  it('an empty string for a list flag is refused, not taken as the default', async () => {
+    for (const flag of [
+      '--coroutines',
+      '--rate-limit',
+      '--output-format',
+      '--qemu-img',
+      '--target-dir',
+      '--src-cache',
+    ]) {
+      await expect(resolveArgs([flag, ''])).rejects.toThrow(`${flag} is empty; give a value or drop it`);
+    }
+    await expect(resolveArgs(['--modes', ''])).rejects.toThrow(/--modes is empty/);
+    await expect(resolveArgs(['--image-size', ''])).rejects.toThrow(/--image-size must be a size/);
+  });
+});
