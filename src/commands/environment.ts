@@ -3,7 +3,7 @@ import type { EnvironmentPort } from '../config/environment-port.ts';
 import { validateLoopSupport, validateTargetDevice } from '../engine/block-target.ts';
 import { validateMemoryLimit } from '../engine/memory-cgroup.ts';
 import { measureRequired, validateQemuImg } from '../engine/qemu-img.ts';
-import { checkFreeSpace, validateTargetDir } from '../engine/target.ts';
+import { checkFreeSpace, validateCacheDir, validateTargetDir } from '../engine/target.ts';
 import { validateImage } from '../image/image-facts.ts';
 import { validateOutDir } from '../report/file-writer.ts';
 
@@ -12,6 +12,7 @@ export const MACHINE: EnvironmentPort = {
   qemuImg: validateQemuImg,
   image: validateImage,
   targetDir: validateTargetDir,
+  cacheDir: validateCacheDir,
   measure: measureRequired,
   freeSpace: checkFreeSpace,
   outDir: validateOutDir,

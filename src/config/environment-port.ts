@@ -7,6 +7,8 @@ export interface EnvironmentPort {
   qemuImg(path: string): Promise<QemuImgBuild>;
   /** `qemu-img info` of an image the user named, or a UsageError saying why it cannot be converted. */
   image(qemuImg: string, path: string, format: string | undefined): Promise<QemuImgInfo>;
+  /** An EnvironmentError when the cache `dir` cannot be written or created (names QCB_CACHE_DIR). */
+  cacheDir(dir: string): void;
   /** A UsageError when `dir` is not an existing, writable directory. */
   targetDir(dir: string): void;
   /** Bytes a copy of the image needs at most (qemu-img measure), or null when it cannot be measured. */

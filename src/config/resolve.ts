@@ -13,7 +13,7 @@ import type { Adaptive, BuiltinImageParams, RecordedConfig } from '../model/resu
 import { parseDuration, parseSize } from '../model/units.ts';
 import { DEFAULTS } from './defaults.ts';
 import type { EnvironmentPort } from './environment-port.ts';
-import { imageCacheDir } from './paths.ts';
+import { cacheRoot, imageCacheDir } from './paths.ts';
 import { listValues, parseCount } from './values.ts';
 
 /** The source image: a user's file (already validated) or the built-in one. */
@@ -110,6 +110,7 @@ export async function resolveBenchConfig(values: OptionValues, context: ResolveC
   for (const dir of matrix.targetLoops) context.env.targetDir(dir);
   if (matrix.targetLoops.length) context.env.loopDevices();
   const memoryLimitBytes = resolveMemoryLimit(read, context.env);
+  context.env.cacheDir(cacheRoot());
   const qemuImgs: QemuImgBuild[] = [];
   for (const path of matrix.qemuImgPaths) qemuImgs.push(await context.env.qemuImg(path));
   const image = await resolveImage(read, qemuImgs[0] as QemuImgBuild, cwd, context.env);

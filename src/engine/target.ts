@@ -41,6 +41,23 @@ export function validateTargetDir(dir: string): void {
   }
 }
 
+/**
+ * An EnvironmentError unless this user can write the cache `dir` (or create it: its nearest existing parent is
+ * writable), naming QCB_CACHE_DIR, before anything is built or measured.
+ */
+export function validateCacheDir(dir: string): void {
+  let path = dir;
+  while (!existsSync(path) && dirname(path) !== path) path = dirname(path);
+  try {
+    accessSync(path, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new EnvironmentError(
+      `cannot write the cache ${dir} (${code} on ${path}); set QCB_CACHE_DIR to a writable folder`,
+    );
+  }
+}
+
 /** Bytes free for this user on the file system holding `dir` (or its nearest existing parent). */
 export function freeBytes(dir: string): number {
   let path = dir;

@@ -5,20 +5,25 @@ import {
   closeSync,
   existsSync,
   ftruncateSync,
+  lstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { ownerAlive } from '../engine/owner.ts';
 import { runProcess } from '../engine/spawn.ts';
 import { EnvironmentError, InterruptedError } from '../model/errors.ts';
 import { seededRandom } from '../model/prng.ts';
 import { lastLine } from '../model/qemu-img-command.ts';
 import type { BuiltinImageParams } from '../model/results.ts';
+import { formatBytes } from '../model/units.ts';
 import { RandomBytes, textBytes, textPool } from './builtin-content.ts';
 import { type LayoutParams, layoutExtents } from './builtin-layout.ts';
 
@@ -59,6 +64,39 @@ function cachedContent(path: string, params: BuiltinImageParams, signal?: AbortS
   return sha;
 }
 
+/** A build's temporary file: the image's name, the building process's PID, then .raw.tmp or .tmp. */
+const BUILD_TEMPORARY = /^default-.+\.(\d+)\.(?:raw\.)?tmp$/;
+
+/**
+ * Removes the temporary files of image builds whose process no longer runs (killed mid-build: about 1.7 GB for the
+ * default image); the live ones are left alone. Returns how many files and bytes it freed.
+ */
+export function removeDeadBuildTemporaries(cacheDir: string): { count: number; bytes: number } {
+  let count = 0;
+  let bytes = 0;
+  let names: string[] = [];
+  try {
+    names = readdirSync(cacheDir);
+  } catch {
+    return { count, bytes };
+  }
+  for (const name of names) {
+    const pid = Number(BUILD_TEMPORARY.exec(name)?.[1]);
+    if (!pid || ownerAlive({ pid, startTime: null, host: hostname() })) continue;
+    const path = join(cacheDir, name);
+    try {
+      const stat = lstatSync(path);
+      if (!stat.isFile()) continue;
+      rmSync(path);
+      count++;
+      bytes += stat.blocks * 512;
+    } catch {
+      /* removed meanwhile */
+    }
+  }
+  return { count, bytes };
+}
+
 /** Returns the cached built-in image, building it first when absent; `onBuild` is told when a build starts. */
 export async function ensureDefaultImage(
   qemuImg: string,
@@ -68,6 +106,11 @@ export async function ensureDefaultImage(
   signal?: AbortSignal,
 ): Promise<BuiltinImage> {
   const path = join(cacheDir, defaultImageName(params));
+  const stale = removeDeadBuildTemporaries(cacheDir);
+  if (stale.count) {
+    const files = `${stale.count} temporary file${stale.count > 1 ? 's' : ''}`;
+    onBuild(`removed ${files} of image builds that died from ${cacheDir}: ${formatBytes(stale.bytes)} freed`);
+  }
   if (existsSync(path))
     return { path, built: false, buildSeconds: 0, contentSha256: cachedContent(path, params, signal) };
   try {

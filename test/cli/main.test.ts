@@ -146,6 +146,33 @@ describe('bad input', () => {
     expect(as.stderr).toMatch(/cannot read image .*secret.qcow2 \(EACCES\)/);
   });
 
+  it.skipIf(!IS_ROOT)(
+    `an unwritable cache, as an unprivileged user: one line naming QCB_CACHE_DIR ${NEEDS_ROOT}`,
+    async () => {
+      const { execa } = await import('execa');
+      const out = join(tmpdir(), `qcb-nobody3-${process.pid}`);
+      const as = await execa(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          'node',
+          '--import',
+          'tsx',
+          join(ROOT, 'src/cli/main.ts'),
+        ].concat(['bench', '--target-dir', tmpdir(), '--out', out]),
+        { reject: false, cwd: ROOT, env: { HOME: '/nonexistent', PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+      );
+      expect(as.exitCode, as.stderr).toBe(3);
+      expect(as.stderr.trim().split('\n')).toHaveLength(1);
+      expect(as.stderr).toMatch(
+        /^qemu-cache-bench: error: cannot write the cache \/nonexistent\/\.cache\/qemu-cache-bench \(EACCES on \/\); set QCB_CACHE_DIR to a writable folder$/m,
+      );
+      expect(existsSync(out)).toBe(false);
+    },
+  );
+
   it.skipIf(!IS_ROOT)(`a read-only target dir, as an unprivileged user ${NEEDS_ROOT}`, async () => {
     chmodSync(join(work, 'readonly'), 0o555);
     const { execa } = await import('execa');

@@ -31,6 +31,7 @@ function stubPort(calls: string[] = []): EnvironmentPort {
       return INFO;
     },
     targetDir: (dir) => void calls.push(`targetDir ${dir}`),
+    cacheDir: () => {},
     measure: async (_q, path) => {
       calls.push(`measure ${path}`);
       return path.includes('unmeasurable') ? null : 86376448; // qemu-img measure of a 500 GiB image, 4 MiB of data

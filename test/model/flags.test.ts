@@ -27,6 +27,7 @@ const env: EnvironmentPort = {
     raw: {},
   }),
   targetDir: () => {},
+  cacheDir: () => {},
   measure: async () => 1024 ** 2,
   freeSpace: () => {},
   outDir: () => {},
