@@ -171,7 +171,10 @@ async function releaseTargets(prepared: PreparedTargets, ui: BenchUi): Promise<v
   for (const release of prepared.releases) release();
 }
 
-function reportFreed(dir: string, freed: { count: number; bytes: number }, ui: BenchUi): void {
+function reportFreed(dir: string, freed: { count: number; bytes: number; killed: string[] }, ui: BenchUi): void {
+  if (freed.killed.length) {
+    ui.note(`killed ${freed.killed.join(', ')}: still converting in ${dir} for a run that died, not measured beside`);
+  }
   if (freed.count === 0) return;
   const what = `${freed.count} work folder${freed.count > 1 ? 's' : ''} of runs that died`;
   ui.note(`removed ${what} from ${dir}: ${formatBytes(freed.bytes)} freed`);

@@ -6,6 +6,7 @@ import {
   lstatSync,
   mkdtempSync,
   readdirSync,
+  readlinkSync,
   rmSync,
   type Stats,
   statfsSync,
@@ -127,20 +128,55 @@ export function workDirOwnerDead(workDir: string): boolean {
   return owner !== null && !ownerAlive(owner);
 }
 
+/** Processes holding a file open inside `dir` (from /proc/PID/fd): their PIDs and command names. */
+export function processesUsing(dir: string): { pid: number; name: string }[] {
+  const found: { pid: number; name: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // gone, or not ours to look at
+    }
+    const holds = fds.some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(`${dir}/`);
+      } catch {
+        return false;
+      }
+    });
+    if (holds) found.push({ pid, name: readText(`/proc/${pid}/comm`)?.trim() ?? '?' });
+  }
+  return found;
+}
+
 /**
  * Removes the work folders in `dir` left by runs that died (killed, OOM, reboot): only folders named like ours whose
- * owner marker names a process that no longer runs. Returns how many and the bytes freed.
+ * owner marker names a process that no longer runs. A process still writing there (a qemu-img whose harness was
+ * killed alone) is killed first, so nothing is measured beside it. Returns how many folders, the bytes freed and the
+ * processes killed.
  */
-export function removeDeadWorkDirs(dir: string): { count: number; bytes: number } {
+export function removeDeadWorkDirs(dir: string): { count: number; bytes: number; killed: string[] } {
   let count = 0;
   let bytes = 0;
+  const killed: string[] = [];
   for (const name of readdirSync(dir)) {
     if (!name.startsWith(WORK_DIR_PREFIX)) continue;
     const path = join(dir, name);
     if (!workDirOwnerDead(path)) continue;
+    for (const p of processesUsing(path)) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+        killed.push(`${p.name} (PID ${p.pid})`);
+      } catch {
+        /* gone meanwhile */
+      }
+    }
     bytes += allocatedBytes(path);
     rmSync(path, { recursive: true, force: true });
     count++;
   }
-  return { count, bytes };
+  return { count, bytes, killed };
 }

@@ -291,6 +291,55 @@ describe('failures are recorded, not fatal', () => {
   ];
   const leftovers = async () => (await execa('pgrep', ['-f', 'sleep 100000'], { reject: false })).stdout.trim();
 
+  it('SIGKILL of the tool alone: the next run on the target kills the qemu-img left converting, and says so', async () => {
+    const target = join(work, 'orphan-target');
+    mkdirSync(target);
+    const bench = (out: string, extra: string[]) => [
+      '--import',
+      'tsx',
+      join(ROOT, 'src/cli/main.ts'),
+      'bench',
+      '--image-size',
+      '64M',
+      '--image-data',
+      '16M',
+      '--runs',
+      '1',
+      '--no-flush-audit',
+      '--no-flush-probe',
+      '--target-dir',
+      target,
+      '--out',
+      out,
+      ...extra,
+    ];
+    const converting = async () =>
+      (await execa('pgrep', ['-f', `qemu-img convert .*${target}`], { reject: false })).stdout.trim();
+    // 16 MiB of data at 1 MiB/s: the first conversion runs for about 16 s
+    const first = execa('node', bench(join(work, 'out-orphan-1'), ['--modes', 'writeback', '--rate-limit', '1M']), {
+      cwd: ROOT,
+      reject: false,
+      env,
+    });
+    for (let i = 0; i < 300 && !(await converting()); i++) await new Promise((done) => setTimeout(done, 100));
+    const orphan = await converting();
+    expect(orphan).toMatch(/^\d+$/);
+    first.kill('SIGKILL'); // the tool alone, as the OOM killer would
+    await first;
+    expect(await converting()).toBe(orphan); // qemu-img goes on without its harness
+    const second = await execa('node', bench(join(work, 'out-orphan-2'), ['--modes', 'unsafe']), {
+      cwd: ROOT,
+      reject: false,
+      env,
+    });
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(second.stderr).toContain(
+      `killed qemu-img (PID ${orphan}): still converting in ${target} for a run that died`,
+    );
+    expect(await converting()).toBe('');
+    expect(readdirSync(target)).toEqual([]);
+  }, 120_000);
+
   it('two runs started together without --out get a folder each, both complete', async () => {
     const cwd = join(work, 'two-runs');
     mkdirSync(cwd);
