@@ -2,7 +2,7 @@
 import { join, relative } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import { claimFolder } from '../engine/lock.ts';
-import type { Ending } from '../model/errors.ts';
+import { type Ending, EnvironmentError } from '../model/errors.ts';
 import type { Results } from '../model/results.ts';
 import { OutputManager } from '../report/file-writer.ts';
 import { ownedNames, renderDataFiles, renderReports } from '../report/registry.ts';
@@ -19,6 +19,15 @@ export interface FolderOutcome {
   results: Results | null;
 }
 
+/** A file system error writing the results folder as one line (what failed, the errno, what is kept); else as is. */
+function unwritable(error: unknown, what: string, kept: string): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (!code || !/^E[A-Z]+$/.test(code)) return error;
+  return new EnvironmentError(
+    `${what} (${code}${code === 'ENOSPC' ? ': no space left' : ''})${kept ? `; ${kept}` : ''}`,
+  );
+}
+
 /** Runs one bench into `config.outDir` (results after every run, reports at the end); handles SIGINT/SIGTERM. */
 export async function benchToFolder(
   requested: ResolvedConfig,
@@ -33,8 +42,12 @@ export async function benchToFolder(
   const saved = join(where, 'results.json');
   let last: Results | null = previous ?? null;
   const checkpoint = (results: Results) => {
-    last = results;
-    output.write(renderDataFiles(results));
+    try {
+      output.write(renderDataFiles(results));
+      last = results;
+    } catch (error) {
+      throw unwritable(error, `cannot save results.json in ${where}`, last ? `the runs saved before stay there` : '');
+    }
   };
   const onSignal = (name: NodeJS.Signals) => ui.note(`\n${name}: stopping qemu-img and saving the finished runs...`);
   return terminal.withSignals(async (scope) => {
@@ -42,7 +55,12 @@ export async function benchToFolder(
       const { outcome } = await runBench(config, ui, checkpoint, scope.signal, previous);
       // Reports are rendered from the saved file, re-read and validated, as `npm run report` would.
       const results = loadResults(join(config.outDir, 'results.json'));
-      output.write(await renderReports(results));
+      try {
+        output.write(await renderReports(results));
+      } catch (error) {
+        const kept = `results.json is saved there, complete; render them later with npm run report -- ${saved}`;
+        throw unwritable(error, `cannot write the reports in ${where}`, kept);
+      }
       if (outcome.state !== 'interrupted') return { ending: 'ok', results, outDir: config.outDir };
       const finished = `${results.samples.length} finished runs saved in ${saved} (complete: false)`;
       process.stderr.write(`interrupted: ${finished}; continue with --resume ${where}\n`);

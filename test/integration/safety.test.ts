@@ -506,6 +506,44 @@ describe('a disk that fills during the run', () => {
   );
 
   it.skipIf(!IS_ROOT)(
+    `--out on a file system that fills: one line, exit 3, results.json kept and named ${NEEDS_ROOT}`,
+    async () => {
+      const mnt = join(work, 'small-out');
+      mkdirSync(mnt);
+      await execa('mount', ['-t', 'tmpfs', '-o', 'size=48k', 'tmpfs', mnt]); // results.json fits, the reports do not
+      try {
+        const out = join(mnt, 'run');
+        const r = await runCli(
+          [
+            'bench',
+            '--qemu-img',
+            fake,
+            '--image',
+            rawImage,
+            '--image-format',
+            'raw',
+            '--modes',
+            'writeback,unsafe',
+          ].concat(
+            ['--baseline', 'writeback', '--runs', '1', '--no-flush-audit', '--no-flush-probe', '--target-dir', work],
+            ['--out', out, '--quiet'],
+          ),
+          { env: { ...env, FAKE_QEMU_IMG: 'ok' } },
+        );
+        expect(r.code, r.stderr).toBe(3);
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).toMatch(
+          /^qemu-cache-bench: error: cannot write the reports in .*small-out\/run \(ENOSPC: no space left\); results\.json is saved there, complete; render them later with npm run report -- .*small-out\/run\/results\.json$/m,
+        );
+        expect(read(out).complete).toBe(true);
+        expect(readdirSync(out)).not.toContain('.qemu-cache-bench.lock');
+      } finally {
+        await execa('umount', [mnt], { reject: false });
+      }
+    },
+  );
+
+  it.skipIf(!IS_ROOT)(
     `a 500 GiB thin image with 4 MiB of data passes the space check on a 128 MiB target ${NEEDS_ROOT}`,
     async () => {
       const mnt = join(work, 'thin-tmpfs');
