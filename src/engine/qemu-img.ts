@@ -33,11 +33,14 @@ export function createImage(qemuImg: string, path: string, format: string, size:
 export async function probeVersion(qemuImg: string): Promise<{ version: string } | { error: string }> {
   const result = await runProcess(qemuImg, ['--version'], { captureStdout: true, timeoutSeconds: 20 });
   if (result.notStarted) return { error: `cannot run ${qemuImg}: ${result.stderrTail}` };
+  if (result.timedOut) return { error: `${qemuImg} --version did not answer within 20 s` };
   const match = /version\s+(\d+\.\d+(?:\.\d+)?)/.exec(result.stdout);
-  if (!match?.[1])
+  if (!match?.[1]) {
+    const said = (result.stdout || result.stderrTail).split('\n')[0];
     return {
-      error: `${qemuImg} --version printed no version (${(result.stdout || result.stderrTail).split('\n')[0]})`,
+      error: `${qemuImg} --version printed no version (${said ? `it printed: ${said}` : 'it printed nothing'})`,
     };
+  }
   return { version: match[1] };
 }
 

@@ -1,16 +1,27 @@
 // report.md: the report document as GitHub-flavoured markdown, charts embedded by relative path.
 import type { Block, ReportDocument } from './document-model.ts';
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * Text as markdown that renders as text: outside code spans, a `<` that could open an HTML tag (from an image name,
+ * say) becomes `&lt;`, so `<img onerror=...>` shows as written instead of becoming markup.
+ */
+function text(raw: string): string {
+  return raw
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith('`') ? part : part.replace(/<(?=[!/?a-zA-Z])/g, '&lt;')))
+    .join('');
+}
+
+function cell(raw: string): string {
+  return text(raw).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
 function block(b: Block): string {
   switch (b.kind) {
     case 'heading':
-      return `${'#'.repeat(b.level)} ${b.text}`;
+      return `${'#'.repeat(b.level)} ${text(b.text)}`;
     case 'para':
-      return b.strong ? `**${b.text}**` : b.text;
+      return b.strong ? `**${text(b.text)}**` : text(b.text);
     case 'table':
       return [
         `| ${b.head.map(cell).join(' | ')} |`,
@@ -18,9 +29,9 @@ function block(b: Block): string {
         ...b.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
       ].join('\n');
     case 'chart':
-      return `![${b.caption}](${b.file})`;
+      return `![${text(b.caption)}](${b.file})`;
     case 'list':
-      return b.items.map((i) => `- ${i}`).join('\n');
+      return b.items.map((i) => `- ${text(i)}`).join('\n');
     case 'code':
       return `\`\`\`sh\n${b.text}\n\`\`\``;
   }
@@ -28,5 +39,5 @@ function block(b: Block): string {
 
 /** Renders a report document as markdown. */
 export function renderMarkdown(doc: ReportDocument): string {
-  return `# ${doc.title}\n\n${doc.blocks.map(block).join('\n\n')}\n`;
+  return `# ${text(doc.title)}\n\n${doc.blocks.map(block).join('\n\n')}\n`;
 }

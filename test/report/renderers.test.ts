@@ -186,3 +186,22 @@ describe('the conversion-time chart', () => {
     expect(config.options?.plugins?.subtitle?.text).toBe('bars: median of 3 runs; whiskers: min-max; dots: each run');
   });
 });
+
+describe('hostile text in report.md', () => {
+  it('an image name with HTML in it shows as written, not as markup; code spans stay literal', () => {
+    const md = renderMarkdown({
+      title: 'run of <img src=x onerror=alert(1)>.qcow2',
+      blocks: [
+        { kind: 'para', text: 'image <img src=x onerror=alert(1)> and `sync -f <file>` and 3 < 4' },
+        { kind: 'list', items: ['</script><script>x</script>'] },
+        { kind: 'table', head: ['a'], rows: [['<b>x</b>']] },
+      ],
+    });
+    expect(md).toBe(
+      '# run of &lt;img src=x onerror=alert(1)>.qcow2\n\n' +
+        'image &lt;img src=x onerror=alert(1)> and `sync -f <file>` and 3 < 4\n\n' +
+        '- &lt;/script>&lt;script>x&lt;/script>\n\n' +
+        '| a |\n|---|\n| &lt;b>x&lt;/b> |\n',
+    );
+  });
+});
