@@ -89,7 +89,7 @@ function reader(values: OptionValues) {
     orDefault: (name: FlagName) => str(name) ?? (flagDefault(flagSpec(name)) as string),
     list: (name: FlagName) => {
       const given = values[name] as string[] | undefined;
-      const list = listValues(given);
+      const list = listValues(given, flagSpec(name).split !== false);
       if (given !== undefined && list.length === 0) throw new UsageError(`--${name} is empty; give a value or drop it`);
       return list;
     },

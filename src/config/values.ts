@@ -10,10 +10,7 @@ export function parseCount(value: string, flag: string, min: number): number {
   return n;
 }
 
-/** Splits repeated and comma-separated flag values into one list. */
-export function listValues(values: readonly string[] | undefined): string[] {
-  return (values ?? [])
-    .flatMap((v) => v.split(','))
-    .map((s) => s.trim())
-    .filter(Boolean);
+/** Repeated flag values as one list: split at commas too, unless `split` is false (paths, which may hold a comma). */
+export function listValues(values: readonly string[] | undefined, split = true): string[] {
+  return (values ?? []).flatMap((v) => (split ? v.split(',').map((s) => s.trim()) : [v])).filter(Boolean);
 }

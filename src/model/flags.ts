@@ -35,6 +35,8 @@ export interface FlagSpec {
   readonly defaultText?: string;
   /** The default under `sweep`, where it differs from the bench's. */
   readonly sweepDefault?: string;
+  /** false: a list of paths, one per flag (repeated for several), never split at a comma a path may hold. */
+  readonly split?: false;
   /** false: not part of the measured configuration (where results go, what the terminal shows, actions). */
   readonly rerun?: false;
   /** true: may be given beside --resume (it changes nothing the run measures). */
@@ -271,10 +273,11 @@ export const CONFIG_FLAGS = {
       {
         name: 'qemu-img',
         kind: 'list',
-        value: 'PATH[,PATH]',
+        value: 'PATH',
+        split: false,
         section: 'Matrix',
         commands: BENCH,
-        help: 'qemu-img build(s)',
+        help: 'a qemu-img build; repeat the flag for several (each a case)',
         default: 'qemu-img',
         defaultText: 'qemu-img on PATH',
       },
@@ -286,10 +289,11 @@ export const CONFIG_FLAGS = {
       {
         name: 'target-dir',
         kind: 'list',
-        value: 'DIR[,DIR]',
+        value: 'DIR',
+        split: false,
         section: 'Matrix',
         commands: BENCH,
-        help: 'where qemu-img writes',
+        help: 'where qemu-img writes; repeat the flag for several targets (each a case)',
         defaultText: 'a work folder under results/',
       },
     ],
@@ -304,6 +308,7 @@ export const CONFIG_FLAGS = {
         name: 'target-device',
         kind: 'list',
         value: 'DEV',
+        split: false,
         section: 'Matrix',
         commands: BENCH,
         help:
@@ -314,6 +319,7 @@ export const CONFIG_FLAGS = {
         name: 'i-know-this-overwrites',
         kind: 'list',
         value: 'DEV',
+        split: false,
         section: 'Matrix',
         commands: BENCH,
         help: 'confirms that --target-device DEV may be overwritten',
@@ -329,7 +335,8 @@ export const CONFIG_FLAGS = {
       {
         name: 'target-loop',
         kind: 'list',
-        value: 'DIR[,DIR]',
+        value: 'DIR',
+        split: false,
         section: 'Matrix',
         commands: BENCH,
         help:

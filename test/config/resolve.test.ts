@@ -5,7 +5,7 @@ import { parseCommandLine } from '../../src/cli/args.ts';
 import type { EnvironmentPort } from '../../src/config/environment-port.ts';
 import { recordedConfig, resolveBenchConfig, stamp } from '../../src/config/resolve.ts';
 import { UsageError } from '../../src/model/errors.ts';
-import { configFlagValues } from '../../src/model/flags.ts';
+import { configFlagValues, rerunArguments } from '../../src/model/flags.ts';
 
 const cwd = '/nonexistent/qcb-resolve';
 const INFO = {
@@ -294,5 +294,25 @@ describe('empty values', () => {
     }
     await expect(resolveArgs(['--modes', ''])).rejects.toThrow(/--modes is empty/);
     await expect(resolveArgs(['--image-size', ''])).rejects.toThrow(/--image-size must be a size/);
+  });
+});
+
+describe('paths with commas', () => {
+  it('a path flag takes one path per flag: a comma belongs to the path; other lists split at commas', async () => {
+    const c = await resolveArgs(['--target-dir', '/srv/a,b', '--target-dir', '/t', '--coroutines', '1,8']);
+    expect(c.targetDirs).toEqual(['/srv/a,b', '/t']);
+    expect(c.coroutines).toEqual([1, 8]);
+    expect(rerunArguments(recordedConfig(c, 0.01))).toEqual(
+      expect.arrayContaining([
+        '--target-dir',
+        '/srv/a,b',
+        '--target-dir',
+        '/t',
+        '--coroutines',
+        '1',
+        '--coroutines',
+        '8',
+      ]),
+    );
   });
 });
