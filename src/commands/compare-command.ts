@@ -19,9 +19,9 @@ export function inputLabels(paths: readonly string[], hosts: readonly string[]):
 /** Runs `compare`; returns how it ended. */
 export async function runCompareCommand(args: Invocation): Promise<Ending> {
   const count = args.positionals.length;
-  if (count < 2) {
+  if (count < 1) {
     const usage = 'usage: npm run compare -- A/results.json B/results.json';
-    throw new UsageError(`compare needs at least two results.json files, got ${count}; ${usage}`);
+    throw new UsageError(`compare needs results.json files (one gives a one-row summary, as a fleet of one); ${usage}`);
   }
   const loaded = args.positionals.map((p) => ({ path: resolve(p), results: readResults(resolve(p)) }));
   const labels = inputLabels(

@@ -128,6 +128,8 @@ export function headlines(comparison: Comparison): string[] {
     );
   }
   if (untold.size) lines.push(`Too few runs to tell under ${[...untold].join(', ')} (fewer than 2 on a side).`);
+  if (comparison.inputs.length === 1)
+    lines.push(`One input (${reference}): nothing to compare; its medians are below.`);
   return lines;
 }
 

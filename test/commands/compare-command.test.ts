@@ -145,10 +145,16 @@ describe('npm run compare', () => {
     expect(existsSync(join(out, 'compare.png'))).toBe(true);
     expect(existsSync(join(out, 'compare.txt'))).toBe(true);
   });
-  it('needs two inputs', async () => {
-    const r = await runCli(['compare', join(fixtures, 'not-reproduced.json')]);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toMatch(/compare needs at least two results.json files, got 1/);
+  it('one input (a fleet of one host): a one-row summary, exit 0; none: one line, exit 2', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'qcb-cmp-')), 'one');
+    const r = await runCli(['compare', join(fixtures, 'not-reproduced.json'), '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const md = readFileSync(join(out, 'compare.md'), 'utf8');
+    expect(md.split('\n')[2]).toMatch(/^\*\*One input \(.+\): nothing to compare; its medians are below\.\*\*$/);
+    expect(md).toMatch(/\| writeback \| 5\.\d\d s \|/);
+    const none = await runCli(['compare']);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim()).toMatch(/^qemu-cache-bench: error: compare needs results.json files/);
   });
 });
 
