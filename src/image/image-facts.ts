@@ -42,17 +42,35 @@ export async function validateImage(qemuImg: string, path: string, format: strin
         `--image-format raw to use it anyway`,
     );
   }
+  const named = /\.(qcow2|qcow|vmdk|vdi|vhdx|vpc|vhd|qed)$/i.exec(path)?.[1]?.toLowerCase();
+  if (info.format === 'raw' && !format && named) {
+    throw new UsageError(
+      `${path} is named like a ${named} image, but qemu-img reads it as raw (no ${named} header); pass another ` +
+        'image, or --image-format raw to measure it as raw',
+    );
+  }
   if (info.format !== 'qcow2') return info;
   const check = await runProcess(qemuImg, ['check', '-f', 'qcow2', path], { captureStdout: true, timeoutSeconds: 120 });
   if (check.exitCode !== 0 && check.exitCode !== 3) {
     const known = openError(path, check.stderrTail);
     if (known) throw known;
-    const why = lastLine(check.stderrTail) || lastLine(check.stdout) || `qemu-img check exited ${check.exitCode}`;
+    const why = checkFindings(check.stdout, check.stderrTail) || `qemu-img check exited ${check.exitCode}`;
     throw new UsageError(
       `qcow2 image ${path} is damaged (${why}); repair it with qemu-img check -r or pass another image`,
     );
   }
   return { ...info, compressedClusters: /([\d.]+%) compressed clusters/.exec(check.stdout)?.[1] ?? null };
+}
+
+/**
+ * What qemu-img check found, in one clause: its count of errors and an ERROR line of the stderr it kept ("Leaked
+ * cluster" lines come last and only waste space, so they are not the reason); else its last line.
+ */
+function checkFindings(stdout: string, stderr: string): string {
+  const count = /^\d+ errors? were found on the image\./m.exec(stdout)?.[0].replace(/\.$/, '');
+  const example = stderr.split('\n').find((line) => line.startsWith('ERROR'));
+  if (count || example) return [count, example && `e.g. ${example}`].filter(Boolean).join(', ');
+  return lastLine(stderr) || lastLine(stdout);
 }
 
 /** The encryption format of an image (e.g. "luks"), or null when it is not encrypted. */

@@ -9,6 +9,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   truncateSync,
   writeFileSync,
   writeSync,
@@ -42,6 +43,18 @@ beforeAll(async () => {
   copyFileSync(image, join(work, 'truncated.qcow2'));
   truncateSync(join(work, 'truncated.qcow2'), 65536);
   mkdirSync(join(work, 'readonly'));
+  // A qcow2 whose first L1 entry points at an unaligned offset with reserved bits set.
+  copyFileSync(image, join(work, 'corrupt-l1.qcow2'));
+  const l1 = openSync(join(work, 'corrupt-l1.qcow2'), 'r+');
+  const header = Buffer.alloc(48);
+  readSync(l1, header, 0, 48, 0);
+  writeSync(l1, Buffer.from('8000000000123457', 'hex'), 0, 8, Number(header.readBigUInt64BE(40)));
+  closeSync(l1);
+  // Random bytes named like a qcow2 image.
+  writeFileSync(
+    join(work, 'random.qcow2'),
+    Buffer.from(Array.from({ length: 1024 * 1024 }, (_, i) => (i * 7919) % 251)),
+  );
 }, 120_000);
 
 const cases: [string, string[], RegExp][] = [
@@ -54,6 +67,16 @@ const cases: [string, string[], RegExp][] = [
   ['a file that is not an image', ['--image', 'NOTES'], /does not look like a disk image/],
   ['a damaged qcow2 header', ['--image', 'DAMAGED'], /qemu-img cannot read .*damaged.qcow2 as an image|damaged/],
   ['a truncated qcow2', ['--image', 'TRUNCATED'], /truncated.qcow2.*(damaged|cannot read)/],
+  [
+    'a qcow2 with a corrupt L1 entry',
+    ['--image', 'CORRUPTL1'],
+    /qcow2 image .*corrupt-l1.qcow2 is damaged \(\d+ errors were found on the image, e\.g\. ERROR [^)]*\); repair it with qemu-img check -r/,
+  ],
+  [
+    'random bytes named .qcow2',
+    ['--image', 'RANDOMQCOW'],
+    /random.qcow2 is named like a qcow2 image, but qemu-img reads it as raw \(no qcow2 header\); pass another image, or --image-format raw to measure it as raw/,
+  ],
   [
     'unknown cache mode',
     ['--modes', 'writeback,fast'],
@@ -97,6 +120,8 @@ describe('bad input', () => {
             DAMAGED: join(work, 'damaged.qcow2'),
             TRUNCATED: join(work, 'truncated.qcow2'),
             PLAINFILE: join(work, 'plainfile'),
+            CORRUPTL1: join(work, 'corrupt-l1.qcow2'),
+            RANDOMQCOW: join(work, 'random.qcow2'),
             FAKE: fake,
           })[a] ?? a,
       );
