@@ -65,7 +65,8 @@ export async function run(name: string, e: Experiment): Promise<number> {
     const spread = `+-${result.latency.rme.toFixed(1)}%`;
     const verdict = mean <= limit ? 'met' : 'MISSED';
     console.log(
-      `${task.name}: mean ${mean.toFixed(4)} s ${spread} over ${result.latency.samplesCount} (limit ${limit} s): ${verdict}`,
+      `${task.name}: mean ${mean.toFixed(4)} s ${spread} over ${result.latency.samplesCount} ` +
+        `(limit ${limit} s): ${verdict}`,
     );
   }
   const slowest = Math.max(

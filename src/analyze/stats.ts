@@ -152,7 +152,7 @@ function binomial(n: number, k: number): number {
   return c;
 }
 
-/** Largest number of splits the exact test enumerates (C(24, 12) is 2.7 million); beyond it the normal approximation. */
+/** Most splits the exact test enumerates (C(24, 12) is 2.7 million); beyond it the normal approximation. */
 const MAX_EXACT_SPLITS = 3_000_000;
 
 /** A Mann-Whitney U test's result: U, the two-sided p, and whether p is exact or the normal approximation. */
