@@ -1,4 +1,5 @@
-// Writes the README's table of bench options from the flag table (src/model/flags.ts): `npx tsx scripts/readme-flags.ts`.
+// Writes the README's table of bench options from the flag table (src/model/flags.ts):
+//   npx tsx scripts/readme-flags.ts
 // test/cli/args.test.ts fails when the README's copy differs.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -68,7 +68,8 @@ export const AuditFailureSchema = z.discriminatedUnion('code', [
 
 /** How the measured rounds ended, with the figures the reason rests on. */
 export const SamplingSchema = z.object({
-  /** runs: the fixed count; precision, min-runs, max-runs, budget: adaptive sampling's ends; stopped: failure or signal. */
+  /** runs: the fixed count; precision, min-runs, max-runs, budget: adaptive sampling's ends; stopped: a failure or a
+   * signal. */
   stoppedBy: z.enum(['runs', 'precision', 'min-runs', 'max-runs', 'budget', 'stopped']),
   /** Measured rounds completed. */
   rounds: int,

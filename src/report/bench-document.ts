@@ -94,10 +94,10 @@ function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] 
   blocks.push({ kind: 'table', head: summaryHead(baseline, true), rows });
   const durableRows = summary.modes
     .filter((m) => m.durableSpeedup)
-    .map(
-      (m) =>
-        `${m.mode}: ${fasterOrSlower(m.durableSpeedup as NonNullable<typeof m.durableSpeedup>)} to durable than ${baseline}`,
-    );
+    .map((m) => {
+      const speed = fasterOrSlower(m.durableSpeedup as NonNullable<typeof m.durableSpeedup>);
+      return `${m.mode}: ${speed} to durable than ${baseline}`;
+    });
   if (durableRows.length)
     blocks.push({
       kind: 'para',

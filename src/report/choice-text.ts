@@ -47,8 +47,10 @@ export function becauseText(project: Project, t: TargetFacts): string {
     case 'vdsm':
     case 'cdi':
       return 'the rule does not depend on the host';
-    case 'proxmox':
-      return `${block ? 'the target is a block device, not ZFS' : `the target file system is ${t.fsType ?? 'unknown'}`}; otherwise ${DEFAULT_TEXT}`;
+    case 'proxmox': {
+      const target = block ? 'the target is a block device, not ZFS' : `the target file system is ${t.fsType ?? '?'}`;
+      return `${target}; otherwise ${DEFAULT_TEXT}`;
+    }
   }
 }
 
@@ -62,10 +64,12 @@ export function costText(c: ProjectChoice): string {
 /** "1.27x its time to durable (95% interval 1.16-1.38x, Welch p = 0.002): clearly". */
 function marginText(m: Margin, clear: boolean): string {
   if (m.ciLow === null || m.ciHigh === null) {
-    return `${m.ratio.toFixed(2)}x its time to durable (no interval: too few runs, or runs that do not vary): not clearly`;
+    const none = 'no interval: too few runs, or runs that do not vary';
+    return `${m.ratio.toFixed(2)}x its time to durable (${none}): not clearly`;
   }
   const verdict = clear ? 'clearly' : 'not clearly: the interval includes 1 (more runs would tell)';
-  return `${m.ratio.toFixed(2)}x its time to durable (95% interval ${intervalText(m)}, Welch ${pText(m.p)}): ${verdict}`;
+  const interval = `95% interval ${intervalText(m)}, Welch ${pText(m.p)}`;
+  return `${m.ratio.toFixed(2)}x its time to durable (${interval}): ${verdict}`;
 }
 
 /** The recommendation in one sentence, for the terminal and the report. */

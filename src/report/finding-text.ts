@@ -22,7 +22,10 @@ function warningBody(w: RunWarning): string {
     case 'single-run':
       return '1 run only, so no interval exists for its figures; use 2 or more runs';
     case 'interval-includes-one':
-      return `the speedup's 95% interval (${intervalText(w)}) includes 1; no difference from ${w.baseline} can be concluded`;
+      return (
+        `the speedup's 95% interval (${intervalText(w)}) includes 1; no difference from ${w.baseline} can be ` +
+        'concluded'
+      );
     case 'interval-wide':
       return `the speedup's 95% interval is wide (${intervalText(w)}); more runs would narrow it`;
   }
@@ -99,7 +102,8 @@ export function samplingText(results: Results): string | null {
       const spent = s.spentSeconds === null ? '' : ` (${s.spentSeconds.toFixed(0)} s spent)`;
       const widest =
         s.widestHalfWidth === null ? '' : `; widest ${what} ${level} interval +-${percent(s.widestHalfWidth)}`;
-      return `another round${round} would pass the ${a?.budgetSeconds} s budget${spent}${widest} after ${s.rounds} runs`;
+      const budget = `the ${a?.budgetSeconds} s budget`;
+      return `another round${round} would pass ${budget}${spent}${widest} after ${s.rounds} runs`;
     }
     case 'max-runs': {
       const at = s.widestHalfWidth === null || !Number.isFinite(s.widestHalfWidth) ? '?' : percent(s.widestHalfWidth);

@@ -111,7 +111,9 @@ function reasonPhrase(r: VerdictReason): string {
       );
     case 'cpu-bound': {
       const cause = r.compressedClusters ? `, with ${r.compressedClusters} of the image's clusters compressed` : '';
-      const cpu = `user ${r.userSeconds.toFixed(2)} s + sys ${r.sysSeconds.toFixed(2)} s of ${r.realSeconds.toFixed(2)} s wall`;
+      const cpu =
+        `user ${r.userSeconds.toFixed(2)} s + sys ${r.sysSeconds.toFixed(2)} s of ` +
+        `${r.realSeconds.toFixed(2)} s wall`;
       return `writeback is CPU-bound here (measured: ${cpu}${cause}), which no cache mode changes`;
     }
     case 'probe-skipped':
