@@ -187,7 +187,13 @@ describe('bad input', () => {
           'tsx',
           join(ROOT, 'src/cli/main.ts'),
         ].concat(['bench', '--target-dir', tmpdir(), '--out', out]),
-        { reject: false, cwd: ROOT, env: { HOME: '/nonexistent', PATH: process.env.PATH ?? '/usr/bin:/bin' } },
+        // only HOME and PATH: CI exports QCB_CACHE_DIR, which would name a writable cache
+        {
+          reject: false,
+          cwd: ROOT,
+          extendEnv: false,
+          env: { HOME: '/nonexistent', PATH: process.env.PATH ?? '/usr/bin:/bin' },
+        },
       );
       expect(as.exitCode, as.stderr).toBe(3);
       expect(as.stderr.trim().split('\n')).toHaveLength(1);

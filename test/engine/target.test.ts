@@ -20,7 +20,7 @@ describe('removeDeadWorkDirs', () => {
     writeFileSync(join(other, WORK_OWNER_FILE), JSON.stringify({ pid: 999999999, startTime: 1, host: hostname() }));
     const du = await execa('du', ['-s', '--block-size=1', dead]);
     const expected = Number(du.stdout.split('\t')[0]);
-    expect(removeDeadWorkDirs(dir)).toEqual({ count: 1, bytes: expected });
+    expect(removeDeadWorkDirs(dir)).toEqual({ count: 1, bytes: expected, killed: [] });
     expect(readdirSync(dir).sort()).toEqual(['keep-me', 'qcb-work-unmarked', live.split('/').pop()].sort());
   });
 });
