@@ -2,48 +2,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommandLine } from '../../src/cli/args.ts';
-import type { EnvironmentPort } from '../../src/config/environment-port.ts';
 import { recordedConfig, resolveBenchConfig, stamp } from '../../src/config/resolve.ts';
 import { UsageError } from '../../src/model/errors.ts';
 import { configFlagValues, rerunArguments } from '../../src/model/flags.ts';
+import { stubPort } from '../helpers/stub-port.ts';
 
 const cwd = '/nonexistent/qcb-resolve';
-const INFO = {
-  format: 'qcow2',
-  virtualSize: 2 ** 30,
-  actualSize: 1,
-  clusterSize: 65536,
-  compressionType: null,
-  dirty: false,
-  compressedClusters: null,
-  raw: {},
-};
-
-/** A port that answers like a healthy machine with qemu-img 7.2.22 and records what was asked. */
-function stubPort(calls: string[] = []): EnvironmentPort {
-  return {
-    qemuImg: async (path) => {
-      calls.push(`qemuImg ${path}`);
-      return { path, version: '7.2.22' };
-    },
-    image: async (_q, path) => {
-      calls.push(`image ${path}`);
-      return INFO;
-    },
-    targetDir: (dir) => void calls.push(`targetDir ${dir}`),
-    cacheDir: () => {},
-    measure: async (_q, path) => {
-      calls.push(`measure ${path}`);
-      return path.includes('unmeasurable') ? null : 86376448; // qemu-img measure of a 500 GiB image, 4 MiB of data
-    },
-    freeSpace: (dir, needed) => void calls.push(`freeSpace ${dir} ${needed}`),
-    outDir: (dir) => void calls.push(`outDir ${dir}`),
-    targetDevice: (device, confirmed, needed) => void calls.push(`targetDevice ${device} ${confirmed} ${needed}`),
-    loopDevices: () => void calls.push('loopDevices'),
-    memoryCgroups: () => void calls.push('memoryCgroups'),
-  };
-}
-
 const now = new Date('2026-11-26T15:36:05Z');
 const resolveArgs = (argv: string[], env = stubPort()) =>
   resolveBenchConfig(parseCommandLine(argv).values, { env, now, cwd });

@@ -24,6 +24,32 @@ const work = mkdtempSync(join(tmpdir(), 'qcb-safety-'));
 const fake = join(ROOT, 'test/fixtures/fake-qemu-img.sh');
 const env = { QCB_CACHE_DIR: join(work, 'cache') };
 const rawImage = join(work, 'small.raw');
+/** bench on the small raw image through the fake qemu-img: writeback and unsafe, one run each, no audit or probe. */
+const fakeBench = (out: string, extra: string[] = []) => [
+  'bench',
+  '--qemu-img',
+  fake,
+  '--image',
+  rawImage,
+  '--image-format',
+  'raw',
+  '--modes',
+  'writeback,unsafe',
+  '--baseline',
+  'writeback',
+  '--runs',
+  '1',
+  '--no-flush-audit',
+  '--no-flush-probe',
+  '--target-dir',
+  work,
+  '--out',
+  out,
+  '--quiet',
+  ...extra,
+];
+/** The CLI from the sources, as node's arguments. */
+const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
 
 beforeAll(() => {
   writeFileSync(rawImage, Buffer.alloc(1024 * 1024, 1));
@@ -230,65 +256,14 @@ describe('failures are recorded, not fatal', () => {
   it('--timeout kills a run past it, records it as timed out, and the plan goes on', async () => {
     const out = join(work, 'out-timeout');
     const started = Date.now();
-    const r = await runCli(
-      [
-        'bench',
-        '--qemu-img',
-        fake,
-        '--image',
-        rawImage,
-        '--image-format',
-        'raw',
-        '--modes',
-        'writeback,unsafe',
-        '--baseline',
-        'writeback',
-        '--runs',
-        '1',
-        '--timeout',
-        '1s',
-        '--no-flush-audit',
-        '--no-flush-probe',
-        '--target-dir',
-        work,
-        '--out',
-        out,
-        '--quiet',
-      ],
-      { env: { ...env, FAKE_QEMU_IMG: 'slow' } },
-    );
+    const r = await runCli(fakeBench(out, ['--timeout', '1s']), { env: { ...env, FAKE_QEMU_IMG: 'slow' } });
     expect(Date.now() - started).toBeLessThan(25_000);
     expect(r.code, 'nothing measured').toBe(4);
     const results = read(out);
     expect(results.samples.map((s) => s.state)).toEqual(['timed-out', 'timed-out']);
     expect(results.samples[0]?.error).toBe('timed out after 1s');
   });
-  const forkingArgs = (out: string, extra: string[]) => [
-    '--import',
-    'tsx',
-    join(ROOT, 'src/cli/main.ts'),
-    'bench',
-    '--qemu-img',
-    fake,
-    '--image',
-    rawImage,
-    '--image-format',
-    'raw',
-    '--modes',
-    'writeback,unsafe',
-    '--baseline',
-    'writeback',
-    '--runs',
-    '1',
-    '--no-flush-audit',
-    '--no-flush-probe',
-    '--target-dir',
-    work,
-    '--out',
-    out,
-    '--quiet',
-    ...extra,
-  ];
+  const forkingArgs = (out: string, extra: string[]) => [...CLI, ...fakeBench(out, extra)];
   const leftovers = async () => (await execa('pgrep', ['-f', 'sleep 100000'], { reject: false })).stdout.trim();
 
   it('SIGKILL of the tool alone: the next run on the target kills the qemu-img left converting, and says so', async () => {
@@ -513,23 +488,7 @@ describe('a disk that fills during the run', () => {
       await execa('mount', ['-t', 'tmpfs', '-o', 'size=48k', 'tmpfs', mnt]); // results.json fits, the reports do not
       try {
         const out = join(mnt, 'run');
-        const r = await runCli(
-          [
-            'bench',
-            '--qemu-img',
-            fake,
-            '--image',
-            rawImage,
-            '--image-format',
-            'raw',
-            '--modes',
-            'writeback,unsafe',
-          ].concat(
-            ['--baseline', 'writeback', '--runs', '1', '--no-flush-audit', '--no-flush-probe', '--target-dir', work],
-            ['--out', out, '--quiet'],
-          ),
-          { env: { ...env, FAKE_QEMU_IMG: 'ok' } },
-        );
+        const r = await runCli(fakeBench(out), { env: { ...env, FAKE_QEMU_IMG: 'ok' } });
         expect(r.code, r.stderr).toBe(3);
         expect(r.stderr.trim().split('\n')).toHaveLength(1);
         expect(r.stderr).toMatch(

@@ -2,39 +2,18 @@
 // combinations; the --resume values do the same; help and the parser are generated from the same declarations.
 import { describe, expect, it } from 'vitest';
 import { COMMAND_OPTIONS, helpText, parseCommandLine } from '../../src/cli/args.ts';
-import type { EnvironmentPort } from '../../src/config/environment-port.ts';
 import { recordedConfig, resolveBenchConfig } from '../../src/config/resolve.ts';
 import { CACHE_MODES } from '../../src/model/cache-modes.ts';
 import { CONFIG_FLAGS, configFlagValues, FLAGS, rerunArguments } from '../../src/model/flags.ts';
 import { COMMANDS } from '../../src/model/invocation.ts';
 import { seededRandom } from '../../src/model/prng.ts';
 import type { RecordedConfig } from '../../src/model/results.ts';
+import { stubPort } from '../helpers/stub-port.ts';
 
 const cwd = '/nonexistent/qcb-flags';
 const now = new Date('2026-11-30T12:00:00Z');
 
-/** A healthy machine: every check passes, qemu-img is 7.2.22, any --image is a 2 GiB qcow2. */
-const env: EnvironmentPort = {
-  qemuImg: async (path) => ({ path, version: '7.2.22' }),
-  image: async (_q, _path, format) => ({
-    format: format ?? 'qcow2',
-    virtualSize: 2 * 1024 ** 3,
-    actualSize: 1,
-    clusterSize: 65536,
-    compressionType: null,
-    dirty: false,
-    compressedClusters: null,
-    raw: {},
-  }),
-  targetDir: () => {},
-  cacheDir: () => {},
-  measure: async () => 1024 ** 2,
-  freeSpace: () => {},
-  outDir: () => {},
-  targetDevice: () => {},
-  loopDevices: () => {},
-  memoryCgroups: () => {},
-};
+const env = stubPort();
 
 async function configOf(argv: string[]): Promise<RecordedConfig> {
   const resolved = await resolveBenchConfig(parseCommandLine(argv).values, { env, now, cwd });
