@@ -57,11 +57,12 @@ function projectChoices(target: TargetFacts, modes: readonly ModeSummary[], fast
 }
 
 /** The recommendation of every case of a run. */
-export function recommendations(results: Results): Recommendation[] {
+/** The recommendation of every case of a run; `level` is the confidence of the runner-up's interval (95% reported). */
+export function recommendations(results: Results, level = 0.95): Recommendation[] {
   return results.summary.cases.map(({ caseId, modes }) => {
     const [first, second] = durableCandidates(caseId, modes);
     const fastestDurable = first?.median ?? null;
-    const runnerUp = first && second ? marginOf(results, second, first) : null;
+    const runnerUp = first && second ? marginOf(results, second, first, level) : null;
     const target = targetFacts(results, caseId, modes);
     return {
       caseId,
@@ -93,18 +94,18 @@ export function isClear(m: Margin | null): boolean {
   return m !== null && m.ratio > 1 && isSignificant(m);
 }
 
-/** The fastest durable (case, mode) over every case, or null for a run of one case. */
-export function optionSetChoice(results: Results): OptionSetChoice | null {
+/** The fastest durable (case, mode) over every case, or null for a run of one case; margins at `level`. */
+export function optionSetChoice(results: Results, level = 0.95): OptionSetChoice | null {
   if (results.summary.cases.length < 2) return null;
   const candidates = results.summary.cases.flatMap(({ caseId, modes }) => durableCandidates(caseId, modes));
   candidates.sort((a, b) => a.median - b.median);
   const [best, second] = candidates;
   if (!best) return null;
-  const next = second ? marginOf(results, second, best) : null;
+  const next = second ? marginOf(results, second, best, level) : null;
   const firstOfEachSet = candidates.filter((c, i) => candidates.findIndex((x) => x.caseId === c.caseId) === i);
   const otherSets = firstOfEachSet
     .filter((c) => c.caseId !== best.caseId)
-    .flatMap((c) => marginOf(results, c, best) ?? []);
+    .flatMap((c) => marginOf(results, c, best, level) ?? []);
   return { best, next, clear: isClear(next), otherSets, candidates: candidates.length };
 }
 
@@ -116,29 +117,17 @@ function durableCandidates(caseId: string, modes: readonly ModeSummary[]): Candi
     .sort((a, b) => a.median - b.median);
 }
 
-/** The (candidate, fastest) pairs whose margins "What to choose here" states: each case's and across option sets. */
-function marginPairs(results: Results): [Candidate, Candidate][] {
-  const pairs: [Candidate, Candidate][] = [];
-  const all: Candidate[] = [];
-  for (const { caseId, modes } of results.summary.cases) {
-    const [first, second] = durableCandidates(caseId, modes);
-    if (first && second) pairs.push([second, first]);
-    all.push(...durableCandidates(caseId, modes));
-  }
-  all.sort((a, b) => a.median - b.median);
-  const [best, next] = all;
-  if (results.summary.cases.length > 1 && best && next) pairs.push([next, best]);
-  return pairs;
-}
-
 /**
  * For runs without a baseline: the widest interval, at `level`, of the margins "What to choose here" states (each
  * case's next durable mode / its fastest, and across option sets the next pair / the fastest), as a share of the
  * ratio; Infinity while a margin has no interval yet; null when there is no margin at all.
  */
 export function widestMarginHalfWidth(results: Results, level = 0.95): number | null {
-  const pairs = marginPairs(results);
-  if (!pairs.length) return null;
-  const shares = pairs.map(([c, best]) => halfWidthShare(marginOf(results, c, best, level)));
-  return Math.max(...shares.map((share) => share ?? Number.POSITIVE_INFINITY));
+  const across = optionSetChoice(results, level)?.next;
+  const margins = [
+    ...recommendations(results, level).flatMap((r) => (r.runnerUp ? [r.runnerUp] : [])),
+    ...(across ? [across] : []),
+  ];
+  if (!margins.length) return null;
+  return Math.max(...margins.map((m) => halfWidthShare(m) ?? Number.POSITIVE_INFINITY));
 }

@@ -1,6 +1,6 @@
 // Flag and subcommand declarations (bench, sweep, report, compare) and the help text.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { type Ending, EXIT_CODE_MEANINGS, EXIT_CODES, UsageError } from '../model/errors.ts';
+import { ENDINGS, UsageError } from '../model/errors.ts';
 import { commandFlags, FLAG_SECTIONS, type FlagSpec, flagDefault } from '../model/flags.ts';
 import { COMMANDS, type Command, type Invocation } from '../model/invocation.ts';
 
@@ -88,9 +88,7 @@ export function helpText(command: Command): string {
 
 /** One line per exit code, from the one table that maps endings to codes. */
 export function exitCodeLines(): string[] {
-  return (Object.keys(EXIT_CODES) as Ending[]).map(
-    (e) => `  ${String(EXIT_CODES[e]).padEnd(4)}${EXIT_CODE_MEANINGS[e]}`,
-  );
+  return Object.values(ENDINGS).map((e) => `  ${String(e.code).padEnd(4)}${e.meaning}`);
 }
 
 const HELP_COLUMN = 28;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry point: parse argv, run the command, and turn how it ended into the exit code (the only exit point).
 import type { Terminal } from '../commands/terminal-port.ts';
-import { type Ending, EXIT_CODES, KnownError, LockHeldError, oneLine } from '../model/errors.ts';
+import { ENDINGS, type Ending, KnownError, LockHeldError, oneLine } from '../model/errors.ts';
 import type { Invocation } from '../model/invocation.ts';
 import { helpText, parseCommandLine } from './args.ts';
 import { terminalUi } from './progress.ts';
@@ -57,5 +57,5 @@ function fail(error: unknown): Ending {
 main(process.argv.slice(2))
   .catch(fail)
   .then((ending) => {
-    process.exitCode = EXIT_CODES[ending];
+    process.exitCode = ENDINGS[ending].code;
   });

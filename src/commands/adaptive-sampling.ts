@@ -32,14 +32,18 @@ export function precisionTarget(results: Results): PrecisionTarget | null {
   return margins === null ? null : { what: 'margin', widest: margins };
 }
 
-/** Sampling stopped because every ratio of `what` is within the precision. */
-function precisionReached(what: PrecisionTarget['what']): StopReason {
+/** A reason to stop, judged at PRECISION_LEVEL; the budget's figures only when the budget stopped it. */
+function stopAs(
+  stoppedBy: StopReason['stoppedBy'],
+  target: PrecisionTarget | null,
+  budget: { spent: number; perRound: number } | null = null,
+): StopReason {
   return {
-    stoppedBy: 'precision',
-    target: what,
+    stoppedBy,
+    target: target?.what ?? null,
     judgedAtLevel: PRECISION_LEVEL,
-    spentSeconds: null,
-    roundSeconds: null,
+    spentSeconds: budget?.spent ?? null,
+    roundSeconds: budget?.perRound ?? null,
   };
 }
 
@@ -52,33 +56,19 @@ export function stopReason(
   perRound: number,
 ): StopReason | null {
   if (done < a.minRuns) return null;
-  if (target === null)
-    return {
-      stoppedBy: 'min-runs',
-      target: null,
-      judgedAtLevel: PRECISION_LEVEL,
-      spentSeconds: null,
-      roundSeconds: null,
-    };
-  if (target.widest <= a.precision) return precisionReached(target.what);
+  if (target === null) return stopAs('min-runs', null);
+  if (target.widest <= a.precision) return stopAs('precision', target);
   if (a.budgetSeconds === null || spent + perRound <= a.budgetSeconds) return null;
-  return {
-    stoppedBy: 'budget',
-    target: target.what,
-    judgedAtLevel: PRECISION_LEVEL,
-    spentSeconds: spent,
-    roundSeconds: perRound,
-  };
+  return stopAs('budget', target, { spent, perRound });
 }
 
 /** Why sampling ended when the plan ran out of rounds or was stopped (pure). */
 function endReason(config: ResolvedConfig, complete: boolean, target: PrecisionTarget | null): StopReason {
   const a = config.adaptive;
-  const none = { target: target?.what ?? null, judgedAtLevel: PRECISION_LEVEL, spentSeconds: null, roundSeconds: null };
-  if (!complete) return { stoppedBy: 'stopped', ...none };
-  if (!a) return { stoppedBy: 'runs', ...none };
-  if (target !== null && target.widest <= a.precision) return precisionReached(target.what);
-  return { stoppedBy: 'max-runs', ...none };
+  if (!complete) return stopAs('stopped', target);
+  if (!a) return stopAs('runs', target);
+  if (target !== null && target.widest <= a.precision) return stopAs('precision', target);
+  return stopAs('max-runs', target);
 }
 
 /** Decides between rounds whether to sample on (adaptive runs), and says afterwards why sampling stopped. */

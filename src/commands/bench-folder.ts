@@ -66,14 +66,13 @@ export async function benchToFolder(
       process.stderr.write(`interrupted: ${finished}; continue with --resume ${where}\n`);
       return { ending: 'interrupted', results, outDir: config.outDir };
     } catch (error) {
-      claimed.release(); // before removeIfEmpty: the lock file must not keep an empty folder (release is idempotent)
-      if (!last) output.removeIfEmpty();
       if (!scope.received()) throw error;
       const kept = last ? `: finished runs saved in ${saved} (complete: false)` : '';
       process.stderr.write(`interrupted before the plan finished${kept}\n`);
       return { ending: 'interrupted', results: null, outDir: config.outDir };
     } finally {
-      claimed.release();
+      claimed.release(); // first: the lock file must not keep an empty folder
+      if (!last) output.removeIfEmpty();
     }
   }, onSignal);
 }

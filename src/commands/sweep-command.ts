@@ -1,8 +1,7 @@
 // The sweep command: bench options for writethrough vs writeback, each latency a bench point, then the sweep report.
 import { join, relative } from 'node:path';
 import { resolveBenchConfig } from '../config/resolve.ts';
-import type { Ending } from '../model/errors.ts';
-import { UsageError } from '../model/errors.ts';
+import { type Ending, UsageError } from '../model/errors.ts';
 import { type FlagName, flagDefault, flagSpec } from '../model/flags.ts';
 import type { Invocation, OptionValues } from '../model/invocation.ts';
 import type { SweepResults } from '../model/results.ts';

@@ -1,34 +1,20 @@
 // How a command can end, the exit code of each (the one place that maps them), and the error types that carry them.
 
-/** Every way a command ends, with its exit code. */
-export const EXIT_CODES = {
-  /** Measured (or rendered) what was asked. */
-  ok: 0,
-  /** A bad option or input file; nothing was created. */
-  usage: 2,
-  /** The machine cannot run it: qemu-img missing or too old, not root where root is needed, a target not writable,
-   * a lock held, a cache folder not writable. */
-  environment: 3,
-  /** Every run failed; the results are kept. */
-  'nothing-measured': 4,
-  /** A bug in qemu-cache-bench: the only kind printed with a stack. */
-  internal: 70,
-  /** SIGINT or SIGTERM; the finished runs are kept (continue with --resume). */
-  interrupted: 130,
+/** Every way a command ends: its exit code and what --help and the README say it means (the one map of the two). */
+export const ENDINGS = {
+  ok: { code: 0, meaning: 'measured or rendered what was asked' },
+  usage: { code: 2, meaning: 'a bad option or input file; nothing was created' },
+  environment: {
+    code: 3,
+    meaning: 'qemu-img missing or too old, root needed, a target or cache not writable, a lock held',
+  },
+  'nothing-measured': { code: 4, meaning: 'every run failed; results kept' },
+  internal: { code: 70, meaning: 'a bug in qemu-cache-bench (printed with a stack; please report it)' },
+  interrupted: { code: 130, meaning: 'SIGINT or SIGTERM; finished runs kept (--resume continues)' },
 } as const;
 
 /** How a command ended. */
-export type Ending = keyof typeof EXIT_CODES;
-
-/** What --help and the README say each exit code means. */
-export const EXIT_CODE_MEANINGS: Record<Ending, string> = {
-  ok: 'measured or rendered what was asked',
-  usage: 'a bad option or input file; nothing was created',
-  environment: 'qemu-img missing or too old, root needed, a target or cache not writable, a lock held',
-  'nothing-measured': 'every run failed; results kept',
-  internal: 'a bug in qemu-cache-bench (printed with a stack; please report it)',
-  interrupted: 'SIGINT or SIGTERM; finished runs kept (--resume continues)',
-};
+export type Ending = keyof typeof ENDINGS;
 
 /** An error the user can act on: printed as its one-line message alone, with the exit code of its kind. */
 export abstract class KnownError extends Error {

@@ -124,6 +124,14 @@ export function pText(p: number | null | undefined): string {
   return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
 }
 
+/**
+ * A speedup in words that stay true below 1: "2.10x faster", or "1.06x slower (speedup 0.94x)"; `show` formats the
+ * speedup itself (the ratio alone by default, or with its interval).
+ */
+export function fasterOrSlower(r: Ratio, show: (r: Ratio) => string = (x) => times(x.ratio)): string {
+  return r.ratio >= 1 ? `${show(r)} faster` : `${times(1 / r.ratio)} slower (speedup ${show(r)})`;
+}
+
 /** Median of a stat. */
 export function med(s: Stat | null): string {
   return secs(s?.median);

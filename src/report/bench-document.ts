@@ -8,19 +8,25 @@ import { emulationLabel } from '../model/emulation.ts';
 import { rerunArguments } from '../model/flags.ts';
 import { convertCommandLine, DEFAULT_CONVERT_OPTIONS, optionArgs, shellQuote } from '../model/qemu-img-command.ts';
 import { REAL_IMAGE_WRITES_PER_GIB } from '../model/reference.ts';
-import type { Ratio, Results, RunCase } from '../model/results.ts';
-import { ci, formatBytes, kibText, meanSd, med, millis, range, ratioWithCi, secs, times } from '../model/units.ts';
+import type { Results, RunCase } from '../model/results.ts';
+import {
+  ci,
+  fasterOrSlower,
+  formatBytes,
+  kibText,
+  meanSd,
+  med,
+  millis,
+  range,
+  ratioWithCi,
+  secs,
+} from '../model/units.ts';
 import { benchCharts, chartFile } from './charts/chart-names.ts';
 import { optionSetText, projectRows, recommendationText } from './choice-text.ts';
 import type { Block, ReportDocument } from './document-model.ts';
 import { auditFailureText, notMeasuredText, samplingText, warningTexts } from './finding-text.ts';
 import { summaryHead, summaryRow } from './table.ts';
 import { verdictText } from './verdict-text.ts';
-
-/** "2.10x (1.90-2.30x) faster", or for a speedup below 1 "1.06x slower (speedup 0.94x, 0.90-0.99x)". */
-function fasterOrSlower(r: Ratio): string {
-  return r.ratio >= 1 ? `${ratioWithCi(r)} faster` : `${times(1 / r.ratio)} slower (speedup ${ratioWithCi(r)})`;
-}
 
 /** Builds the bench report document from the results (pure). */
 export function benchDocument(results: Results, chartsSkipped: string | null = null): ReportDocument {
@@ -95,7 +101,7 @@ function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] 
   const durableRows = summary.modes
     .filter((m) => m.durableSpeedup)
     .map((m) => {
-      const speed = fasterOrSlower(m.durableSpeedup as NonNullable<typeof m.durableSpeedup>);
+      const speed = fasterOrSlower(m.durableSpeedup as NonNullable<typeof m.durableSpeedup>, ratioWithCi);
       return `${m.mode}: ${speed} to durable than ${baseline}`;
     });
   if (durableRows.length)

@@ -8,7 +8,7 @@ import {
   REFERENCE_2019,
 } from '../model/reference.ts';
 import type { Results } from '../model/results.ts';
-import { intervalText, kibText, secs, sizeWords, times } from '../model/units.ts';
+import { fasterOrSlower, intervalText, kibText, secs, sizeWords, times } from '../model/units.ts';
 
 const REF = REFERENCE_2019;
 const PENALTY_2019_SECONDS = (REF.writethroughSeconds - REF.writebackSeconds).toFixed(0);
@@ -54,8 +54,7 @@ function headline(results: Results, v: Verdict): string {
   if (v.outcome === 'none') {
     return `${measured} no measurably faster than writethrough: ${times(r.ratio)} ${detail}; the interval includes 1.`;
   }
-  const size = r.ratio >= 1 ? `${times(r.ratio)} faster` : `${times(1 / r.ratio)} slower (speedup ${times(r.ratio)})`;
-  return `${measured} ${size} than writethrough ${detail}.`;
+  return `${measured} ${fasterOrSlower(r)} than writethrough ${detail}.`;
 }
 
 /** The reasons as phrases; the flush-latency facts (probe, prediction, measured penalty) read as one phrase. */
