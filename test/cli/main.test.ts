@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
-import { IS_ROOT, NEEDS_ROOT, ROOT, runCli } from '../helpers/cli.ts';
+import { IS_ROOT, NEEDS_ROOT, ROOT, runCli, runCliAsNobody } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-cli-'));
 const fake = join(ROOT, 'test/fixtures/fake-qemu-img.sh');
@@ -144,58 +144,24 @@ describe('bad input', () => {
     copyFileSync(image, secret);
     chmodSync(secret, 0o600);
     chmodSync(work, 0o755);
-    const { execa } = await import('execa');
-    const as = await execa(
-      'setpriv',
-      [
-        '--reuid=65534',
-        '--regid=65534',
-        '--clear-groups',
-        'node',
-        '--import',
-        'tsx',
-        join(ROOT, 'src/cli/main.ts'),
-        'bench',
-        '--image',
-        secret,
-        '--out',
-        join(tmpdir(), `qcb-nobody-${process.pid}`),
-      ],
-      {
-        reject: false,
-        cwd: ROOT,
-        env: { HOME: tmpdir(), QCB_CACHE_DIR: join(tmpdir(), `qcb-nobody-cache-${process.pid}`) },
-      },
+    const as = await runCliAsNobody(
+      ['bench', '--image', secret, '--out', join(tmpdir(), `qcb-nobody-${process.pid}`)],
+      { env: { HOME: tmpdir(), QCB_CACHE_DIR: join(tmpdir(), `qcb-nobody-cache-${process.pid}`) } },
     );
-    expect(as.exitCode, as.stderr).toBe(2);
+    expect(as.code, as.stderr).toBe(2);
     expect(as.stderr).toMatch(/cannot read image .*secret.qcow2 \(EACCES\)/);
   });
 
   it.skipIf(!IS_ROOT)(
     `an unwritable cache, as an unprivileged user: one line naming QCB_CACHE_DIR ${NEEDS_ROOT}`,
     async () => {
-      const { execa } = await import('execa');
       const out = join(tmpdir(), `qcb-nobody3-${process.pid}`);
-      const as = await execa(
-        'setpriv',
-        [
-          '--reuid=65534',
-          '--regid=65534',
-          '--clear-groups',
-          'node',
-          '--import',
-          'tsx',
-          join(ROOT, 'src/cli/main.ts'),
-        ].concat(['bench', '--target-dir', tmpdir(), '--out', out]),
-        // only HOME and PATH: CI exports QCB_CACHE_DIR, which would name a writable cache
-        {
-          reject: false,
-          cwd: ROOT,
-          extendEnv: false,
-          env: { HOME: '/nonexistent', PATH: process.env.PATH ?? '/usr/bin:/bin' },
-        },
-      );
-      expect(as.exitCode, as.stderr).toBe(3);
+      // only HOME and PATH: CI exports QCB_CACHE_DIR, which would name a writable cache
+      const as = await runCliAsNobody(['bench', '--target-dir', tmpdir(), '--out', out], {
+        extendEnv: false,
+        env: { HOME: '/nonexistent', PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      });
+      expect(as.code, as.stderr).toBe(3);
       expect(as.stderr.trim().split('\n')).toHaveLength(1);
       expect(as.stderr).toMatch(
         /^qemu-cache-bench: error: cannot write the cache \/nonexistent\/\.cache\/qemu-cache-bench \(EACCES on \/\); set QCB_CACHE_DIR to a writable folder$/m,
@@ -206,26 +172,11 @@ describe('bad input', () => {
 
   it.skipIf(!IS_ROOT)(`a read-only target dir, as an unprivileged user ${NEEDS_ROOT}`, async () => {
     chmodSync(join(work, 'readonly'), 0o555);
-    const { execa } = await import('execa');
-    const as = await execa(
-      'setpriv',
-      [
-        '--reuid=65534',
-        '--regid=65534',
-        '--clear-groups',
-        'node',
-        '--import',
-        'tsx',
-        join(ROOT, 'src/cli/main.ts'),
-        'bench',
-        '--target-dir',
-        join(work, 'readonly'),
-        '--out',
-        join(tmpdir(), `qcb-nobody2-${process.pid}`),
-      ],
-      { reject: false, cwd: ROOT, env: { HOME: tmpdir() } },
+    const as = await runCliAsNobody(
+      ['bench', '--target-dir', join(work, 'readonly'), '--out', join(tmpdir(), `qcb-nobody2-${process.pid}`)],
+      { env: { HOME: tmpdir() } },
     );
-    expect(as.exitCode, as.stderr).toBe(3);
+    expect(as.code, as.stderr).toBe(3);
     expect(as.stderr).toMatch(/target dir .*readonly is not writable/);
   });
 

@@ -6,16 +6,32 @@ import { execa } from 'execa';
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** How runCli runs the CLI: environment (added to this process's unless `extendEnv` is false), folder, timeout. */
+interface CliOptions {
+  env?: Record<string, string>;
+  extendEnv?: boolean;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
 /** Runs `qemu-cache-bench ARGS`; never throws, returns exit code and output. */
-export async function runCli(
-  args: string[],
-  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
-) {
+export function runCli(args: string[], options: CliOptions = {}) {
+  return run('node', ['--import', 'tsx', `${ROOT}src/cli/main.ts`, ...args], options);
+}
+
+/** Runs `qemu-cache-bench ARGS` as the unprivileged user nobody (setpriv: the tests that call it need root). */
+export function runCliAsNobody(args: string[], options: CliOptions = {}) {
+  const nobody = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+  return run('setpriv', [...nobody, 'node', '--import', 'tsx', `${ROOT}src/cli/main.ts`, ...args], options);
+}
+
+async function run(file: string, args: string[], options: CliOptions) {
   const started = Date.now();
-  const r = await execa('node', ['--import', 'tsx', `${ROOT}src/cli/main.ts`, ...args], {
+  const r = await execa(file, args, {
     reject: false,
     cwd: options.cwd ?? ROOT,
     env: options.env,
+    extendEnv: options.extendEnv ?? true,
     timeout: options.timeoutMs ?? 600_000,
     stdin: 'ignore',
   });

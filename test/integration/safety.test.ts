@@ -18,7 +18,7 @@ import { MACHINE } from '../../src/commands/environment.ts';
 import { loadResults } from '../../src/commands/results-file.ts';
 import { resolveBenchConfig } from '../../src/config/resolve.ts';
 import { measureRequired } from '../../src/engine/qemu-img.ts';
-import { IS_ROOT, NEEDS_ROOT, ROOT, runCli } from '../helpers/cli.ts';
+import { IS_ROOT, NEEDS_ROOT, ROOT, runCli, runCliAsNobody } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-safety-'));
 const fake = join(ROOT, 'test/fixtures/fake-qemu-img.sh');
@@ -585,16 +585,8 @@ describe('without root', () => {
       const home = mkdtempSync(join(tmpdir(), 'qcb-nobody-'));
       const { chmodSync } = await import('node:fs');
       chmodSync(home, 0o777);
-      const r = await execa(
-        'setpriv',
+      const r = await runCliAsNobody(
         [
-          '--reuid=65534',
-          '--regid=65534',
-          '--clear-groups',
-          'node',
-          '--import',
-          'tsx',
-          join(ROOT, 'src/cli/main.ts'),
           'bench',
           '--image-size',
           '64M',
@@ -611,9 +603,9 @@ describe('without root', () => {
           join(home, 'out'),
           '--quiet',
         ],
-        { cwd: ROOT, reject: false, env: { HOME: home, QCB_CACHE_DIR: join(home, 'cache') } },
+        { env: { HOME: home, QCB_CACHE_DIR: join(home, 'cache') } },
       );
-      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       const results = read(join(home, 'out'));
       expect(new Set(results.samples.map((s) => s.cacheDrop))).toEqual(new Set(['fadvise']));
       expect(results.notMeasured).toContainEqual({ code: 'cold-cache-not-root' });
