@@ -1,4 +1,5 @@
 // The only module that starts processes: runs a program without a shell and measures it.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { round6 } from '../model/units.ts';
 
@@ -59,6 +60,48 @@ process.once('exit', () => {
   for (const pid of LIVE_GROUPS) signalGroup(pid, 'SIGKILL');
 });
 
+/**
+ * The guardian: a shell in a session of its own that reads "+PGID" and "-PGID" lines from this process and, when its
+ * input ends because this process died (SIGKILL, the OOM killer), kills every group still listed. An exit handler
+ * cannot run after SIGKILL, and PR_SET_PDEATHSIG reaches neither a wrapper's children nor the other threads' forks.
+ */
+const GUARDIAN_SCRIPT = `trap '' INT TERM HUP
+live=' '
+while IFS= read -r line; do
+  case $line in
+    +*) live="$live\${line#+} " ;;
+    -*) live=\${live% \${line#-} *}" "\${live#* \${line#-} } ;;
+  esac
+done
+for pgid in $live; do kill -9 "-$pgid" 2>/dev/null; done`;
+/** The name the guardian runs under (its $0), so that `ps` shows what it is. */
+export const GUARDIAN_NAME = 'qemu-cache-bench-guardian';
+let guardian: ChildProcess | null | undefined;
+
+/** Tells the guardian that group `pid` was started (`+`) or reaped (`-`); starts the guardian on first use. */
+function tellGuardian(sign: '+' | '-', pid: number): void {
+  if (guardian === undefined) guardian = startGuardian();
+  if (guardian?.stdin?.writable) guardian.stdin.write(`${sign}${pid}\n`);
+}
+
+function startGuardian(): ChildProcess | null {
+  try {
+    const child = spawn('/bin/sh', ['-c', GUARDIAN_SCRIPT, GUARDIAN_NAME], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      detached: true,
+    });
+    child.on('error', () => {
+      guardian = null; // no /bin/sh: the exit handler and the next run's clean-up remain
+    });
+    child.stdin?.on('error', () => {});
+    child.unref();
+    (child.stdin as unknown as { unref?: () => void }).unref?.();
+    return child;
+  } catch {
+    return null;
+  }
+}
+
 /** Sends `sig` to every process of the group `pid` leads; a group already gone is fine. */
 function signalGroup(pid: number, sig: NodeJS.Signals): void {
   try {
@@ -110,7 +153,10 @@ export async function runProcess(
     stripFinalNewline: true,
   });
   const pid = subprocess.pid;
-  if (pid !== undefined) LIVE_GROUPS.add(pid);
+  if (pid !== undefined) {
+    LIVE_GROUPS.add(pid);
+    tellGuardian('+', pid);
+  }
   // The wall time ends when the child is reaped ('exit'), not when its pipes are drained and execa settles.
   let exited: bigint | null = null;
   let grace: NodeJS.Timeout | null = null;
@@ -129,6 +175,7 @@ export async function runProcess(
   if (pid !== undefined) {
     signalGroup(pid, 'SIGKILL'); // nothing the program left behind in its group outlives it
     LIVE_GROUPS.delete(pid);
+    tellGuardian('-', pid);
   }
   const wallSeconds = Number((exited ?? process.hrtime.bigint()) - started) / 1e9;
   const cpuAfter = childrenCpuSeconds();

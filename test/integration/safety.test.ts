@@ -18,6 +18,7 @@ import { MACHINE } from '../../src/commands/environment.ts';
 import { loadResults } from '../../src/commands/results-file.ts';
 import { resolveBenchConfig } from '../../src/config/resolve.ts';
 import { measureRequired } from '../../src/engine/qemu-img.ts';
+import { GUARDIAN_NAME } from '../../src/engine/spawn.ts';
 import { IS_ROOT, NEEDS_ROOT, ROOT, runCli, runCliAsNobody } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-safety-'));
@@ -132,6 +133,46 @@ describe('interruption', () => {
       expect(again.stderr).toMatch(/that run is complete/);
     }, 300_000);
   }
+});
+
+describe('Ctrl-C at any moment', () => {
+  it('SIGINT to the whole process group, 30 times at varied moments: never a failed or interrupted sample', async () => {
+    const loop = async (worker: number) => {
+      const outcomes: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const target = join(work, `ctrl-c-${worker}-${i}`);
+        const out = join(work, `ctrl-c-out-${worker}-${i}`);
+        mkdirSync(target);
+        const argv = [
+          'bench',
+          '--image-size',
+          '64M',
+          '--image-data',
+          '8M',
+          '--runs',
+          '4',
+          '--modes',
+          'writethrough,writeback',
+        ];
+        const child = execa(
+          'node',
+          [...CLI, ...argv, '--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', out, '--quiet'],
+          { cwd: ROOT, env, reject: false, detached: true },
+        );
+        await waitFor(() => samplesIn(out) >= 1);
+        await new Promise((done) => setTimeout(done, (i * 37 + worker * 11) % 120)); // a spread of moments
+        process.kill(-(child.pid as number), 'SIGINT'); // as a terminal sends it: to every process of the group
+        const r = await child;
+        const states = read(out).samples.map((sample) => sample.state);
+        outcomes.push(`${r.exitCode} ${states.filter((state) => state !== 'ok').join(',')}`.trim());
+        expect(readdirSync(target)).toEqual([]);
+      }
+      return outcomes;
+    };
+    const outcomes = (await Promise.all([0, 1, 2].map(loop))).flat();
+    expect(outcomes).toHaveLength(30);
+    for (const outcome of outcomes) expect(['130', '0']).toContain(outcome);
+  }, 600_000);
 });
 
 describe('crash recovery on the target', () => {
@@ -263,50 +304,77 @@ describe('failures are recorded, not fatal', () => {
     expect(results.samples.map((s) => s.state)).toEqual(['timed-out', 'timed-out']);
     expect(results.samples[0]?.error).toBe('timed out after 1s');
   });
+  /** bench of the built-in 64M image (16M of data) onto `target`, one run. */
+  const slowBench = (target: string, out: string, extra: string[]) => [
+    'bench',
+    '--image-size',
+    '64M',
+    '--image-data',
+    '16M',
+    '--runs',
+    '1',
+    '--no-flush-audit',
+    '--no-flush-probe',
+    '--target-dir',
+    target,
+    '--out',
+    out,
+    ...extra,
+  ];
+  /** Starts a writeback conversion at 1 MiB/s (about 16 s) onto `target` and waits until qemu-img runs. */
+  async function startSlowConversion(target: string, out: string) {
+    const converting = async () =>
+      (await execa('pgrep', ['-f', `qemu-img convert .*${target}`], { reject: false })).stdout.trim();
+    const first = execa(
+      'node',
+      [...CLI, ...slowBench(target, join(work, out), ['--modes', 'writeback', '--rate-limit', '1M'])],
+      {
+        cwd: ROOT,
+        reject: false,
+        env,
+      },
+    );
+    for (let i = 0; i < 300 && !(await converting()); i++) await new Promise((done) => setTimeout(done, 100));
+    expect(await converting()).toMatch(/^\d+$/);
+    return { first, converting };
+  }
   const forkingArgs = (out: string, extra: string[]) => [...CLI, ...fakeBench(out, extra)];
   const leftovers = async () => (await execa('pgrep', ['-f', 'sleep 100000'], { reject: false })).stdout.trim();
 
-  it('SIGKILL of the tool alone: the next run on the target kills the qemu-img left converting, and says so', async () => {
+  it('SIGKILL of the tool alone: its guardian kills the qemu-img it left converting within 2 s', async () => {
     const target = join(work, 'orphan-target');
     mkdirSync(target);
-    const bench = (out: string, extra: string[]) => [
-      '--import',
-      'tsx',
-      join(ROOT, 'src/cli/main.ts'),
-      'bench',
-      '--image-size',
-      '64M',
-      '--image-data',
-      '16M',
-      '--runs',
-      '1',
-      '--no-flush-audit',
-      '--no-flush-probe',
-      '--target-dir',
-      target,
-      '--out',
-      out,
-      ...extra,
-    ];
-    const converting = async () =>
-      (await execa('pgrep', ['-f', `qemu-img convert .*${target}`], { reject: false })).stdout.trim();
-    // 16 MiB of data at 1 MiB/s: the first conversion runs for about 16 s
-    const first = execa('node', bench(join(work, 'out-orphan-1'), ['--modes', 'writeback', '--rate-limit', '1M']), {
-      cwd: ROOT,
-      reject: false,
-      env,
-    });
-    for (let i = 0; i < 300 && !(await converting()); i++) await new Promise((done) => setTimeout(done, 100));
+    const { first, converting } = await startSlowConversion(target, 'out-orphan-1');
     const orphan = await converting();
-    expect(orphan).toMatch(/^\d+$/);
     first.kill('SIGKILL'); // the tool alone, as the OOM killer would
     await first;
-    expect(await converting()).toBe(orphan); // qemu-img goes on without its harness
-    const second = await execa('node', bench(join(work, 'out-orphan-2'), ['--modes', 'unsafe']), {
-      cwd: ROOT,
-      reject: false,
-      env,
-    });
+    const killedAt = Date.now();
+    await waitFor(() => !existsSync(`/proc/${orphan}`), 5_000);
+    expect(Date.now() - killedAt).toBeLessThan(2_000);
+    expect(await converting()).toBe('');
+  }, 120_000);
+
+  it('SIGKILL of the tool and its guardian: the next run on the target kills the qemu-img left, and says so', async () => {
+    const target = join(work, 'orphan-target-2');
+    mkdirSync(target);
+    const { first, converting } = await startSlowConversion(target, 'out-orphan-2');
+    const orphan = await converting();
+    const guardians = await execa('pgrep', ['-P', String(first.pid), '-f', GUARDIAN_NAME], { reject: false });
+    expect(guardians.stdout.trim()).toMatch(/^\d+$/);
+    process.kill(Number(guardians.stdout.trim()), 'SIGKILL');
+    first.kill('SIGKILL');
+    await first;
+    await new Promise((done) => setTimeout(done, 1_000));
+    expect(await converting()).toBe(orphan); // nothing left to stop it
+    const second = await execa(
+      'node',
+      [...CLI, ...slowBench(target, join(work, 'out-orphan-3'), ['--modes', 'unsafe'])],
+      {
+        cwd: ROOT,
+        reject: false,
+        env,
+      },
+    );
     expect(second.exitCode, second.stderr).toBe(0);
     expect(second.stderr).toContain(
       `killed qemu-img (PID ${orphan}): still converting in ${target} for a run that died`,
