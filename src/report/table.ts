@@ -24,25 +24,74 @@ const ASCII_CHARS = {
   middle: '|',
 };
 
-/** Widest a plain-text table may get before its widest column wraps. */
-const MAX_TABLE_WIDTH = 120;
+/** Widest a terminal table may get before its columns wrap. */
+const TERMINAL_TABLE_WIDTH = 120;
 
-/** Column widths that keep a table within MAX_TABLE_WIDTH by wrapping its widest column, or null when it fits. */
-export function fittedWidths(head: readonly string[], rows: readonly (readonly string[])[]): number[] | null {
-  const natural = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)) + 2);
-  const total = natural.reduce((a, b) => a + b, 0) + natural.length + 1;
-  if (total <= MAX_TABLE_WIDTH) return null;
-  const widest = natural.indexOf(Math.max(...natural));
-  const others = total - (natural[widest] as number);
-  return natural.map((w, i) => (i === widest ? Math.max(20, MAX_TABLE_WIDTH - others) : w));
+/** Text width of a cell: its longest line. */
+function cellWidth(text: string): number {
+  return Math.max(0, ...text.split('\n').map((line) => line.length));
+}
+
+/** A value this short ("4.22 s", "+/-5%") is never wrapped: a number stays beside its unit. */
+const UNBROKEN_CELL = 14;
+
+/** Narrowest a cell may be laid out: its longest word, or all of it when it is a short value. */
+function narrowest(text: string, header: boolean): number {
+  if (!header && text.length <= UNBROKEN_CELL) return text.length;
+  return Math.max(0, ...text.split(/\s+/).map((word) => word.length));
 }
 
 /**
- * A cli-table3 table as text without colour codes (ASCII borders unless `unicode`); a table too wide for a bug tracker
- * wraps its widest column.
+ * Column widths (padding included) that keep a table within `max` columns, borders included: columns that fit keep
+ * their natural width, the others share what is left (never narrower than their longest word). Null when the table
+ * fits as it is; 'too-wide' when even its longest words do not fit side by side.
  */
-export function asciiTable(head: string[], rows: string[][], unicode = false): string {
-  const colWidths = fittedWidths(head, rows);
+export function fittedWidths(
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  max: number = TERMINAL_TABLE_WIDTH,
+): number[] | null | 'too-wide' {
+  const cells = (i: number) => [head[i] ?? '', ...rows.map((r) => r[i] ?? '')];
+  const natural = head.map((_, i) => Math.max(...cells(i).map(cellWidth)) + 2);
+  const least = (i: number) => Math.max(...cells(i).map((text, row) => narrowest(text, row === 0)));
+  const floor = head.map((_, i) => Math.min(natural[i] as number, least(i) + 2));
+  const room = max - head.length - 1;
+  const sum = (widths: readonly number[]) => widths.reduce((a, b) => a + b, 0);
+  if (sum(natural) <= room) return null;
+  if (sum(floor) > room) return 'too-wide';
+  // The highest level L at which every column gets min(natural, max(floor, L)) and the total still fits.
+  const at = (level: number) => natural.map((n, i) => Math.min(n, Math.max(floor[i] as number, level)));
+  let level = 0;
+  while (sum(at(level + 1)) <= room) level++;
+  const widths = at(level);
+  // What the level leaves over goes to the first columns still short of their natural width.
+  let spare = room - sum(widths);
+  for (let i = 0; i < widths.length && spare > 0; i++) {
+    if ((widths[i] as number) < (natural[i] as number)) {
+      widths[i] = (widths[i] as number) + 1;
+      spare--;
+    }
+  }
+  return widths;
+}
+
+/**
+ * A cli-table3 table as text without colour codes (ASCII borders unless `unicode`), at most `max` columns wide: too
+ * wide a table wraps its cells at word boundaries, and one whose words cannot fit side by side is shown transposed,
+ * one small table of "column: value" per row.
+ */
+export function asciiTable(head: string[], rows: string[][], unicode = false, max = TERMINAL_TABLE_WIDTH): string {
+  const colWidths = fittedWidths(head, rows, max);
+  if (colWidths === 'too-wide') {
+    // Transposed: one column per row (modes side by side), one row per column; else one small table per row.
+    const columns = rows.map((row) => row[0] ?? '');
+    const transposed = head.slice(1).map((h, i) => [h, ...rows.map((row) => row[i + 1] ?? '')]);
+    if (fittedWidths(['', ...columns], transposed, max) !== 'too-wide') {
+      return asciiTable(['', ...columns], transposed, unicode, max);
+    }
+    const record = (row: readonly string[]) => head.slice(1).map((h, i) => [h, row[i + 1] ?? '']);
+    return rows.map((row) => asciiTable(['', row[0] ?? ''], record(row), unicode, max)).join('\n');
+  }
   const table = new Table({
     head,
     style: PLAIN,
