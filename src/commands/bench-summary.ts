@@ -7,7 +7,7 @@ import { formatBytes } from '../model/units.ts';
 import { costText, optionSetText, PROJECT_TEXT, recommendationText } from '../report/choice-text.ts';
 import { samplingText, warningTexts } from '../report/finding-text.ts';
 import { summaryTable } from '../report/table.ts';
-import { verdictText } from '../report/verdict-text.ts';
+import { type VerdictLayers, verdictLayers } from '../report/verdict-text.ts';
 
 /** The summary tables, the verdict, the warnings and where the files are. */
 export function terminalSummary(results: Results, outDir: string): string {
@@ -29,7 +29,8 @@ export function terminalSummary(results: Results, outDir: string): string {
     const which = results.summary.cases.length > 1 ? ` [${r.caseId}]` : '';
     parts.push(`\nWhat to choose here${which}: ${recommendationText(r)}\nProjects' rules here: ${picks}.\n`);
   }
-  for (const text of distinct(results.verdicts.map((v) => verdictText(results, v)))) parts.push(`\n${text}\n`);
+  const verdicts = distinct(results.verdicts.map((v) => verdictLines(verdictLayers(results, v))));
+  for (const text of verdicts) parts.push(`\n${text}\n`);
   for (const w of warningTexts(results)) parts.push(`warning: ${w}\n`);
   const files = `report: ${join(where, 'report.md')} (also report.txt, report.html, charts/)`;
   parts.push(`\nresults: ${join(where, 'results.json')}, ${files}\n`);
@@ -47,4 +48,9 @@ function memoryLines(results: Results, limit: number): string {
     );
   });
   return `\nMemory limit ${formatBytes(limit)} (a cgroup per conversion):\n${lines.join('\n')}\n`;
+}
+
+/** A verdict's headline and bullets for the terminal (the detail is in the report). */
+function verdictLines(layers: VerdictLayers): string {
+  return [layers.headline, ...layers.bullets.map((b) => `  - ${b}`)].join('\n');
 }

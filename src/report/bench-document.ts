@@ -7,7 +7,7 @@ import { CACHE_MODE_MEANING, type CacheMode } from '../model/cache-modes.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { rerunArguments } from '../model/flags.ts';
 import { convertCommandLine, DEFAULT_CONVERT_OPTIONS, optionArgs, shellQuote } from '../model/qemu-img-command.ts';
-import { REAL_IMAGE_WRITES_PER_GIB } from '../model/reference.ts';
+import { REAL_IMAGE_WRITES_PER_GIB, REFERENCE_2019 } from '../model/reference.ts';
 import type { Results, RunCase } from '../model/results.ts';
 import {
   ci,
@@ -26,7 +26,7 @@ import { optionSetText, projectRows, recommendationText } from './choice-text.ts
 import type { Block, ReportDocument } from './document-model.ts';
 import { auditFailureText, notMeasuredText, samplingText, warningTexts } from './finding-text.ts';
 import { summaryHead, summaryRow } from './table.ts';
-import { verdictText } from './verdict-text.ts';
+import { type VerdictLayers, verdictLayers } from './verdict-text.ts';
 
 /** Builds the bench report document from the results (pure). */
 export function benchDocument(results: Results, chartsSkipped: string | null = null): ReportDocument {
@@ -52,16 +52,22 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
         `finished runs only.`,
     });
   blocks.push({ kind: 'heading', level: 2, text: 'Verdict' });
-  const all = results.verdicts.map((v) => ({ caseId: v.caseId, text: verdictText(results, v) }));
-  const same = all.every((v) => v.text === all[0]?.text);
-  for (const v of same ? all.slice(0, 1) : all)
-    blocks.push({ kind: 'para', text: `${results.cases.length > 1 && !same ? `[${v.caseId}] ` : ''}${v.text}` });
+  const verdicts = distinctVerdicts(results);
+  for (const { prefix, layers } of verdicts) {
+    blocks.push({ kind: 'para', strong: true, text: `${prefix}${layers.headline}` });
+    if (layers.bullets.length) blocks.push({ kind: 'list', items: layers.bullets });
+  }
+  const only = results.summary.cases.length === 1 ? results.summary.cases[0] : undefined;
+  if (only && results.summary.baseline) blocks.push(speedupBars(results, only.caseId));
   if (chartsSkipped) {
     const text = `Charts skipped: ${chartsSkipped}; run \`npm run report\` where charts work to draw them.`;
     blocks.push({ kind: 'para', strong: true, text });
   }
   blocks.push(...choiceBlocks(results));
   for (const c of results.summary.cases) blocks.push(...caseBlocks(results, c.caseId, chartsSkipped === null));
+  blocks.push({ kind: 'heading', level: 2, text: 'Verdict in detail' });
+  for (const { prefix, layers } of verdicts)
+    blocks.push({ kind: 'list', items: layers.details.map((d) => `${prefix}${d}`) });
   blocks.push(...flushBlocks(results));
   blocks.push(...memoryBlocks(results));
   blocks.push(...factBlocks(results));
@@ -77,6 +83,48 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
     blocks.push({ kind: 'list', items: warningTexts(results) });
   }
   return { title, blocks };
+}
+
+/** Each case's verdict in layers, once when the cases agree, prefixed with the case when they do not. */
+function distinctVerdicts(results: Results): { prefix: string; layers: VerdictLayers }[] {
+  const all = results.verdicts.map((v) => ({ caseId: v.caseId, layers: verdictLayers(results, v) }));
+  const key = (layers: VerdictLayers) => JSON.stringify(layers);
+  const same = all.every((v) => key(v.layers) === key(all[0]?.layers as VerdictLayers));
+  return (same ? all.slice(0, 1) : all).map((v) => ({
+    prefix: results.cases.length > 1 && !same ? `[${v.caseId}] ` : '',
+    layers: v.layers,
+  }));
+}
+
+/** The speedup chart as text bars, the 2019 figure as the last bar. */
+function speedupBars(results: Results, caseId: string): Block {
+  const baseline = results.summary.baseline;
+  const modes = measuredModes(results, caseId);
+  const rows = modes.map((m) => ({
+    label: m.mode,
+    value: m.mode === baseline ? 1 : (m.speedup?.ratio ?? 0),
+    text: m.mode === baseline ? '1x (baseline)' : ratioWithCi(m.speedup),
+  }));
+  const ref = {
+    label: `2019 (bug ${REFERENCE_2019.bug})`,
+    value: REFERENCE_2019.ratio,
+    text: `${REFERENCE_2019.ratio.toFixed(1)}x`,
+  };
+  return { kind: 'bars', title: `Speedup vs ${baseline} (95% interval), higher is faster`, rows: [...rows, ref] };
+}
+
+/** Median wall time per mode as text bars, with time to durable beside it. */
+function timeBars(results: Results, caseId: string): Block {
+  const rows = measuredModes(results, caseId).map((m) => ({
+    label: m.mode,
+    value: m.real?.median ?? 0,
+    text: `${med(m.real)} (range ${range(m.real)}; durable ${med(m.durable)})`,
+  }));
+  return { kind: 'bars', title: 'Conversion time per mode (median wall time), shorter is faster', rows };
+}
+
+function measuredModes(results: Results, caseId: string) {
+  return results.summary.cases.find((c) => c.caseId === caseId)?.modes.filter((m) => m.state === 'measured') ?? [];
 }
 
 function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] {
@@ -98,6 +146,9 @@ function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] 
     });
   const rows = summary.modes.map((m) => summaryRow(m, baseline, true));
   blocks.push({ kind: 'table', head: summaryHead(baseline, true), rows });
+  if (measuredModes(results, caseId).length) blocks.push(timeBars(results, caseId));
+  if (baseline && results.summary.cases.length > 1 && measuredModes(results, caseId).length)
+    blocks.push(speedupBars(results, caseId));
   const durableRows = summary.modes
     .filter((m) => m.durableSpeedup)
     .map((m) => {
@@ -194,7 +245,7 @@ function auditSource(results: Results): string {
   const counted = results.flushAudit.filter((a) => a.ok && !a.fromCache).length;
   const parts = [];
   if (cached.length) parts.push(`${cached.length} taken from the cache (keys ${keys})`);
-  if (counted) parts.push(`${counted} counted in this run`);
+  if (counted) parts.push(`${counted} counted`);
   return parts.length ? `In this run: ${parts.join(', ')}.` : '';
 }
 

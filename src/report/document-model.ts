@@ -7,7 +7,15 @@ export type Block =
   | { kind: 'table'; head: string[]; rows: string[][] }
   | { kind: 'chart'; file: string; caption: string }
   | { kind: 'list'; items: string[] }
-  | { kind: 'code'; text: string };
+  | { kind: 'code'; text: string }
+  | { kind: 'bars'; title: string; rows: Bar[] };
+
+/** One bar of a text chart: its label, its length as a value, and the figure written at its end. */
+export interface Bar {
+  label: string;
+  value: number;
+  text: string;
+}
 
 /** A report: a title and its blocks. */
 export interface ReportDocument {

@@ -95,19 +95,19 @@ export function samplingText(results: Results): string | null {
       );
     case 'precision': {
       const every = what === 'speedup' ? "every speedup's" : "every margin's (next fastest durable mode / fastest)";
-      return `${every} ${level} interval within +-${percent(a?.precision ?? 0)} after ${s.rounds} runs`;
+      return `${every} ${level} interval within ±${percent(a?.precision ?? 0)} after ${s.rounds} runs`;
     }
     case 'budget': {
       const round = s.roundSeconds === null ? '' : ` (about ${s.roundSeconds.toFixed(0)} s)`;
       const spent = s.spentSeconds === null ? '' : ` (${s.spentSeconds.toFixed(0)} s spent)`;
       const widest =
-        s.widestHalfWidth === null ? '' : `; widest ${what} ${level} interval +-${percent(s.widestHalfWidth)}`;
+        s.widestHalfWidth === null ? '' : `; widest ${what} ${level} interval ±${percent(s.widestHalfWidth)}`;
       const budget = `the ${a?.budgetSeconds} s budget`;
       return `another round${round} would pass ${budget}${spent}${widest} after ${s.rounds} runs`;
     }
     case 'max-runs': {
       const at = s.widestHalfWidth === null || !Number.isFinite(s.widestHalfWidth) ? '?' : percent(s.widestHalfWidth);
-      return `--max-runs ${a?.maxRuns ?? s.rounds} reached with the widest ${what} ${level} interval at +-${at}`;
+      return `--max-runs ${a?.maxRuns ?? s.rounds} reached with the widest ${what} ${level} interval at ±${at}`;
     }
   }
 }

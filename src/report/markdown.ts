@@ -1,5 +1,6 @@
 // report.md: the report document as GitHub-flavoured markdown, charts embedded by relative path.
 import type { Block, ReportDocument } from './document-model.ts';
+import { barLines } from './text-bars.ts';
 
 /**
  * Text as markdown that renders as text: outside code spans, a `<` that could open an HTML tag (from an image name,
@@ -34,6 +35,8 @@ function block(b: Block): string {
       return b.items.map((i) => `- ${text(i)}`).join('\n');
     case 'code':
       return `\`\`\`sh\n${b.text}\n\`\`\``;
+    case 'bars':
+      return `\`\`\`text\n${barLines(b.title, b.rows, true).join('\n')}\n\`\`\``;
   }
 }
 

@@ -1,6 +1,7 @@
 // report.txt: the report document as plain text with ASCII tables, for trackers that do not render markdown.
 import type { Block, ReportDocument } from './document-model.ts';
 import { asciiTable } from './table.ts';
+import { barLines } from './text-bars.ts';
 
 const WIDTH = 100;
 
@@ -29,7 +30,18 @@ function block(b: Block): string {
     case 'chart':
       return wrap(`[chart: ${b.file} - ${b.caption}]`);
     case 'list':
-      return b.items.map((i) => wrap(`- ${i}`).replace(/\n/g, '\n  ')).join('\n');
+      return b.items
+        .map((item) =>
+          wrap(item, WIDTH - 2)
+            .split('\n')
+            .map((line, k) => `${k ? '  ' : '- '}${line}`)
+            .join('\n'),
+        )
+        .join('\n');
+    case 'bars':
+      return barLines(b.title, b.rows, false)
+        .map((l) => `${CODE_INDENT}${l}`)
+        .join('\n');
     case 'code':
       return b.text
         .split('\n')
@@ -83,6 +95,12 @@ function asciiDocument(doc: ReportDocument): ReportDocument {
         return { ...b, items: b.items.map(toAscii) };
       case 'chart':
         return { ...b, caption: toAscii(b.caption) };
+      case 'bars':
+        return {
+          ...b,
+          title: toAscii(b.title),
+          rows: b.rows.map((r) => ({ ...r, label: toAscii(r.label), text: toAscii(r.text) })),
+        };
       default:
         return { ...b, text: toAscii(b.text) };
     }

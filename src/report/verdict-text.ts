@@ -1,6 +1,7 @@
 // Words for the verdict: the measured speedup against the 2019 figure, and the likely reasons as phrases labelled
 // measured, predicted or assumed (pure; the facts come from analyze/verdict.ts through results.json).
-import type { Verdict, VerdictReason } from '../model/findings.ts';
+import { DURABLE_MODES } from '../analyze/recommendation.ts';
+import type { Recommendation, Verdict, VerdictReason } from '../model/findings.ts';
 import {
   ASSUMED_2019_FLUSHES,
   ASSUMED_2019_FLUSHES_BASIS,
@@ -8,7 +9,7 @@ import {
   REFERENCE_2019,
 } from '../model/reference.ts';
 import type { Results } from '../model/results.ts';
-import { fasterOrSlower, intervalText, kibText, secs, sizeWords, times } from '../model/units.ts';
+import { fasterOrSlower, intervalText, kibText, mib, secs, sizeWords, times } from '../model/units.ts';
 
 const REF = REFERENCE_2019;
 const PENALTY_2019_SECONDS = (REF.writethroughSeconds - REF.writebackSeconds).toFixed(0);
@@ -25,6 +26,110 @@ const JUDGED: Record<Verdict['outcome'], string> = {
   'not-measured': '',
 };
 
+/** A verdict in three layers: one headline, at most five short bullets, and the detail. */
+export interface VerdictLayers {
+  /** The measured ratio with its interval, and whether the ~14x reproduces here. */
+  headline: string;
+  /** Why (measured figures first, predictions and assumptions labelled), what to choose here, durability. */
+  bullets: string[];
+  /** The 2019 reference and every reason in full. */
+  details: string[];
+}
+
+/** Most bullets under a verdict's headline. */
+export const MAX_VERDICT_BULLETS = 5;
+
+const CLAIM: Record<Verdict['outcome'], string> = {
+  reproduced: `the 2019 ~${REF.ratio.toFixed(0)}x reproduces here`,
+  uncertain: `no interval yet, so whether the 2019 ~${REF.ratio.toFixed(0)}x reproduces is open`,
+  smaller: `the 2019 ~${REF.ratio.toFixed(0)}x does not reproduce here`,
+  none: `the 2019 ~${REF.ratio.toFixed(0)}x does not reproduce here`,
+  'not-measured': '',
+};
+
+/** The verdict of one case in three layers (headline, bullets, details). */
+export function verdictLayers(results: Results, v: Verdict): VerdictLayers {
+  const recommendation = results.recommendations.find((r) => r.caseId === v.caseId) ?? null;
+  if (v.outcome === 'not-measured' || !v.speedup) {
+    const headline = 'writethrough and writeback were not both measured: the 2019 claim cannot be checked here.';
+    return { headline, bullets: choiceBullets(results, v.caseId, recommendation), details: [REFERENCE_TEXT] };
+  }
+  const r = v.speedup;
+  const emulated = results.config.emulateFlushLatencyMs;
+  const label = emulated !== null ? `, with an EMULATED flush latency of ${emulated} ms` : '';
+  const interval = r.ciLow === null ? 'no interval' : `95% interval ${intervalText(r)}`;
+  const speed = v.outcome === 'none' ? `no measurably faster than writethrough (${times(r.ratio)})` : fasterOrSlower(r);
+  const than = v.outcome === 'none' ? '' : ' than writethrough';
+  const headline = `writeback converts ${speed}${than} here (${interval})${label}; ${CLAIM[v.outcome]}.`;
+  const bullets = [...whyBullets(v.reasons), ...choiceBullets(results, v.caseId, recommendation)];
+  const reasons = reasonPhrases(v.reasons).map((phrase) => `${phrase[0]?.toUpperCase()}${phrase.slice(1)}.`);
+  const details = [sentenceOne(results, v), `${REFERENCE_TEXT} ${JUDGED[v.outcome]}`, ...reasons];
+  return { headline, bullets: bullets.slice(0, MAX_VERDICT_BULLETS), details };
+}
+
+/** The reasons as at most three short bullets: measured first, then what is predicted or assumed. */
+function whyBullets(reasons: readonly VerdictReason[]): string[] {
+  const bullets: string[] = [];
+  const find = <C extends VerdictReason['code']>(code: C) =>
+    reasons.find((r): r is Extract<VerdictReason, { code: C }> => r.code === code);
+  const noop = find('flush-is-noop');
+  const fast = find('fast-flushes');
+  const penalty = find('measured-penalty');
+  if (noop) bullets.push(`Why: the target is ${noop.fsType}, where a flush does nothing (measured).`);
+  else if (fast || penalty) {
+    const probe = fast
+      ? `a flush here takes ${fast.perFlushMs.toFixed(2)} ms (measured by the probe${fast.emulatedMs !== null ? `, ${fast.emulatedMs} ms of it emulated` : ''})`
+      : '';
+    const paid = penalty
+      ? `writethrough's extra ${secs(penalty.measuredSeconds)} is ${penalty.perFlushMs.toFixed(2)} ms per flush (measured)`
+      : '';
+    bullets.push(
+      `Why: ${[probe, paid].filter(Boolean).join('; ')}; the 2019 figures imply ~${IMPLIED_2019_FLUSH_MS.toFixed(1)} ms per flush (assumed ${ASSUMED_FLUSHES_TEXT} flushes).`,
+    );
+  }
+  const cpu = find('cpu-bound');
+  if (cpu) {
+    const compressed = cpu.compressedClusters ? `, ${cpu.compressedClusters} of clusters compressed` : '';
+    bullets.push(
+      `writeback is CPU-bound: user ${cpu.userSeconds.toFixed(2)} s + sys ${cpu.sysSeconds.toFixed(2)} s of ` +
+        `${cpu.realSeconds.toFixed(2)} s wall (measured${compressed}); no cache mode changes that.`,
+    );
+  }
+  const needed = find('latency-needed');
+  if (needed) {
+    bullets.push(
+      `Prediction: ${needed.ratio.toFixed(0)}x with this image would need ~${needed.perFlushMs.toFixed(1)} ms per ` +
+        'flush (from the measured medians and flush count).',
+    );
+  }
+  return bullets.slice(0, 3);
+}
+
+/** What to choose here and what is durable, as at most two bullets. */
+function choiceBullets(results: Results, caseId: string, r: Recommendation | null): string[] {
+  const bullets: string[] = [];
+  if (r?.fastest && r.fastestDurable !== null) {
+    const next = r.runnerUp
+      ? `; ${r.runnerUp.mode} takes ${r.runnerUp.ratio.toFixed(2)}x` +
+        (r.runnerUp.ciLow === null ? ' (no interval)' : ` (${intervalText(r.runnerUp)})`) +
+        (r.clear ? ', clearly slower' : ', not clearly different')
+      : '';
+    bullets.push(
+      `Choose here: ${r.fastest}, the fastest durable mode (${r.fastestDurable.toFixed(2)} s to durable)${next}.`,
+    );
+  }
+  const modes = results.summary.cases.find((c) => c.caseId === caseId)?.modes ?? [];
+  const undurable = modes.filter((m) => m.state === 'measured' && !DURABLE_MODES.includes(m.mode));
+  const durable = modes.filter((m) => m.state === 'measured' && DURABLE_MODES.includes(m.mode)).map((m) => m.mode);
+  for (const m of undurable.slice(0, 1)) {
+    bullets.push(
+      `Durability: ${m.mode} exits in ${secs(m.real?.median)} but leaves ${mib(m.dirtyAfterKiB?.median)} unflushed ` +
+        `(not durable when qemu-img returns); ${durable.join(', ') || 'the other modes'} flush before returning.`,
+    );
+  }
+  return bullets;
+}
+
 /** The verdict of one case as a paragraph. */
 export function verdictText(results: Results, v: Verdict): string {
   if (v.outcome === 'not-measured' || !v.speedup) {
@@ -35,11 +140,11 @@ export function verdictText(results: Results, v: Verdict): string {
   }
   const reasons = reasonPhrases(v.reasons);
   const why = reasons.length ? ` Likely reasons: ${reasons.join('; ')}.` : '';
-  return `${headline(results, v)} ${REFERENCE_TEXT} ${JUDGED[v.outcome]}${why}`;
+  return `${sentenceOne(results, v)} ${REFERENCE_TEXT} ${JUDGED[v.outcome]}${why}`;
 }
 
 /** The verdict's first sentence: the measured speedup with its interval and method. */
-function headline(results: Results, v: Verdict): string {
+function sentenceOne(results: Results, v: Verdict): string {
   const r = v.speedup as NonNullable<Verdict['speedup']>;
   const modes = results.summary.cases.find((c) => c.caseId === v.caseId)?.modes ?? [];
   const median = (mode: string) => modes.find((m) => m.mode === mode)?.real?.median.toFixed(2);

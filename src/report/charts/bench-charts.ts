@@ -3,7 +3,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { emulationLabel } from '../../model/emulation.ts';
 import { REFERENCE_2019, REFERENCE_LINE_LABEL } from '../../model/reference.ts';
 import type { ModeSummary, Results } from '../../model/results.ts';
-import { intervalPair } from '../../model/units.ts';
+import { formatBytes, intervalPair } from '../../model/units.ts';
 import type { OutputFile } from '../file-writer.ts';
 import { baseOptions, modeColour, referenceLine, renderPng, whiskers } from './canvas.ts';
 import { benchCharts, chartFile } from './chart-names.ts';
@@ -13,6 +13,15 @@ export function chartSubject(results: Results, caseId: string): string {
   const host = results.host.hostname;
   const label = emulationLabel(results.config.emulateFlushLatencyMs, results.config.emulatePreset);
   return `${host}${caseId === 'default' ? '' : ` [${caseId}]`}${label ? ` - ${label}` : ''}`;
+}
+
+/** The image and target storage of a case, e.g. "4 GiB qcow2 image -> raw on ext4 (/dev/vda1)". */
+export function chartContext(results: Results, caseId: string): string {
+  const c = results.cases.find((x) => x.id === caseId);
+  const image = `${formatBytes(results.image.virtualSize)} ${results.image.format} image`;
+  const storage = c ? `${c.storage.fsType ?? '?'}${c.storage.source ? ` (${c.storage.source})` : ''}` : '?';
+  const target = c?.targetKind === 'dir' || !c ? storage : `${c.device?.path ?? c.targetDir} over ${storage}`;
+  return `${image} -> ${c?.outputFormat ?? 'raw'} on ${target}`;
 }
 
 function measured(results: Results, caseId: string): ModeSummary[] {
@@ -56,38 +65,43 @@ export function realChart(results: Results, caseId: string): ChartConfiguration 
       `qemu-img convert time by target cache mode - ${chartSubject(results, caseId)}`,
       'target cache mode (-t)',
       'wall time of qemu-img (s)',
-      { legend: false, subtitle: `bars: median of ${counts} runs; whiskers: min-max; dots: each run` },
+      {
+        legend: false,
+        subtitle: `bars: median of ${counts} runs; whiskers: min-max; dots: each run`,
+        context: chartContext(results, caseId),
+      },
     ),
     plugins: [whiskers({ 0: modes.map((m) => (m.real ? [m.real.min, m.real.max] : null)) })],
   };
 }
 
-/** user, sys and waiting stacked per mode. */
+/** Wall time beside CPU time (user + sys stacked) per mode: CPU time can exceed wall time, qemu-img has threads. */
 export function breakdownChart(results: Results, caseId: string): ChartConfiguration {
   const modes = measured(results, caseId);
-  const part = (label: string, colour: string, f: (m: ModeSummary) => number) => ({
+  const bar = (label: string, colour: string, stack: string, f: (m: ModeSummary) => number) => ({
     label,
     data: modes.map(f),
     backgroundColor: colour,
-    stack: 'time',
+    stack,
   });
   return {
     type: 'bar',
     data: {
       labels: modes.map((m) => m.mode),
       datasets: [
-        part('user CPU', '#0072B2', (m) => m.user?.median ?? 0),
-        part('sys CPU', '#56B4E9', (m) => m.sys?.median ?? 0),
-        part('waiting (real - user - sys): I/O and flushes', '#D55E00', (m) => m.wait?.median ?? 0),
+        bar('wall time (real)', '#555555', 'wall', (m) => m.real?.median ?? 0),
+        bar('user CPU', '#0072B2', 'cpu', (m) => m.user?.median ?? 0),
+        bar('sys CPU', '#56B4E9', 'cpu', (m) => m.sys?.median ?? 0),
       ],
     },
     options: baseOptions(
-      `Where the time goes (medians) - ${chartSubject(results, caseId)}`,
+      `Wall time beside CPU time (medians) - ${chartSubject(results, caseId)}`,
       'target cache mode (-t)',
       'time (s)',
       {
         stacked: true,
-        subtitle: 'median of each part; qemu-img uses several threads, so user + sys can exceed the wall time',
+        subtitle: 'left: wall time; right: user + sys CPU time, which can exceed wall time (qemu-img has threads)',
+        context: chartContext(results, caseId),
       },
     ),
   };
@@ -121,6 +135,7 @@ export function speedupChart(results: Results, caseId: string): ChartConfigurati
         yMax: top,
         legend: false,
         subtitle: `ratio of geometric means; whiskers: 95% Welch t interval on log times; grey line: no change`,
+        context: chartContext(results, caseId),
       },
     ),
     plugins: [
@@ -151,6 +166,7 @@ export function durableChart(results: Results, caseId: string): ChartConfigurati
       `Convert time vs time to durable (medians) - ${chartSubject(results, caseId)}`,
       'target cache mode (-t)',
       'time (s)',
+      { context: chartContext(results, caseId) },
     ),
   };
 }

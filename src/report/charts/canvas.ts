@@ -108,6 +108,8 @@ export interface OptionExtras {
   stacked?: boolean;
   yMax?: number;
   subtitle?: string;
+  /** What was measured where (image, target storage), a subtitle line of its own, so a chart shared alone keeps it. */
+  context?: string;
   legend?: boolean;
 }
 
@@ -122,8 +124,8 @@ export function baseOptions(title: string, xTitle: string, yTitle: string, extra
     plugins: {
       title: { display: true, text: title, font: { size: 22, weight: 'bold' }, color: '#111' },
       subtitle: {
-        display: Boolean(extra.subtitle),
-        text: extra.subtitle ?? '',
+        display: Boolean(extra.subtitle || extra.context),
+        text: [extra.subtitle, extra.context].filter((line): line is string => Boolean(line)),
         font: { size: 15 },
         color: '#444',
         padding: { bottom: 10 },
@@ -142,7 +144,7 @@ export function baseOptions(title: string, xTitle: string, yTitle: string, extra
         beginAtZero: true,
         suggestedMax: extra.yMax,
         title: { ...AXIS_TITLE, text: yTitle },
-        ticks: { font: { size: 14 }, color: '#222' },
+        ticks: { font: { size: 15 }, color: '#222' },
         grid: { color: '#e5e5e5' },
       },
     },

@@ -4,7 +4,7 @@ import { REFERENCE_2019 } from '../../model/reference.ts';
 /** The charts of a bench report: file stem and the alt text / caption. */
 export const BENCH_CHARTS = [
   { key: 'real', caption: 'Conversion time per mode: median bar, min-max whiskers, each run a dot' },
-  { key: 'breakdown', caption: 'Where the time goes: user, sys and waiting (real - user - sys) per mode' },
+  { key: 'breakdown', caption: 'Wall time beside CPU time (user + sys) per mode; CPU time can exceed wall time' },
   {
     key: 'speedup',
     caption:
