@@ -140,8 +140,14 @@ export function factDifferences(inputs: readonly CompareInput[]): FactDifference
     const values = table.map((facts) => facts[index]?.[1] ?? '-');
     if (distinct(values).length < 2) return [];
     if (fact === 'flush latency (probe)' && !latenciesDiffer(values)) return [];
+    if (fact === 'image content' && sameImageFile(inputs)) return []; // one file holds one content (schema-1 inputs)
     return [{ fact, values }];
   });
+}
+
+/** True when every input converted the same image file (equal sha256), whether or not its content was taken. */
+function sameImageFile(inputs: readonly CompareInput[]): boolean {
+  return distinct(inputs.map((i) => i.results.image.sha256)).length === 1;
 }
 
 function latenciesDiffer(values: string[]): boolean {

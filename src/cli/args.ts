@@ -153,6 +153,7 @@ const USAGE: Record<Command, string[]> = {
     'Usage: qemu-cache-bench compare A/results.json B/results.json [...] [--out DIR]',
     'Aligns the same cases and modes across runs, shows medians with CIs, relative changes and significance,',
     'and warns about what makes the comparison unfair.',
-    'Writes compare.md, compare.txt, compare.json and compare.png.',
+    'Writes compare.md (markdown), compare.txt (plain ASCII), compare.html (one self-contained page),',
+    'compare.json (the comparison as data) and compare.png (one chart per case: compare-CASE.png).',
   ],
 };

@@ -7,6 +7,7 @@ import { intervalText, med, pText, ratioWithCi, secs, times } from '../model/uni
 import { baseOptions, renderPng, SERIES_COLOURS, whiskers } from './charts/canvas.ts';
 import type { Block, ReportDocument } from './document-model.ts';
 import type { OutputFile } from './file-writer.ts';
+import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderText } from './text.ts';
 
@@ -194,18 +195,20 @@ function chartName(caseId: string): string {
   return caseId === 'default' ? 'compare.png' : `compare-${caseId.replace(/[^\w=.-]+/g, '_')}.png`;
 }
 
-/** compare.md, compare.txt and one grouped bar chart per case. */
+/** compare.md, compare.txt (ASCII), compare.html (self-contained), compare.json and one bar chart per case. */
 export async function renderComparison(comparison: Comparison, title?: string): Promise<OutputFile[]> {
   const doc = compareDocument(comparison, title);
-  const files: OutputFile[] = [
+  const charts: OutputFile[] = [];
+  for (const caseId of [...new Set(comparison.rows.map((r) => r.caseId))])
+    charts.push({ name: chartName(caseId), data: await renderPng(compareChart(comparison, caseId)) });
+  return [
     { name: 'compare.md', data: renderMarkdown(doc) },
     { name: 'compare.txt', data: renderText(doc) },
+    { name: 'compare.html', data: renderHtml(doc, charts) },
     { name: 'compare.json', data: `${JSON.stringify(comparison, null, 2)}\n` },
+    ...charts,
   ];
-  for (const caseId of [...new Set(comparison.rows.map((r) => r.caseId))])
-    files.push({ name: chartName(caseId), data: await renderPng(compareChart(comparison, caseId)) });
-  return files;
 }
 
 /** Names compare owns in its folder. */
-export const COMPARE_FILES = ['compare.md', 'compare.txt', 'compare.json', 'compare.png'];
+export const COMPARE_FILES = ['compare.md', 'compare.txt', 'compare.html', 'compare.json', 'compare.png'];

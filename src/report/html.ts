@@ -88,12 +88,14 @@ p,li{overflow-wrap:anywhere}
 table{border-collapse:collapse}
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
 td.n{white-space:nowrap}
+td:not(.n){min-width:14em}
 th{background:#f3f3f3}
 img{width:100%;min-width:${CHART_MIN_WIDTH}px;height:auto;border:1px solid #ddd}
 figure{margin:1em 0}
 figcaption{color:#555;font-size:13px}
 pre{background:#f6f6f6;padding:1em;overflow-x:auto;max-width:100%;box-sizing:border-box}
 .strong{font-weight:bold;color:#a33}
+pre.bars{font-size:13px;line-height:1.3}
 nav#contents{background:#fafafa;border:1px solid #e3e3e3;padding:.5em 1em;margin:1em 0}
 nav#contents p{margin:0;font-weight:bold}
 nav#contents ul{margin:.3em 0;padding-left:1.2em}

@@ -75,8 +75,9 @@ export async function drawCharts(results: Results, load: ChartLoader = loadChart
   }
 }
 
-/** The charts and every report. */
+/** The charts, every report and results.csv (written again, so a results.json alone gets one). */
 export async function renderReports(results: Results, load?: ChartLoader): Promise<OutputFile[]> {
   const context = await drawCharts(results, load);
-  return [...context.charts, ...REPORT_RENDERERS.flatMap((r) => r.render(results, context))];
+  const csv = DATA_RENDERERS.filter((r) => r.owns.includes('results.csv'));
+  return [...context.charts, ...[...REPORT_RENDERERS, ...csv].flatMap((r) => r.render(results, context))];
 }

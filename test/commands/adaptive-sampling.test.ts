@@ -38,7 +38,7 @@ describe('adaptiveSampler', () => {
     const ended = sampler.ended({ state: 'complete', measured: 4, rounds: 2 });
     expect(ended).toMatchObject({ stoppedBy: 'precision', target: 'speedup', rounds: 2 });
     expect(samplingText({ config, sampling: ended } as unknown as Results)).toBe(
-      "every speedup's 99% interval within +-10.0% after 2 runs",
+      "every speedup's 99% interval within ±10.0% after 2 runs",
     );
     // SciPy 1.17, 99% Welch interval of log([20, 20.2, 20.1]) - log([10, 10.1, 10.05]): half-width share 0.018704
     expect(ended.widestHalfWidth).toBeCloseTo(0.01870388945135998, 8);
@@ -61,7 +61,7 @@ describe('adaptiveSampler', () => {
       widestHalfWidth: ended.widestHalfWidth,
     });
     expect(samplingText({ config, sampling: ended } as unknown as Results)).toMatch(
-      /^another round \(about 40 s\) would pass the 100 s budget \(80 s spent\); widest speedup 99% interval \+-\d+\.\d% after 2 runs$/,
+      /^another round \(about 40 s\) would pass the 100 s budget \(80 s spent\); widest speedup 99% interval ±\d+\.\d% after 2 runs$/,
     );
   });
   it('reports --max-runs when the plan ran out first, and a fixed count with --runs', () => {
@@ -114,7 +114,7 @@ describe('adaptive sampling without a baseline', () => {
     const ended = stop.ended({ state: 'complete', measured: 4, rounds: 2 });
     expect(ended).toMatchObject({ stoppedBy: 'precision', target: 'margin', rounds: 2 });
     expect(samplingText({ config, sampling: ended } as unknown as Results)).toBe(
-      "every margin's (next fastest durable mode / fastest) 99% interval within +-10.0% after 2 runs",
+      "every margin's (next fastest durable mode / fastest) 99% interval within ±10.0% after 2 runs",
     );
   });
   it('stops at --min-runs only when there is no ratio at all', () => {

@@ -36,3 +36,76 @@ export async function loadPage(
     await browser.close();
   }
 }
+
+/** What a page looks like at one viewport width: sideways scroll, tables, chart text, links, errors, requests. */
+export interface PageLayout {
+  /** The page's scroll width beyond the viewport, CSS px (0: no sideways page scroll). */
+  overflow: number;
+  /** Tables whose scroll box is missing, not scrollable or wider than the viewport. */
+  unreachableTables: number;
+  tables: number;
+  /** The smallest chart text in CSS px: 15 px of a 1200 px chart at its shown width. */
+  smallestChartTextPx: number | null;
+  /** Contents links whose target is missing, and headings without a link. */
+  brokenLinks: string[];
+  unlinkedHeadings: string[];
+  errors: string[];
+  /** Requests to anything but file: and data: URLs. */
+  requests: string[];
+}
+
+/** Loads `url` at `width` x 800 CSS px and measures its layout. */
+export async function inspectLayout(url: string, width: number): Promise<PageLayout> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width, height: 800 } });
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('request', (r) => {
+      if (!/^(file|data):/.test(r.url())) requests.push(r.url());
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    const measured = await page.evaluate(() => {
+      const viewport = window.innerWidth;
+      const tables = [...document.querySelectorAll('table')];
+      const unreachable = tables.filter((table) => {
+        const box = table.parentElement;
+        if (!box) return true;
+        const scrolls = getComputedStyle(box).overflowX === 'auto' || getComputedStyle(box).overflowX === 'scroll';
+        const fits = table.getBoundingClientRect().width <= box.clientWidth + 1;
+        return box.getBoundingClientRect().right > viewport + 1 || !(fits || scrolls);
+      }).length;
+      const widths = [...document.images].map((i) => i.getBoundingClientRect().width);
+      const ids = new Set([...document.querySelectorAll('[id]')].map((e) => e.id));
+      const links = [...document.querySelectorAll('nav#contents a')].map((a) => a.getAttribute('href') ?? '');
+      const headings = [...document.querySelectorAll('h2[id], h3[id]')].map((h) => h.id);
+      return {
+        overflow: document.documentElement.scrollWidth - viewport,
+        tables: tables.length,
+        unreachable,
+        smallest: widths.length ? (Math.min(...widths) * 15) / 1200 : null,
+        broken: links.filter((href) => !ids.has(href.slice(1))),
+        unlinked: headings.filter((id) => !links.includes(`#${id}`)),
+      };
+    });
+    return {
+      overflow: measured.overflow,
+      unreachableTables: measured.unreachable,
+      tables: measured.tables,
+      smallestChartTextPx: measured.smallest,
+      brokenLinks: measured.broken,
+      unlinkedHeadings: measured.unlinked,
+      errors,
+      requests,
+    };
+  } finally {
+    await browser.close();
+  }
+}
