@@ -59,6 +59,7 @@ function kindText(comparison: Comparison): string {
     'host comparison': 'A host comparison, not an A/B test: the inputs come from different hosts.',
     'several changes': 'Several facts differ between the inputs: no difference can be put down to one of them.',
   };
+  if (comparison.inputs.length === 1) return 'One input: a summary of one run (a fleet of one host), not a comparison.';
   return what[comparison.kind];
 }
 
@@ -163,15 +164,20 @@ function caseTable(comparison: Comparison, caseId: string): Block {
   return { kind: 'table', head, rows };
 }
 
+/** "Read this first": the facts that differ between the inputs, or that none do. */
+function differenceBlocks(comparison: Comparison): Block[] {
+  const heading: Block = { kind: 'heading', level: 2, text: 'Read this first: what differs between the inputs' };
+  if (!comparison.differences.length)
+    return [heading, { kind: 'para', text: 'Nothing recorded differs between the inputs.' }];
+  const head = ['fact', ...comparison.inputs.map((i) => i.label)];
+  return [heading, { kind: 'table', head, rows: comparison.differences.map((d) => [d.fact, ...d.values]) }];
+}
+
 /** The comparison document: the headline in words, what kind of comparison it is, then the details. */
 export function compareDocument(comparison: Comparison, title = 'qemu-cache-bench comparison'): ReportDocument {
   const blocks: Block[] = headlines(comparison).map((text) => ({ kind: 'para', strong: true, text }));
   blocks.push({ kind: 'para', text: kindText(comparison) });
-  blocks.push({ kind: 'heading', level: 2, text: 'Read this first: what differs between the inputs' });
-  if (comparison.differences.length) {
-    const head = ['fact', ...comparison.inputs.map((i) => i.label)];
-    blocks.push({ kind: 'table', head, rows: comparison.differences.map((d) => [d.fact, ...d.values]) });
-  } else blocks.push({ kind: 'para', text: 'Nothing recorded differs between the inputs.' });
+  if (comparison.inputs.length > 1) blocks.push(...differenceBlocks(comparison));
   const notes = comparison.warnings.filter((w) => w.includes('incomplete run') || w.startsWith('note: '));
   if (notes.length) blocks.push({ kind: 'list', items: notes });
   blocks.push({ kind: 'heading', level: 2, text: 'Inputs' });
