@@ -180,4 +180,16 @@ describe('image identity by content', () => {
     expect(d.differences).toEqual([{ fact: 'image content', values: ['builtin-g1:abc', 'builtin-g1:def'] }]);
     expect(d.kind).toBe('A/B test');
   });
+  it('sees no content difference between a schema-1 input (no content taken) and one of the same image file', () => {
+    const old = variant([1, 2, 3]);
+    const now = variant([1, 2, 3]);
+    old.image = { ...old.image, content: null };
+    now.image = { ...now.image, content: { id: 'builtin-g1:abc', method: 'm' } };
+    const c = compareRuns([
+      { label: 'old', path: 'a', results: old },
+      { label: 'new', path: 'b', results: now },
+    ]);
+    expect(c.differences).toEqual([]);
+    expect(c.warnings.filter((w) => w.includes('image content'))).toEqual([]);
+  });
 });
