@@ -1,15 +1,15 @@
 // "What to choose here": the fastest mode whose data is durable when the conversion returns, how clearly it wins, and
 // what the documented choice of Nova, Cinder, vdsm, CDI and Proxmox would cost on this host and target (pure).
 
+import type { Margin, OptionSetChoice, ProjectChoice, Recommendation, TargetFacts } from '../model/findings.ts';
 import {
-  type Margin,
-  type OptionSetChoice,
-  PROJECTS,
-  type Project,
-  type ProjectChoice,
-  type Recommendation,
-  type TargetFacts,
-} from '../model/findings.ts';
+  effectiveMode,
+  effectiveSourceCache,
+  fillArgv,
+  PROJECT_RULES,
+  type ProjectFacts,
+} from '../model/project-rules.ts';
+import { convertArgs } from '../model/qemu-img-command.ts';
 import type { ModeSummary, Results, Sample } from '../model/results.ts';
 import { halfWidthShare, isSignificant, ratioInterval } from './stats.ts';
 
@@ -27,36 +27,98 @@ export function targetFacts(results: Results, caseId: string, modes: readonly Mo
   const runCase = results.cases.find((c) => c.id === caseId);
   const measured = modes.some((x) => x.mode === 'none' && x.state === 'measured');
   const refused = modes.some((x) => x.mode === 'none' && x.state === 'unsupported');
+  const writeback = results.samples.filter((s) => s.caseId === caseId && s.mode === 'writeback' && s.memory);
   return {
     odirect: measured ? 'works' : refused ? 'refused' : 'unknown',
     kind: runCase?.targetKind ?? 'dir',
     device: runCase?.device?.path ?? null,
     fsType: runCase?.storage.fsType ?? null,
+    sourceOdirect: 'unknown',
+    writebackOomKilled: writeback.length ? writeback.some((s) => s.memory?.oomKilled) : null,
+    srcFormat: results.image.format,
+    outFormat: runCase?.outputFormat ?? 'raw',
   };
 }
 
-/** The mode each project's documented rule picks on a target (see the README's table for their sources). */
-export const PROJECT_RULES: Record<Project, (t: TargetFacts) => string> = {
-  nova: (t) => (t.odirect === 'works' ? 'none' : 'writeback'),
-  cinder: (t) => (t.kind !== 'dir' && t.odirect === 'works' ? 'none' : QEMU_IMG_DEFAULT),
-  vdsm: () => 'none',
-  cdi: () => 'none',
-  proxmox: (t) => (t.fsType === 'zfs' ? 'none' : QEMU_IMG_DEFAULT),
-};
+/** The facts a project rule reads, from a case's target facts. */
+export function projectFacts(t: TargetFacts): ProjectFacts {
+  return { ...t, target: t.kind === 'dir' ? 'dir' : 'block' };
+}
 
-/** qemu-img convert's own target cache when no -t is given. */
-export const QEMU_IMG_DEFAULT = 'unsafe';
+/**
+ * The options of a qemu-img convert argv that decide what it does, each with its value ("-t none", "-W"), without the
+ * file names: one -t (the last, or "-t unsafe", qemu-img's default, when there is none) and one -T.
+ */
+export function convertOptions(argv: readonly string[]): string[] {
+  const options: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    const word = argv[i] as string;
+    if (!word.startsWith('-')) continue;
+    const value = argv[i + 1];
+    const takesValue = VALUE_OPTIONS.has(word) && value !== undefined;
+    if (takesValue) i++;
+    if (word === '-t' || word === '-T' || word === '--image-opts') continue;
+    options.push(takesValue ? `${word} ${value}` : word);
+  }
+  const source = effectiveSourceCache(argv);
+  return [`-t ${effectiveMode(argv)}`, ...(source ? [`-T ${source}`] : []), ...options];
+}
 
-/** Each project's pick on this target with its cost against the fastest durable mode. */
-function projectChoices(target: TargetFacts, modes: readonly ModeSummary[], fastest: number | null): ProjectChoice[] {
-  return PROJECTS.map((project) => {
-    const mode = PROJECT_RULES[project](target);
+/** qemu-img convert options that take a value. */
+const VALUE_OPTIONS = new Set(['-t', '-T', '-f', '-O', '-o', '-m', '-r', '-S', '-l', '-B', '--image-opts', '--object']);
+
+/** The options only a project's command has, and those only the measured run had. */
+export function commandDifferences(project: readonly string[], measured: readonly string[]) {
+  const ours = convertOptions(measured);
+  const theirs = convertOptions(project);
+  return { projectOnly: theirs.filter((o) => !ours.includes(o)), runOnly: ours.filter((o) => !theirs.includes(o)) };
+}
+
+/** The argv of a measured run of `mode` in a case: as recorded, or from the case's options in files without argv. */
+function measuredArgv(results: Results, caseId: string, mode: string): readonly string[] | null {
+  const runs = results.samples.filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok');
+  const recorded = runs.find((s) => s.argv)?.argv;
+  if (recorded) return recorded;
+  const runCase = results.cases.find((c) => c.id === caseId);
+  if (!runs.length || !runCase) return null;
+  const files = { src: 'SRC', dst: 'DST', srcFormat: results.image.format, outFormat: runCase.outputFormat };
+  return convertArgs({ ...files, mode, srcCache: runCase.srcCache, options: runCase.options });
+}
+
+/** Each project's command on this target, the measured run standing in for it and its cost. */
+function projectChoices(
+  results: Results,
+  caseId: string,
+  target: TargetFacts,
+  modes: readonly ModeSummary[],
+  fastest: number | null,
+): ProjectChoice[] {
+  const facts = projectFacts(target);
+  return PROJECT_RULES.map((rule) => {
+    const pick = rule.pick(facts);
+    if (pick.state !== 'command')
+      return { project: rule.id, state: pick.state, mode: null, argv: null, costRatio: null, standIn: null };
+    const mode = effectiveMode(pick.command.argv);
     const median = modes.find((x) => x.mode === mode && x.state === 'measured')?.durable?.median;
-    return { project, mode, costRatio: median !== undefined && fastest ? median / fastest : null };
+    const measured = measuredArgv(results, caseId, mode);
+    const filled = fillArgv(pick.command.argv, {
+      src: 'SRC',
+      dst: 'DST',
+      srcFormat: target.srcFormat,
+      outFormat: target.outFormat,
+    });
+    const standIn = measured ? { caseId, ...commandDifferences(filled, measured) } : null;
+    return {
+      project: rule.id,
+      state: 'command' as const,
+      mode,
+      argv: pick.command.argv,
+      costRatio: median !== undefined && fastest ? median / fastest : null,
+      standIn,
+    };
   });
 }
 
-/** The recommendation of every case of a run. */
 /** The recommendation of every case of a run; `level` is the confidence of the runner-up's interval (95% reported). */
 export function recommendations(results: Results, level = 0.95): Recommendation[] {
   return results.summary.cases.map(({ caseId, modes }) => {
@@ -71,7 +133,7 @@ export function recommendations(results: Results, level = 0.95): Recommendation[
       runnerUp,
       clear: isClear(runnerUp),
       target,
-      projects: projectChoices(target, modes, fastestDurable),
+      projects: projectChoices(results, caseId, target, modes, fastestDurable),
     };
   });
 }

@@ -4,7 +4,7 @@ import { memoryRows } from '../analyze/memory.ts';
 import { distinct } from '../model/lists.ts';
 import type { Results } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
-import { costText, optionSetText, PROJECT_TEXT, recommendationText } from '../report/choice-text.ts';
+import { costText, optionSetText, projectText, recommendationText } from '../report/choice-text.ts';
 import { samplingText, warningTexts } from '../report/finding-text.ts';
 import { summaryTable } from '../report/table.ts';
 import { type VerdictLayers, verdictLayers } from '../report/verdict-text.ts';
@@ -24,7 +24,7 @@ export function terminalSummary(results: Results, outDir: string): string {
   const across = results.optionSetChoice;
   if (across) parts.push(`\nWhat to choose here: ${optionSetText(across)}\n`);
   for (const r of results.recommendations) {
-    const name = (c: (typeof r.projects)[number]) => PROJECT_TEXT[c.project].name;
+    const name = (c: (typeof r.projects)[number]) => projectText(c.project).name;
     const picks = r.projects.map((c) => `${name(c)} ${c.mode ?? '-'} (${costText(c)})`).join('; ');
     const which = results.summary.cases.length > 1 ? ` [${r.caseId}]` : '';
     parts.push(`\nWhat to choose here${which}: ${recommendationText(r)}\nProjects' rules here: ${picks}.\n`);

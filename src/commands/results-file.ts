@@ -1,5 +1,5 @@
 // Reading a results.json: size and JSON checks, the schema, and files of older schemas brought up to date (their
-// summary and findings computed again from their samples with today's statistics).
+// summary computed again from their samples with today's statistics); findings always follow today's rules.
 import { readFileSync, statSync } from 'node:fs';
 import { findingsOf } from '../analyze/findings.ts';
 import { summarize } from '../analyze/summary.ts';
@@ -41,9 +41,12 @@ export function loadResults(path: string): Results {
   return parseResults(data, path);
 }
 
-/** The results with their summary and findings computed again when the file predates this schema. */
+/**
+ * The results with their findings (verdict, warnings, recommendation) computed again with today's rules, and their
+ * summary too when the file predates this schema. The measured samples are never changed.
+ */
 export function upgradeResults(results: Results): Results {
-  if (results.schemaVersion === SCHEMA_VERSION) return results;
+  if (results.schemaVersion === SCHEMA_VERSION) return { ...results, ...findingsOf(results) };
   const caseIds = results.cases.map((c) => c.id);
   const baseline = results.config.modes.includes(results.summary.baseline ?? '') ? results.summary.baseline : null;
   const summary = summarize(results.samples, caseIds, results.config.modes, baseline);

@@ -2,6 +2,7 @@
 // object with a `code` and the figures it rests on; src/report/ alone turns them into words, so scripts ask
 // `reasons.some(r => r.code === 'probe-disagrees')` and a newer tool can word an old run better.
 import { z } from 'zod';
+import { PROJECT_IDS } from './project-rules.ts';
 
 const num = z.number();
 const int = z.number().int();
@@ -148,16 +149,25 @@ export const MarginSchema = z.object({
   p: num.nullable(),
 });
 
-/** The projects whose documented rule the recommendation applies. */
-export const PROJECTS = ['nova', 'cinder', 'vdsm', 'cdi', 'proxmox'] as const;
+/** The projects whose rule the recommendation applies (their rules: model/project-rules.ts). */
+export const PROJECTS = PROJECT_IDS;
 
-/** What one project's rule picks on this host and target, and its cost against the fastest durable mode. */
+/** What one project's rule runs on this host and target, and its cost against the fastest durable mode. */
 export const ProjectChoiceSchema = z.object({
   project: z.enum(PROJECTS),
-  /** The mode the rule picks here, or null when it picks nothing that can be named. */
+  /** command: the rule gives a command here; unknown: it depends on a fact not measured; not-applicable. */
+  state: z.enum(['command', 'unknown', 'not-applicable']).default('command'),
+  /** The target cache mode of its command (unsafe without -t), or null without a command. */
   mode: str.nullable(),
-  /** Median time to durable of the pick / that of the fastest durable mode, or null when not measured. */
+  /** Its qemu-img arguments with placeholders ({src}, {dst}, {srcFormat}, {outFormat}), or null. */
+  argv: z.array(str).nullable().default(null),
+  /** Median time to durable of the case and mode standing in for it / that of the fastest durable mode, or null. */
   costRatio: num.nullable(),
+  /** The measured run standing in for the command: its case, the options only the command has, and only the run. */
+  standIn: z
+    .object({ caseId: str, projectOnly: z.array(str), runOnly: z.array(str) })
+    .nullable()
+    .default(null),
 });
 
 /** The facts of a case's target the project rules depend on. */
@@ -168,6 +178,13 @@ export const TargetFactsSchema = z.object({
   /** The block device written, or null for a directory. */
   device: str.nullable(),
   fsType: str.nullable(),
+  /** Whether the source image opens with O_DIRECT, or unknown (not measured). */
+  sourceOdirect: z.enum(['works', 'refused', 'unknown']).default('unknown'),
+  /** Under --memory-limit, whether a writeback run was OOM-killed; null without a limit or writeback runs. */
+  writebackOomKilled: z.boolean().nullable().default(null),
+  /** The formats converted from and to. */
+  srcFormat: str.default('qcow2'),
+  outFormat: str.default('raw'),
 });
 
 /** "What to choose here" for one case. */

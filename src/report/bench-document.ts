@@ -6,6 +6,7 @@ import { MIN_RUNS_FOR_OUTLIERS, RATIO_METHOD } from '../analyze/stats.ts';
 import { CACHE_MODE_MEANING, type CacheMode } from '../model/cache-modes.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { rerunArguments } from '../model/flags.ts';
+import { PROJECT_RULES } from '../model/project-rules.ts';
 import { convertCommandLine, DEFAULT_CONVERT_OPTIONS, optionArgs, shellQuote } from '../model/qemu-img-command.ts';
 import { REAL_IMAGE_WRITES_PER_GIB, REFERENCE_2019 } from '../model/reference.ts';
 import type { Results, RunCase } from '../model/results.ts';
@@ -22,7 +23,7 @@ import {
   secs,
 } from '../model/units.ts';
 import { benchCharts, chartFile } from './charts/chart-names.ts';
-import { optionSetText, projectRows, recommendationText } from './choice-text.ts';
+import { optionSetText, projectRows, recommendationText, sourceText } from './choice-text.ts';
 import type { Block, ReportDocument } from './document-model.ts';
 import { auditFailureText, notMeasuredText, samplingText, warningTexts } from './finding-text.ts';
 import { summaryHead, summaryRow } from './table.ts';
@@ -194,7 +195,7 @@ function choiceBlocks(results: Results): Block[] {
     blocks.push({ kind: 'para', text: `${prefix}${recommendationText(r)}` });
     blocks.push({
       kind: 'table',
-      head: ['project', 'rule', 'picks here', 'because', 'cost here'],
+      head: ['project', 'rule', 'runs here', 'because', 'cost here', 'measured as'],
       rows: projectRows(r),
     });
   }
@@ -496,6 +497,13 @@ function methodBlocks(results: Results): Block[] {
             '(scripts/flush-delay.c); reads and writes untouched.'
           : "No flush latency was emulated: these are the host's native figures.",
       ],
+    },
+    { kind: 'heading', level: 3, text: "Projects' rules and where they were read" },
+    {
+      kind: 'list',
+      items: PROJECT_RULES.map(
+        (r) => `${r.name}: ${r.rule}. Why: ${r.reason}. Source: ${sourceText(r.id)}; read ${r.source.checked}.`,
+      ),
     },
     { kind: 'heading', level: 3, text: 'Repeat one run by hand' },
     { kind: 'code', text: commands.join('\n\n') },

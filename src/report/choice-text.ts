@@ -1,6 +1,6 @@
 // Words for "What to choose here": the recommendation, the option-set choice and each project's rule, pick and cost
 // (pure; the facts come from analyze/recommendation.ts through results.json).
-import { DURABLE_MODES, isClear } from '../analyze/recommendation.ts';
+import { DURABLE_MODES, isClear, projectFacts } from '../analyze/recommendation.ts';
 import type {
   Margin,
   OptionSetChoice,
@@ -9,56 +9,44 @@ import type {
   Recommendation,
   TargetFacts,
 } from '../model/findings.ts';
+import { PROJECT_RULES, projectRule } from '../model/project-rules.ts';
 import { intervalText, pText } from '../model/units.ts';
 
-/** Each project's name and its rule as documented. */
-export const PROJECT_TEXT: Record<Project, { name: string; rule: string }> = {
-  nova: { name: 'OpenStack Nova', rule: '-t none when O_DIRECT works on the target, else -t writeback' },
-  cinder: {
-    name: 'OpenStack Cinder',
-    rule: "-t none for block-device targets that support O_DIRECT, else qemu-img's default",
-  },
-  vdsm: { name: 'oVirt/vdsm', rule: 'always -t none -T none' },
-  cdi: { name: 'KubeVirt CDI', rule: '-t none (back from writeback + fsync after page-cache OOM kills)' },
-  proxmox: { name: 'Proxmox VE', rule: "-t none only onto ZFS, else qemu-img's default" },
-};
+/** A project's name and its rule in a few words (from the rule table). */
+export function projectText(project: Project): { name: string; rule: string } {
+  const rule = projectRule(project);
+  return { name: rule.name, rule: rule.rule };
+}
 
-const DEFAULT_TEXT =
-  "qemu-img's default target cache (unsafe for convert: no flush, checked with strace on qemu-img 7.2; not durable)";
-
-const ODIRECT_TEXT: Record<TargetFacts['odirect'], string> = {
-  works: 'O_DIRECT works on this target (none was measured)',
-  refused: 'O_DIRECT fails on this target (none was refused)',
-  unknown: 'none was not measured, so O_DIRECT support is unknown',
-};
-
-/** Why a project's rule picks what it picks on this target. */
+/** Why a project's rule does what it does on this target (its pick's reason, from the rule table). */
 export function becauseText(project: Project, t: TargetFacts): string {
-  const block = t.kind !== 'dir';
-  switch (project) {
-    case 'nova':
-      return ODIRECT_TEXT[t.odirect];
-    case 'cinder':
-      if (!block) return `the target is a file system directory; otherwise ${DEFAULT_TEXT}`;
-      return (
-        `the target is a block device (${t.device ?? '?'}); ${ODIRECT_TEXT[t.odirect]}` +
-        (t.odirect === 'works' ? '' : `; otherwise ${DEFAULT_TEXT}`)
-      );
-    case 'vdsm':
-    case 'cdi':
-      return 'the rule does not depend on the host';
-    case 'proxmox': {
-      const target = block ? 'the target is a block device, not ZFS' : `the target file system is ${t.fsType ?? '?'}`;
-      return `${target}; otherwise ${DEFAULT_TEXT}`;
-    }
-  }
+  return projectRule(project).pick(projectFacts(t)).because;
 }
 
 /** What a project's pick costs, in words. */
 export function costText(c: ProjectChoice): string {
+  if (c.state === 'unknown') return 'unknown here';
+  if (c.state === 'not-applicable') return 'does not apply here';
   if (c.mode === null || c.costRatio === null) return `${c.mode ?? 'its pick'} was not measured here`;
   const durable = DURABLE_MODES.includes(c.mode) ? '' : ', NOT durable when qemu-img returns';
   return `${c.costRatio.toFixed(2)}x the fastest durable time${durable}`;
+}
+
+/** Which measured run stands in for a project's command, and how they differ. */
+export function standInText(c: ProjectChoice): string {
+  if (c.state !== 'command') return '-';
+  if (!c.standIn) return `no ${c.mode} run here`;
+  const { projectOnly, runOnly } = c.standIn;
+  if (!projectOnly.length && !runOnly.length) return `this run's ${c.mode}: the same options`;
+  const adds = projectOnly.length ? `it adds ${projectOnly.join(', ')}` : '';
+  const lacks = runOnly.length ? `the run had ${runOnly.join(', ')}` : '';
+  return `this run's ${c.mode}, approximately: ${[adds, lacks].filter(Boolean).join('; ')}`;
+}
+
+/** Where a project's rule was read: repository, file and function. */
+export function sourceText(project: Project): string {
+  const { repository, file, function: name } = projectRule(project).source;
+  return `${repository}: ${file} (${name})`;
 }
 
 /** "1.27x its time to durable (95% interval 1.16-1.38x, Welch p = 0.002): clearly". */
@@ -97,13 +85,29 @@ export function optionSetText(c: OptionSetChoice): string {
   return `${head}${next}.${sets.length ? ` The best of each other option set: ${sets.join('; ')}.` : ''}`;
 }
 
-/** The table rows of each project's rule, pick, reason and cost. */
+/** The table rows of each project's rule, pick, reason, cost and the run standing in for it. */
 export function projectRows(r: Recommendation): string[][] {
   return r.projects.map((c) => [
-    PROJECT_TEXT[c.project].name,
-    PROJECT_TEXT[c.project].rule,
-    c.mode ?? '-',
+    projectText(c.project).name,
+    projectText(c.project).rule,
+    c.state === 'command' ? (c.mode ?? '-') : c.state,
     becauseText(c.project, r.target),
     costText(c),
+    standInText(c),
   ]);
+}
+
+/** The README's table of the projects' rules: rule, why, and where it was read (generated from the rule table). */
+export function projectTableMarkdown(): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const rows = PROJECT_RULES.map((r) =>
+    [r.name, r.rule, r.reason, `${r.source.repository}: \`${r.source.file}\` (${r.source.function})`, r.source.checked]
+      .map(cell)
+      .join(' | '),
+  );
+  return [
+    '| project | rule | why (from its source) | source | read |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r} |`),
+  ].join('\n');
 }

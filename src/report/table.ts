@@ -90,7 +90,7 @@ export function asciiTable(head: string[], rows: string[][], unicode = false, ma
       return asciiTable(['', ...columns], transposed, unicode, max);
     }
     const record = (row: readonly string[]) => head.slice(1).map((h, i) => [h, row[i + 1] ?? '']);
-    return rows.map((row) => asciiTable(['', row[0] ?? ''], record(row), unicode, max)).join('\n');
+    return rows.map((row) => asciiTable(['', row[0] ?? ''], record(row), unicode, max)).join('\n\n');
   }
   const table = new Table({
     head,

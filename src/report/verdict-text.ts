@@ -77,15 +77,16 @@ function whyBullets(reasons: readonly VerdictReason[]): string[] {
   const penalty = find('measured-penalty');
   if (noop) bullets.push(`Why: the target is ${noop.fsType}, where a flush does nothing (measured).`);
   else if (fast || penalty) {
-    const probe = fast
-      ? `a flush here takes ${fast.perFlushMs.toFixed(2)} ms (measured by the probe${fast.emulatedMs !== null ? `, ${fast.emulatedMs} ms of it emulated` : ''})`
-      : '';
+    const emulated = fast?.emulatedMs != null ? `, ${fast.emulatedMs} ms of it emulated` : '';
+    const probe = fast ? `a flush here takes ${fast.perFlushMs.toFixed(2)} ms (measured by the probe${emulated})` : '';
     const paid = penalty
-      ? `writethrough's extra ${secs(penalty.measuredSeconds)} is ${penalty.perFlushMs.toFixed(2)} ms per flush (measured)`
+      ? `writethrough's extra ${secs(penalty.measuredSeconds)} is ${penalty.perFlushMs.toFixed(2)} ms per flush ` +
+        '(measured)'
       : '';
-    bullets.push(
-      `Why: ${[probe, paid].filter(Boolean).join('; ')}; the 2019 figures imply ~${IMPLIED_2019_FLUSH_MS.toFixed(1)} ms per flush (assumed ${ASSUMED_FLUSHES_TEXT} flushes).`,
-    );
+    const implied =
+      `the 2019 figures imply ~${IMPLIED_2019_FLUSH_MS.toFixed(1)} ms per flush ` +
+      `(assumed ${ASSUMED_FLUSHES_TEXT} flushes)`;
+    bullets.push(`Why: ${[probe, paid].filter(Boolean).join('; ')}; ${implied}.`);
   }
   const cpu = find('cpu-bound');
   if (cpu) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ratioInterval } from '../../src/analyze/stats.ts';
 import { adaptiveSampler, precisionTarget, stopReason } from '../../src/commands/adaptive-sampling.ts';
 import type { ResolvedConfig } from '../../src/config/resolve.ts';
+import { DEFAULT_CONVERT_OPTIONS } from '../../src/model/qemu-img-command.ts';
 import type { Results, Sample } from '../../src/model/results.ts';
 import { samplingText } from '../../src/report/finding-text.ts';
 
@@ -91,7 +92,17 @@ describe('adaptive sampling without a baseline', () => {
       { mode: 'none', state: 'measured', speedup: null, durable: durable(none) },
     ];
     return {
-      cases: [{ id: 'default', targetKind: 'dir', storage: { path: '/t', fsType: 'ext4' } }],
+      image: { format: 'qcow2' },
+      cases: [
+        {
+          id: 'default',
+          targetKind: 'dir',
+          storage: { path: '/t', fsType: 'ext4' },
+          outputFormat: 'raw',
+          srcCache: null,
+          options: DEFAULT_CONVERT_OPTIONS,
+        },
+      ],
       samples,
       summary: { baseline: null, cases: [{ caseId: 'default', modes }] },
     } as unknown as Results;
@@ -119,6 +130,7 @@ describe('adaptive sampling without a baseline', () => {
   });
   it('stops at --min-runs only when there is no ratio at all', () => {
     const one = {
+      image: { format: 'qcow2' },
       cases: [{ id: 'default', targetKind: 'dir', storage: { path: '/t' } }],
       samples: [],
       summary: { baseline: null, cases: [{ caseId: 'default', modes: [{ mode: 'writeback', state: 'measured' }] }] },

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResults } from '../../src/commands/results-file.ts';
+import { PROJECT_IDS } from '../../src/model/project-rules.ts';
 import { SCHEMA_VERSION } from '../../src/model/results.ts';
 import { renderReports } from '../../src/report/registry.ts';
 
@@ -48,13 +49,7 @@ describe('committed examples of older schemas', () => {
     });
     expect(results.verdicts[0]).toMatchObject({ caseId: 'default', outcome: 'smaller' });
     expect(results.verdicts[0]?.reasons.map((r) => r.code)).toContain('fast-flushes');
-    expect(results.recommendations[0]?.projects.map((p) => p.project)).toEqual([
-      'nova',
-      'cinder',
-      'vdsm',
-      'cdi',
-      'proxmox',
-    ]);
+    expect(results.recommendations[0]?.projects.map((p) => p.project)).toEqual([...PROJECT_IDS]);
     for (const s of results.samples) expect(s).not.toHaveProperty('ok');
   });
 });
