@@ -1,7 +1,14 @@
 // "What to choose here": the fastest mode whose data is durable when the conversion returns, how clearly it wins, and
 // what the documented choice of Nova, Cinder, vdsm, CDI and Proxmox would cost on this host and target (pure).
 
-import type { Margin, OptionSetChoice, ProjectChoice, Recommendation, TargetFacts } from '../model/findings.ts';
+import type {
+  Margin,
+  OptionSetChoice,
+  ProjectChoice,
+  ProjectRun,
+  Recommendation,
+  TargetFacts,
+} from '../model/findings.ts';
 import {
   effectiveMode,
   effectiveSourceCache,
@@ -192,4 +199,39 @@ export function widestMarginHalfWidth(results: Results, level = 0.95): number | 
   ];
   if (!margins.length) return null;
   return Math.max(...margins.map((m) => halfWidthShare(m) ?? Number.POSITIVE_INFINITY));
+}
+
+/**
+ * --as-projects: each measured project command with its medians, whether its data is durable when qemu-img returns,
+ * and its time to durable against the fastest durable command on the same target (ratio, interval at `level`, p).
+ */
+export function projectRuns(results: Results, level = 0.95): ProjectRun[] {
+  const commands = results.cases.filter((c) => c.command);
+  const summary = (caseId: string) => results.summary.cases.find((c) => c.caseId === caseId)?.modes[0];
+  const target = (c: (typeof commands)[number]) => `${c.targetKind}:${c.targetDir}`;
+  const fastest = new Map<string, Candidate>();
+  for (const c of commands) {
+    const m = summary(c.id);
+    if (!m || m.state !== 'measured' || !DURABLE_MODES.includes(m.mode) || !m.durable) continue;
+    const best = fastest.get(target(c));
+    if (!best || m.durable.median < best.median)
+      fastest.set(target(c), { caseId: c.id, mode: m.mode, median: m.durable.median });
+  }
+  return commands.map((c) => {
+    const m = summary(c.id);
+    const mode = m?.mode ?? effectiveMode(c.command?.argv ?? []);
+    const measured = m?.state === 'measured';
+    const best = fastest.get(target(c));
+    const self = measured && m?.durable ? { caseId: c.id, mode, median: m.durable.median } : null;
+    return {
+      caseId: c.id,
+      projects: c.command?.projects ?? [],
+      mode,
+      real: measured ? (m?.real?.median ?? null) : null,
+      durable: measured ? (m?.durable?.median ?? null) : null,
+      durableAtReturn: DURABLE_MODES.includes(mode),
+      dirtyAfterKiB: measured ? (m?.dirtyAfterKiB?.median ?? null) : null,
+      margin: self && best && best.caseId !== c.id ? marginOf(results, self, best, level) : null,
+    };
+  });
 }

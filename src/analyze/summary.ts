@@ -99,9 +99,10 @@ export function runWarnings(summary: Summary): RunWarning[] {
 export function summarize(
   samples: readonly Sample[],
   caseIds: readonly string[],
-  modes: readonly string[],
+  modes: readonly string[] | ((caseId: string) => readonly string[]),
   baseline: string | null,
 ): Summary {
+  const modesOf = typeof modes === 'function' ? modes : () => modes;
   return {
     baseline,
     cases: caseIds.map((caseId) => {
@@ -109,7 +110,7 @@ export function summarize(
       const baselineOk = ofCase.filter((s) => s.mode === baseline && s.state === 'ok' && !s.warmup);
       return {
         caseId,
-        modes: modes.map((mode) =>
+        modes: modesOf(caseId).map((mode) =>
           summarizeMode(
             caseId,
             mode,

@@ -29,7 +29,8 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
   const command: Command = first && !first.startsWith('-') ? (first as Command) : 'bench';
   if (!COMMANDS.includes(command))
     throw new UsageError(`unknown command '${first}'; use one of ${COMMANDS.join(', ')} (see --help)`);
-  const rest = joinNegativeValues(first === command ? argv.slice(1) : argv, COMMAND_OPTIONS[command]);
+  const given = first === command ? argv.slice(1) : argv;
+  const rest = joinNegativeValues(fillOptionalValues(given, commandFlags(command)), COMMAND_OPTIONS[command]);
   try {
     const { values, positionals } = parseArgs({
       args: rest,
@@ -58,6 +59,18 @@ function argumentProblem(error: Error & { code?: string }): string {
 }
 
 /** Turns `--runs -2` into `--runs=-2` so a negative number reaches its validator instead of looking like an option. */
+/** A flag whose value may be left out ("--as-projects" alone) gets its `optional` value when none follows. */
+function fillOptionalValues(argv: readonly string[], flags: readonly FlagSpec[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const flag = flags.find((f) => f.optional !== undefined && arg === `--${f.name}`);
+    const next = argv[i + 1];
+    out.push(flag && (next === undefined || next.startsWith('-')) ? `${arg}=${flag.optional}` : arg);
+  }
+  return out;
+}
+
 function joinNegativeValues(argv: readonly string[], options: Options): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {

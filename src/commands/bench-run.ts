@@ -11,7 +11,7 @@ import { acquireLock } from '../engine/lock.ts';
 import { findMemoryCgroupHost, type MemoryCgroupHost, removeDeadCgroups } from '../engine/memory-cgroup.ts';
 import { type EngineOutcome, runRounds } from '../engine/scheduler.ts';
 import { CPU_TIME_RESOLUTION_SECONDS } from '../engine/spawn.ts';
-import { createWorkDir, removeDeadWorkDirs, removeWorkDir } from '../engine/target.ts';
+import { createWorkDir, opensWithODirect, removeDeadWorkDirs, removeWorkDir } from '../engine/target.ts';
 import { auditWithCounter, auditWithStrace } from '../flush/audit.ts';
 import { auditKey, binarySha256, keyInputs, readCachedAudit, writeCachedAudit } from '../flush/audit-cache.ts';
 import { ensureInterposer, interposerEnv } from '../flush/interposer.ts';
@@ -22,7 +22,8 @@ import { DEFAULT_IMAGE_GENERATOR_VERSION, ensureDefaultImage } from '../image/bu
 import { imageFacts, sha256File, validateImage } from '../image/image-facts.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { UsageError } from '../model/errors.ts';
-import type { Cell, PlanCase, Target } from '../model/plan.ts';
+import { type Cell, caseModes, type PlanCase, type Target } from '../model/plan.ts';
+import type { ProjectFacts, ProjectId } from '../model/project-rules.ts';
 import {
   type FlushAudit,
   flushesOf,
@@ -34,6 +35,7 @@ import {
 } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
 import { buildCases, buildRounds } from '../plan/matrix.ts';
+import { projectCases } from '../plan/project-cases.ts';
 import { adaptiveSampler } from './adaptive-sampling.ts';
 import type { BenchUi } from './terminal-port.ts';
 import { TOOL } from './tool-version.ts';
@@ -79,7 +81,7 @@ export async function runBench(
     const which = `sha256 ${image.sha256.slice(0, 12)} vs ${previous.image.sha256.slice(0, 12)}`;
     throw new UsageError(`the image changed since the interrupted run (${which}); start a new run instead of --resume`);
   }
-  const planCases = buildCases({
+  const matrixCases = buildCases({
     qemuImgs: config.qemuImgs.map((q) => q.path),
     targets: configTargets(config),
     outputFormats: config.outputFormats,
@@ -92,15 +94,50 @@ export async function runBench(
   const prepared = emptyTargets();
   try {
     await prepareTargets(config, image.virtualSize, ui, prepared);
+    const asProjects = config.asProjects ? expandProjects(config.asProjects, matrixCases, image, prepared) : null;
+    const planCases = asProjects?.cases ?? matrixCases;
     const contexts = await convertContexts(config, planCases, image, prepared);
     const results = previous
       ? { ...previous, schemaVersion: SCHEMA_VERSION }
       : newResults(config, planCases, image, prepared);
+    for (const { project, target, state } of previous ? [] : (asProjects?.skipped ?? []))
+      results.notMeasured.push({ code: 'project-not-run', project, target, state });
     const state: RunState = { config, benchStarted, ui, signal, checkpoint, planCases, contexts, results };
     return { results, outcome: await measurePlan(state, previous === undefined) };
   } finally {
     await releaseTargets(prepared, ui);
   }
+}
+
+/**
+ * --as-projects: every target case becomes the cases of the projects' commands there, from the target's facts (kind,
+ * device, file system, and whether the target and the source open with O_DIRECT, tried now).
+ */
+function expandProjects(
+  projects: readonly ProjectId[],
+  base: PlanCase[],
+  image: ImageFacts,
+  prepared: PreparedTargets,
+) {
+  const source = opensWithODirect(image.path);
+  const expanded = base.map((c) => {
+    const key = targetKey(c.targetKind, c.targetDir);
+    const device = prepared.devices.get(key)?.path ?? null;
+    const target = opensWithODirect(device ?? (prepared.workDirs.get(key) as string));
+    const storage = c.targetKind === 'device' ? deviceStorageFacts(c.targetDir) : storageFacts(c.targetDir);
+    const facts: ProjectFacts = {
+      target: c.targetKind === 'dir' ? 'dir' : 'block',
+      device,
+      odirect: target,
+      sourceOdirect: source,
+      fsType: storage.fsType,
+      writebackOomKilled: null,
+      srcFormat: image.format,
+      outFormat: c.outputFormat,
+    };
+    return projectCases(c, facts, projects, { target, source });
+  });
+  return { cases: expanded.flatMap((e) => e.cases), skipped: expanded.flatMap((e) => e.skipped) };
 }
 
 /** The target axis: directories, block devices, loop folders, in that order. */
@@ -248,6 +285,7 @@ function newResults(
     verdicts: [],
     recommendations: [],
     optionSetChoice: null,
+    projectRuns: [],
   };
 }
 
@@ -255,8 +293,9 @@ function newResults(
 async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutcome> {
   const { config, results, planCases, ui, checkpoint } = state;
   const caseIds = planCases.map((c) => c.id);
+  const modesOf = (id: string) => caseModes(planCases.find((c) => c.id === id) ?? { command: null }, config.modes);
   const resummarize = () => {
-    results.summary = summarize(results.samples, caseIds, config.modes, config.baseline);
+    results.summary = summarize(results.samples, caseIds, modesOf, config.baseline);
     Object.assign(results, findingsOf(results));
   };
   results.complete = false;
@@ -268,7 +307,7 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
     checkpoint(results);
   }
   const byId = new Map(planCases.map((c) => [c.id, c]));
-  const rounds = buildRounds(caseIds, config.modes, config.runs, config.warmup, config.seed);
+  const rounds = buildRounds(caseIds, modesOf, config.runs, config.warmup, config.seed);
   const isDone = (cell: Cell) =>
     results.samples.some((s) => s.caseId === cell.caseId && s.mode === cell.mode && s.round === cell.round);
   const hooks = {
@@ -358,7 +397,7 @@ async function auditAll(state: RunState): Promise<void> {
   for (const c of planCases) {
     const version = config.qemuImgs.find((q) => q.path === c.qemuImg)?.version ?? 'unknown';
     const build = { version, sha256: binarySha256(c.qemuImg) };
-    for (const mode of config.modes) {
+    for (const mode of caseModes(c, config.modes)) {
       if (signal.aborted) return;
       const ctx = contexts.get(c.id) as ConvertContext;
       const spec = cellSpec(ctx, c, mode);

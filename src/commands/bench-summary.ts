@@ -23,7 +23,7 @@ export function terminalSummary(results: Results, outDir: string): string {
   if (results.config.memoryLimitBytes !== null) parts.push(memoryLines(results, results.config.memoryLimitBytes));
   const across = results.optionSetChoice;
   if (across) parts.push(`\nWhat to choose here: ${optionSetText(across)}\n`);
-  for (const r of results.recommendations) {
+  for (const r of results.projectRuns.length ? [] : results.recommendations) {
     const name = (c: (typeof r.projects)[number]) => projectText(c.project).name;
     const picks = r.projects.map((c) => `${name(c)} ${c.mode ?? '-'} (${costText(c)})`).join('; ');
     const which = results.summary.cases.length > 1 ? ` [${r.caseId}]` : '';

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { findingsOf } from '../analyze/findings.ts';
 import { summarize } from '../analyze/summary.ts';
 import { UsageError } from '../model/errors.ts';
+import { caseModes } from '../model/plan.ts';
 import { parseResults, type Results, SCHEMA_VERSION } from '../model/results.ts';
 
 /** Largest results file read (a real one is well under 10 MiB). */
@@ -49,7 +50,9 @@ export function upgradeResults(results: Results): Results {
   if (results.schemaVersion === SCHEMA_VERSION) return { ...results, ...findingsOf(results) };
   const caseIds = results.cases.map((c) => c.id);
   const baseline = results.config.modes.includes(results.summary.baseline ?? '') ? results.summary.baseline : null;
-  const summary = summarize(results.samples, caseIds, results.config.modes, baseline);
+  const modesOf = (id: string) =>
+    caseModes(results.cases.find((c) => c.id === id) ?? { command: null }, results.config.modes);
+  const summary = summarize(results.samples, caseIds, modesOf, baseline);
   const upgraded = { ...results, schemaVersion: SCHEMA_VERSION, summary };
   return { ...upgraded, ...findingsOf(upgraded) };
 }

@@ -8,6 +8,7 @@ import { type FlagName, flagDefault, flagSpec } from '../model/flags.ts';
 import { FLUSH_PRESETS, flushPreset } from '../model/flush-presets.ts';
 import type { OptionValues } from '../model/invocation.ts';
 import { distinct } from '../model/lists.ts';
+import { PROJECT_IDS, type ProjectId } from '../model/project-rules.ts';
 import type { QemuImgBuild, QemuImgInfo } from '../model/qemu-img-command.ts';
 import type { Adaptive, BuiltinImageParams, RecordedConfig } from '../model/results.ts';
 import { parseDuration, parseSize } from '../model/units.ts';
@@ -58,6 +59,8 @@ export interface ResolvedConfig {
   rateLimits: (string | null)[];
   /** -n --target-is-zero onto a target the harness pre-creates. */
   targetIsZero: boolean;
+  /** --as-projects: the projects whose own command lines are measured instead of the modes, or null. */
+  asProjects: ProjectId[] | null;
   /** Block devices to convert onto with -n (each confirmed with --i-know-this-overwrites). */
   targetDevices: string[];
   /** Directories to create a loop device's sparse file in. */
@@ -94,6 +97,8 @@ function reader(values: OptionValues) {
       return list;
     },
     flag: (name: FlagName) => values[name] === true,
+    /** True when the flag was given at all (any value). */
+    given: (name: FlagName) => values[name] !== undefined && values[name] !== false,
   };
 }
 type Reader = ReturnType<typeof reader>;
@@ -125,7 +130,9 @@ export async function resolveBenchConfig(values: OptionValues, context: ResolveC
   const quiet = read.flag('quiet') || read.flag('json');
   const outDirUnique = !context.resumeDir && read.str('out') === undefined;
   const json = read.flag('json');
-  return { image, ...plan, ...dims, memoryLimitBytes, qemuImgs, outDir, outDirUnique, json, quiet };
+  // Under --as-projects each case runs one project command: no mode is measured against a baseline.
+  const baseline = dims.asProjects ? null : plan.baseline;
+  return { image, ...plan, baseline, ...dims, memoryLimitBytes, qemuImgs, outDir, outDirUnique, json, quiet };
 }
 
 /**
@@ -270,6 +277,7 @@ function resolveMatrix(read: Reader, cwd: string) {
   for (const r of rateLimits) parseSize(r, '--rate-limit', 1);
   const order = [...(read.flag('no-out-of-order') ? [false] : []), ...(read.flag('out-of-order') ? [true] : [])];
   return {
+    asProjects: resolveProjects(read),
     coroutines: coroutines.length ? coroutines : [null],
     outOfOrder: order.length ? order : [false],
     rateLimits: rateLimits.length ? rateLimits : [null],
@@ -282,6 +290,34 @@ function resolveMatrix(read: Reader, cwd: string) {
     targetLoops: loops,
     qemuImgPaths: qemuImgs.length ? qemuImgs : [read.orDefault('qemu-img')],
   };
+}
+
+/** The flags --as-projects replaces: the projects' command lines set the cache modes and options themselves. */
+const REPLACED_BY_PROJECTS: readonly FlagName[] = [
+  'modes',
+  'baseline',
+  'src-cache',
+  'coroutines',
+  'out-of-order',
+  'no-out-of-order',
+  'rate-limit',
+  'target-is-zero',
+];
+
+/** --as-projects: "all" or project ids; refused beside the flags it replaces. */
+function resolveProjects(read: Reader): ProjectId[] | null {
+  const given = distinct(read.list('as-projects'));
+  if (!given.length) return null;
+  const clash = REPLACED_BY_PROJECTS.find((name) => read.given(name));
+  if (clash) {
+    throw new UsageError(`--as-projects runs each project's own command line; drop --${clash} (it sets it itself)`);
+  }
+  if (given.includes('all')) return [...PROJECT_IDS];
+  for (const id of given) {
+    if (!PROJECT_IDS.includes(id as ProjectId))
+      throw new UsageError(`unknown project '${id}' in --as-projects; use all or ${PROJECT_IDS.join(', ')}`);
+  }
+  return PROJECT_IDS.filter((id) => given.includes(id));
 }
 
 /** Block-device targets take raw output; a user's device is not known to read as zeros (no --target-is-zero). */

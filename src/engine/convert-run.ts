@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { type FailureKind, failureKind } from '../model/failure.ts';
 import type { Cell, PlanCase } from '../model/plan.ts';
+import { effectiveSourceCache, fillArgv } from '../model/project-rules.ts';
 import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-command.ts';
 import type { Sample } from '../model/results.ts';
 import { formatBytes, round6 } from '../model/units.ts';
@@ -47,14 +48,19 @@ export interface ConvertContext {
 
 /** The spec of a cell's conversion. */
 export function cellSpec(ctx: ConvertContext, planCase: PlanCase, mode: string): ConvertSpec {
-  return {
-    mode,
-    srcCache: planCase.srcCache,
+  const files = {
     srcFormat: ctx.image.format,
     outFormat: planCase.outputFormat,
     src: ctx.image.path,
     dst: ctx.device?.path ?? join(ctx.workDir, `out-${mode}.${planCase.outputFormat}`),
+  };
+  const command = planCase.command;
+  return {
+    ...files,
+    mode,
+    srcCache: command ? effectiveSourceCache(command.argv) : planCase.srcCache,
     options: planCase.options,
+    argv: command ? fillArgv(command.argv, files) : null,
   };
 }
 
@@ -99,7 +105,8 @@ function failureText(result: ProcessResult, timeoutSeconds: number | null, memor
 
 /**
  * Makes the target fresh for a run (measured or audited): the old output file removed (and pre-created for -n
- * --target-is-zero), or a loop device's file all holes again; a user's device is left as it is.
+ * --target-is-zero, or for a project's command onto an existing volume), or a loop device's file all holes again; a
+ * user's device is left as it is.
  */
 export async function freshTarget(
   ctx: ConvertContext,
@@ -111,7 +118,7 @@ export async function freshTarget(
     return null;
   }
   removeOutputFile(spec.dst);
-  return spec.options.targetIsZero
+  return spec.options.targetIsZero || planCase.command?.existingTarget
     ? await createImage(planCase.qemuImg, spec.dst, spec.outFormat, ctx.image.virtualSize)
     : null;
 }

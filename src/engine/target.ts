@@ -1,10 +1,13 @@
 // Target directories: the validator, the free-space check, and the harness's own work folder inside each.
+import { randomBytes } from 'node:crypto';
 import {
   accessSync,
+  closeSync,
   constants,
   existsSync,
   lstatSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readlinkSync,
   rmSync,
@@ -179,4 +182,24 @@ export function removeDeadWorkDirs(dir: string): { count: number; bytes: number;
     count++;
   }
   return { count, bytes, killed };
+}
+
+/**
+ * Whether `path` opens with O_DIRECT, as the projects check it: a block device or a source file is opened for reading;
+ * a directory gets a test file of a random name (created exclusively, never through a symlink, removed at once).
+ */
+export function opensWithODirect(path: string): 'works' | 'refused' {
+  const dir = statSync(path).isDirectory();
+  const file = dir ? join(path, `.odirect-${randomBytes(6).toString('hex')}.tmp`) : path;
+  const flags = dir
+    ? constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW | constants.O_DIRECT
+    : constants.O_RDONLY | constants.O_DIRECT;
+  try {
+    closeSync(openSync(file, flags, 0o600));
+    return 'works';
+  } catch {
+    return 'refused';
+  } finally {
+    if (dir) rmSync(file, { force: true });
+  }
 }

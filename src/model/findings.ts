@@ -55,6 +55,13 @@ export const NotMeasuredSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('flush-counter-unavailable'), error: str }),
   /** A sentence recorded by a tool older than schema 3, kept as it was. */
   z.object({ code: z.literal('recorded-text'), text: str }),
+  /** --as-projects: a project's command was not run on a target (its rule does not apply, or needs a fact unknown). */
+  z.object({
+    code: z.literal('project-not-run'),
+    project: z.enum(PROJECT_IDS),
+    target: str,
+    state: z.enum(['unknown', 'not-applicable']),
+  }),
 ]);
 
 /** Why a flush audit has no counts. */
@@ -210,6 +217,23 @@ export const OptionSetChoiceSchema = z.object({
   candidates: int,
 });
 
+/** --as-projects: one project command as measured, against the fastest durable command of the same target. */
+export const ProjectRunSchema = z.object({
+  caseId: str,
+  projects: z.array(z.enum(PROJECT_IDS)),
+  /** Its target cache mode (unsafe without -t). */
+  mode: str,
+  /** Median wall time and time to durable, seconds (null: no successful run). */
+  real: num.nullable(),
+  durable: num.nullable(),
+  /** True when the data is on stable storage when qemu-img returns (its mode flushes). */
+  durableAtReturn: z.boolean(),
+  /** Median Dirty + Writeback when qemu-img exited, KiB. */
+  dirtyAfterKiB: num.nullable(),
+  /** Time to durable against the fastest durable command of its target (null for that one, or without runs). */
+  margin: MarginSchema.nullable(),
+});
+
 /** A warning about one mode's figures. */
 export type RunWarning = z.infer<typeof RunWarningSchema>;
 /** Something not measured, and why. */
@@ -218,6 +242,8 @@ export type NotMeasured = z.infer<typeof NotMeasuredSchema>;
 export type AuditFailure = z.infer<typeof AuditFailureSchema>;
 /** How sampling ended. */
 export type Sampling = z.infer<typeof SamplingSchema>;
+/** One project command as measured (--as-projects). */
+export type ProjectRun = z.infer<typeof ProjectRunSchema>;
 /** A likely reason the speedup differs from 2019's. */
 export type VerdictReason = z.infer<typeof VerdictReasonSchema>;
 /** The verdict of one case. */

@@ -41,6 +41,8 @@ export interface FlagSpec {
   readonly rerun?: false;
   /** true: may be given beside --resume (it changes nothing the run measures). */
   readonly withResume?: true;
+  /** The value of a flag given without one ("--as-projects" alone means "all"). */
+  readonly optional?: string;
 }
 
 /** Flag values by long name, as the parser returns them. */
@@ -423,6 +425,23 @@ export const CONFIG_FLAGS = {
       },
     ],
     values: (c) => ({ 'target-is-zero': c.targetIsZero }),
+  },
+  asProjects: {
+    flags: [
+      {
+        name: 'as-projects',
+        kind: 'list',
+        value: '[LIST]',
+        section: 'Matrix',
+        commands: BENCH,
+        optional: 'all',
+        help:
+          "measure the projects' own command lines on each target instead of the modes (nova, cinder, vdsm, cdi, " +
+          'proxmox, ironic, incus, cloudstack, glance, libvirt, opennebula; default all that apply); projects whose ' +
+          'command is the same here share one case',
+      },
+    ],
+    values: (c) => ({ 'as-projects': c.asProjects ?? undefined }),
   },
   rateLimits: {
     flags: [

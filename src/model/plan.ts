@@ -1,4 +1,6 @@
 // The plan's vocabulary: cases of the matrix and the cells (a mode of a case in a round) the engine runs.
+import type { ProjectId } from './project-rules.ts';
+import { effectiveMode } from './project-rules.ts';
 import type { ConvertOptions } from './qemu-img-command.ts';
 
 /** Where a case writes: a directory (an output file per mode), a block device the user gave, or a loop device. */
@@ -24,6 +26,27 @@ export interface PlanCase {
   srcCache: string | null;
   /** -m, -W, -n --target-is-zero, -r of this case. */
   options: ConvertOptions;
+  /** Under --as-projects: the projects' own command this case runs instead of the matrix's, or null. */
+  command: ProjectCaseCommand | null;
+  /** Under --as-projects: whether the target and the source opened with O_DIRECT before the run, or null. */
+  odirectProbe: { target: 'works' | 'refused'; source: 'works' | 'refused' } | null;
+}
+
+/** A command line projects run (--as-projects): who runs it, its arguments with placeholders, what goes around it. */
+export interface ProjectCaseCommand {
+  /** The projects whose rule gives exactly this command on this target. */
+  projects: ProjectId[];
+  /** qemu-img's arguments with {src}, {dst}, {srcFormat}, {outFormat}. */
+  argv: string[];
+  /** The output exists before the conversion (-n): pre-created like the project's storage layer does. */
+  existingTarget: boolean;
+  /** The project fsyncs the output afterwards (CDI): the time to durable's sync. */
+  fsyncAfter: boolean;
+}
+
+/** The modes a case runs: its command's one mode under --as-projects, else every mode of the run. */
+export function caseModes(c: { command: ProjectCaseCommand | null }, modes: readonly string[]): readonly string[] {
+  return c.command ? [effectiveMode(c.command.argv)] : modes;
 }
 
 /** One scheduled run: a mode of a case in a round. */

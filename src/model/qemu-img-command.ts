@@ -54,10 +54,13 @@ export interface ConvertSpec {
   dst: string;
   /** The options beyond cache modes and formats. */
   options: ConvertOptions;
+  /** A project's own arguments (filled in) run instead of the ones built from the fields above, or null. */
+  argv?: readonly string[] | null;
 }
 
 /** The argv (after the program) of one conversion; paths are absolute so none can look like an option. */
 export function convertArgs(spec: ConvertSpec): string[] {
+  if (spec.argv) return [...spec.argv];
   const srcCache = spec.srcCache ? ['-T', spec.srcCache] : [];
   const options = optionArgs(spec.options);
   return [

@@ -7,6 +7,7 @@ import {
   AuditFailureSchema,
   NotMeasuredSchema,
   OptionSetChoiceSchema,
+  ProjectRunSchema,
   RatioSchema,
   RecommendationSchema,
   RunWarningSchema,
@@ -14,6 +15,7 @@ import {
   VerdictSchema,
 } from './findings.ts';
 import { fromLegacyShape } from './legacy-results.ts';
+import { PROJECT_IDS } from './project-rules.ts';
 
 export type { Ratio, Sampling } from './findings.ts';
 
@@ -252,6 +254,8 @@ export const RecordedConfigSchema = z.object({
   rateLimits: z.array(z.string().nullable()).default([null]),
   /** -n --target-is-zero onto a target the harness pre-creates. */
   targetIsZero: z.boolean().default(false),
+  /** --as-projects: the projects whose own command lines the run measured, or null for a run of modes. */
+  asProjects: z.array(z.enum(PROJECT_IDS)).nullable().default(null),
   outDir: z.string(),
   json: z.boolean(),
   quiet: z.boolean(),
@@ -294,6 +298,21 @@ export const CaseSchema = z.object({
     })
     .default({ coroutines: null, outOfOrder: false, targetIsZero: false, existingTarget: false, rateLimit: null }),
   storage: StorageFactsSchema,
+  /** Under --as-projects: whether the target (a test file, or the device) and the source opened with O_DIRECT. */
+  odirectProbe: z
+    .object({ target: z.enum(['works', 'refused']), source: z.enum(['works', 'refused']) })
+    .nullable()
+    .default(null),
+  /** Under --as-projects: the projects' command this case ran (its arguments with placeholders), or null. */
+  command: z
+    .object({
+      projects: z.array(z.enum(PROJECT_IDS)),
+      argv: z.array(z.string()),
+      existingTarget: z.boolean(),
+      fsyncAfter: z.boolean(),
+    })
+    .nullable()
+    .default(null),
 });
 
 /** The summary of every case. */
@@ -370,6 +389,8 @@ export const ResultsSchema = z.object({
   recommendations: z.array(RecommendationSchema).default([]),
   /** The fastest durable (case, mode) across option sets, or null for a run of one case. */
   optionSetChoice: OptionSetChoiceSchema.nullable().default(null),
+  /** --as-projects: each project command as measured, against the fastest durable one of its target. */
+  projectRuns: z.array(ProjectRunSchema).default([]),
 });
 
 /** Descriptive statistics of one metric. */

@@ -75,6 +75,8 @@ export function buildCases(input: MatrixInput): PlanCase[] {
         outputFormat: '',
         srcCache: null,
         options: { ...DEFAULT_CONVERT_OPTIONS, targetIsZero: input.targetIsZero },
+        command: null,
+        odirectProbe: null,
       },
       parts: [],
     },
@@ -98,13 +100,14 @@ export function buildCases(input: MatrixInput): PlanCase[] {
  */
 export function buildRounds(
   caseIds: readonly string[],
-  modes: readonly string[],
+  modes: readonly string[] | ((caseId: string) => readonly string[]),
   runs: number,
   warmup: number,
   seed: number,
 ): Cell[][] {
   const random = seededRandom(seed);
-  const pairs = caseIds.flatMap((caseId) => modes.map((mode) => ({ caseId, mode })));
+  const modesOf = typeof modes === 'function' ? modes : () => modes;
+  const pairs = caseIds.flatMap((caseId) => modesOf(caseId).map((mode) => ({ caseId, mode })));
   const rounds: Cell[][] = [];
   for (let r = 1; r <= warmup + runs; r++) {
     const isWarmup = r <= warmup;

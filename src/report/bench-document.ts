@@ -23,7 +23,7 @@ import {
   secs,
 } from '../model/units.ts';
 import { benchCharts, chartFile } from './charts/chart-names.ts';
-import { optionSetText, projectRows, recommendationText, sourceText } from './choice-text.ts';
+import { optionSetText, projectRows, projectRunRows, recommendationText, sourceText } from './choice-text.ts';
 import type { Block, ReportDocument } from './document-model.ts';
 import { auditFailureText, notMeasuredText, samplingText, warningTexts } from './finding-text.ts';
 import { summaryHead, summaryRow } from './table.ts';
@@ -187,6 +187,7 @@ function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] 
 
 /** "What to choose here": the fastest durable mode, its margin, and each project's documented choice with its cost. */
 function choiceBlocks(results: Results): Block[] {
+  if (results.projectRuns.length) return projectRunBlocks(results);
   const blocks: Block[] = [{ kind: 'heading', level: 2, text: 'What to choose here' }];
   const across = results.optionSetChoice;
   if (across) blocks.push({ kind: 'para', text: optionSetText(across) });
@@ -200,6 +201,33 @@ function choiceBlocks(results: Results): Block[] {
     });
   }
   return blocks;
+}
+
+/** --as-projects: every project's own command as measured, against the fastest durable command of its target. */
+function projectRunBlocks(results: Results): Block[] {
+  return [
+    { kind: 'heading', level: 2, text: "What to choose here: the projects' own commands, measured" },
+    {
+      kind: 'para',
+      text:
+        "Each case ran one project's command line exactly as its rule gives it on this target (projects with the " +
+        "same command share a case); time to durable adds `sync -f` of the output, which is also what CDI's fsync " +
+        'after writeback costs. Margins are ratios of geometric means of time to durable with 95% Welch intervals.',
+    },
+    {
+      kind: 'table',
+      head: [
+        'projects',
+        'command line',
+        'mode',
+        'real (median)',
+        'time to durable',
+        'against the fastest durable',
+        'durable at return',
+      ],
+      rows: projectRunRows(results),
+    },
+  ];
 }
 
 /** Memory-limited runs: per case and mode, the cgroup's peak memory, peak dirty + writeback and OOM kills. */

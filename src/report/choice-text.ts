@@ -6,11 +6,14 @@ import type {
   OptionSetChoice,
   Project,
   ProjectChoice,
+  ProjectRun,
   Recommendation,
   TargetFacts,
 } from '../model/findings.ts';
-import { PROJECT_RULES, projectRule } from '../model/project-rules.ts';
-import { intervalText, pText } from '../model/units.ts';
+import { fillArgv, PROJECT_RULES, projectRule } from '../model/project-rules.ts';
+import { shellQuote } from '../model/qemu-img-command.ts';
+import type { Results } from '../model/results.ts';
+import { intervalText, mib, pText, secs } from '../model/units.ts';
 
 /** A project's name and its rule in a few words (from the rule table). */
 export function projectText(project: Project): { name: string; rule: string } {
@@ -110,4 +113,41 @@ export function projectTableMarkdown(): string {
     '|---|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
   ].join('\n');
+}
+
+/** The names of the projects that run one command ("OpenStack Glance, libvirt storage volumes"). */
+export function projectNames(projects: readonly Project[]): string {
+  return projects.map((p) => projectRule(p).name).join(', ');
+}
+
+/** A project command as a person would type it, with SRC and DST for the files. */
+export function projectCommandLine(argv: readonly string[], srcFormat: string, outFormat: string): string {
+  return ['qemu-img', ...fillArgv(argv, { src: 'SRC', dst: 'DST', srcFormat, outFormat })].map(shellQuote).join(' ');
+}
+
+/** A measured project command against the fastest durable one: "1.21x (1.10-1.33x, Welch p = 0.002)". */
+export function projectMarginText(run: ProjectRun): string {
+  if (!run.durableAtReturn) return 'not durable when qemu-img returns';
+  if (run.durable === null) return 'not measured';
+  if (!run.margin) return 'the fastest durable command here';
+  const m = run.margin;
+  const interval = m.ciLow === null ? 'no interval' : `95% interval ${intervalText(m)}, Welch ${pText(m.p)}`;
+  return `${m.ratio.toFixed(2)}x its time to durable (${interval}): ${isClear(m) ? 'clearly slower' : 'not clearly slower'}`;
+}
+
+/** The table rows of the projects' commands as measured (--as-projects). */
+export function projectRunRows(results: Results): string[][] {
+  return results.projectRuns.map((run) => {
+    const c = results.cases.find((x) => x.id === run.caseId);
+    const line = c?.command ? projectCommandLine(c.command.argv, results.image.format, c.outputFormat) : '?';
+    return [
+      projectNames(run.projects),
+      line,
+      run.mode,
+      secs(run.real),
+      secs(run.durable),
+      projectMarginText(run),
+      run.durableAtReturn ? 'yes' : `no: ${mib(run.dirtyAfterKiB)} unflushed at exit`,
+    ];
+  });
 }

@@ -1,6 +1,8 @@
 // Words for the facts results.json records: warnings, what was not measured, failed audits, how sampling ended.
 // The only place these sentences are made (pure).
+
 import type { AuditFailure, NotMeasured, RunWarning } from '../model/findings.ts';
+import { projectRule } from '../model/project-rules.ts';
 import type { FlushAudit, Results } from '../model/results.ts';
 import { intervalText } from '../model/units.ts';
 
@@ -54,6 +56,12 @@ export function notMeasuredText(n: NotMeasured): string {
       return `flush counts: strace is not installed and the flush counter cannot be built (${n.error})`;
     case 'recorded-text':
       return n.text;
+    case 'project-not-run': {
+      const name = projectRule(n.project).name;
+      return n.state === 'unknown'
+        ? `${name}'s command on ${n.target}: its rule depends on a fact this run could not establish`
+        : `${name}'s command on ${n.target}: its rule does not apply to this kind of target`;
+    }
   }
 }
 

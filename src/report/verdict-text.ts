@@ -10,6 +10,7 @@ import {
 } from '../model/reference.ts';
 import type { Results } from '../model/results.ts';
 import { fasterOrSlower, intervalText, kibText, mib, secs, sizeWords, times } from '../model/units.ts';
+import { projectMarginText, projectNames } from './choice-text.ts';
 
 const REF = REFERENCE_2019;
 const PENALTY_2019_SECONDS = (REF.writethroughSeconds - REF.writebackSeconds).toFixed(0);
@@ -50,6 +51,7 @@ const CLAIM: Record<Verdict['outcome'], string> = {
 /** The verdict of one case in three layers (headline, bullets, details). */
 export function verdictLayers(results: Results, v: Verdict): VerdictLayers {
   const recommendation = results.recommendations.find((r) => r.caseId === v.caseId) ?? null;
+  if (results.projectRuns.length) return projectLayers(results);
   if (v.outcome === 'not-measured' || !v.speedup) {
     const headline = 'writethrough and writeback were not both measured: the 2019 claim cannot be checked here.';
     return { headline, bullets: choiceBullets(results, v.caseId, recommendation), details: [REFERENCE_TEXT] };
@@ -65,6 +67,29 @@ export function verdictLayers(results: Results, v: Verdict): VerdictLayers {
   const reasons = reasonPhrases(v.reasons).map((phrase) => `${phrase[0]?.toUpperCase()}${phrase.slice(1)}.`);
   const details = [sentenceOne(results, v), `${REFERENCE_TEXT} ${JUDGED[v.outcome]}`, ...reasons];
   return { headline, bullets: bullets.slice(0, MAX_VERDICT_BULLETS), details };
+}
+
+/** --as-projects: the fastest durable project command, the others against it, and which are not durable. */
+function projectLayers(results: Results): VerdictLayers {
+  const runs = results.projectRuns;
+  const best = runs.find((r) => r.durableAtReturn && r.durable !== null && !r.margin);
+  const headline = best
+    ? `Measured as the projects run it here: ${projectNames(best.projects)}'s command is the fastest durable one ` +
+      `(${secs(best.durable)} to durable).`
+    : 'Measured as the projects run it here: no durable command ran successfully.';
+  const others = runs
+    .filter((r) => r.durableAtReturn && r.margin)
+    .sort((a, b) => (b.margin?.ratio ?? 0) - (a.margin?.ratio ?? 0))
+    .map((r) => `${projectNames(r.projects)} takes ${projectMarginText(r)}.`);
+  const undurable = runs.filter((r) => !r.durableAtReturn);
+  const lost = undurable.length
+    ? [
+        `Not durable when qemu-img returns: ${undurable.map((r) => projectNames(r.projects)).join('; ')} ` +
+          `(${undurable[0]?.mode}; ${mib(undurable[0]?.dirtyAfterKiB)} unflushed at exit).`,
+      ]
+    : [];
+  const bullets = [...others.slice(0, MAX_VERDICT_BULLETS - lost.length), ...lost];
+  return { headline, bullets, details: [...others, REFERENCE_TEXT] };
 }
 
 /** The reasons as at most three short bullets: measured first, then what is predicted or assumed. */

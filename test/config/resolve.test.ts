@@ -5,6 +5,7 @@ import { parseCommandLine } from '../../src/cli/args.ts';
 import { recordedConfig, resolveBenchConfig, stamp } from '../../src/config/resolve.ts';
 import { UsageError } from '../../src/model/errors.ts';
 import { configFlagValues, rerunArguments } from '../../src/model/flags.ts';
+import { PROJECT_IDS } from '../../src/model/project-rules.ts';
 import { stubPort } from '../helpers/stub-port.ts';
 
 const cwd = '/nonexistent/qcb-resolve';
@@ -35,6 +36,19 @@ describe('resolveBenchConfig', () => {
       // the built-in image's data (1 GiB) + 5%, its L2 tables (4 GiB / 8192) and 1 MiB: not its virtual size
       `freeSpace ${join(cwd, 'results')} 1129001780`,
     ]);
+  });
+  it('--as-projects alone means every project, a list a subset in table order; no baseline; the flags it sets refused', async () => {
+    const all = await resolveArgs(['--as-projects']);
+    expect(all.asProjects).toEqual([...PROJECT_IDS]);
+    expect(all.baseline).toBeNull();
+    expect((await resolveArgs(['--as-projects', 'cdi,nova', '--runs', '2'])).asProjects).toEqual(['nova', 'cdi']);
+    await expect(resolveArgs(['--as-projects', 'nova,esxi'])).rejects.toThrow(
+      "unknown project 'esxi' in --as-projects; use all or nova, cinder, vdsm, cdi, proxmox, ironic, incus, cloudstack, glance, libvirt, opennebula",
+    );
+    await expect(resolveArgs(['--as-projects', '--modes', 'none'])).rejects.toThrow(
+      "--as-projects runs each project's own command line; drop --modes (it sets it itself)",
+    );
+    await expect(resolveArgs(['--coroutines', '4', '--as-projects'])).rejects.toThrow(/drop --coroutines/);
   });
   it('takes the documented flags', async () => {
     const c = await resolveArgs([
