@@ -212,7 +212,7 @@ export function projectRuns(results: Results, level = 0.95): ProjectRun[] {
   const fastest = new Map<string, Candidate>();
   for (const c of commands) {
     const m = summary(c.id);
-    if (!m || m.state !== 'measured' || !DURABLE_MODES.includes(m.mode) || !m.durable) continue;
+    if (m?.state !== 'measured' || !DURABLE_MODES.includes(m.mode) || !m.durable) continue;
     const best = fastest.get(target(c));
     if (!best || m.durable.median < best.median)
       fastest.set(target(c), { caseId: c.id, mode: m.mode, median: m.durable.median });
