@@ -237,7 +237,9 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
       function: 'ImageUnpack (convertBlockImage)',
       checked: READ,
     },
-    rule: '-t writeback, -t none if the target opens with O_DIRECT, -T none if the source does; -W -n --target-is-zero onto block',
+    rule:
+      '-t writeback, -t none if the target opens with O_DIRECT, -T none if the source does; -W -n ' +
+      '--target-is-zero onto block',
     reason: 'VM images are unpacked from qcow2 onto clean volumes; direct I/O where both sides allow it',
     pick: (f) => {
       if (f.srcFormat !== 'qcow2') return notHere('Incus unpacks qcow2 images only');
@@ -261,7 +263,9 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
       function: 'convert',
       checked: READ,
     },
-    rule: "no -t (qemu-img's default) unless the storage asks for no cache (-t none); -n --target-is-zero -W -S 1M onto existing targets; -U",
+    rule:
+      "no -t (qemu-img's default) unless the storage asks for no cache (-t none); -n --target-is-zero -W -S 1M " +
+      'onto existing targets; -U',
     reason: 'block storage adaptors (PowerFlex) set noCache; zeroes are skipped in 1 MiB chunks onto existing volumes',
     pick: (f) => {
       const source = f.srcFormat === 'qcow2' ? ['--image-opts', 'driver=qcow2,file.filename={src}'] : ['{src}'];

@@ -132,7 +132,8 @@ export function projectMarginText(run: ProjectRun): string {
   if (!run.margin) return 'the fastest durable command here';
   const m = run.margin;
   const interval = m.ciLow === null ? 'no interval' : `95% interval ${intervalText(m)}, Welch ${pText(m.p)}`;
-  return `${m.ratio.toFixed(2)}x its time to durable (${interval}): ${isClear(m) ? 'clearly slower' : 'not clearly slower'}`;
+  const verdict = isClear(m) ? 'clearly slower' : 'not clearly slower';
+  return `${m.ratio.toFixed(2)}x its time to durable (${interval}): ${verdict}`;
 }
 
 /** The table rows of the projects' commands as measured (--as-projects). */
