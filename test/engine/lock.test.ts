@@ -47,11 +47,11 @@ describe('acquireLock', () => {
       const [dir, at] = process.argv.slice(-2);
       while (Date.now() < Number(at)) {}
       try { acquireLock(dir, () => {}); console.log('won'); } catch { console.log('lost'); }
-      setTimeout(() => {}, Number(at) + 3000 - Date.now()); // the winner lives on until both have tried`;
+      setTimeout(() => {}, Number(at) + 2500 - Date.now()); // the winner lives on until both have tried`;
     for (let round = 0; round < 5; round++) {
       const dir = mkdtempSync(join(tmpdir(), 'qcb-race-'));
       writeFileSync(join(dir, LOCK_NAME), '999999999\n');
-      const at = String(Date.now() + 5000); // after both have started, even on a loaded machine
+      const at = String(Date.now() + 2500); // after both have started, even on a loaded machine
       const run = () => execa('node', ['--import', 'tsx', '--input-type=module', '-e', script, dir, at], { cwd: ROOT });
       const outcomes = (await Promise.all([run(), run()])).map((r) => r.stdout.trim()).sort();
       expect(outcomes).toEqual(['lost', 'won']);

@@ -65,10 +65,24 @@ describe('--memory-limit (real qemu-img)', () => {
     `a limit too small for qemu-img: the run is OOM-killed, a failed run ${REASON}`,
     async () => {
       const out = join(work, 'out-8');
+      // 16 coroutines allocate their buffers at once: the OOM kill comes in seconds, not after minutes of reclaim
       const r = await runCli(
         [
           'bench',
-          ...['--image-size', '64M', '--image-data', '48M', '--modes', 'writeback', '--runs', '1', '--timeout', '240s'],
+          ...[
+            '--image-size',
+            '64M',
+            '--image-data',
+            '48M',
+            '--modes',
+            'writeback',
+            '--runs',
+            '1',
+            '--timeout',
+            '240s',
+            '--coroutines',
+            '16',
+          ],
           ...['--memory-limit', '8M', '--no-flush-audit', '--no-flush-probe', '--out', out],
         ],
         { env: { QCB_CACHE_DIR: cache } },
