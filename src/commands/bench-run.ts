@@ -22,6 +22,7 @@ import { DEFAULT_IMAGE_GENERATOR_VERSION, ensureDefaultImage } from '../image/bu
 import { imageFacts, sha256File, validateImage } from '../image/image-facts.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { UsageError } from '../model/errors.ts';
+import type { NotMeasured } from '../model/findings.ts';
 import { type Cell, caseModes, type PlanCase, type Target } from '../model/plan.ts';
 import type { ProjectFacts, ProjectId } from '../model/project-rules.ts';
 import {
@@ -96,10 +97,12 @@ export async function runBench(
     await prepareTargets(config, image.virtualSize, ui, prepared);
     const asProjects = config.asProjects ? expandProjects(config.asProjects, matrixCases, image, prepared) : null;
     const planCases = asProjects?.cases ?? matrixCases;
-    const contexts = await convertContexts(config, planCases, image, prepared);
+    const meterNotes: NotMeasured[] = [];
+    const contexts = await convertContexts(config, planCases, image, prepared, meterNotes);
     const results = previous
       ? { ...previous, schemaVersion: SCHEMA_VERSION }
       : newResults(config, planCases, image, prepared);
+    if (!previous) results.notMeasured.push(...meterNotes);
     for (const { project, target, state } of previous ? [] : (asProjects?.skipped ?? []))
       results.notMeasured.push({ code: 'project-not-run', project, target, state });
     const state: RunState = { config, benchStarted, ui, signal, checkpoint, planCases, contexts, results };
@@ -217,14 +220,27 @@ function reportFreed(dir: string, freed: { count: number; bytes: number; killed:
   ui.note(`removed ${what} from ${dir}: ${formatBytes(freed.bytes)} freed`);
 }
 
+/** The flush meter's library, or null with the reason noted when it cannot be had (no compiler, no prebuilt). */
+async function meterLibrary(notMeasured: NotMeasured[]): Promise<string | null> {
+  try {
+    return await ensureInterposer(cacheRoot());
+  } catch (error) {
+    notMeasured.push({ code: 'flush-meter-unavailable', error: (error as Error).message.split('\n')[0] ?? '' });
+    return null;
+  }
+}
+
 async function convertContexts(
   config: ResolvedConfig,
   planCases: PlanCase[],
   image: ImageFacts,
   prepared: PreparedTargets,
+  notMeasured: NotMeasured[],
 ): Promise<Map<string, ConvertContext>> {
   const latency = config.emulateFlushLatencyMs;
   const env = latency !== null ? interposerEnv(await ensureInterposer(cacheRoot()), latency) : {};
+  const meter = config.flushMeter ? await meterLibrary(notMeasured) : null;
+  if (!config.flushMeter) notMeasured.push({ code: 'flush-meter-off' });
   const limit = config.memoryLimitBytes;
   const memory = limit !== null && prepared.memory ? { host: prepared.memory, limitBytes: limit } : null;
   const context = (c: PlanCase): ConvertContext => ({
@@ -236,6 +252,7 @@ async function convertContexts(
     timeoutSeconds: config.timeoutSeconds,
     env,
     verify: config.verify,
+    meter,
     onOutput: image.origin === 'file' ? hashFirstRawOutput(image) : undefined,
   });
   return new Map(planCases.map((c) => [c.id, context(c)]));

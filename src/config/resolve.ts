@@ -39,6 +39,8 @@ export interface ResolvedConfig {
   /** The preset --emulate-flush-latency named, or null. */
   emulatePreset: string | null;
   flushAudit: boolean;
+  /** Load the flush meter into the timed runs. */
+  flushMeter: boolean;
   flushProbe: boolean;
   dropCaches: boolean;
   /** Check the targets' free space against what the output can need before the run. */
@@ -232,6 +234,7 @@ function resolvePlan(read: Reader) {
     ...resolveEmulation(read.str('emulate-flush-latency')),
     onFailure: onFailure as 'continue' | 'stop',
     flushAudit: !read.flag('no-flush-audit'),
+    flushMeter: !read.flag('no-flush-meter'),
     flushProbe: !read.flag('no-flush-probe'),
     dropCaches: !read.flag('no-drop-caches'),
     spaceCheck: !read.flag('skip-space-check'),

@@ -1,4 +1,5 @@
 // One measured conversion: fresh output, empty page cache, qemu-img convert, dirty residue, time to durable.
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { type FailureKind, failureKind } from '../model/failure.ts';
 import type { Cell, PlanCase } from '../model/plan.ts';
@@ -7,6 +8,7 @@ import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-comma
 import type { Sample } from '../model/results.ts';
 import { formatBytes, round6 } from '../model/units.ts';
 import { type BlockTarget, zeroLoopFile } from './block-target.ts';
+import { meterEnv, takeMeter } from './flush-meter.ts';
 import {
   createRunCgroup,
   inCgroup,
@@ -44,6 +46,8 @@ export interface ConvertContext {
   device: BlockTarget | null;
   /** Run each conversion in a memory cgroup with this limit (--memory-limit), or null. */
   memory: { host: MemoryCgroupHost; limitBytes: number } | null;
+  /** The flush meter's library, loaded into every measured run, or null (--no-flush-meter, or not available). */
+  meter: string | null;
 }
 
 /** The spec of a cell's conversion. */
@@ -129,8 +133,9 @@ async function convertMeasured(
   planCase: PlanCase,
   spec: ConvertSpec,
   signal: AbortSignal,
+  env: Record<string, string>,
 ): Promise<{ result: ProcessResult; memory: RunMemory | null }> {
-  const options = { timeoutSeconds: ctx.timeoutSeconds, signal, env: ctx.env };
+  const options = { timeoutSeconds: ctx.timeoutSeconds, signal, env };
   if (!ctx.memory) return { result: await runConvert(planCase.qemuImg, spec, options), memory: null };
   const cg = createRunCgroup(ctx.memory.host, ctx.memory.limitBytes);
   try {
@@ -154,8 +159,13 @@ export async function measureConversion(
   const startedAt = new Date().toISOString();
   const created = await freshTarget(ctx, planCase, spec);
   const cacheDrop = await dropPageCache([spec.src], ctx.dropCaches);
+  const meterFile = ctx.meter ? join(ctx.workDir, `meter-${randomBytes(6).toString('hex')}.txt`) : null;
+  const env = ctx.meter && meterFile ? { ...ctx.env, ...meterEnv(ctx.meter, meterFile) } : ctx.env;
   const { result, memory } =
-    created && !created.ok ? { result: created, memory: null } : await convertMeasured(ctx, planCase, spec, signal);
+    created && !created.ok
+      ? { result: created, memory: null }
+      : await convertMeasured(ctx, planCase, spec, signal, env);
+  const flushes = meterFile ? takeMeter(meterFile) : null;
   const dirtyAfterKiB = dirtyKiB();
   const after = result.ok
     ? await afterConvert(ctx, planCase, cell, spec, signal)
@@ -185,6 +195,7 @@ export async function measureConversion(
     verified: after.verified,
     argv: convertArgs(spec),
     memory,
+    flushes,
   };
 }
 

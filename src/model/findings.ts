@@ -55,6 +55,9 @@ export const NotMeasuredSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('flush-counter-unavailable'), error: str }),
   /** A sentence recorded by a tool older than schema 3, kept as it was. */
   z.object({ code: z.literal('recorded-text'), text: str }),
+  /** The flush meter: --no-flush-meter, or its library could not be had (`error`). */
+  z.object({ code: z.literal('flush-meter-off') }),
+  z.object({ code: z.literal('flush-meter-unavailable'), error: str }),
   /** --as-projects: a project's command was not run on a target (its rule does not apply, or needs a fact unknown). */
   z.object({
     code: z.literal('project-not-run'),

@@ -503,6 +503,20 @@ export const CONFIG_FLAGS = {
     ],
     values: (c) => ({ 'no-flush-audit': !c.flushAudit }),
   },
+  flushMeter: {
+    flags: [
+      {
+        name: 'no-flush-meter',
+        kind: 'boolean',
+        section: 'Flushes',
+        commands: BENCH,
+        help:
+          'do not load the flush meter (LD_PRELOAD) into the timed runs; by default it records per run the flushes, ' +
+          'the time inside them and the bytes left unflushed at exit',
+      },
+    ],
+    values: (c) => ({ 'no-flush-meter': !c.flushMeter }),
+  },
   flushProbe: {
     flags: [
       {

@@ -63,6 +63,26 @@ export const SampleSchema = z.object({
   cacheDrop: z.string(),
   startedAt: z.string(),
   verified: z.boolean().nullable().default(null),
+  /** What the flush meter saw in this run (LD_PRELOAD in qemu-img), or null when it was not loaded or wrote nothing. */
+  flushes: z
+    .object({
+      /** fsync + fdatasync calls. */
+      calls: z.number().int(),
+      /** Seconds inside them, summed over threads. */
+      waitSeconds: num,
+      /** Seconds with at least one flush in flight. */
+      inFlightSeconds: num,
+      /** Median and 99th percentile of a flush's latency, ms. */
+      medianMs: num,
+      p99Ms: num,
+      /** Write calls and bytes to regular files and block devices. */
+      writeCalls: z.number().int(),
+      writeBytes: num,
+      /** Bytes written that no completed flush covered when qemu-img exited. */
+      unflushedBytes: num,
+    })
+    .nullable()
+    .default(null),
   /** The qemu-img argv of this run (after the program), or null in older files. */
   argv: z.array(z.string()).nullable().default(null),
   /** The run's memory cgroup (--memory-limit), or null when the run had no limit. */
@@ -228,6 +248,8 @@ export const RecordedConfigSchema = z.object({
   /** The --emulate-flush-latency preset's name (e.g. nova-2019), or null for a duration or a native run. */
   emulatePreset: z.string().nullable().default(null),
   flushAudit: z.boolean(),
+  /** The flush meter was loaded into the timed runs (--no-flush-meter turns it off). */
+  flushMeter: z.boolean().default(false),
   flushProbe: z.boolean(),
   dropCaches: z.boolean(),
   /** False with --skip-space-check: the free space of the targets was not checked before the run. */

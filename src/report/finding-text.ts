@@ -56,6 +56,10 @@ export function notMeasuredText(n: NotMeasured): string {
       return `flush counts: strace is not installed and the flush counter cannot be built (${n.error})`;
     case 'recorded-text':
       return n.text;
+    case 'flush-meter-off':
+      return 'flushes, the time inside them and unflushed bytes in the timed runs: the meter was off (--no-flush-meter)';
+    case 'flush-meter-unavailable':
+      return `flushes and the time inside them in the timed runs: the meter library cannot be had (${n.error})`;
     case 'project-not-run': {
       const name = projectRule(n.project).name;
       return n.state === 'unknown'

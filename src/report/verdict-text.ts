@@ -1,5 +1,6 @@
 // Words for the verdict: the measured speedup against the 2019 figure, and the likely reasons as phrases labelled
 // measured, predicted or assumed (pure; the facts come from analyze/verdict.ts through results.json).
+import { meterMedians } from '../analyze/meter.ts';
 import { DURABLE_MODES } from '../analyze/recommendation.ts';
 import type { Recommendation, Verdict, VerdictReason } from '../model/findings.ts';
 import {
@@ -60,10 +61,13 @@ export function verdictLayers(results: Results, v: Verdict): VerdictLayers {
   const emulated = results.config.emulateFlushLatencyMs;
   const label = emulated !== null ? `, with an EMULATED flush latency of ${emulated} ms` : '';
   const interval = r.ciLow === null ? 'no interval' : `95% interval ${intervalText(r)}`;
-  const speed = v.outcome === 'none' ? `no measurably faster than writethrough (${times(r.ratio)})` : fasterOrSlower(r);
-  const than = v.outcome === 'none' ? '' : ' than writethrough';
-  const headline = `writeback converts ${speed}${than} here (${interval})${label}; ${CLAIM[v.outcome]}.`;
-  const bullets = [...whyBullets(v.reasons), ...choiceBullets(results, v.caseId, recommendation)];
+  const headline =
+    v.outcome === 'none'
+      ? `writeback is not measurably faster than writethrough here (${times(r.ratio)}, ${interval})${label}; ` +
+        `${CLAIM[v.outcome]}.`
+      : `writeback converts ${fasterOrSlower(r)} than writethrough here (${interval})${label}; ${CLAIM[v.outcome]}.`;
+  const meter = meterMedians(results, v.caseId, 'writethrough');
+  const bullets = [...whyBullets(v.reasons, meter), ...choiceBullets(results, v.caseId, recommendation)];
   const reasons = reasonPhrases(v.reasons).map((phrase) => `${phrase[0]?.toUpperCase()}${phrase.slice(1)}.`);
   const details = [sentenceOne(results, v), `${REFERENCE_TEXT} ${JUDGED[v.outcome]}`, ...reasons];
   return { headline, bullets: bullets.slice(0, MAX_VERDICT_BULLETS), details };
@@ -92,15 +96,29 @@ function projectLayers(results: Results): VerdictLayers {
   return { headline, bullets, details: [...others, REFERENCE_TEXT] };
 }
 
+/** Writethrough's flush wait as the meter measured it in the timed runs. */
+type Metered = NonNullable<ReturnType<typeof meterMedians>>;
+
+function meteredWhy(m: Metered): string | null {
+  if (m.calls === 0) return null;
+  return (
+    `Why: in the timed runs writethrough spent ${secs(m.wait)} of ${secs(m.real)} waiting for ` +
+    `${m.calls.toLocaleString('en-US')} flushes (median ${m.medianMs.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms; ` +
+    `measured); the 2019 figures imply ~${IMPLIED_2019_FLUSH_MS.toFixed(1)} ms per flush (assumed).`
+  );
+}
+
 /** The reasons as at most three short bullets: measured first, then what is predicted or assumed. */
-function whyBullets(reasons: readonly VerdictReason[]): string[] {
+function whyBullets(reasons: readonly VerdictReason[], meter: Metered | null): string[] {
   const bullets: string[] = [];
   const find = <C extends VerdictReason['code']>(code: C) =>
     reasons.find((r): r is Extract<VerdictReason, { code: C }> => r.code === code);
   const noop = find('flush-is-noop');
   const fast = find('fast-flushes');
   const penalty = find('measured-penalty');
+  const metered = meter ? meteredWhy(meter) : null;
   if (noop) bullets.push(`Why: the target is ${noop.fsType}, where a flush does nothing (measured).`);
+  else if (metered) bullets.push(metered);
   else if (fast || penalty) {
     const emulated = fast?.emulatedMs != null ? `, ${fast.emulatedMs} ms of it emulated` : '';
     const probe = fast ? `a flush here takes ${fast.perFlushMs.toFixed(2)} ms (measured by the probe${emulated})` : '';
@@ -183,7 +201,7 @@ function sentenceOne(results: Results, v: Verdict): string {
   const detail = `(${interval}, ratio of geometric means; ${medians})`;
   const measured = `Measured on this host${label}: writeback converted ${what}`;
   if (v.outcome === 'none') {
-    return `${measured} no measurably faster than writethrough: ${times(r.ratio)} ${detail}; the interval includes 1.`;
+    return `${measured} not measurably faster than writethrough: ${times(r.ratio)} ${detail}; the interval includes 1.`;
   }
   return `${measured} ${fasterOrSlower(r)} than writethrough ${detail}.`;
 }

@@ -30,6 +30,7 @@ function sample(mode: string, run: number, durable: number, ok = true): Sample {
     verified: null,
     argv: null,
     memory: null,
+    flushes: null,
   };
 }
 

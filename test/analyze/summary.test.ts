@@ -30,6 +30,7 @@ function sample(mode: string, run: number, real: number, extra: Partial<Sample> 
     verified: null,
     argv: null,
     memory: null,
+    flushes: null,
     ...extra,
   };
 }
@@ -111,7 +112,7 @@ describe('verdicts', () => {
     const [v] = verdicts(results);
     expect(v?.outcome).toBe('none');
     expect(verdictText(results, v as Verdict)).toMatch(
-      /no measurably faster than writethrough: .*the interval includes 1/,
+      /not measurably faster than writethrough: .*the interval includes 1/,
     );
     expect(v?.reasons[0]).toEqual({ code: 'flush-is-noop', fsType: 'tmpfs' });
     expect(reasonPhrases(v?.reasons ?? []).join(';')).toMatch(/the target is tmpfs, where a flush does nothing/);

@@ -1,0 +1,21 @@
+// The flush meter's figures of a case and mode over its measured runs (pure).
+import { median as medianOf } from '../model/quantile.ts';
+import type { Results } from '../model/results.ts';
+
+/** The flush meter's figures of a case and mode: medians over the measured runs, or null when it saw no run. */
+export function meterMedians(results: Results, caseId: string, mode: string) {
+  const runs = results.samples.filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup);
+  const metered = runs.flatMap((s) => (s.flushes ? [{ ...s.flushes, real: s.real }] : []));
+  if (!metered.length) return null;
+  const median = (f: (m: (typeof metered)[number]) => number) => medianOf(metered.map(f));
+  return {
+    runs: metered.length,
+    real: median((m) => m.real),
+    wait: median((m) => m.waitSeconds),
+    calls: median((m) => m.calls),
+    medianMs: median((m) => m.medianMs),
+    p99Ms: median((m) => m.p99Ms),
+    writeCalls: median((m) => m.writeCalls),
+    unflushed: median((m) => m.unflushedBytes),
+  };
+}
