@@ -57,7 +57,9 @@ export function notMeasuredText(n: NotMeasured): string {
     case 'recorded-text':
       return n.text;
     case 'flush-meter-off':
-      return 'flushes, the time inside them and unflushed bytes in the timed runs: the meter was off (--no-flush-meter)';
+      return (
+        'flushes, the time inside them and unflushed bytes in the timed runs: the meter was off ' + '(--no-flush-meter)'
+      );
     case 'flush-meter-unavailable':
       return `flushes and the time inside them in the timed runs: the meter library cannot be had (${n.error})`;
     case 'project-not-run': {
