@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type CacheMode, modeOrder, parseCacheModes } from '../model/cache-modes.ts';
 import { UsageError } from '../model/errors.ts';
-import { type FlagName, flagDefault, flagSpec } from '../model/flags.ts';
+import { AS_PROJECTS_REPLACES, type FlagName, flagDefault, flagSpec } from '../model/flags.ts';
 import { FLUSH_PRESETS, flushPreset } from '../model/flush-presets.ts';
 import type { OptionValues } from '../model/invocation.ts';
 import { distinct } from '../model/lists.ts';
@@ -295,23 +295,11 @@ function resolveMatrix(read: Reader, cwd: string) {
   };
 }
 
-/** The flags --as-projects replaces: the projects' command lines set the cache modes and options themselves. */
-const REPLACED_BY_PROJECTS: readonly FlagName[] = [
-  'modes',
-  'baseline',
-  'src-cache',
-  'coroutines',
-  'out-of-order',
-  'no-out-of-order',
-  'rate-limit',
-  'target-is-zero',
-];
-
 /** --as-projects: "all" or project ids; refused beside the flags it replaces. */
 function resolveProjects(read: Reader): ProjectId[] | null {
   const given = distinct(read.list('as-projects'));
   if (!given.length) return null;
-  const clash = REPLACED_BY_PROJECTS.find((name) => read.given(name));
+  const clash = AS_PROJECTS_REPLACES.find((name) => read.given(name));
   if (clash) {
     throw new UsageError(`--as-projects runs each project's own command line; drop --${clash} (it sets it itself)`);
   }

@@ -683,8 +683,21 @@ export function configFlagValues(config: RecordedConfig, purpose: 'resume' | 're
   for (const field of Object.values(CONFIG_FLAGS)) {
     if ('values' in field) Object.assign(values, field.values(config, purpose));
   }
+  if (config.asProjects) for (const name of AS_PROJECTS_REPLACES) delete values[name];
   return values;
 }
+
+/** The flags --as-projects replaces: the projects' command lines set the cache modes and options themselves. */
+export const AS_PROJECTS_REPLACES: readonly FlagName[] = [
+  'modes',
+  'baseline',
+  'src-cache',
+  'coroutines',
+  'out-of-order',
+  'no-out-of-order',
+  'rate-limit',
+  'target-is-zero',
+];
 
 /** The default of `spec` under `command`. */
 export function flagDefault(spec: FlagSpec, command: Command = 'bench'): string | undefined {

@@ -49,6 +49,11 @@ describe('resolveBenchConfig', () => {
       "--as-projects runs each project's own command line; drop --modes (it sets it itself)",
     );
     await expect(resolveArgs(['--coroutines', '4', '--as-projects'])).rejects.toThrow(/drop --coroutines/);
+    // --resume and the report's rerun line give back the same configuration
+    const recorded = recordedConfig(await resolveArgs(['--as-projects', 'cdi,nova', '--seed', '7']), 0.01);
+    const again = await resolveBenchConfig(configFlagValues(recorded, 'resume'), { env: stubPort(), now, cwd });
+    expect(recordedConfig(again, 0.01)).toEqual(recorded);
+    expect(rerunArguments(recorded)).toEqual(['--seed', '7', '--as-projects', 'nova', '--as-projects', 'cdi']);
   });
   it('takes the documented flags', async () => {
     const c = await resolveArgs([
