@@ -1,6 +1,6 @@
 // The flush meter's figures of a case and mode over its measured runs (pure).
 import { median as medianOf } from '../model/quantile.ts';
-import type { Results } from '../model/results.ts';
+import { flushesOf, type Results } from '../model/results.ts';
 
 /** The flush meter's figures of a case and mode: medians over the measured runs, or null when it saw no run. */
 export function meterMedians(results: Results, caseId: string, mode: string) {
@@ -18,4 +18,16 @@ export function meterMedians(results: Results, caseId: string, mode: string) {
     writeCalls: median((m) => m.writeCalls),
     unflushed: median((m) => m.unflushedBytes),
   };
+}
+
+/**
+ * Writethrough's flush count in a case: the audit's (strace or the counter) when it has one, else the flush meter's
+ * from the timed runs (the median over them), else null.
+ */
+export function writethroughFlushes(results: Results, caseId: string): number | null {
+  const audit = results.flushAudit.find((a) => a.caseId === caseId && a.mode === 'writethrough' && a.ok);
+  const audited = flushesOf(audit);
+  if (audited !== null) return audited;
+  const metered = meterMedians(results, caseId, 'writethrough');
+  return metered && metered.calls > 0 ? metered.calls : null;
 }

@@ -1,5 +1,6 @@
 // The writethrough penalty predicted from the flush count and the probe's latency, beside the measured one (pure).
-import { flushesOf, probeFigure, type Results } from '../model/results.ts';
+import { probeFigure, type Results } from '../model/results.ts';
+import { writethroughFlushes } from './meter.ts';
 
 /** How far apart prediction and measurement may be before the report says the probe did not explain the penalty. */
 export const PREDICTION_TOLERANCE = 0.3;
@@ -30,7 +31,7 @@ export function penaltyPredictions(results: Results): PenaltyPrediction[] {
   return results.summary.cases.map(({ caseId, modes }) => {
     const target = results.cases.find((c) => c.id === caseId)?.targetDir;
     const figure = probeFigure(results.flushProbe.find((p) => p.targetDir === target));
-    const flushes = flushesOf(results.flushAudit.find((a) => a.caseId === caseId && a.mode === 'writethrough'));
+    const flushes = writethroughFlushes(results, caseId);
     const latencyMs = figure ? figure.medianMs + (results.config.emulateFlushLatencyMs ?? 0) : null;
     const wt = modes.find((m) => m.mode === 'writethrough')?.real?.median;
     const wb = modes.find((m) => m.mode === 'writeback')?.real?.median;

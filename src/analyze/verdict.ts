@@ -3,7 +3,8 @@
 // words them).
 import type { Verdict, VerdictReason } from '../model/findings.ts';
 import { ASSUMED_2019_FLUSHES, REFERENCE_2019 } from '../model/reference.ts';
-import { flushesOf, type ModeSummary, probeFigure, type Ratio, type Results } from '../model/results.ts';
+import { type ModeSummary, probeFigure, type Ratio, type Results } from '../model/results.ts';
+import { writethroughFlushes } from './meter.ts';
 import { PREDICTION_TOLERANCE, penaltyPredictions } from './prediction.ts';
 import { halfWidthShare, ratioInterval } from './stats.ts';
 
@@ -54,7 +55,7 @@ function caseFacts(results: Results, caseId: string) {
   return {
     fsType: c?.storage.fsType ?? null,
     figure,
-    flushes: flushesOf(results.flushAudit.find((a) => a.caseId === caseId && a.mode === 'writethrough' && a.ok)),
+    flushes: writethroughFlushes(results, caseId),
     wt: modes.find((m) => m.mode === 'writethrough'),
     wb: modes.find((m) => m.mode === 'writeback'),
     emulated,
