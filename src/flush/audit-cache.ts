@@ -43,7 +43,10 @@ export function keyInputs(
     srcFormat: spec.srcFormat,
     outFormat: spec.outFormat,
     srcCache: spec.srcCache,
-    options: optionArgs(spec.options),
+    // a project's own command (--as-projects): its arguments, the files as placeholders
+    options: spec.argv
+      ? spec.argv.map((a) => (a === spec.dst ? '{dst}' : a.split(spec.src).join('{src}')))
+      : optionArgs(spec.options),
   };
 }
 

@@ -8,10 +8,12 @@ import { loadResults } from '../../src/commands/results-file.ts';
 import {
   type AuditKeyInputs,
   auditKey,
+  keyInputs,
   readCachedAudit,
   resolveProgram,
   writeCachedAudit,
 } from '../../src/flush/audit-cache.ts';
+import { DEFAULT_CONVERT_OPTIONS } from '../../src/model/qemu-img-command.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const base: AuditKeyInputs = {
@@ -24,6 +26,30 @@ const base: AuditKeyInputs = {
   srcCache: null,
   options: [],
 };
+
+describe('keyInputs of a project command (--as-projects)', () => {
+  it('keys its own arguments with the files as placeholders: other commands of a mode differ, other folders do not', () => {
+    const build = { version: '7.2.22', sha256: 'a'.repeat(64) };
+    const spec = (argv: string[], dst: string) => ({
+      mode: 'unsafe',
+      srcCache: null,
+      srcFormat: 'qcow2',
+      outFormat: 'raw',
+      src: '/img/a.qcow2',
+      dst,
+      options: DEFAULT_CONVERT_OPTIONS,
+      argv: [...argv, dst],
+    });
+    const cinder = ['convert', '-O', 'raw', '-f', 'qcow2', '/img/a.qcow2'];
+    const cloudstack = ['convert', '-O', 'raw', '-U', '--image-opts', 'driver=qcow2,file.filename=/img/a.qcow2'];
+    const key = (argv: string[], dst: string) => auditKey(keyInputs(build, 'b'.repeat(64), spec(argv, dst)));
+    expect(keyInputs(build, 'b'.repeat(64), spec(cloudstack, '/t/w1/out.raw')).options).toEqual([
+      ...['convert', '-O', 'raw', '-U', '--image-opts', 'driver=qcow2,file.filename={src}', '{dst}'],
+    ]);
+    expect(key(cinder, '/t/w1/out.raw')).toBe(key(cinder, '/t/w2/out.raw'));
+    expect(key(cinder, '/t/w1/out.raw')).not.toBe(key(cloudstack, '/t/w1/out.raw'));
+  });
+});
 
 describe('auditKey', () => {
   it('is the same for the same inputs and differs when any one of them changes', () => {
