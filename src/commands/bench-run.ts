@@ -19,6 +19,7 @@ import { probeFlushLatency } from '../flush/probe.ts';
 import { hostFacts } from '../host/host-facts.ts';
 import { deviceStorageFacts, storageFacts } from '../host/storage-facts.ts';
 import { DEFAULT_IMAGE_GENERATOR_VERSION, ensureDefaultImage } from '../image/builtin-image.ts';
+import { cachedContentId, keepContentId, RAW_CONTENT_METHOD, rawOutputContentId } from '../image/content-identity.ts';
 import { imageFacts, sha256File, validateImage } from '../image/image-facts.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { UsageError } from '../model/errors.ts';
@@ -253,17 +254,29 @@ async function convertContexts(
     env,
     verify: config.verify,
     meter,
-    onOutput: image.origin === 'file' ? hashFirstRawOutput(image) : undefined,
+    onOutput:
+      image.origin === 'file' ? identifyFirstRawOutput(image, config.qemuImgs[0]?.path ?? 'qemu-img') : undefined,
   });
   return new Map(planCases.map((c) => [c.id, context(c)]));
 }
 
-/** For a --image run: the sha256 of the first raw output is the content identity of the guest data (taken once). */
-function hashFirstRawOutput(image: ImageFacts) {
+/**
+ * For a --image run: the content identity of the guest data, from the cache when this image file was identified
+ * before, else from the first raw output (its data extents only), then kept; the whole output's sha256 when qemu-img
+ * cannot map it.
+ */
+function identifyFirstRawOutput(image: ImageFacts, qemuImg: string) {
+  image.content ??= cachedContentId(cacheRoot(), image.sha256);
   return async (path: string, format: string) => {
     if (image.content || format !== 'raw') return;
-    const method = 'sha256 of the raw guest data (the first raw output of this run)';
-    image.content = { id: `raw:${await sha256File(path)}`, method };
+    const id = await rawOutputContentId(qemuImg, path);
+    image.content = id
+      ? { id, method: RAW_CONTENT_METHOD }
+      : {
+          id: `raw:${await sha256File(path)}`,
+          method: 'sha256 of the raw guest data (the first raw output of this run)',
+        };
+    keepContentId(cacheRoot(), image.sha256, image.content);
   };
 }
 

@@ -99,6 +99,25 @@ export async function measureRequired(qemuImg: string, path: string, format: str
   }
 }
 
+/**
+ * The byte ranges of a raw file that hold data (`qemu-img map`: SEEK_DATA/SEEK_HOLE underneath), or null when qemu-img
+ * cannot map it.
+ */
+export async function rawDataExtents(
+  qemuImg: string,
+  path: string,
+): Promise<{ start: number; length: number }[] | null> {
+  const args = ['map', '--output=json', '-f', 'raw', path];
+  const result = await runProcess(qemuImg, args, { captureStdout: true, timeoutSeconds: 600 });
+  if (!result.ok) return null;
+  try {
+    const extents = JSON.parse(result.stdout) as { start: number; length: number; data?: boolean }[];
+    return extents.filter((e) => e.data).map((e) => ({ start: e.start, length: e.length }));
+  } catch {
+    return null;
+  }
+}
+
 /** Checks that a qemu-img binary runs and is recent enough. */
 export async function validateQemuImg(path: string): Promise<QemuImgBuild> {
   const probe = await probeVersion(path);

@@ -642,6 +642,11 @@ describe('the source image', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(createHash('sha256').update(readFileSync(image)).digest('hex')).toBe(before.sha);
     expect(statSync(image).mtimeMs).toBe(before.mtime);
+    // its content identity, taken from the first raw output's data extents and kept by the file's sha256
+    const content = read(join(work, 'out-src')).image.content;
+    expect(content?.id).toMatch(/^raw-blocks:[0-9a-f]{64}$/);
+    const kept = JSON.parse(readFileSync(join(env.QCB_CACHE_DIR, 'content', `${before.sha}.json`), 'utf8'));
+    expect(kept).toEqual(content);
     rmSync(join(work, 'out-src'), { recursive: true });
   }, 120_000);
 });
