@@ -95,6 +95,11 @@ export function runWarnings(summary: Summary): RunWarning[] {
   return summary.cases.flatMap((c) => c.modes.flatMap((m) => m.warnings));
 }
 
+/** The modes of a case that have measured runs, in the summary's order. */
+export function measuredModes(summary: Summary, caseId: string): ModeSummary[] {
+  return summary.cases.find((c) => c.caseId === caseId)?.modes.filter((m) => m.state === 'measured') ?? [];
+}
+
 /** Summarises every case x mode of a run; `baseline` null means a run without speedups. */
 export function summarize(
   samples: readonly Sample[],

@@ -128,7 +128,7 @@ function expandProjects(
     const key = targetKey(c.targetKind, c.targetDir);
     const device = prepared.devices.get(key)?.path ?? null;
     const target = opensWithODirect(device ?? (prepared.workDirs.get(key) as string));
-    const storage = c.targetKind === 'device' ? deviceStorageFacts(c.targetDir) : storageFacts(c.targetDir);
+    const storage = caseStorage(c);
     const facts: ProjectFacts = {
       target: c.targetKind === 'dir' ? 'dir' : 'block',
       device,
@@ -142,6 +142,11 @@ function expandProjects(
     return projectCases(c, facts, projects, { target, source });
   });
   return { cases: expanded.flatMap((e) => e.cases), skipped: expanded.flatMap((e) => e.skipped) };
+}
+
+/** The storage facts of a case's target: a block device's own, or those of the file system holding the folder. */
+function caseStorage(c: PlanCase) {
+  return c.targetKind === 'device' ? deviceStorageFacts(c.targetDir) : storageFacts(c.targetDir);
 }
 
 /** The target axis: directories, block devices, loop folders, in that order. */
@@ -291,7 +296,7 @@ function newResults(
     ...c,
     qemuImgVersion: versionOf(c.qemuImg),
     device: prepared.devices.get(targetKey(c.targetKind, c.targetDir)) ?? null,
-    storage: c.targetKind === 'device' ? deviceStorageFacts(c.targetDir) : storageFacts(c.targetDir),
+    storage: caseStorage(c),
   });
   return {
     schemaVersion: SCHEMA_VERSION,

@@ -4,6 +4,7 @@ import { memoryRows } from '../analyze/memory.ts';
 import { meterMedians } from '../analyze/meter.ts';
 import { type PenaltyPrediction, penaltyPredictions } from '../analyze/prediction.ts';
 import { MIN_RUNS_FOR_OUTLIERS, RATIO_METHOD } from '../analyze/stats.ts';
+import { measuredModes } from '../analyze/summary.ts';
 import { CACHE_MODE_MEANING, type CacheMode } from '../model/cache-modes.ts';
 import { emulationLabel } from '../model/emulation.ts';
 import { rerunArguments } from '../model/flags.ts';
@@ -101,7 +102,7 @@ function distinctVerdicts(results: Results): { prefix: string; layers: VerdictLa
 /** The speedup chart as text bars, the 2019 figure as the last bar. */
 function speedupBars(results: Results, caseId: string): Block {
   const baseline = results.summary.baseline;
-  const modes = measuredModes(results, caseId);
+  const modes = measuredModes(results.summary, caseId);
   const rows = modes.map((m) => ({
     label: m.mode,
     value: m.mode === baseline ? 1 : (m.speedup?.ratio ?? 0),
@@ -117,16 +118,12 @@ function speedupBars(results: Results, caseId: string): Block {
 
 /** Median wall time per mode as text bars, with time to durable beside it. */
 function timeBars(results: Results, caseId: string): Block {
-  const rows = measuredModes(results, caseId).map((m) => ({
+  const rows = measuredModes(results.summary, caseId).map((m) => ({
     label: m.mode,
     value: m.real?.median ?? 0,
     text: `${med(m.real)} (range ${range(m.real)}; durable ${med(m.durable)})`,
   }));
   return { kind: 'bars', title: 'Conversion time per mode (median wall time), shorter is faster', rows };
-}
-
-function measuredModes(results: Results, caseId: string) {
-  return results.summary.cases.find((c) => c.caseId === caseId)?.modes.filter((m) => m.state === 'measured') ?? [];
 }
 
 function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] {
@@ -148,9 +145,10 @@ function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] 
     });
   const rows = summary.modes.map((m) => summaryRow(m, baseline, true));
   blocks.push({ kind: 'table', head: summaryHead(baseline, true), rows });
-  if (measuredModes(results, caseId).length) blocks.push(timeBars(results, caseId));
-  if (baseline && results.summary.cases.length > 1 && measuredModes(results, caseId).length)
-    blocks.push(speedupBars(results, caseId));
+  if (measuredModes(results.summary, caseId).length) {
+    blocks.push(timeBars(results, caseId));
+    if (baseline && results.summary.cases.length > 1) blocks.push(speedupBars(results, caseId));
+  }
   const durableRows = summary.modes
     .filter((m) => m.durableSpeedup)
     .map((m) => {

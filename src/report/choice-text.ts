@@ -52,15 +52,19 @@ export function sourceText(project: Project): string {
   return `${repository}: ${file} (${name})`;
 }
 
+/** "1.27x its time to durable (95% interval 1.16-1.38x, Welch p = 0.002)", or why there is no interval. */
+function marginFigures(m: Margin): string {
+  const interval =
+    m.ciLow === null || m.ciHigh === null
+      ? 'no interval: too few runs, or runs that do not vary'
+      : `95% interval ${intervalText(m)}, Welch ${pText(m.p)}`;
+  return `${m.ratio.toFixed(2)}x its time to durable (${interval})`;
+}
+
 /** "1.27x its time to durable (95% interval 1.16-1.38x, Welch p = 0.002): clearly". */
 function marginText(m: Margin, clear: boolean): string {
-  if (m.ciLow === null || m.ciHigh === null) {
-    const none = 'no interval: too few runs, or runs that do not vary';
-    return `${m.ratio.toFixed(2)}x its time to durable (${none}): not clearly`;
-  }
-  const verdict = clear ? 'clearly' : 'not clearly: the interval includes 1 (more runs would tell)';
-  const interval = `95% interval ${intervalText(m)}, Welch ${pText(m.p)}`;
-  return `${m.ratio.toFixed(2)}x its time to durable (${interval}): ${verdict}`;
+  if (m.ciLow === null || m.ciHigh === null) return `${marginFigures(m)}: not clearly`;
+  return `${marginFigures(m)}: ${clear ? 'clearly' : 'not clearly: the interval includes 1 (more runs would tell)'}`;
 }
 
 /** The recommendation in one sentence, for the terminal and the report. */
@@ -130,10 +134,7 @@ export function projectMarginText(run: ProjectRun): string {
   if (!run.durableAtReturn) return 'not durable when qemu-img returns';
   if (run.durable === null) return 'not measured';
   if (!run.margin) return 'the fastest durable command here';
-  const m = run.margin;
-  const interval = m.ciLow === null ? 'no interval' : `95% interval ${intervalText(m)}, Welch ${pText(m.p)}`;
-  const verdict = isClear(m) ? 'clearly slower' : 'not clearly slower';
-  return `${m.ratio.toFixed(2)}x its time to durable (${interval}): ${verdict}`;
+  return `${marginFigures(run.margin)}: ${isClear(run.margin) ? 'clearly slower' : 'not clearly slower'}`;
 }
 
 /** The table rows of the projects' commands as measured (--as-projects). */

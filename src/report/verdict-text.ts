@@ -51,8 +51,8 @@ const CLAIM: Record<Verdict['outcome'], string> = {
 
 /** The verdict of one case in three layers (headline, bullets, details). */
 export function verdictLayers(results: Results, v: Verdict): VerdictLayers {
-  const recommendation = results.recommendations.find((r) => r.caseId === v.caseId) ?? null;
   if (results.projectRuns.length) return projectLayers(results);
+  const recommendation = results.recommendations.find((r) => r.caseId === v.caseId) ?? null;
   if (v.outcome === 'not-measured' || !v.speedup) {
     const headline = 'writethrough and writeback were not both measured: the 2019 claim cannot be checked here.';
     return { headline, bullets: choiceBullets(results, v.caseId, recommendation), details: [REFERENCE_TEXT] };
@@ -99,12 +99,17 @@ function projectLayers(results: Results): VerdictLayers {
 /** Writethrough's flush wait as the meter measured it in the timed runs. */
 type Metered = NonNullable<ReturnType<typeof meterMedians>>;
 
+/** The per-flush latency the 2019 figures imply, as a bullet says it. */
+const IMPLIED_BRIEF =
+  `the 2019 figures imply ~${IMPLIED_2019_FLUSH_MS.toFixed(1)} ms per flush ` +
+  `(assumed ${ASSUMED_FLUSHES_TEXT} flushes)`;
+
 function meteredWhy(m: Metered): string | null {
   if (m.calls === 0) return null;
   return (
     `Why: in the timed runs writethrough spent ${secs(m.wait)} of ${secs(m.real)} waiting for ` +
     `${m.calls.toLocaleString('en-US')} flushes (median ${m.medianMs.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms; ` +
-    `measured); the 2019 figures imply ~${IMPLIED_2019_FLUSH_MS.toFixed(1)} ms per flush (assumed).`
+    `measured); ${IMPLIED_BRIEF}.`
   );
 }
 
@@ -126,10 +131,7 @@ function whyBullets(reasons: readonly VerdictReason[], meter: Metered | null): s
       ? `writethrough's extra ${secs(penalty.measuredSeconds)} is ${penalty.perFlushMs.toFixed(2)} ms per flush ` +
         '(measured)'
       : '';
-    const implied =
-      `the 2019 figures imply ~${IMPLIED_2019_FLUSH_MS.toFixed(1)} ms per flush ` +
-      `(assumed ${ASSUMED_FLUSHES_TEXT} flushes)`;
-    bullets.push(`Why: ${[probe, paid].filter(Boolean).join('; ')}; ${implied}.`);
+    bullets.push(`Why: ${[probe, paid].filter(Boolean).join('; ')}; ${IMPLIED_BRIEF}.`);
   }
   const cpu = find('cpu-bound');
   if (cpu) {

@@ -1,5 +1,6 @@
 // The bench run's four charts, as chart.js configurations built from the results (pure) and rendered to PNG.
 import type { ChartConfiguration } from 'chart.js';
+import { measuredModes } from '../../analyze/summary.ts';
 import { emulationLabel } from '../../model/emulation.ts';
 import { REFERENCE_2019, REFERENCE_LINE_LABEL } from '../../model/reference.ts';
 import type { ModeSummary, Results } from '../../model/results.ts';
@@ -24,13 +25,9 @@ export function chartContext(results: Results, caseId: string): string {
   return `${image} -> ${c?.outputFormat ?? 'raw'} on ${target}`;
 }
 
-function measured(results: Results, caseId: string): ModeSummary[] {
-  return results.summary.cases.find((c) => c.caseId === caseId)?.modes.filter((m) => m.state === 'measured') ?? [];
-}
-
 /** Real time per mode: median bars, min-max whiskers, every run as a dot. */
 export function realChart(results: Results, caseId: string): ChartConfiguration {
-  const modes = measured(results, caseId);
+  const modes = measuredModes(results.summary, caseId);
   const labels = modes.map((m) => m.mode);
   const ok = results.samples.filter((s) => s.caseId === caseId && s.state === 'ok' && !s.warmup);
   const runs = [...new Set(ok.map((s) => s.run))].sort((a, b) => a - b);
@@ -77,7 +74,7 @@ export function realChart(results: Results, caseId: string): ChartConfiguration 
 
 /** Wall time beside CPU time (user + sys stacked) per mode: CPU time can exceed wall time, qemu-img has threads. */
 export function breakdownChart(results: Results, caseId: string): ChartConfiguration {
-  const modes = measured(results, caseId);
+  const modes = measuredModes(results.summary, caseId);
   const bar = (label: string, colour: string, stack: string, f: (m: ModeSummary) => number) => ({
     label,
     data: modes.map(f),
@@ -109,7 +106,7 @@ export function breakdownChart(results: Results, caseId: string): ChartConfigura
 
 /** Speedup vs baseline with CI whiskers and the 2019 reference line. */
 export function speedupChart(results: Results, caseId: string): ChartConfiguration {
-  const modes = measured(results, caseId);
+  const modes = measuredModes(results.summary, caseId);
   const baseline = results.summary.baseline;
   const ref = REFERENCE_2019.ratio;
   const top = Math.max(ref * 1.15, ...modes.map((m) => m.speedup?.ciHigh ?? m.speedup?.ratio ?? 1));
@@ -148,7 +145,7 @@ export function speedupChart(results: Results, caseId: string): ChartConfigurati
 
 /** Convert time beside time to durable per mode. */
 export function durableChart(results: Results, caseId: string): ChartConfiguration {
-  const modes = measured(results, caseId);
+  const modes = measuredModes(results.summary, caseId);
   return {
     type: 'bar',
     data: {
@@ -187,7 +184,7 @@ export function renderBenchCharts(results: Results): Promise<OutputFile[]> {
 async function drawBenchCharts(results: Results): Promise<OutputFile[]> {
   const files: OutputFile[] = [];
   for (const c of results.summary.cases) {
-    if (measured(results, c.caseId).length === 0) continue;
+    if (measuredModes(results.summary, c.caseId).length === 0) continue;
     for (const { key } of benchCharts(results.summary.baseline))
       files.push({ name: chartFile(c.caseId, key), data: await renderPng(BUILDERS[key](results, c.caseId)) });
   }
