@@ -1,5 +1,5 @@
 // A bench run from start to end: image, facts, probes, the measured plan, and a checkpoint of results after every run.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { findingsOf } from '../analyze/findings.ts';
 import { summarize } from '../analyze/summary.ts';
@@ -9,12 +9,14 @@ import { attachLoop, type BlockTarget, blockDeviceSize, detachLoop, releaseDeadL
 import { type ConvertContext, cellSpec, freshTarget, measureConversion } from '../engine/convert-run.ts';
 import { acquireLock } from '../engine/lock.ts';
 import { findMemoryCgroupHost, type MemoryCgroupHost, removeDeadCgroups } from '../engine/memory-cgroup.ts';
+import { unmountDeadPowerCuts, unmountPowerCutsUnder } from '../engine/power-cut-mount.ts';
 import { type EngineOutcome, runRounds } from '../engine/scheduler.ts';
 import { CPU_TIME_RESOLUTION_SECONDS } from '../engine/spawn.ts';
 import { createWorkDir, opensWithODirect, removeDeadWorkDirs, removeWorkDir } from '../engine/target.ts';
 import { auditWithCounter, auditWithStrace } from '../flush/audit.ts';
 import { auditKey, binarySha256, keyInputs, readCachedAudit, writeCachedAudit } from '../flush/audit-cache.ts';
 import { ensureInterposer, interposerEnv } from '../flush/interposer.ts';
+import { checkPowerCut, ensurePowerCutFs, rawReference } from '../flush/power-cut-check.ts';
 import { probeFlushLatency } from '../flush/probe.ts';
 import { hostFacts } from '../host/host-facts.ts';
 import { deviceStorageFacts, storageFacts } from '../host/storage-facts.ts';
@@ -25,6 +27,7 @@ import { emulationLabel } from '../model/emulation.ts';
 import { UsageError } from '../model/errors.ts';
 import type { NotMeasured } from '../model/findings.ts';
 import { type Cell, caseModes, type PlanCase, type Target } from '../model/plan.ts';
+import { seededRandom } from '../model/prng.ts';
 import type { ProjectFacts, ProjectId } from '../model/project-rules.ts';
 import {
   type FlushAudit,
@@ -191,6 +194,7 @@ async function prepareTargets(config: ResolvedConfig, size: number, ui: BenchUi,
     const dir = target.kind === 'device' ? join(cacheRoot(), 'devices', basename(target.path)) : target.path;
     mkdirSync(dir, { recursive: true });
     into.releases.push(acquireLock(dir, ui.note));
+    for (const point of await unmountDeadPowerCuts(dir)) ui.note(`unmounted ${point}: left mounted by a run that died`);
     reportFreed(dir, removeDeadWorkDirs(dir), ui);
     const key = targetKey(target.kind, target.path);
     const workDir = createWorkDir(dir);
@@ -213,7 +217,10 @@ async function releaseTargets(prepared: PreparedTargets, ui: BenchUi): Promise<v
       ui.note(`could not detach ${device.path}; the next run detaches it, or run losetup -d ${device.path}`);
     }
   }
-  for (const dir of prepared.workDirs.values()) removeWorkDir(dir);
+  for (const dir of prepared.workDirs.values()) {
+    await unmountPowerCutsUnder(dir);
+    removeWorkDir(dir);
+  }
   for (const release of prepared.releases) release();
 }
 
@@ -321,6 +328,7 @@ function newResults(
     recommendations: [],
     optionSetChoice: null,
     projectRuns: [],
+    durability: [],
   };
 }
 
@@ -366,11 +374,79 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   const sampler = adaptiveSampler(config, results, Date.now, state.benchStarted);
   const outcome = await runRounds<Cell, Sample>(rounds, hooks, state.signal);
   ui.done();
+  if (outcome.state !== 'interrupted') await checkDurability(state);
   results.sampling = sampler.ended(outcome);
   results.complete = outcome.state === 'complete';
   results.finishedAt = new Date().toISOString();
   checkpoint(results);
   return outcome;
+}
+
+/**
+ * --durability-check, after the timed runs: per case and mode not yet checked, the power-cut check (untimed), with the
+ * mid-conversion cut at a seeded random point; checkpointed after each. Block-device targets are not simulated.
+ */
+async function checkDurability(state: RunState): Promise<void> {
+  const { config, results, planCases, contexts, ui, signal, checkpoint } = state;
+  if (!config.durabilityCheck) return;
+  const binary = await powerCutFs(results);
+  if (binary === null) return;
+  const random = seededRandom(config.seed + 21);
+  let reference: string | null = null;
+  for (const c of planCases) {
+    if (c.targetKind !== 'dir') {
+      if (!results.notMeasured.some((n) => n.code === 'durability-block-target' && n.target === c.targetDir))
+        results.notMeasured.push({ code: 'durability-block-target', target: c.targetDir });
+      continue;
+    }
+    const ctx = contexts.get(c.id) as ConvertContext;
+    for (const mode of caseModes(c, config.modes)) {
+      const cutFraction = 0.2 + 0.6 * random(); // drawn for every mode, so a resumed run cuts where a fresh one would
+      if (signal.aborted) return;
+      if (results.durability.some((d) => d.caseId === c.id && d.mode === mode)) continue;
+      const image = results.image;
+      reference ??= await referenceOf(c.qemuImg, image, join(ctx.workDir, 'reference.raw'), results);
+      if (reference === null) return;
+      ui.note(`power-cut check (untimed): ${c.id} ${mode}`);
+      const check = await checkPowerCut({
+        qemuImg: c.qemuImg,
+        caseId: c.id,
+        specIn: (dir) => cellSpec({ ...ctx, workDir: dir, device: null }, c, mode),
+        reference,
+        virtualSize: image.virtualSize,
+        preCreate: c.options.targetIsZero || c.command?.existingTarget === true,
+        binary,
+        folder: join(ctx.workDir, 'power-cut'),
+        timeoutSeconds: config.timeoutSeconds,
+        cutFraction,
+        signal,
+      });
+      if (signal.aborted) return;
+      results.durability.push(check);
+      checkpoint(results);
+    }
+  }
+}
+
+/** The source's guest data as raw for the byte counts, or null with the reason recorded. */
+async function referenceOf(qemuImg: string, image: ImageFacts, path: string, results: Results) {
+  try {
+    return await rawReference(qemuImg, image.path, image.format, path);
+  } catch (error) {
+    results.notMeasured.push({ code: 'durability-unavailable', error: (error as Error).message });
+    return null;
+  }
+}
+
+/** The power-cut file system's program, or null with the reason recorded (no /dev/fuse, cannot be built). */
+async function powerCutFs(results: Results): Promise<string | null> {
+  try {
+    if (!existsSync('/dev/fuse')) throw new Error('this host has no /dev/fuse; load the fuse module (modprobe fuse)');
+    return await ensurePowerCutFs(cacheRoot());
+  } catch (error) {
+    results.notMeasured.push({ code: 'durability-unavailable', error: (error as Error).message.split('\n')[0] ?? '' });
+    return null;
+  }
 }
 
 /** Records what this run cannot measure, so the report can say so. */

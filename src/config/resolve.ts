@@ -42,6 +42,8 @@ export interface ResolvedConfig {
   /** Load the flush meter into the timed runs. */
   flushMeter: boolean;
   flushProbe: boolean;
+  /** After the timed runs, check each mode's output after a simulated power cut. */
+  durabilityCheck: boolean;
   dropCaches: boolean;
   /** Check the targets' free space against what the output can need before the run. */
   spaceCheck: boolean;
@@ -236,6 +238,7 @@ function resolvePlan(read: Reader) {
     flushAudit: !read.flag('no-flush-audit'),
     flushMeter: !read.flag('no-flush-meter'),
     flushProbe: !read.flag('no-flush-probe'),
+    durabilityCheck: read.flag('durability-check'),
     dropCaches: !read.flag('no-drop-caches'),
     spaceCheck: !read.flag('skip-space-check'),
     verify: read.flag('verify'),

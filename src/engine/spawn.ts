@@ -39,6 +39,8 @@ export interface RunOptions {
   timeoutSeconds?: number | null;
   /** Abort signal that kills the process (SIGTERM, then SIGKILL). */
   signal?: AbortSignal;
+  /** What the abort signal sends first (default SIGTERM; SIGKILL for a power cut, which nothing may outlive). */
+  killSignal?: NodeJS.Signals;
   /** Extra environment variables. */
   env?: Record<string, string>;
   /** Capture stdout (default false: discarded). */
@@ -168,7 +170,7 @@ export async function runProcess(
       subprocess.stderr?.destroy();
     }, PIPE_GRACE_MS);
   });
-  const group = killGroupOn(pid, timeoutMs, options.signal);
+  const group = killGroupOn(pid, timeoutMs, options.signal, options.killSignal);
   const result = await subprocess;
   group.dispose();
   if (grace) clearTimeout(grace);
@@ -201,21 +203,26 @@ export async function runProcess(
 }
 
 /** Kills the process group `pid` (SIGTERM, then SIGKILL after a second) when the timeout passes or `signal` aborts. */
-function killGroupOn(pid: number | undefined, timeoutMs: number | undefined, signal: AbortSignal | undefined) {
+function killGroupOn(
+  pid: number | undefined,
+  timeoutMs: number | undefined,
+  signal: AbortSignal | undefined,
+  first: NodeJS.Signals = 'SIGTERM',
+) {
   let timedOut = false;
   let canceled = false;
-  const kill = () => {
+  const kill = (sig: NodeJS.Signals) => {
     if (pid === undefined) return;
-    signalGroup(pid, 'SIGTERM');
+    signalGroup(pid, sig);
     setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_AFTER_MS).unref();
   };
   const onTimeout = () => {
     timedOut = true;
-    kill();
+    kill('SIGTERM');
   };
   const onAbort = () => {
     canceled = true;
-    kill();
+    kill(first);
   };
   const timer = timeoutMs ? setTimeout(onTimeout, timeoutMs) : null;
   if (signal?.aborted) onAbort();

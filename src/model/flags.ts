@@ -555,6 +555,21 @@ export const CONFIG_FLAGS = {
     ],
     values: (c) => ({ 'skip-space-check': !c.spaceCheck }),
   },
+  durabilityCheck: {
+    flags: [
+      {
+        name: 'durability-check',
+        kind: 'boolean',
+        section: 'Flushes',
+        commands: BENCH,
+        help:
+          'after the timed runs, convert once per mode onto a FUSE file system that loses every unflushed byte when ' +
+          'the power is cut, cut it when qemu-img returns (and once mid-way), and compare the output with the source ' +
+          '(untimed; needs /dev/fuse and root)',
+      },
+    ],
+    values: (c) => ({ 'durability-check': c.durabilityCheck }),
+  },
   verify: {
     flags: [
       {

@@ -250,6 +250,8 @@ export const RecordedConfigSchema = z.object({
   flushAudit: z.boolean(),
   /** The flush meter was loaded into the timed runs (--no-flush-meter turns it off). */
   flushMeter: z.boolean().default(false),
+  /** --durability-check: each mode's output was checked after a simulated power cut. */
+  durabilityCheck: z.boolean().default(false),
   flushProbe: z.boolean(),
   dropCaches: z.boolean(),
   /** False with --skip-space-check: the free space of the targets was not checked before the run. */
@@ -381,6 +383,45 @@ export const FlushProbeSchema = z.object({
   emulatedMs: nullableNum,
 });
 
+/** What a simulated power cut left of one conversion's output, checked against the source. */
+export const PowerCutOutcomeSchema = z.object({
+  /** intact: the output has the source's guest content after the cut (qemu-img compare); lost: it does not. */
+  state: z.enum(['intact', 'lost']),
+  /** The output after the cut: there, missing (never flushed, so its entry never persisted), or not openable. */
+  output: z.enum(['present', 'missing', 'unreadable']),
+  /** Guest bytes that differ from the source (the whole virtual size when the output is missing or unreadable). */
+  differingBytes: num,
+  /** Offset of the first differing byte, or null when intact (or missing). */
+  firstDifferenceOffset: nullableNum,
+});
+
+/** The power-cut check of one case and mode (--durability-check): untimed conversions onto the power-cut FS. */
+export const DurabilityCheckSchema = z.object({
+  caseId: z.string(),
+  mode: z.string(),
+  /** checked, or failed (the conversion or the file system failed: `error` says why). */
+  state: z.enum(['checked', 'failed']),
+  /** The power cut right after qemu-img returned: intact or lost (null when failed). */
+  atReturn: z.enum(['intact', 'lost']).nullable(),
+  differingBytes: nullableNum,
+  firstDifferenceOffset: nullableNum,
+  /** The output after that cut: present, missing or unreadable (null when failed). */
+  output: z.enum(['present', 'missing', 'unreadable']).nullable(),
+  /** Seconds the conversion took on the power-cut file system (untimed for the results; it places the cut below). */
+  convertSeconds: nullableNum,
+  /** A cut at a random point of the conversion, or null when failed. */
+  midConversion: z
+    .object({
+      /** Seconds after qemu-img started that the power was cut. */
+      cutAtSeconds: num,
+      /** cut: the power went while qemu-img ran; returned: qemu-img finished first, so nothing was cut mid-way. */
+      cut: z.enum(['cut', 'returned']),
+      outcome: PowerCutOutcomeSchema,
+    })
+    .nullable(),
+  error: z.string().nullable(),
+});
+
 /** The whole results file. */
 export const ResultsSchema = z.object({
   /** The schema the file was written with (1 and 2 are converted on read; see upgradeResults). */
@@ -413,6 +454,8 @@ export const ResultsSchema = z.object({
   optionSetChoice: OptionSetChoiceSchema.nullable().default(null),
   /** --as-projects: each project command as measured, against the fastest durable one of its target. */
   projectRuns: z.array(ProjectRunSchema).default([]),
+  /** --durability-check: per case and mode, what a simulated power cut left (empty when not checked). */
+  durability: z.array(DurabilityCheckSchema).default([]),
 });
 
 /** Descriptive statistics of one metric. */
@@ -441,6 +484,10 @@ export type Summary = z.infer<typeof SummarySchema>;
 export type FlushAudit = z.infer<typeof FlushAuditSchema>;
 /** Adaptive sampling settings. */
 export type Adaptive = z.infer<typeof AdaptiveSchema>;
+/** What a power cut left of one output. */
+export type PowerCutOutcome = z.infer<typeof PowerCutOutcomeSchema>;
+/** The power-cut check of one case and mode. */
+export type DurabilityCheck = z.infer<typeof DurabilityCheckSchema>;
 /** Flush-latency probe row. */
 export type FlushProbe = z.infer<typeof FlushProbeSchema>;
 /** The versioned results object every renderer takes. */
