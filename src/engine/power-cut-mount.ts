@@ -27,12 +27,12 @@ export interface PowerCutMount {
 
 /** Mount points of the file system type `fsType` (e.g. "fuse.qcb-power-cut"), from /proc/self/mountinfo. */
 export function mountsOfType(fsType: string, mountinfo = readText('/proc/self/mountinfo') ?? ''): string[] {
-  const unescape = (s: string) =>
+  const decode = (s: string) =>
     s.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
   return mountinfo.split('\n').flatMap((line) => {
     const [left, right] = line.split(' - ');
     const point = left?.split(' ')[4];
-    return point && right?.split(' ')[0] === fsType ? [unescape(point)] : [];
+    return point && right?.split(' ')[0] === fsType ? [decode(point)] : [];
   });
 }
 
