@@ -18,10 +18,8 @@ import {
 } from '../model/project-rules.ts';
 import { convertArgs } from '../model/qemu-img-command.ts';
 import type { ModeSummary, Results, Sample } from '../model/results.ts';
+import { durableAtReturn } from './durability.ts';
 import { halfWidthShare, isSignificant, ratioInterval } from './stats.ts';
-
-/** Modes whose data is on stable storage when qemu-img returns (writeback through its final flush). */
-export const DURABLE_MODES = ['writethrough', 'writeback', 'none', 'directsync'];
 
 function durableTimes(results: Results, caseId: string, mode: string): number[] {
   return results.samples
@@ -104,7 +102,15 @@ function projectChoices(
   return PROJECT_RULES.map((rule) => {
     const pick = rule.pick(facts);
     if (pick.state !== 'command')
-      return { project: rule.id, state: pick.state, mode: null, argv: null, costRatio: null, standIn: null };
+      return {
+        project: rule.id,
+        state: pick.state,
+        mode: null,
+        argv: null,
+        costRatio: null,
+        durableAtReturn: null,
+        standIn: null,
+      };
     const mode = effectiveMode(pick.command.argv);
     const median = modes.find((x) => x.mode === mode && x.state === 'measured')?.durable?.median;
     const measured = measuredArgv(results, caseId, mode);
@@ -121,6 +127,7 @@ function projectChoices(
       mode,
       argv: pick.command.argv,
       costRatio: median !== undefined && fastest ? median / fastest : null,
+      durableAtReturn: durableAtReturn(results, caseId, mode).durable,
       standIn,
     };
   });
@@ -129,7 +136,7 @@ function projectChoices(
 /** The recommendation of every case of a run; `level` is the confidence of the runner-up's interval (95% reported). */
 export function recommendations(results: Results, level = 0.95): Recommendation[] {
   return results.summary.cases.map(({ caseId, modes }) => {
-    const [first, second] = durableCandidates(caseId, modes);
+    const [first, second] = durableCandidates(results, caseId, modes);
     const fastestDurable = first?.median ?? null;
     const runnerUp = first && second ? marginOf(results, second, first, level) : null;
     const target = targetFacts(results, caseId, modes);
@@ -137,6 +144,7 @@ export function recommendations(results: Results, level = 0.95): Recommendation[
       caseId,
       fastest: first?.mode ?? null,
       fastestDurable,
+      durableBasis: first ? durableAtReturn(results, caseId, first.mode).basis : null,
       runnerUp,
       clear: isClear(runnerUp),
       target,
@@ -166,7 +174,7 @@ export function isClear(m: Margin | null): boolean {
 /** The fastest durable (case, mode) over every case, or null for a run of one case; margins at `level`. */
 export function optionSetChoice(results: Results, level = 0.95): OptionSetChoice | null {
   if (results.summary.cases.length < 2) return null;
-  const candidates = results.summary.cases.flatMap(({ caseId, modes }) => durableCandidates(caseId, modes));
+  const candidates = results.summary.cases.flatMap(({ caseId, modes }) => durableCandidates(results, caseId, modes));
   candidates.sort((a, b) => a.median - b.median);
   const [best, second] = candidates;
   if (!best) return null;
@@ -179,9 +187,9 @@ export function optionSetChoice(results: Results, level = 0.95): OptionSetChoice
 }
 
 /** The durable candidates of one case, fastest first. */
-function durableCandidates(caseId: string, modes: readonly ModeSummary[]): Candidate[] {
+function durableCandidates(results: Results, caseId: string, modes: readonly ModeSummary[]): Candidate[] {
   return modes
-    .filter((m) => DURABLE_MODES.includes(m.mode) && m.state === 'measured' && m.durable)
+    .filter((m) => durableAtReturn(results, caseId, m.mode).durable && m.state === 'measured' && m.durable)
     .map((m) => ({ caseId, mode: m.mode, median: m.durable?.median as number }))
     .sort((a, b) => a.median - b.median);
 }
@@ -201,6 +209,11 @@ export function widestMarginHalfWidth(results: Results, level = 0.95): number | 
   return Math.max(...margins.map((m) => halfWidthShare(m) ?? Number.POSITIVE_INFINITY));
 }
 
+function durableOf(results: Results, caseId: string, mode: string) {
+  const d = durableAtReturn(results, caseId, mode);
+  return { durableAtReturn: d.durable, durableBasis: d.basis };
+}
+
 /**
  * --as-projects: each measured project command with its medians, whether its data is durable when qemu-img returns,
  * and its time to durable against the fastest durable command on the same target (ratio, interval at `level`, p).
@@ -212,7 +225,7 @@ export function projectRuns(results: Results, level = 0.95): ProjectRun[] {
   const fastest = new Map<string, Candidate>();
   for (const c of commands) {
     const m = summary(c.id);
-    if (m?.state !== 'measured' || !DURABLE_MODES.includes(m.mode) || !m.durable) continue;
+    if (m?.state !== 'measured' || !durableAtReturn(results, c.id, m.mode).durable || !m.durable) continue;
     const best = fastest.get(target(c));
     if (!best || m.durable.median < best.median)
       fastest.set(target(c), { caseId: c.id, mode: m.mode, median: m.durable.median });
@@ -229,7 +242,7 @@ export function projectRuns(results: Results, level = 0.95): ProjectRun[] {
       mode,
       real: measured ? (m?.real?.median ?? null) : null,
       durable: measured ? (m?.durable?.median ?? null) : null,
-      durableAtReturn: DURABLE_MODES.includes(mode),
+      ...durableOf(results, c.id, mode),
       dirtyAfterKiB: measured ? (m?.dirtyAfterKiB?.median ?? null) : null,
       margin: self && best && best.caseId !== c.id ? marginOf(results, self, best, level) : null,
     };

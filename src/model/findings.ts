@@ -177,6 +177,8 @@ export const ProjectChoiceSchema = z.object({
   argv: z.array(str).nullable().default(null),
   /** Median time to durable of the case and mode standing in for it / that of the fastest durable mode, or null. */
   costRatio: num.nullable(),
+  /** Its mode's output is durable when qemu-img returns (measured by the power-cut check, else by the mode). */
+  durableAtReturn: z.boolean().nullable().default(null),
   /** The measured run standing in for the command: its case, the options only the command has, and only the run. */
   standIn: z
     .object({ caseId: str, projectOnly: z.array(str), runOnly: z.array(str) })
@@ -207,6 +209,8 @@ export const RecommendationSchema = z.object({
   /** The fastest mode whose data is durable when qemu-img returns, and its median time to durable. */
   fastest: str.nullable(),
   fastestDurable: num.nullable(),
+  /** What calls the fastest durable: a simulated power cut at return (--durability-check), or the mode's name. */
+  durableBasis: z.enum(['power-cut', 'mode']).nullable().default(null),
   /** The next durable mode against the fastest, or null. */
   runnerUp: MarginSchema.nullable(),
   /** True when the runner-up is clearly slower: its 95% interval lies above 1 (Welch p < 0.05). */
@@ -235,6 +239,8 @@ export const ProjectRunSchema = z.object({
   durable: num.nullable(),
   /** True when the data is on stable storage when qemu-img returns (its mode flushes). */
   durableAtReturn: z.boolean(),
+  /** What durableAtReturn rests on: a simulated power cut at return (--durability-check), or the mode's name. */
+  durableBasis: z.enum(['power-cut', 'mode']).default('mode'),
   /** Median Dirty + Writeback when qemu-img exited, KiB. */
   dirtyAfterKiB: num.nullable(),
   /** Time to durable against the fastest durable command of its target (null for that one, or without runs). */

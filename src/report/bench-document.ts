@@ -27,6 +27,7 @@ import {
 import { benchCharts, chartFile } from './charts/chart-names.ts';
 import { optionSetText, projectRows, projectRunRows, recommendationText, sourceText } from './choice-text.ts';
 import type { Block, ReportDocument } from './document-model.ts';
+import { durabilityBlocks } from './durability-text.ts';
 import { auditFailureText, notMeasuredText, samplingText, warningTexts } from './finding-text.ts';
 import { summaryHead, summaryRow } from './table.ts';
 import { type VerdictLayers, verdictLayers } from './verdict-text.ts';
@@ -72,6 +73,7 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
   for (const { prefix, layers } of verdicts)
     blocks.push({ kind: 'list', items: layers.details.map((d) => `${prefix}${d}`) });
   blocks.push(...flushBlocks(results));
+  blocks.push(...durabilityBlocks(results));
   blocks.push(...memoryBlocks(results));
   blocks.push(...factBlocks(results));
   blocks.push(...methodBlocks(results));

@@ -1,6 +1,7 @@
 // Words for "What to choose here": the recommendation, the option-set choice and each project's rule, pick and cost
 // (pure; the facts come from analyze/recommendation.ts through results.json).
-import { DURABLE_MODES, isClear, projectFacts } from '../analyze/recommendation.ts';
+import { DURABLE_MODES } from '../analyze/durability.ts';
+import { isClear, projectFacts } from '../analyze/recommendation.ts';
 import type {
   Margin,
   OptionSetChoice,
@@ -31,7 +32,7 @@ export function costText(c: ProjectChoice): string {
   if (c.state === 'unknown') return 'unknown here';
   if (c.state === 'not-applicable') return 'does not apply here';
   if (c.mode === null || c.costRatio === null) return `${c.mode ?? 'its pick'} was not measured here`;
-  const durable = DURABLE_MODES.includes(c.mode) ? '' : ', NOT durable when qemu-img returns';
+  const durable = (c.durableAtReturn ?? DURABLE_MODES.includes(c.mode)) ? '' : ', NOT durable when qemu-img returns';
   return `${c.costRatio.toFixed(2)}x the fastest durable time${durable}`;
 }
 
@@ -75,9 +76,13 @@ export function recommendationText(r: Recommendation): string {
       'directsync).'
     );
   }
+  const basis =
+    r.durableBasis === 'power-cut'
+      ? 'measured: intact after a simulated power cut at return'
+      : 'by the mode: it flushes before returning; --durability-check measures it';
   const head =
-    `${r.fastest}: the fastest mode whose data is durable when qemu-img returns (median time to durable ` +
-    `${r.fastestDurable.toFixed(2)} s)`;
+    `${r.fastest}: the fastest mode whose data is durable when qemu-img returns (${basis}; median time to ` +
+    `durable ${r.fastestDurable.toFixed(2)} s)`;
   if (!r.runnerUp) return `${head}; no other durable mode was measured.`;
   return `${head}; the next, ${r.runnerUp.mode}, takes ${marginText(r.runnerUp, r.clear)}.`;
 }

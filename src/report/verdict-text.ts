@@ -1,7 +1,8 @@
 // Words for the verdict: the measured speedup against the 2019 figure, and the likely reasons as phrases labelled
 // measured, predicted or assumed (pure; the facts come from analyze/verdict.ts through results.json).
+
+import { DURABLE_MODES } from '../analyze/durability.ts';
 import { meterMedians } from '../analyze/meter.ts';
-import { DURABLE_MODES } from '../analyze/recommendation.ts';
 import type { Recommendation, Verdict, VerdictReason } from '../model/findings.ts';
 import {
   ASSUMED_2019_FLUSHES,
@@ -12,6 +13,7 @@ import {
 import type { Results } from '../model/results.ts';
 import { fasterOrSlower, intervalText, kibText, mib, secs, sizeWords, times } from '../model/units.ts';
 import { projectMarginText, projectNames } from './choice-text.ts';
+import { powerCutBullet } from './durability-text.ts';
 
 const REF = REFERENCE_2019;
 const PENALTY_2019_SECONDS = (REF.writethroughSeconds - REF.writebackSeconds).toFixed(0);
@@ -164,6 +166,8 @@ function choiceBullets(results: Results, caseId: string, r: Recommendation | nul
       `Choose here: ${r.fastest}, the fastest durable mode (${r.fastestDurable.toFixed(2)} s to durable)${next}.`,
     );
   }
+  const measured = powerCutBullet(results, caseId);
+  if (measured) return [...bullets, measured];
   const modes = results.summary.cases.find((c) => c.caseId === caseId)?.modes ?? [];
   const undurable = modes.filter((m) => m.state === 'measured' && !DURABLE_MODES.includes(m.mode));
   const durable = modes.filter((m) => m.state === 'measured' && DURABLE_MODES.includes(m.mode)).map((m) => m.mode);
