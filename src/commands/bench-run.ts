@@ -375,11 +375,13 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   const outcome = await runRounds<Cell, Sample>(rounds, hooks, state.signal);
   ui.done();
   if (outcome.state !== 'interrupted') await checkDurability(state);
+  // Ctrl-C during the power-cut checks: the measured runs are kept, the run is not complete (--resume checks the rest).
+  const ended: EngineOutcome = state.signal.aborted ? { ...outcome, state: 'interrupted' } : outcome;
   results.sampling = sampler.ended(outcome);
-  results.complete = outcome.state === 'complete';
+  results.complete = ended.state === 'complete';
   results.finishedAt = new Date().toISOString();
   checkpoint(results);
-  return outcome;
+  return ended;
 }
 
 /**

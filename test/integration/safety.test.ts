@@ -17,6 +17,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MACHINE } from '../../src/commands/environment.ts';
 import { loadResults } from '../../src/commands/results-file.ts';
 import { resolveBenchConfig } from '../../src/config/resolve.ts';
+import { mountsOfType } from '../../src/engine/power-cut-mount.ts';
 import { measureRequired } from '../../src/engine/qemu-img.ts';
 import { GUARDIAN_NAME } from '../../src/engine/spawn.ts';
 import { IS_ROOT, NEEDS_ROOT, ROOT, runCli, runCliAsNobody } from '../helpers/cli.ts';
@@ -173,6 +174,70 @@ describe('Ctrl-C at any moment', () => {
     expect(outcomes).toHaveLength(30);
     for (const outcome of outcomes) expect(['130', '0']).toContain(outcome);
   }, 600_000);
+});
+
+describe('the power-cut check (--durability-check) leaves nothing mounted', () => {
+  const FUSE = existsSync('/dev/fuse');
+  const SKIP = !IS_ROOT || !FUSE;
+  const WHY = !FUSE ? '(needs /dev/fuse)' : NEEDS_ROOT;
+  const argv = (target: string, out: string, modes = 'writethrough,writeback', quiet = ['--quiet']) => [
+    ...CLI,
+    'bench',
+    ...['--image-size', '256M', '--image-data', '96M', '--runs', '1', '--modes', modes, '--durability-check'],
+    ...['--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', out, ...quiet],
+  ];
+  const mountsUnder = (dir: string) => mountsOfType('fuse.qcb-power-cut').filter((p) => p.startsWith(`${dir}/`));
+  const start = (name: string) => {
+    const target = join(work, name);
+    mkdirSync(target);
+    const child = execa('node', argv(target, join(work, `${name}-out`)), {
+      cwd: ROOT,
+      env,
+      reject: false,
+      detached: true,
+    });
+    return { target, child };
+  };
+
+  it.skipIf(SKIP)(
+    `SIGINT while its file system is mounted: exit 130, unmounted, the target empty ${WHY}`,
+    async () => {
+      const { target, child } = start('power-cut-int');
+      await waitFor(() => mountsUnder(target).length > 0);
+      process.kill(-(child.pid as number), 'SIGINT');
+      const r = await child;
+      expect(r.exitCode, r.stderr).toBe(130);
+      expect(mountsUnder(target)).toEqual([]);
+      expect(readdirSync(target)).toEqual([]);
+    },
+    300_000,
+  );
+
+  it.skipIf(SKIP)(
+    `kill -9 while mounted: the next run unmounts what it left, says so, and leaves nothing ${WHY}`,
+    async () => {
+      const { target, child } = start('power-cut-kill');
+      await waitFor(() => mountsUnder(target).length > 0);
+      const left = mountsUnder(target);
+      child.kill('SIGKILL'); // the tool alone: its guardian kills the file system, whose mount stays behind, dead
+      await child;
+      await new Promise((done) => setTimeout(done, 500));
+      expect(mountsUnder(target)).toEqual(left);
+      const next = await execa('node', argv(target, join(work, 'power-cut-kill-2'), 'writeback', []), {
+        cwd: ROOT,
+        env,
+        reject: false,
+      });
+      expect(next.exitCode, next.stderr).toBe(0);
+      for (const point of left) expect(next.stderr).toContain(`unmounted ${point}: left mounted by a run that died`);
+      expect(mountsUnder(target)).toEqual([]);
+      expect(readdirSync(target)).toEqual([]);
+      expect(read(join(work, 'power-cut-kill-2')).durability.map((d) => [d.mode, d.atReturn])).toEqual([
+        ['writeback', 'intact'],
+      ]);
+    },
+    300_000,
+  );
 });
 
 describe('crash recovery on the target', () => {
