@@ -16,6 +16,7 @@ export function meterMedians(results: Results, caseId: string, mode: string) {
     medianMs: median((m) => m.medianMs),
     p99Ms: median((m) => m.p99Ms),
     writeCalls: median((m) => m.writeCalls),
+    writeBytes: median((m) => m.writeBytes),
     unflushed: median((m) => m.unflushedBytes),
   };
 }

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { findingsOf } from '../analyze/findings.ts';
+import { meterMedians } from '../analyze/meter.ts';
 import { summarize } from '../analyze/summary.ts';
 import { cacheRoot } from '../config/paths.ts';
 import { type ResolvedConfig, recordedConfig } from '../config/resolve.ts';
@@ -346,7 +347,7 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   if (fresh) {
     recordNotMeasured(results, config);
     checkpoint(results);
-    await probesAndAudit(state);
+    await cachedAuditsAndProbes(state);
     checkpoint(results);
   }
   const byId = new Map(planCases.map((c) => [c.id, c]));
@@ -374,7 +375,11 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   const sampler = adaptiveSampler(config, results, Date.now, state.benchStarted);
   const outcome = await runRounds<Cell, Sample>(rounds, hooks, state.signal);
   ui.done();
-  if (outcome.state !== 'interrupted') await checkDurability(state);
+  if (outcome.state !== 'interrupted') {
+    await deferredProbesAndAudits(state);
+    checkpoint(results);
+    await checkDurability(state);
+  }
   // Ctrl-C during the power-cut checks: the measured runs are kept, the run is not complete (--resume checks the rest).
   const ended: EngineOutcome = state.signal.aborted ? { ...outcome, state: 'interrupted' } : outcome;
   results.sampling = sampler.ended(outcome);
@@ -460,17 +465,37 @@ function recordNotMeasured(results: Results, config: ResolvedConfig): void {
   if (!config.flushProbe) missing.push({ code: 'flush-probe-skipped' });
 }
 
-/** The flush audit per case x mode (from the cache when it holds the same inputs), then the probes per target dir. */
-async function probesAndAudit(state: RunState): Promise<void> {
-  if (state.config.flushAudit) await auditAll(state);
-  if (state.config.flushProbe) await probeTargets(state);
+/**
+ * Before the measured runs: the flush audits the cache holds (same qemu-img build, image, mode and options), and the
+ * probes when writethrough's write size is known from them. What the cache lacks waits until after the measured runs
+ * ({@link deferredProbesAndAudits}), so a first run on a host spends its budget on measured runs: the flush meter
+ * counts the flushes of every timed run, and the audit is a one-time cross-check.
+ */
+async function cachedAuditsAndProbes(state: RunState): Promise<void> {
+  if (state.config.flushAudit) await auditAll(state, 'cached');
+  const sized = state.planCases.every((c) => meanWriteBytes(state.results, c.id) !== null);
+  if (state.config.flushProbe && sized) await probeTargets(state);
 }
 
-/** Mean bytes per write request of writethrough in a case, from its audit (strace: writes; counter: flushes). */
-export function meanWriteBytes(audits: readonly FlushAudit[], caseId: string): number | null {
-  const a = audits.find((x) => x.caseId === caseId && x.mode === 'writethrough' && x.ok);
+/**
+ * After the measured runs: the probes not run yet (writethrough's write size from the flush meter when no audit has
+ * it), then the audits the cache lacked, counted and cached, as long as they fit in what is left of the --budget.
+ */
+async function deferredProbesAndAudits(state: RunState): Promise<void> {
+  if (state.config.flushProbe && !state.results.flushProbe.length) await probeTargets(state);
+  if (state.config.flushAudit) await auditAll(state, 'uncached');
+}
+
+/**
+ * Mean bytes per write request of writethrough in a case: from its audit (strace: writes; counter: flushes), else
+ * from the flush meter of its timed runs (the median bytes written over the median flush count).
+ */
+export function meanWriteBytes(results: Results, caseId: string): number | null {
+  const a = results.flushAudit.find((x) => x.caseId === caseId && x.mode === 'writethrough' && x.ok);
   const requests = a?.source === 'strace' ? a.writes : flushesOf(a);
-  return a?.outputBytes && requests ? a.outputBytes / requests : null;
+  if (a?.outputBytes && requests) return a.outputBytes / requests;
+  const metered = meterMedians(results, caseId, 'writethrough');
+  return metered && metered.calls > 0 && metered.writeBytes > 0 ? metered.writeBytes / metered.calls : null;
 }
 
 async function probeTargets(state: RunState): Promise<void> {
@@ -483,7 +508,7 @@ async function probeTargets(state: RunState): Promise<void> {
     const ctx = contexts.get(c.id) as ConvertContext;
     const file = ctx.device?.path ?? join(ctx.workDir, 'flush-probe.tmp');
     ui.note(`probing flush latency of ${file}`);
-    const mean = meanWriteBytes(results.flushAudit, c.id);
+    const mean = meanWriteBytes(results, c.id);
     results.flushProbe.push(await probeFlushLatency(c.id, c.targetDir, file, config.emulateFlushLatencyMs, mean));
   }
 }
@@ -504,8 +529,20 @@ async function counterLibrary(results: Results): Promise<string | null> {
   }
 }
 
-async function auditAll(state: RunState): Promise<void> {
+/** Seconds an audit of `mode` is expected to take: its measured median under strace's overhead (x1.5), plus 1 s. */
+function auditEstimate(results: Results, caseId: string, mode: string): number {
+  const m = results.summary.cases.find((c) => c.caseId === caseId)?.modes.find((x) => x.mode === mode);
+  return (m?.real?.median ?? 0) * 1.5 + 1;
+}
+
+/**
+ * The flush audit per case x mode: `cached` takes what the cache holds; `uncached` counts the rest (under strace, or
+ * the counter without it) and caches it, skipping, with a note, those that would pass the --budget.
+ */
+async function auditAll(state: RunState, which: 'cached' | 'uncached'): Promise<void> {
   const { config, results, planCases, contexts, ui, signal } = state;
+  const budget = config.adaptive?.budgetSeconds ?? null;
+  const deferred: string[] = [];
   let counter: string | null | undefined;
   for (const c of planCases) {
     const version = config.qemuImgs.find((q) => q.path === c.qemuImg)?.version ?? 'unknown';
@@ -515,12 +552,18 @@ async function auditAll(state: RunState): Promise<void> {
       const ctx = contexts.get(c.id) as ConvertContext;
       const spec = cellSpec(ctx, c, mode);
       const key = auditKey(keyInputs(build, results.image.sha256, spec));
+      if (results.flushAudit.some((a) => a.caseId === c.id && a.mode === mode)) continue;
       const cached = readCachedAudit(auditCacheDir(), key);
       if (cached) {
         results.flushAudit.push({ ...cached, caseId: c.id, cacheKey: key, fromCache: true });
         continue;
       }
-      if (counter === null) continue;
+      if (which === 'cached' || counter === null) continue;
+      const left = budget === null ? Number.POSITIVE_INFINITY : budget - (Date.now() - state.benchStarted) / 1000;
+      if (auditEstimate(results, c.id, mode) > left) {
+        deferred.push(`${c.id} ${mode}`);
+        continue;
+      }
       ui.note(`flush audit (untimed, counted once and cached): ${c.id} ${mode}`);
       const prepare = async () => void (await freshTarget(ctx, c, spec));
       const job = {
@@ -543,4 +586,5 @@ async function auditAll(state: RunState): Promise<void> {
       results.flushAudit.push({ ...audit, cacheKey: audit.ok ? key : null });
     }
   }
+  if (deferred.length) results.notMeasured.push({ code: 'flush-audit-deferred', cells: deferred });
 }

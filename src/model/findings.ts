@@ -49,6 +49,8 @@ export const NotMeasuredSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('cold-cache-not-root') }),
   /** The flush audit: --no-flush-audit. */
   z.object({ code: z.literal('flush-audit-skipped') }),
+  /** The one-time flush audit of these cells ("case mode") did not fit in the --budget after the measured runs. */
+  z.object({ code: z.literal('flush-audit-deferred'), cells: z.array(str) }),
   /** The flush latency probe: --no-flush-probe. */
   z.object({ code: z.literal('flush-probe-skipped') }),
   /** Flush counts: no strace, and the LD_PRELOAD counter could not be built (`error`: the build's message). */

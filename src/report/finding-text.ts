@@ -50,6 +50,12 @@ export function notMeasuredText(n: NotMeasured): string {
       );
     case 'flush-audit-skipped':
       return 'flush audit (system calls per mode): skipped with --no-flush-audit';
+    case 'flush-audit-deferred':
+      return (
+        `the one-time flush audit (strace cross-check of the counts) of ${n.cells.join(', ')}: it did not fit in ` +
+        "the --budget after the measured runs, so the counts are the flush meter's from the timed runs; a run with " +
+        'budget to spare (or --runs) counts them once and caches them'
+      );
     case 'flush-probe-skipped':
       return 'flush latency of the target storage: skipped with --no-flush-probe';
     case 'flush-counter-unavailable':

@@ -11,12 +11,13 @@ import { renderReports } from '../../src/report/registry.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 const noCharts = async () => ({ renderBenchCharts: async () => [] });
 
-describe('committed examples of older schemas', () => {
+describe('committed examples (of older schemas, and the current one)', () => {
   for (const [example, schema] of [
     ['example', 2],
     ['example-loop', 2],
     ['example-memory', 2],
     ['example-emulated-2ms', 1],
+    ['example-durability', 3],
   ] as const) {
     it(`results/${example} (schema ${schema}) renders the committed report.md and report.txt`, async () => {
       const file = join(ROOT, 'results', example, 'results.json');

@@ -106,3 +106,36 @@ describe('npm run bench on a small generated image (real qemu-img)', () => {
     expect(results.flushProbe[0]?.small?.medianMs).toBeGreaterThan(0);
   });
 });
+
+describe('a first run on a host: the one-time flush audit waits until after the measured runs', () => {
+  it('with no budget left it is deferred (said), the probe takes its write size from the flush meter', async () => {
+    const first = join(work, 'first-run');
+    const cache = { QCB_CACHE_DIR: join(work, 'cache-first') };
+    const argv = ['bench', '--image-size', '64M', '--image-data', '8M', '--modes', 'writethrough,writeback'];
+    const budget = ['--min-runs', '3', '--max-runs', '3', '--budget', '1s', '--seed', '3'];
+    const r = await runCli([...argv, ...budget, '--target-dir', target, '--out', first, '--quiet'], { env: cache });
+    expect(r.code, r.stderr).toBe(0);
+    const res = loadResults(join(first, 'results.json'));
+    expect(res.samples.filter((s) => s.state === 'ok')).toHaveLength(6);
+    expect(res.flushAudit).toEqual([]);
+    expect(res.notMeasured).toContainEqual({
+      code: 'flush-audit-deferred',
+      cells: ['default writethrough', 'default writeback'],
+    });
+    // The shaped probe writes what writethrough wrote per flush in the timed runs (rounded to 512 bytes).
+    const wt = res.samples.filter((s) => s.mode === 'writethrough').map((s) => s.flushes);
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[1] as number;
+    const perFlush = median(wt.map((f) => f?.writeBytes ?? 0)) / median(wt.map((f) => f?.calls ?? 0));
+    expect(res.flushProbe[0]?.shaped?.bytes).toBe(Math.max(512, Math.round(perFlush / 512) * 512));
+    // With runs fixed (no budget) the audit runs after them, is counted once and cached: the next run reads it first.
+    const fixed = join(work, 'first-run-fixed');
+    const f = await runCli([...argv, '--runs', '1', '--target-dir', target, '--out', fixed, '--quiet'], { env: cache });
+    expect(f.code, f.stderr).toBe(0);
+    const audits = loadResults(join(fixed, 'results.json')).flushAudit;
+    expect(audits.map((a) => [a.mode, a.fromCache])).toEqual([
+      ['writethrough', false],
+      ['writeback', false],
+    ]);
+    expect(audits.find((a) => a.mode === 'writeback')?.fdatasync).toBe(1);
+  }, 300_000);
+});
