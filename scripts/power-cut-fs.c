@@ -8,7 +8,8 @@
  * directory entry follows the file's own first flush; an unlink is durable at once. One flat folder, no subfolders.
  * Usage: power-cut-fs BACKING VOLATILE MOUNTPOINT -f -s [-o fuse options]   (foreground, single-threaded)
  * Built (statically against libfuse3, so the host needs no libfuse) on first use or by scripts/setup.sh with:
- *   cc -O2 -o power-cut-fs power-cut-fs.c $(pkg-config --cflags fuse3) -Wl,-Bstatic -lfuse3 -Wl,-Bdynamic -lpthread -ldl
+ *   cc -O2 -o power-cut-fs power-cut-fs.c -I/usr/include/fuse3 \
+ *      -Wl,-Bstatic -lfuse3 -Wl,-Bdynamic -lpthread -ldl
  */
 #define FUSE_USE_VERSION 31
 #define _GNU_SOURCE
@@ -242,7 +243,8 @@ static int persist(struct node *n) {
     struct record size = { .off = n->size, .len = -1, .mode = (int32_t)(n->mode & 07777) };
     snprintf(size.name, sizeof size.name, "%s", n->name);
     int rc = journal_record(journal, &at, &size, NULL);
-    for (size_t i = 0; rc == 0 && i < n->ndirty; i++) rc = journal_range(n, journal, &at, n->dirty[i].start, n->dirty[i].end);
+    for (size_t i = 0; rc == 0 && i < n->ndirty; i++)
+        rc = journal_range(n, journal, &at, n->dirty[i].start, n->dirty[i].end);
     close(journal);
     if (rc == 0 && renameat(backing_fd, JOURNAL, backing_fd, JOURNAL_DONE) != 0) rc = -errno;
     if (rc == 0) rc = apply_journal();

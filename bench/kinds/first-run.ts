@@ -37,7 +37,8 @@ export async function run(_name: string, e: FirstRunExperiment): Promise<number>
   const build = results.image.buildSeconds ?? 0;
   console.log(`exit ${r.exitCode}; sampling: ${samplingText(results) ?? '-'}`);
   console.log(
-    `wall ${wall.toFixed(1)} s: image build ${build.toFixed(1)} s, measured conversions + syncs ${measured.toFixed(1)} s`,
+    `wall ${wall.toFixed(1)} s: image build ${build.toFixed(1)} s, ` +
+      `measured conversions + syncs ${measured.toFixed(1)} s`,
   );
   console.log(
     `flush audits: ${results.flushAudit.length} counted; ${results.notMeasured.map(notMeasuredText).join('; ') || '-'}`,

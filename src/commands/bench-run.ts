@@ -31,7 +31,6 @@ import { type Cell, caseModes, type PlanCase, type Target } from '../model/plan.
 import { seededRandom } from '../model/prng.ts';
 import type { ProjectFacts, ProjectId } from '../model/project-rules.ts';
 import {
-  type FlushAudit,
   flushesOf,
   type ImageFacts,
   type Results,
