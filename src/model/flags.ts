@@ -185,9 +185,7 @@ export const CONFIG_FLAGS = {
         value: 'DURATION',
         section: 'Plan',
         commands: BENCH,
-        help:
-          'time the whole bench may take, image build included (a flush audit not cached runs after the measured ' +
-          'runs only if it fits); never fewer than --min-runs',
+        help: 'time the whole bench may take, image build and flush audit included; never fewer than --min-runs',
         default: '170s',
         sweepDefault: '15m',
       },

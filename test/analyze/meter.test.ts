@@ -11,7 +11,7 @@ const flushes = (calls: number, waitSeconds: number) => ({
   medianMs: 0.5,
   p99Ms: 2,
   writeCalls: calls + 1,
-  writeBytes: 1e6,
+  writeBytes: calls * 1000 + waitSeconds,
   unflushedBytes: 0,
 });
 const sample = (mode: string, real: number, f: Sample['flushes'], warmup = false) =>
@@ -38,6 +38,7 @@ describe('meterMedians', () => {
       medianMs: 0.5,
       p99Ms: 2,
       writeCalls: 14293,
+      writeBytes: 14_292_010,
       unflushed: 0,
     });
     expect(meterMedians(r, 'default', 'writeback')).toBeNull();
