@@ -1,12 +1,19 @@
 // A bench run from start to end: image, facts, probes, the measured plan, and a checkpoint of results after every run.
 import { existsSync, mkdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { findingsOf } from '../analyze/findings.ts';
 import { meterMedians } from '../analyze/meter.ts';
 import { summarize } from '../analyze/summary.ts';
 import { cacheRoot } from '../config/paths.ts';
 import { type ResolvedConfig, recordedConfig } from '../config/resolve.ts';
-import { attachLoop, type BlockTarget, blockDeviceSize, detachLoop, releaseDeadLoops } from '../engine/block-target.ts';
+import {
+  attachLoop,
+  type BlockTarget,
+  blockDeviceSize,
+  detachLoop,
+  LOOP_FILE,
+  releaseDeadLoops,
+} from '../engine/block-target.ts';
 import { type ConvertContext, cellSpec, freshTarget, measureConversion } from '../engine/convert-run.ts';
 import { acquireLock } from '../engine/lock.ts';
 import { findMemoryCgroupHost, type MemoryCgroupHost, removeDeadCgroups } from '../engine/memory-cgroup.ts';
@@ -390,7 +397,8 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
 
 /**
  * --durability-check, after the timed runs: per case and mode not yet checked, the power-cut check (untimed), with the
- * mid-conversion cut at a seeded random point; checkpointed after each. Block-device targets are not simulated.
+ * mid-conversion cut at a seeded random point; checkpointed after each. A block-device target (a user's device or a
+ * loop) is simulated by a loop device over a file on the power-cut file system; the user's device is not written.
  */
 async function checkDurability(state: RunState): Promise<void> {
   const { config, results, planCases, contexts, ui, signal, checkpoint } = state;
@@ -400,12 +408,8 @@ async function checkDurability(state: RunState): Promise<void> {
   const random = seededRandom(config.seed + 21);
   let reference: string | null = null;
   for (const c of planCases) {
-    if (c.targetKind !== 'dir') {
-      if (!results.notMeasured.some((n) => n.code === 'durability-block-target' && n.target === c.targetDir))
-        results.notMeasured.push({ code: 'durability-block-target', target: c.targetDir });
-      continue;
-    }
     const ctx = contexts.get(c.id) as ConvertContext;
+    const blockDevice = ctx.device !== null;
     for (const mode of caseModes(c, config.modes)) {
       const cutFraction = 0.2 + 0.6 * random(); // drawn for every mode, so a resumed run cuts where a fresh one would
       if (signal.aborted) return;
@@ -417,7 +421,13 @@ async function checkDurability(state: RunState): Promise<void> {
       const check = await checkPowerCut({
         qemuImg: c.qemuImg,
         caseId: c.id,
-        specIn: (dir) => cellSpec({ ...ctx, workDir: dir, device: null }, c, mode),
+        specFor: (output) =>
+          blockDevice
+            ? cellSpec({ ...ctx, device: { ...(ctx.device as BlockTarget), path: output, loopFile: null } }, c, mode)
+            : cellSpec({ ...ctx, workDir: dirname(output), device: null }, c, mode),
+        mode,
+        outputName: blockDevice ? LOOP_FILE : basename(cellSpec({ ...ctx, device: null }, c, mode).dst),
+        blockDevice,
         reference,
         virtualSize: image.virtualSize,
         preCreate: c.options.targetIsZero || c.command?.existingTarget === true,

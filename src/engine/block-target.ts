@@ -92,7 +92,15 @@ export async function attachLoop(workDir: string, size: number): Promise<BlockTa
   const file = join(workDir, LOOP_FILE);
   closeSync(openSync(file, 'wx'));
   truncateSync(file, size);
-  const result = await runProcess('losetup', ['--find', '--show', '--direct-io=on', file], {
+  return attachLoopOver(file, size, true);
+}
+
+/**
+ * Attaches a loop device over an existing `file` of `size` bytes; `directIo` asks for direct I/O (the power-cut file
+ * system's file is attached without: the loop then forwards the device's flushes as fsync of the file).
+ */
+export async function attachLoopOver(file: string, size: number, directIo: boolean): Promise<BlockTarget> {
+  const result = await runProcess('losetup', ['--find', '--show', ...(directIo ? ['--direct-io=on'] : []), file], {
     captureStdout: true,
     timeoutSeconds: 30,
   });
@@ -125,14 +133,17 @@ export function attachedLoops(): { device: string; backingFile: string }[] {
 }
 
 /**
- * Whether a loop's backing file is a harness loop file left by a run that died: a `loop.img` in a `qcb-work-*`
+ * Whether a loop's backing file is a harness loop file left by a run that died: a `loop.img` under a `qcb-work-*`
  * folder whose owner no longer runs, or one already deleted (its folder was removed while it stayed attached).
  */
 export function isOrphanLoopFile(backingFile: string, ownerDead: (workDir: string) => boolean): boolean {
   const deleted = backingFile.endsWith(' (deleted)');
   const file = deleted ? backingFile.slice(0, -' (deleted)'.length) : backingFile;
-  const workDir = dirname(file);
-  if (basename(file) !== LOOP_FILE || !basename(workDir).startsWith(WORK_DIR_PREFIX)) return false;
+  if (basename(file) !== LOOP_FILE) return false;
+  // The work folder holding it: its parent, or for the power-cut check's loop (qcb-work-*/power-cut/mnt) further up.
+  let workDir = dirname(file);
+  while (!basename(workDir).startsWith(WORK_DIR_PREFIX) && dirname(workDir) !== workDir) workDir = dirname(workDir);
+  if (!basename(workDir).startsWith(WORK_DIR_PREFIX)) return false;
   return deleted || ownerDead(workDir);
 }
 

@@ -1,7 +1,8 @@
 // The power-cut check (--durability-check): one untimed conversion onto the power-cut file system, the power cut when
 // qemu-img returns, and the output compared with the source; then the same with the cut at a point mid-conversion.
-import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { attachLoopOver, detachLoop } from '../engine/block-target.ts';
 import { mountPowerCutFs, type PowerCutMount } from '../engine/power-cut-mount.ts';
 import { createImage, rawDataExtents, runConvert } from '../engine/qemu-img.ts';
 import { runProcess } from '../engine/spawn.ts';
@@ -28,12 +29,22 @@ export function ensurePowerCutFs(cacheRoot: string, env: NodeJS.ProcessEnv = pro
 export interface PowerCutJob {
   qemuImg: string;
   caseId: string;
-  /** The conversion's spec with its output in `dir` (the mount point). */
-  specIn: (dir: string) => ConvertSpec;
+  /** The conversion's spec writing to `output`: a file on the mount, or for a block device a loop device over one. */
+  specFor: (output: string) => ConvertSpec;
+  /** The target cache mode, as the spec has it. */
+  mode: string;
+  /** The output's file name on the power-cut file system. */
+  outputName: string;
+  /**
+   * A block-device target: qemu-img writes (-n) to a loop device over a zeroed file of the virtual size on the power-cut
+   * file system, created in the backing folder before the mount (a volume that exists durably); the loop forwards the
+   * device's flushes as fsync of the file.
+   */
+  blockDevice: boolean;
   /** The source's guest data as a raw file (made once per run by {@link rawReference}). */
   reference: string;
   virtualSize: number;
-  /** The output exists before the conversion (-n): created in the backing folder, so durable from the start. */
+  /** The output file exists before the conversion (-n): created in the backing folder, so durable from the start. */
   preCreate: boolean;
   /** The power-cut file system's program. */
   binary: string;
@@ -58,7 +69,7 @@ export async function checkPowerCut(job: PowerCutJob): Promise<DurabilityCheck> 
   const none = { atReturn: null, differingBytes: null, firstDifferenceOffset: null, output: null };
   const failed = (error: string): DurabilityCheck => ({
     caseId: job.caseId,
-    mode: job.specIn('').mode,
+    mode: job.mode,
     state: 'failed',
     ...none,
     convertSeconds: null,
@@ -74,7 +85,7 @@ export async function checkPowerCut(job: PowerCutJob): Promise<DurabilityCheck> 
     const { outcome } = atReturn;
     return {
       caseId: job.caseId,
-      mode: job.specIn('').mode,
+      mode: job.mode,
       state: 'checked',
       atReturn: outcome.state,
       differingBytes: outcome.differingBytes,
@@ -101,25 +112,35 @@ type CutRun = { seconds: number; returned: boolean; outcome: PowerCutOutcome } |
 async function cutRun(job: PowerCutJob, cutAt: number | null): Promise<CutRun> {
   rmSync(job.folder, { recursive: true, force: true });
   mkdirSync(join(job.folder, 'backing'), { recursive: true });
-  const name = basename(job.specIn('').dst);
-  if (job.preCreate) {
-    const spec = job.specIn('');
-    const made = await createImage(job.qemuImg, join(job.folder, 'backing', name), spec.outFormat, job.virtualSize);
+  const durable = join(job.folder, 'backing', job.outputName);
+  if (job.blockDevice) {
+    closeSync(openSync(durable, 'wx'));
+    truncateSync(durable, job.virtualSize);
+  } else if (job.preCreate) {
+    const format = job.specFor(job.outputName).outFormat;
+    const made = await createImage(job.qemuImg, durable, format, job.virtualSize);
     if (!made.ok) return { error: `cannot pre-create the output: ${lastLine(made.stderrTail)}` };
   }
   const mount = await mountPowerCutFs(job.binary, job.folder);
-  const spec = job.specIn(mount.mountpoint);
+  const file = join(mount.mountpoint, job.outputName);
+  let loop: string | null = null;
   let cutting: Promise<void> | null = null;
   const conversion = new AbortController();
   const cutNow = () => {
-    cutting ??= mount.cut(); // the file system dies first (SIGKILL), then qemu-img
+    cutting ??= (async () => {
+      await mount.cut(); // the file system dies first (SIGKILL), then qemu-img
+      if (loop) await detachLoop(loop);
+    })();
     conversion.abort();
     return cutting;
   };
-  const timer = cutAt === null ? null : setTimeout(cutNow, cutAt * 1000);
   const onAbort = () => void cutNow();
   job.signal?.addEventListener('abort', onAbort, { once: true });
+  let timer: NodeJS.Timeout | null = null;
   try {
+    if (job.blockDevice) loop = (await attachLoopOver(file, job.virtualSize, false)).path;
+    const spec = job.specFor(loop ?? file);
+    timer = cutAt === null ? null : setTimeout(cutNow, cutAt * 1000);
     const result = await runConvert(job.qemuImg, spec, {
       timeoutSeconds: job.timeoutSeconds,
       signal: conversion.signal,
@@ -143,14 +164,14 @@ async function cutRun(job: PowerCutJob, cutAt: number | null): Promise<CutRun> {
 async function recovered(job: PowerCutJob, spec: ConvertSpec): Promise<PowerCutOutcome> {
   const again: PowerCutMount = await mountPowerCutFs(job.binary, job.folder);
   try {
-    const output = join(again.mountpoint, basename(spec.dst));
+    const output = join(again.mountpoint, job.outputName);
     const lostAll = { state: 'lost' as const, differingBytes: job.virtualSize, firstDifferenceOffset: null };
     if (!existsSync(output)) return { ...lostAll, output: 'missing' };
     const args = ['compare', '-f', spec.srcFormat, '-F', spec.outFormat, spec.src, output];
     const compared = await runProcess(job.qemuImg, args, { timeoutSeconds: 3600, captureStdout: true });
     if (compared.exitCode !== 0 && compared.exitCode !== 1) return { ...lostAll, output: 'unreadable' };
     // A raw output's bytes are read from the backing folder: after a remount the mount shows exactly those.
-    const raw = spec.outFormat === 'raw' ? join(again.backing, basename(spec.dst)) : await asRaw(job, output, spec);
+    const raw = spec.outFormat === 'raw' ? join(again.backing, job.outputName) : await asRaw(job, output, spec);
     if (raw === null) return { ...lostAll, output: 'unreadable' };
     const diff = await differingBytes(job.qemuImg, job.reference, raw, job.virtualSize);
     const intact = compared.exitCode === 0;

@@ -62,8 +62,6 @@ export const NotMeasuredSchema = z.discriminatedUnion('code', [
   z.object({ code: z.literal('flush-meter-unavailable'), error: str }),
   /** The power-cut check (--durability-check): its file system could not be had (`error`). */
   z.object({ code: z.literal('durability-unavailable'), error: str }),
-  /** The power-cut check simulates a file system: a block-device or loop target is not checked. */
-  z.object({ code: z.literal('durability-block-target'), target: str }),
   /** --as-projects: a project's command was not run on a target (its rule does not apply, or needs a fact unknown). */
   z.object({
     code: z.literal('project-not-run'),

@@ -48,6 +48,16 @@ function unflushedText(results: Results, caseId: string, mode: string): string {
   return runs.map((r) => (r === null ? '?' : formatBytes(r))).join(', ');
 }
 
+/** How a block-device target was simulated, when the run has one. */
+function blockText(results: Results): string {
+  if (!results.cases.some((c) => c.targetKind !== 'dir')) return '';
+  return (
+    'A block-device target was simulated by a loop device over a zeroed file of the image size on that file ' +
+    "system, converted onto with -n; the loop forwards the device's flushes as fsync of the file (the check never " +
+    'writes the device itself). '
+  );
+}
+
 /** The "Durability" section: the power-cut results (or why there are none) and the meter's unflushed bytes. */
 export function durabilityBlocks(results: Results): Block[] {
   const many = results.summary.cases.length > 1;
@@ -73,7 +83,7 @@ export function durabilityBlocks(results: Results): Block[] {
       "file's own fsync/fdatasync persists it to a backing folder. The power was cut (the file system killed with " +
       'SIGKILL) right after qemu-img returned, and in a second conversion at a random point of it; the backing ' +
       'folder was then mounted again and the output compared with the source (qemu-img compare, and the differing ' +
-      `bytes counted against a raw copy of the source). ${POWER_CUT_ASSUMPTION}`
+      `bytes counted against a raw copy of the source). ${blockText(results)}${POWER_CUT_ASSUMPTION}`
     : 'Power cut: not checked: run with --durability-check (untimed; needs /dev/fuse and root) to convert each mode ' +
       'onto a file system that loses everything unflushed when its power is cut, and compare the output afterwards.';
   return [

@@ -70,11 +70,6 @@ export function notMeasuredText(n: NotMeasured): string {
       return `flushes and the time inside them in the timed runs: the meter library cannot be had (${n.error})`;
     case 'durability-unavailable':
       return `what a power cut leaves of each output (--durability-check): ${n.error}`;
-    case 'durability-block-target':
-      return (
-        `what a power cut leaves of each output on ${n.target}: the power-cut check simulates a file system, so ` +
-        'block-device and loop targets are not checked'
-      );
     case 'project-not-run': {
       const name = projectRule(n.project).name;
       return n.state === 'unknown'

@@ -18,6 +18,10 @@ describe('isOrphanLoopFile', () => {
     expect(isOrphanLoopFile('/var/tmp/qcb-work-abc/loop.img', dead)).toBe(true);
     expect(isOrphanLoopFile('/var/tmp/qcb-work-abc/loop.img', alive)).toBe(false);
   });
+  it("takes the power-cut check's loop.img further down a dead run's qcb-work folder", () => {
+    expect(isOrphanLoopFile('/var/tmp/qcb-work-abc/power-cut/mnt/loop.img', dead)).toBe(true);
+    expect(isOrphanLoopFile('/var/tmp/qcb-work-abc/power-cut/mnt/loop.img', alive)).toBe(false);
+  });
   it('takes one whose file was deleted while attached, whoever owned it', () => {
     expect(isOrphanLoopFile('/var/tmp/qcb-work-abc/loop.img (deleted)', alive)).toBe(true);
   });

@@ -40,15 +40,18 @@ function job(mode: string, extra: Partial<PowerCutJob> = {}): PowerCutJob {
   return {
     qemuImg: 'qemu-img',
     caseId: 'default',
-    specIn: (dir) => ({
+    specFor: (output) => ({
       mode,
       srcCache: null,
       srcFormat: 'qcow2',
       outFormat: 'raw',
       src: source,
-      dst: join(dir, `out-${mode}.raw`),
-      options: DEFAULT_CONVERT_OPTIONS,
+      dst: output,
+      options: { ...DEFAULT_CONVERT_OPTIONS, existingTarget: extra.blockDevice === true },
     }),
+    mode,
+    outputName: extra.blockDevice ? 'loop.img' : `out-${mode}.raw`,
+    blockDevice: false,
     reference,
     virtualSize: SIZE,
     preCreate: false,
