@@ -180,17 +180,17 @@ describe('the power-cut check (--durability-check) leaves nothing mounted', () =
   const FUSE = existsSync('/dev/fuse');
   const SKIP = !IS_ROOT || !FUSE;
   const WHY = !FUSE ? '(needs /dev/fuse)' : NEEDS_ROOT;
-  const argv = (target: string, out: string, modes = 'writethrough,writeback', quiet = ['--quiet']) => [
+  const argv = (target: string, out: string, modes = 'writethrough,writeback', quiet = ['--quiet'], kind = 'dir') => [
     ...CLI,
     'bench',
     ...['--image-size', '256M', '--image-data', '96M', '--runs', '1', '--modes', modes, '--durability-check'],
-    ...['--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', out, ...quiet],
+    ...['--no-flush-audit', '--no-flush-probe', `--target-${kind}`, target, '--out', out, ...quiet],
   ];
   const mountsUnder = (dir: string) => mountsOfType('fuse.qcb-power-cut').filter((p) => p.startsWith(`${dir}/`));
-  const start = (name: string) => {
+  const start = (name: string, kind = 'dir') => {
     const target = join(work, name);
     mkdirSync(target);
-    const child = execa('node', argv(target, join(work, `${name}-out`)), {
+    const child = execa('node', argv(target, join(work, `${name}-out`), 'writethrough,writeback', ['--quiet'], kind), {
       cwd: ROOT,
       env,
       reject: false,
@@ -233,6 +233,42 @@ describe('the power-cut check (--durability-check) leaves nothing mounted', () =
       expect(mountsUnder(target)).toEqual([]);
       expect(readdirSync(target)).toEqual([]);
       expect(read(join(work, 'power-cut-kill-2')).durability.map((d) => [d.mode, d.atReturn])).toEqual([
+        ['writeback', 'intact'],
+      ]);
+    },
+    300_000,
+  );
+  const powerCutLoops = async (dir: string) =>
+    (await execa('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE'])).stdout
+      .split('\n')
+      .filter((l) => l.includes(`${dir}/`) && l.includes('/power-cut/mnt/'))
+      .map((l) => l.trim().split(/\s+/)[0] as string);
+
+  it.skipIf(SKIP)(
+    `kill -9 while a loop target's check runs: the next run detaches its loop and unmounts, leaving nothing ${WHY}`,
+    async () => {
+      const { target, child } = start('power-cut-loop', 'loop');
+      let loops: string[] = [];
+      await waitFor(() => {
+        void powerCutLoops(target).then((l) => {
+          loops = l;
+        });
+        return loops.length > 0;
+      });
+      child.kill('SIGKILL');
+      await child;
+      const next = await execa('node', argv(target, join(work, 'power-cut-loop-2'), 'writeback', [], 'loop'), {
+        cwd: ROOT,
+        env,
+        reject: false,
+      });
+      expect(next.exitCode, next.stderr).toBe(0);
+      expect(next.stderr).toMatch(new RegExp(`detached .*${loops[0]}.*: loop devices of runs that died`));
+      expect(next.stderr).toContain('left mounted by a run that died');
+      expect(await powerCutLoops(target)).toEqual([]);
+      expect(mountsUnder(target)).toEqual([]);
+      expect(readdirSync(target)).toEqual([]);
+      expect(read(join(work, 'power-cut-loop-2')).durability.map((d) => [d.mode, d.atReturn])).toEqual([
         ['writeback', 'intact'],
       ]);
     },
