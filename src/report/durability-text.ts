@@ -32,20 +32,24 @@ function atReturnText(check: DurabilityCheck, virtualSize: number): string {
   return powerCutText(outcome, virtualSize);
 }
 
-function midText(check: DurabilityCheck, virtualSize: number): string {
+/** The mid-conversion cut: when (seconds into the conversion, of its duration at return) and what it left. */
+function midCells(check: DurabilityCheck, virtualSize: number): [string, string] {
   const mid = check.midConversion;
-  if (!mid) return '-';
-  const when = `cut at ${secs(mid.cutAtSeconds)} of ${secs(check.convertSeconds)}`;
-  if (mid.cut === 'returned') return `not cut: qemu-img returned first (${when})`;
-  return `${powerCutText(mid.outcome, virtualSize)} (${when})`;
+  if (!mid) return ['-', '-'];
+  const when = `${secs(mid.cutAtSeconds)} of ${secs(check.convertSeconds)}`;
+  if (mid.cut === 'returned') return [when, 'not cut: qemu-img returned first'];
+  return [when, powerCutText(mid.outcome, virtualSize)];
 }
 
-/** The unflushed bytes at exit of each timed run, e.g. "0 B, 0 B, 0 B", or why there are none. */
+/** The unflushed bytes at exit of each timed run ("0 B in each of 4 runs", or each), or why there are none. */
 function unflushedText(results: Results, caseId: string, mode: string): string {
   const runs = unflushedPerRun(results, caseId, mode);
   if (!runs.length) return 'no measured run';
   if (runs.every((r) => r === null)) return 'not metered';
-  return runs.map((r) => (r === null ? '?' : formatBytes(r))).join(', ');
+  const texts = runs.map((r) => (r === null ? '?' : formatBytes(r)));
+  if (texts.every((t) => t === texts[0]))
+    return `${texts[0]} in ${runs.length > 1 ? `each of ${runs.length} runs` : '1 run'}`;
+  return texts.join(', ');
 }
 
 /** How a block-device target was simulated, when the run has one. */
@@ -66,14 +70,14 @@ export function durabilityBlocks(results: Results): Block[] {
   const rows = results.summary.cases.flatMap((c) =>
     c.modes.map((m) => {
       const check = results.durability.find((d) => d.caseId === c.caseId && d.mode === m.mode);
-      const cut = check ? [atReturnText(check, size), midText(check, size)] : ['not checked', '-'];
+      const cut = check ? [atReturnText(check, size), ...midCells(check, size)] : ['not checked', '-', '-'];
       return [...(many ? [c.caseId] : []), m.mode, ...(checked ? cut : []), unflushedText(results, c.caseId, m.mode)];
     }),
   );
   const head = [
     ...(many ? ['case'] : []),
     'mode',
-    ...(checked ? ['power cut when qemu-img returned', 'power cut mid-conversion'] : []),
+    ...(checked ? ['power cut when qemu-img returned', 'power cut mid-conversion at', 'what that cut left'] : []),
     'unflushed at exit, each timed run (flush meter)',
   ];
   const unavailable = results.notMeasured.filter((n) => n.code.startsWith('durability-')).map(notMeasuredText);

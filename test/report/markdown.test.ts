@@ -9,7 +9,7 @@ import { ROOT } from '../helpers/cli.ts';
 const md = new MarkdownIt();
 
 describe('report.md rendered by markdown-it', () => {
-  for (const example of ['example', 'example-emulated-2ms', 'example-loop', 'example-memory']) {
+  for (const example of ['example', 'example-emulated-2ms', 'example-loop', 'example-memory', 'example-durability']) {
     it(`results/${example}: consistent table columns, text charts inside <pre>`, () => {
       const html = md.render(readFileSync(join(ROOT, 'results', example, 'report.md'), 'utf8'));
       const tables = html.match(/<table>[\s\S]*?<\/table>/g) ?? [];

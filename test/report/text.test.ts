@@ -10,7 +10,7 @@ import { asciiTable } from '../../src/report/table.ts';
 import { renderText, shellLines } from '../../src/report/text.ts';
 import { ROOT } from '../helpers/cli.ts';
 
-const EXAMPLES = ['example', 'example-emulated-2ms', 'example-loop', 'example-memory'];
+const EXAMPLES = ['example', 'example-emulated-2ms', 'example-loop', 'example-memory', 'example-durability'];
 
 /** Runs of lines that are table rows or borders ("+" or "|" first), each run one table. */
 function tables(text: string): string[][] {
