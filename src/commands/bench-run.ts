@@ -385,6 +385,7 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
     await deferredProbesAndAudits(state);
     checkpoint(results);
     await checkDurability(state);
+    resummarize(); // the recommendation and the projects' runs read the power-cut results
   }
   // Ctrl-C during the power-cut checks: the measured runs are kept, the run is not complete (--resume checks the rest).
   const ended: EngineOutcome = state.signal.aborted ? { ...outcome, state: 'interrupted' } : outcome;

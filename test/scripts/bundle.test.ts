@@ -70,6 +70,11 @@ describe('the bundle (no Node.js, npm or compiler on the host)', () => {
       // The prebuilt power-cut file system (the host's cc fails): both modes intact after a cut at return.
       const cuts = results.durability.map((d: { mode: string; atReturn: string }) => `${d.mode} ${d.atReturn}`);
       expect(cuts).toEqual(['writethrough intact', 'writeback intact']);
+      // The file as saved (not recomputed on reading) calls writeback durable by the check.
+      expect([results.recommendations[0].fastest, results.recommendations[0].durableBasis]).toEqual([
+        'writeback',
+        'power-cut',
+      ]);
     }
     const report = await run(['report', 'run1/results.json', '--out', 'rep', '--quiet']);
     expect(report.exitCode, report.stderr).toBe(0);
