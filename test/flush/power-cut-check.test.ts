@@ -65,9 +65,9 @@ function job(mode: string, extra: Partial<PowerCutJob> = {}): PowerCutJob {
 
 describe('the power-cut check with real qemu-img', () => {
   it.skipIf(SKIP)(
-    `writeback and writethrough: intact after a cut at return ${WHY}`,
+    `writeback, writethrough and directsync: intact after a cut at return ${WHY}`,
     async () => {
-      for (const mode of ['writeback', 'writethrough']) {
+      for (const mode of ['writeback', 'writethrough', 'directsync']) {
         const check = await checkPowerCut(job(mode));
         expect(check.error).toBeNull();
         expect([check.mode, check.state, check.atReturn, check.output, check.differingBytes]).toEqual([

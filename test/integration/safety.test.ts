@@ -238,6 +238,40 @@ describe('the power-cut check (--durability-check) leaves nothing mounted', () =
     },
     300_000,
   );
+  it.skipIf(SKIP)(
+    `Ctrl-C during the checks keeps the measured runs; --resume checks only the modes left ${WHY}`,
+    async () => {
+      const { target, child } = start('power-cut-resume');
+      const out = join(work, 'power-cut-resume-out');
+      const checked = () => {
+        try {
+          return JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).durability.length;
+        } catch {
+          return 0;
+        }
+      };
+      await waitFor(() => checked() >= 1);
+      process.kill(-(child.pid as number), 'SIGINT');
+      expect((await child).exitCode).toBe(130);
+      const interrupted = read(out);
+      expect(interrupted.complete).toBe(false);
+      expect(interrupted.samples.filter((s) => s.state === 'ok')).toHaveLength(2);
+      expect(interrupted.durability.map((d) => d.mode)).toEqual(['writethrough']);
+      const resumed = await runCli(['bench', '--resume', out, '--quiet'], { env });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const done = read(out);
+      expect(done.complete).toBe(true);
+      expect(done.samples).toHaveLength(2); // nothing measured again
+      expect(done.durability.map((d) => `${d.mode} ${d.atReturn}`)).toEqual([
+        'writethrough intact',
+        'writeback intact',
+      ]);
+      expect(done.durability[0]).toEqual(interrupted.durability[0]); // the first check kept as it was
+      expect(mountsUnder(target)).toEqual([]);
+    },
+    300_000,
+  );
+
   const powerCutLoops = async (dir: string) =>
     (await execa('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE'])).stdout
       .split('\n')
