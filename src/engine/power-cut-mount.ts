@@ -3,6 +3,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EnvironmentError } from '../model/errors.ts';
+import { parseMountInfo } from '../model/mountinfo.ts';
 import { lastLine } from '../model/qemu-img-command.ts';
 import { readText } from './read-text.ts';
 import { type ProcessResult, runProcess } from './spawn.ts';
@@ -27,13 +28,9 @@ export interface PowerCutMount {
 
 /** Mount points of the file system type `fsType` (e.g. "fuse.qcb-power-cut"), from /proc/self/mountinfo. */
 export function mountsOfType(fsType: string, mountinfo = readText('/proc/self/mountinfo') ?? ''): string[] {
-  const decode = (s: string) =>
-    s.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
-  return mountinfo.split('\n').flatMap((line) => {
-    const [left, right] = line.split(' - ');
-    const point = left?.split(' ')[4];
-    return point && right?.split(' ')[0] === fsType ? [decode(point)] : [];
-  });
+  return parseMountInfo(mountinfo)
+    .filter((m) => m.fsType === fsType)
+    .map((m) => m.mountPoint);
 }
 
 const FS_TYPE = `fuse.${POWER_CUT_FS_NAME}`;
@@ -89,20 +86,20 @@ export async function mountPowerCutFs(binary: string, folder: string): Promise<P
   return { mountpoint, backing, cut };
 }
 
-/** Unmounts every power-cut file system mounted under `dir` (a work folder being removed); returns the points. */
-export async function unmountPowerCutsUnder(dir: string): Promise<string[]> {
-  const left = mountsOfType(FS_TYPE).filter((point) => point.startsWith(`${dir}/`));
+/**
+ * Unmounts the power-cut file systems mounted under `dir` (those `which` takes: default all, as when a work folder is
+ * removed); returns their mount points.
+ */
+export async function unmountPowerCutsUnder(dir: string, which = (_point: string) => true): Promise<string[]> {
+  const left = mountsOfType(FS_TYPE).filter((point) => point.startsWith(`${dir}/`) && which(point));
   for (const point of left) await unmount(point);
   return left;
 }
 
 /** Unmounts the power-cut file systems left in `dir`'s work folders by runs that died; returns their mount points. */
-export async function unmountDeadPowerCuts(dir: string): Promise<string[]> {
-  const inDeadWorkDir = (point: string) => {
+export function unmountDeadPowerCuts(dir: string): Promise<string[]> {
+  return unmountPowerCutsUnder(dir, (point) => {
     const name = point.slice(dir.length + 1).split('/')[0] ?? '';
     return name.startsWith(WORK_DIR_PREFIX) && workDirOwnerDead(join(dir, name));
-  };
-  const left = mountsOfType(FS_TYPE).filter((point) => point.startsWith(`${dir}/`) && inDeadWorkDir(point));
-  for (const point of left) await unmount(point);
-  return left;
+  });
 }

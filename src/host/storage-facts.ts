@@ -1,33 +1,8 @@
 // Storage facts of a path: file system type, mount options, block device, rotational flag, I/O scheduler.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { type Mount, parseMountInfo } from '../model/mountinfo.ts';
 import type { StorageFacts } from '../model/results.ts';
-
-interface Mount {
-  mountPoint: string;
-  fsType: string;
-  options: string;
-  source: string;
-}
-
-/** Parses /proc/self/mountinfo lines. */
-export function parseMountInfo(text: string): Mount[] {
-  const mounts: Mount[] = [];
-  for (const line of text.split('\n')) {
-    const sep = line.indexOf(' - ');
-    if (sep < 0) continue;
-    const left = line.slice(0, sep).split(' ');
-    const right = line.slice(sep + 3).split(' ');
-    const unescapeOctal = (s: string) => s.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-    mounts.push({
-      mountPoint: unescapeOctal(left[4] ?? ''),
-      options: `${left[5] ?? ''}${right[2] ? ` (${right[2]})` : ''}`,
-      fsType: right[0] ?? '',
-      source: unescapeOctal(right[1] ?? ''),
-    });
-  }
-  return mounts;
-}
 
 /** The mount holding `path`: the longest mount point that prefixes it (last mounted wins). */
 export function mountFor(path: string, mounts: Mount[]): Mount | null {

@@ -1,0 +1,28 @@
+// /proc/self/mountinfo as data (pure): the storage facts and the power-cut mounts both read it through this parser.
+
+/** One mount: where, what file system, its options and source. */
+export interface Mount {
+  mountPoint: string;
+  fsType: string;
+  options: string;
+  source: string;
+}
+
+/** Parses /proc/self/mountinfo lines (octal escapes such as \040 decoded). */
+export function parseMountInfo(text: string): Mount[] {
+  const mounts: Mount[] = [];
+  for (const line of text.split('\n')) {
+    const sep = line.indexOf(' - ');
+    if (sep < 0) continue;
+    const left = line.slice(0, sep).split(' ');
+    const right = line.slice(sep + 3).split(' ');
+    const unescapeOctal = (s: string) => s.replace(/\\(\d{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+    mounts.push({
+      mountPoint: unescapeOctal(left[4] ?? ''),
+      options: `${left[5] ?? ''}${right[2] ? ` (${right[2]})` : ''}`,
+      fsType: right[0] ?? '',
+      source: unescapeOctal(right[1] ?? ''),
+    });
+  }
+  return mounts;
+}
