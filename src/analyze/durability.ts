@@ -13,7 +13,7 @@ export interface DurableAtReturn {
 
 /** The power-cut check of a case and mode that completed, or undefined. */
 export function powerCutOf(results: Results, caseId: string, mode: string): DurabilityCheck | undefined {
-  return (results.durability ?? []).find((d) => d.caseId === caseId && d.mode === mode && d.state === 'checked');
+  return results.durability.find((d) => d.caseId === caseId && d.mode === mode && d.state === 'checked');
 }
 
 /** Whether `mode`'s output in case `caseId` is durable at return: the power-cut check's answer, else by the mode. */

@@ -69,6 +69,7 @@ function results(
     ],
     samples,
     summary: summarize(samples, ['default'], modes, 'writethrough'),
+    durability: [],
   } as unknown as Results;
 }
 
@@ -172,6 +173,7 @@ describe('optionSetChoice', () => {
       cases: [{ id: 'm=1' }, { id: 'm=8' }],
       samples,
       summary: summarize(samples, ['m=1', 'm=8'], ['writeback', 'none', 'unsafe'], null),
+      durability: [],
     } as unknown as Results;
     const c = optionSetChoice(run);
     expect(c?.best).toMatchObject({ caseId: 'm=8', mode: 'writeback' });

@@ -105,6 +105,7 @@ describe('adaptive sampling without a baseline', () => {
       ],
       samples,
       summary: { baseline: null, cases: [{ caseId: 'default', modes }] },
+      durability: [],
     } as unknown as Results;
   }
 
@@ -134,6 +135,7 @@ describe('adaptive sampling without a baseline', () => {
       cases: [{ id: 'default', targetKind: 'dir', storage: { path: '/t' } }],
       samples: [],
       summary: { baseline: null, cases: [{ caseId: 'default', modes: [{ mode: 'writeback', state: 'measured' }] }] },
+      durability: [],
     } as unknown as Results;
     expect(precisionTarget(one)).toBeNull();
     const stop = stopReason(adaptive, 2, null, 0, 1);
