@@ -20,11 +20,10 @@ import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mountPowerCutFs, mountsOfType, type PowerCutMount } from '../../src/engine/power-cut-mount.ts';
 import { ensurePowerCutFs } from '../../src/flush/power-cut-check.ts';
-import { IS_ROOT } from '../helpers/cli.ts';
+import { CAN_MOUNT_FUSE, NEEDS_FUSE } from '../helpers/cli.ts';
 
-const FUSE = existsSync('/dev/fuse');
-const SKIP = !IS_ROOT || !FUSE;
-const WHY = !FUSE ? '(needs /dev/fuse)' : '(needs root: mounting FUSE)';
+const SKIP = !CAN_MOUNT_FUSE;
+const WHY = NEEDS_FUSE;
 const work = mkdtempSync(join(tmpdir(), 'qcb-power-cut-fs-'));
 let binary = '';
 let folderCount = 0;

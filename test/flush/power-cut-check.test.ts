@@ -15,11 +15,10 @@ import {
   rawReference,
 } from '../../src/flush/power-cut-check.ts';
 import { DEFAULT_CONVERT_OPTIONS } from '../../src/model/qemu-img-command.ts';
-import { IS_ROOT } from '../helpers/cli.ts';
+import { CAN_MOUNT_FUSE, NEEDS_FUSE } from '../helpers/cli.ts';
 
-const FUSE = existsSync('/dev/fuse');
-const SKIP = !IS_ROOT || !FUSE;
-const WHY = !FUSE ? '(needs /dev/fuse)' : '(needs root: mounting FUSE)';
+const SKIP = !CAN_MOUNT_FUSE;
+const WHY = NEEDS_FUSE;
 const MIB = 1024 ** 2;
 const SIZE = 64 * MIB;
 const work = mkdtempSync(join(tmpdir(), 'qcb-power-cut-check-'));

@@ -1,5 +1,6 @@
 // Runs the real CLI (through tsx) as a user would, for end-to-end tests.
 
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
@@ -42,3 +43,7 @@ async function run(file: string, args: string[], options: CliOptions) {
 export const IS_ROOT = process.getuid?.() === 0;
 /** Why a test is skipped when not root. */
 export const NEEDS_ROOT = '(needs root: setpriv, mount, drop_caches)';
+/** True when FUSE can be mounted here (root and /dev/fuse): the power-cut tests need both. */
+export const CAN_MOUNT_FUSE = IS_ROOT && existsSync('/dev/fuse');
+/** Why a power-cut test is skipped. */
+export const NEEDS_FUSE = existsSync('/dev/fuse') ? '(needs root: mounting FUSE)' : '(needs /dev/fuse)';

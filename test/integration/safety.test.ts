@@ -20,7 +20,7 @@ import { resolveBenchConfig } from '../../src/config/resolve.ts';
 import { mountsOfType } from '../../src/engine/power-cut-mount.ts';
 import { measureRequired } from '../../src/engine/qemu-img.ts';
 import { GUARDIAN_NAME } from '../../src/engine/spawn.ts';
-import { IS_ROOT, NEEDS_ROOT, ROOT, runCli, runCliAsNobody } from '../helpers/cli.ts';
+import { CAN_MOUNT_FUSE, IS_ROOT, NEEDS_FUSE, NEEDS_ROOT, ROOT, runCli, runCliAsNobody } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-safety-'));
 const fake = join(ROOT, 'test/fixtures/fake-qemu-img.sh');
@@ -177,9 +177,8 @@ describe('Ctrl-C at any moment', () => {
 });
 
 describe('the power-cut check (--durability-check) leaves nothing mounted', () => {
-  const FUSE = existsSync('/dev/fuse');
-  const SKIP = !IS_ROOT || !FUSE;
-  const WHY = !FUSE ? '(needs /dev/fuse)' : NEEDS_ROOT;
+  const SKIP = !CAN_MOUNT_FUSE;
+  const WHY = NEEDS_FUSE;
   const argv = (target: string, out: string, modes = 'writethrough,writeback', quiet = ['--quiet'], kind = 'dir') => [
     ...CLI,
     'bench',

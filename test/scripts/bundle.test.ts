@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/cli.ts';
+import { CAN_MOUNT_FUSE, ROOT } from '../helpers/cli.ts';
 
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const tarball = join(ROOT, 'dist', `qemu-cache-bench-${version}-linux-x64.tar.gz`);
@@ -13,8 +13,6 @@ const work = mkdtempSync(join(tmpdir(), 'qcb-bundle-'));
 const fakebin = join(work, 'fakebin');
 const launcher = join(work, 'qemu-cache-bench', 'qemu-cache-bench');
 const env = { PATH: `${fakebin}:${process.env.PATH}`, QCB_CACHE_DIR: join(work, 'cache') };
-/** The power-cut check runs where it can: root and /dev/fuse (CI has both). */
-const POWER_CUT = process.getuid?.() === 0 && existsSync('/dev/fuse');
 const run = (args: string[]) => execa(launcher, args, { cwd: work, env, reject: false });
 
 beforeAll(async () => {
@@ -53,7 +51,7 @@ describe('the bundle (no Node.js, npm or compiler on the host)', () => {
       ...args,
       '--emulate-flush-latency',
       '1ms',
-      ...(POWER_CUT ? ['--durability-check'] : []),
+      ...(CAN_MOUNT_FUSE ? ['--durability-check'] : []),
       '--target-dir',
       'target',
       '--out',
@@ -66,7 +64,7 @@ describe('the bundle (no Node.js, npm or compiler on the host)', () => {
     const results = JSON.parse(readFileSync(join(work, 'run1', 'results.json'), 'utf8'));
     expect(results.emulation).toBe('EMULATED FLUSH LATENCY 1 ms');
     expect(results.samples.filter((s: { state: string }) => s.state === 'ok')).toHaveLength(4);
-    if (POWER_CUT) {
+    if (CAN_MOUNT_FUSE) {
       // The prebuilt power-cut file system (the host's cc fails): both modes intact after a cut at return.
       const cuts = results.durability.map((d: { mode: string; atReturn: string }) => `${d.mode} ${d.atReturn}`);
       expect(cuts).toEqual(['writethrough intact', 'writeback intact']);
