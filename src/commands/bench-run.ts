@@ -555,14 +555,18 @@ async function auditAll(state: RunState, which: 'cached' | 'uncached'): Promise<
   const deferred: string[] = [];
   let counter: string | null | undefined;
   for (const c of planCases) {
+    // Cells audited already (read from the cache before the measured runs) are left alone in the second pass.
+    const modes = caseModes(c, config.modes).filter(
+      (mode) => !results.flushAudit.some((a) => a.caseId === c.id && a.mode === mode),
+    );
+    if (!modes.length) continue;
     const version = config.qemuImgs.find((q) => q.path === c.qemuImg)?.version ?? 'unknown';
     const build = { version, sha256: binarySha256(c.qemuImg) };
-    for (const mode of caseModes(c, config.modes)) {
+    for (const mode of modes) {
       if (signal.aborted) return;
       const ctx = contexts.get(c.id) as ConvertContext;
       const spec = cellSpec(ctx, c, mode);
       const key = auditKey(keyInputs(build, results.image.sha256, spec));
-      if (results.flushAudit.some((a) => a.caseId === c.id && a.mode === mode)) continue;
       const cached = readCachedAudit(auditCacheDir(), key);
       if (cached) {
         results.flushAudit.push({ ...cached, caseId: c.id, cacheKey: key, fromCache: true });

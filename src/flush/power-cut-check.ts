@@ -168,7 +168,7 @@ async function recovered(job: PowerCutJob, spec: ConvertSpec): Promise<PowerCutO
     const lostAll = { state: 'lost' as const, differingBytes: job.virtualSize, firstDifferenceOffset: null };
     if (!existsSync(output)) return { ...lostAll, output: 'missing' };
     const args = ['compare', '-f', spec.srcFormat, '-F', spec.outFormat, spec.src, output];
-    const compared = await runProcess(job.qemuImg, args, { timeoutSeconds: 3600, captureStdout: true });
+    const compared = await runProcess(job.qemuImg, args, { timeoutSeconds: 3600 });
     if (compared.exitCode !== 0 && compared.exitCode !== 1) return { ...lostAll, output: 'unreadable' };
     // A raw output's bytes are read from the backing folder: after a remount the mount shows exactly those.
     const raw = spec.outFormat === 'raw' ? join(again.backing, job.outputName) : await asRaw(job, output, spec);
