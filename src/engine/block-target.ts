@@ -87,11 +87,16 @@ export function zeroLoopFile(file: string, size: number): void {
   truncateSync(file, size);
 }
 
+/** Creates a new file (never one that exists, never through a link) of `size` bytes, all holes: an empty volume. */
+export function createSparseFile(file: string, size: number): void {
+  closeSync(openSync(file, 'wx'));
+  truncateSync(file, size);
+}
+
 /** Creates a sparse file of `size` bytes in `workDir` and attaches a loop device over it (direct I/O when possible). */
 export async function attachLoop(workDir: string, size: number): Promise<BlockTarget> {
   const file = join(workDir, LOOP_FILE);
-  closeSync(openSync(file, 'wx'));
-  truncateSync(file, size);
+  createSparseFile(file, size);
   return attachLoopOver(file, size, true);
 }
 

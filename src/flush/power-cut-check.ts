@@ -1,8 +1,8 @@
 // The power-cut check (--durability-check): one untimed conversion onto the power-cut file system, the power cut when
 // qemu-img returns, and the output compared with the source; then the same with the cut at a point mid-conversion.
-import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync, truncateSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { attachLoopOver, detachLoop } from '../engine/block-target.ts';
+import { attachLoopOver, createSparseFile, detachLoop } from '../engine/block-target.ts';
 import { mountPowerCutFs, type PowerCutMount } from '../engine/power-cut-mount.ts';
 import { createImage, rawDataExtents, runConvert } from '../engine/qemu-img.ts';
 import { runProcess } from '../engine/spawn.ts';
@@ -114,8 +114,7 @@ async function cutRun(job: PowerCutJob, cutAt: number | null): Promise<CutRun> {
   mkdirSync(join(job.folder, 'backing'), { recursive: true });
   const durable = join(job.folder, 'backing', job.outputName);
   if (job.blockDevice) {
-    closeSync(openSync(durable, 'wx'));
-    truncateSync(durable, job.virtualSize);
+    createSparseFile(durable, job.virtualSize);
   } else if (job.preCreate) {
     const format = job.specFor(job.outputName).outFormat;
     const made = await createImage(job.qemuImg, durable, format, job.virtualSize);
