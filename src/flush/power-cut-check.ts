@@ -36,9 +36,9 @@ export interface PowerCutJob {
   /** The output's file name on the power-cut file system. */
   outputName: string;
   /**
-   * A block-device target: qemu-img writes (-n) to a loop device over a zeroed file of the virtual size on the power-cut
-   * file system, created in the backing folder before the mount (a volume that exists durably); the loop forwards the
-   * device's flushes as fsync of the file.
+   * A block-device target: qemu-img writes (-n) to a loop device over a zeroed file of the virtual size on the
+   * power-cut file system, created in the backing folder before the mount (a volume that exists durably); the loop
+   * forwards the device's flushes as fsync of the file.
    */
   blockDevice: boolean;
   /** The source's guest data as a raw file (made once per run by {@link rawReference}). */
