@@ -5,6 +5,7 @@ import type { Comparison } from '../analyze/comparison.ts';
 import type { Ratio } from '../model/results.ts';
 import { intervalText, med, pText, ratioWithCi, secs, times } from '../model/units.ts';
 import { baseOptions, renderPng, SERIES_COLOURS, whiskers } from './charts/canvas.ts';
+import { fileSafeId } from './charts/chart-names.ts';
 import type { Block, ReportDocument } from './document-model.ts';
 import type { OutputFile } from './file-writer.ts';
 import { renderHtml } from './html.ts';
@@ -198,7 +199,7 @@ export function compareDocument(comparison: Comparison, title = 'qemu-cache-benc
 }
 
 function chartName(caseId: string): string {
-  return caseId === 'default' ? 'compare.png' : `compare-${caseId.replace(/[^\w=.-]+/g, '_')}.png`;
+  return caseId === 'default' ? 'compare.png' : `compare-${fileSafeId(caseId)}.png`;
 }
 
 /** compare.md, compare.txt (ASCII), compare.html (self-contained), compare.json and one bar chart per case. */

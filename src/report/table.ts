@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import type { ModeSummary, Results } from '../model/results.ts';
 import { mbps, med, mib, ratioWithCi, spread } from '../model/units.ts';
+import { CELL_MAX, capCell, wrapLines } from './word-break.ts';
 
 const PLAIN = { head: [] as string[], border: [] as string[] };
 
@@ -75,30 +76,57 @@ export function fittedWidths(
   return widths;
 }
 
+/** Narrowest width a table is laid out in: below it even a two-column record would have no room for text. */
+const MIN_TABLE_WIDTH = 24;
+
 /**
  * A cli-table3 table as text without colour codes (ASCII borders unless `unicode`), at most `max` columns wide: too
  * wide a table wraps its cells at word boundaries, and one whose words cannot fit side by side is shown transposed,
- * one small table of "column: value" per row.
+ * else as one small table of "column: value" per row, whose words wider than their column are cut
+ * ({@link wrapLines}); a cell over {@link CELL_MAX} characters is cut, saying so.
  */
-export function asciiTable(head: string[], rows: string[][], unicode = false, max = TERMINAL_TABLE_WIDTH): string {
-  const colWidths = fittedWidths(head, rows, max);
-  if (colWidths === 'too-wide') {
-    // Transposed: one column per row (modes side by side), one row per column; else one small table per row.
-    const columns = rows.map((row) => row[0] ?? '');
-    const transposed = head.slice(1).map((h, i) => [h, ...rows.map((row) => row[i + 1] ?? '')]);
-    if (fittedWidths(['', ...columns], transposed, max) !== 'too-wide') {
-      return asciiTable(['', ...columns], transposed, unicode, max);
-    }
-    const record = (row: readonly string[]) => head.slice(1).map((h, i) => [h, row[i + 1] ?? '']);
-    return rows.map((row) => asciiTable(['', row[0] ?? ''], record(row), unicode, max)).join('\n\n');
-  }
+export function asciiTable(
+  headCells: string[],
+  rowCells: string[][],
+  unicode = false,
+  max = TERMINAL_TABLE_WIDTH,
+): string {
+  const width = Math.max(MIN_TABLE_WIDTH, Math.floor(max));
+  const head = headCells.map(capCell);
+  const rows = rowCells.map((row) => row.map(capCell));
+  const colWidths = fittedWidths(head, rows, width);
+  if (colWidths !== 'too-wide') return render(head, rows, unicode, colWidths);
+  // Transposed: one column per row (modes side by side), one row per column; else one small table per row.
+  const columns = rows.map((row) => row[0] ?? '');
+  const transposed = head.slice(1).map((h, i) => [h, ...rows.map((row) => row[i + 1] ?? '')]);
+  const turned = fittedWidths(['', ...columns], transposed, width);
+  if (turned !== 'too-wide') return render(['', ...columns], transposed, unicode, turned);
+  const record = (row: readonly string[]) => head.slice(1).map((h, i) => [h, row[i + 1] ?? '']);
+  return rows.map((row) => recordTable(row[0] ?? '', record(row), unicode, width)).join('\n\n');
+}
+
+/** The last resort: a two-column table whose words are cut to fit, so it always fits `max` (never recurses). */
+function recordTable(title: string, pairs: string[][], unicode: boolean, max: number): string {
+  const room = max - 3 - 4; // three borders, two cells' padding
+  const labelWords = pairs.flatMap(([label]) => (label ?? '').split(/\s+/).map((w) => w.length));
+  const label = Math.max(1, Math.min(Math.max(0, ...labelWords), Math.floor(room / 3)));
+  const value = room - label;
+  const rows = pairs.map(([l, v]) => [l ?? '', v ?? '']);
+  return render(['', title], rows, unicode, [label + 2, value + 2]);
+}
+
+/** cli-table3 with the given column widths (wrapping at word boundaries), or natural widths when null. */
+function render(head: string[], rows: string[][], unicode: boolean, colWidths: number[] | null): string {
+  // Cells wrapped here (cli-table3's own wrapping truncates a word wider than its column and is super-linear).
+  const wrapped = (row: readonly string[]) =>
+    colWidths ? row.map((text, i) => wrapLines(text, (colWidths[i] ?? 3) - 2).join('\n')) : [...row];
   const table = new Table({
-    head,
+    head: wrapped(head),
     style: PLAIN,
     ...(unicode ? {} : { chars: ASCII_CHARS }),
-    ...(colWidths ? { colWidths, wordWrap: true, wrapOnWordBoundary: true } : {}),
+    ...(colWidths ? { colWidths } : {}),
   });
-  table.push(...rows);
+  table.push(...rows.map(wrapped));
   return table.toString();
 }
 

@@ -2,21 +2,13 @@
 import type { Block, ReportDocument } from './document-model.ts';
 import { asciiTable } from './table.ts';
 import { barLines } from './text-bars.ts';
+import { wrapLines } from './word-break.ts';
 
 const WIDTH = 100;
 
-/** Wraps text at `width` columns on spaces. */
+/** Wraps text at `width` columns on spaces; a word wider than that is cut ({@link wrapLines}). */
 export function wrap(text: string, width = WIDTH): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines.join('\n');
+  return wrapLines(text.replace(/\s+/g, ' ').trim(), width).join('\n');
 }
 
 function block(b: Block): string {

@@ -1,0 +1,126 @@
+// Long words (NFS option strings, device paths, long ids) in every text layout: termination, width limits, bounded
+// time. Before the fix a word wider than a table made asciiTable call itself without end (stack overflow, exit 70).
+
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readResults } from '../../src/commands/results-file.ts';
+import type { Results } from '../../src/model/results.ts';
+import { benchDocument } from '../../src/report/bench-document.ts';
+import { chartFile, fileSafeId } from '../../src/report/charts/chart-names.ts';
+import { renderMarkdown } from '../../src/report/markdown.ts';
+import { asciiTable } from '../../src/report/table.ts';
+import { renderText, wrap } from '../../src/report/text.ts';
+import { breakLongWords, breakWord, CONTINUES } from '../../src/report/word-break.ts';
+
+/** A real NFSv4.2 mount's option string (from a guest's /proc/self/mountinfo): 170 characters without a space. */
+const NFS_OPTIONS =
+  'rw,relatime,vers=4.2,rsize=262144,wsize=262144,namlen=255,hard,proto=tcp,timeo=600,retrans=2,sec=sys,' +
+  'clientaddr=127.0.0.1,local_lock=none,addr=127.0.0.1';
+
+/** Seeded generator (mulberry32), so a failing case can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function longestLine(text: string): number {
+  return text.split('\n').reduce((most, l) => Math.max(most, l.length), 0);
+}
+
+describe('breakWord', () => {
+  it('cuts after the last punctuation that fits, keeping it, and hard with a marker where there is none', () => {
+    expect(breakWord('rw,relatime,vers=4.2', 12)).toEqual(['rw,relatime,', 'vers=4.2']);
+    expect(breakWord('abcdefghij', 4)).toEqual([`abc${CONTINUES}`, `def${CONTINUES}`, 'ghij']);
+    expect(breakWord('short', 10)).toEqual(['short']);
+  });
+  it('puts the pieces back together into the word (markers removed)', () => {
+    const pieces = breakWord(NFS_OPTIONS, 30);
+    expect(pieces.every((p) => p.length <= 30)).toBe(true);
+    expect(pieces.map((p) => (p.endsWith(CONTINUES) ? p.slice(0, -1) : p)).join('')).toBe(NFS_OPTIONS);
+  });
+  it('leaves words that fit alone and puts the pieces of a long one on lines of their own', () => {
+    expect(breakLongWords('a bb ccccccc', 4)).toBe(`a bb ccc${CONTINUES}\ncccc`);
+  });
+});
+
+describe('tables with a word wider than the table', () => {
+  it('a record table cuts the word to fit (was: endless recursion)', () => {
+    const text = asciiTable(['target', 'mount options'], [['nfs4', NFS_OPTIONS]], false, 100);
+    expect(longestLine(text)).toBeLessThanOrEqual(100);
+    // Every character of the option string is still there, in order.
+    const cells = text
+      .split('\n')
+      .filter((l) => l.startsWith('|'))
+      .map((l) => l.split('|')[2]?.trim() ?? '')
+      .join('');
+    expect(cells.replaceAll(CONTINUES, '')).toContain(NFS_OPTIONS);
+  });
+  it('the exact layout of a 40-column record of a word of 60 letters', () => {
+    const text = asciiTable(['a', 'b'], [['x', 'y'.repeat(60)]], false, 40);
+    // 40 columns: 3 borders, label 1 + 2, value 40 - 7 - 1 = 32 + 2; the word cut at 31 letters + marker.
+    expect(text.split('\n')).toEqual([
+      '+---+----------------------------------+',
+      '|   | x                                |',
+      '+---+----------------------------------+',
+      `| b | ${'y'.repeat(31)}${CONTINUES} |`,
+      `|   | ${'y'.repeat(29)}    |`,
+      '+---+----------------------------------+',
+    ]);
+  });
+  it('random widths and words, 5 MB ones included, end within the width in bounded time', () => {
+    const random = prng(20261203);
+    const word = (n: number) => Array.from({ length: n }, () => 'abc,=/-xyz'[Math.floor(random() * 10)]).join('');
+    const started = performance.now();
+    for (let trial = 0; trial < 60; trial++) {
+      const width = 1 + Math.floor(random() * 160);
+      const cols = 1 + Math.floor(random() * 6);
+      const cell = () => {
+        const r = random();
+        const len = r < 0.05 ? 5_000_000 : r < 0.4 ? Math.floor(random() * 400) : Math.floor(random() * 20);
+        return len > 1000 ? 'z'.repeat(len) : `${word(len)} ${word(Math.floor(random() * 12))}`;
+      };
+      const head = Array.from({ length: cols }, cell);
+      const rows = Array.from({ length: 1 + Math.floor(random() * 4) }, () => Array.from({ length: cols }, cell));
+      const text = asciiTable(head, rows, trial % 2 === 0, width);
+      expect(longestLine(text), `trial ${trial}, width ${width}`).toBeLessThanOrEqual(Math.max(24, width));
+      const para = wrap(`${cell()} ${cell()}`, Math.max(2, width));
+      expect(longestLine(para)).toBeLessThanOrEqual(Math.max(2, width));
+    }
+    // Not a speed target: a guard against quadratic work on a 5 MB word (a timed bench is under bench/).
+    expect(performance.now() - started).toBeLessThan(60_000);
+  }, 120_000);
+});
+
+describe('a report whose storage facts hold an NFS option string', () => {
+  const fixture = readResults(join(import.meta.dirname, '../fixtures/results/not-reproduced.json'));
+  const nfs: Results = {
+    ...fixture,
+    cases: fixture.cases.map((c) => ({
+      ...c,
+      storage: { ...c.storage, fsType: 'nfs4', mountOptions: NFS_OPTIONS, source: '127.0.0.1:/srv/export' },
+    })),
+  };
+  it('renders report.txt within 100 columns and report.md with the whole option string', () => {
+    const doc = benchDocument(nfs);
+    const text = renderText(doc);
+    expect(longestLine(text)).toBeLessThanOrEqual(100);
+    expect(renderMarkdown(doc)).toContain(NFS_OPTIONS);
+  });
+});
+
+describe('file names from long case ids', () => {
+  it('cuts an id over 64 characters and tags it with a hash of the whole id', () => {
+    const long = `tgt=${'/srv/nfs/'.repeat(30)}`;
+    const other = `${long}x`;
+    expect(fileSafeId('tgt=shm')).toBe('tgt=shm');
+    expect(fileSafeId(long)).toHaveLength(64);
+    expect(fileSafeId(long)).not.toBe(fileSafeId(other));
+    expect(chartFile(long, 'real').length).toBeLessThan(100);
+  });
+});
