@@ -135,6 +135,45 @@ export const ModeSummarySchema = z.object({
 const nullableStr = z.string().nullable();
 
 /** Where a path lives, as the kernel reports it. */
+/** An NFS mount's facts (client side from mountinfo; export options from the server's etab when it is this host). */
+export const NfsFactsSchema = z.object({
+  /** Server as mounted, e.g. 127.0.0.1. */
+  server: z.string(),
+  /** Exported path on the server. */
+  export: z.string(),
+  /** Protocol version from the mount options (vers=), e.g. "3" or "4.2". */
+  version: nullableStr,
+  /** The export's options as the server reports them (e.g. rw,sync,...), or null when the server is elsewhere. */
+  exportOptions: nullableStr,
+  /** "sync" or "async" from the export's options, or null when unknown. */
+  exportSync: z.enum(['sync', 'async']).nullable(),
+});
+
+/** A device-mapper device's facts (sysfs). */
+export const DmFactsSchema = z.object({
+  /** Kernel name, e.g. dm-5. */
+  device: z.string(),
+  /** Mapper name, e.g. vg0-thin. */
+  name: z.string(),
+  /** The LVM logical volume it is, or null for a device-mapper device LVM did not make. */
+  lvm: z
+    .object({
+      vg: z.string(),
+      lv: z.string(),
+      /** The thin pool it is provisioned from, or null for a thick LV. */
+      thinPool: nullableStr,
+    })
+    .nullable(),
+});
+
+/** An iSCSI disk's facts (sysfs of its session). */
+export const IscsiFactsSchema = z.object({
+  /** Target name (IQN). */
+  target: nullableStr,
+  /** Portal address:port of the connection. */
+  portal: nullableStr,
+});
+
 export const StorageFactsSchema = z.object({
   /** The path asked about. */
   path: z.string(),
@@ -154,6 +193,16 @@ export const StorageFactsSchema = z.object({
   scheduler: nullableStr,
   /** Device model from sysfs, or null. */
   model: nullableStr,
+  /** How the disk is attached: virtio, nvme, ata, scsi, iscsi, loop, dm, ... (sysfs), or null when unknown. */
+  transport: nullableStr.default(null),
+  /** The disk's write cache as the kernel reports it ("write back" or "write through"), or null. */
+  writeCache: nullableStr.default(null),
+  /** An NFS mount: server, export, protocol version and, when the server is this host, the export's options. */
+  nfs: NfsFactsSchema.nullable().default(null),
+  /** A device-mapper device: its name and, for an LVM logical volume, the volume group, LV and thin pool. */
+  dm: DmFactsSchema.nullable().default(null),
+  /** An iSCSI disk: the target's IQN and the portal it was logged into. */
+  iscsi: IscsiFactsSchema.nullable().default(null),
 });
 
 /** Facts about the machine the bench ran on. */

@@ -1,4 +1,5 @@
 // The bench report's content as a document (headings, paragraphs, tables, charts), built once from results (pure).
+
 import { basename } from 'node:path';
 import { memoryRows } from '../analyze/memory.ts';
 import { meterMedians } from '../analyze/meter.ts';
@@ -29,6 +30,7 @@ import { optionSetText, projectRows, projectRunRows, recommendationText, sourceT
 import type { Block, ReportDocument } from './document-model.ts';
 import { durabilityBlocks } from './durability-text.ts';
 import { auditFailureText, notMeasuredText, samplingText, warningTexts } from './finding-text.ts';
+import { storageKindText } from './storage-text.ts';
 import { summaryHead, summaryRow } from './table.ts';
 import { type VerdictLayers, verdictLayers } from './verdict-text.ts';
 
@@ -483,8 +485,12 @@ function targetText(c: RunCase): string {
       'written with -n; the file was emptied before each run and removed afterwards'
     );
   }
-  if (c.targetKind === 'device') return `block device ${c.targetDir}${size}, overwritten with -n by every run`;
-  return `${c.targetDir}: ${fs}`;
+  const kind = s.nfs || s.dm || s.iscsi ? `${storageKindText(s)}; ` : '';
+  const cache = s.writeCache ? `, write cache ${s.writeCache}` : '';
+  if (c.targetKind === 'device') {
+    return `block device ${c.targetDir}${size} (${kind}${s.transport ?? 'transport ?'}${cache}), overwritten with -n by every run`;
+  }
+  return `${c.targetDir}: ${kind}${fs}`;
 }
 
 function imageRows(results: Results): string[][] {

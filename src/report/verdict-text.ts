@@ -14,6 +14,7 @@ import type { Results } from '../model/results.ts';
 import { fasterOrSlower, intervalText, kibText, mib, secs, sizeWords, times } from '../model/units.ts';
 import { projectMarginText, projectNames } from './choice-text.ts';
 import { powerCutBullet } from './durability-text.ts';
+import { whereText } from './storage-text.ts';
 
 const REF = REFERENCE_2019;
 const PENALTY_2019_SECONDS = (REF.writethroughSeconds - REF.writebackSeconds).toFixed(0);
@@ -63,11 +64,13 @@ export function verdictLayers(results: Results, v: Verdict): VerdictLayers {
   const emulated = results.config.emulateFlushLatencyMs;
   const label = emulated !== null ? `, with an EMULATED flush latency of ${emulated} ms` : '';
   const interval = r.ciLow === null ? 'no interval' : `95% interval ${intervalText(r)}`;
+  const where = `here (${whereText(results, v.caseId)})`;
   const headline =
     v.outcome === 'none'
-      ? `writeback is not measurably faster than writethrough here (${times(r.ratio)}, ${interval})${label}; ` +
+      ? `writeback is not measurably faster than writethrough (${times(r.ratio)}, ${interval})${label} ${where}; ` +
         `${CLAIM[v.outcome]}.`
-      : `writeback converts ${fasterOrSlower(r)} than writethrough here (${interval})${label}; ${CLAIM[v.outcome]}.`;
+      : `writeback converts ${fasterOrSlower(r)} than writethrough (${interval})${label} ${where}; ` +
+        `${CLAIM[v.outcome]}.`;
   const meter = meterMedians(results, v.caseId, 'writethrough');
   const bullets = [...whyBullets(v.reasons, meter), ...choiceBullets(results, v.caseId, recommendation)];
   const reasons = reasonPhrases(v.reasons).map((phrase) => `${phrase[0]?.toUpperCase()}${phrase.slice(1)}.`);
@@ -80,9 +83,10 @@ function projectLayers(results: Results): VerdictLayers {
   const runs = results.projectRuns;
   const best = runs.find((r) => r.durableAtReturn && r.durable !== null && !r.margin);
   const headline = best
-    ? `Measured as the projects run it here: ${projectNames(best.projects)}'s command is the fastest durable one ` +
+    ? `Measured as the projects run it here (${whereText(results, best.caseId)}): ` +
+      `${projectNames(best.projects)}'s command is the fastest durable one ` +
       `(${secs(best.durable)} to durable).`
-    : 'Measured as the projects run it here: no durable command ran successfully.';
+    : `Measured as the projects run it here (${whereText(results, runs[0]?.caseId ?? '')}): no durable command ran successfully.`;
   const others = runs
     .filter((r) => r.durableAtReturn && r.margin)
     .sort((a, b) => (b.margin?.ratio ?? 0) - (a.margin?.ratio ?? 0))

@@ -1,0 +1,51 @@
+// What a target's storage is, in a few words for headlines and tables (pure).
+import type { Results, StorageFacts } from '../model/results.ts';
+import { formatBytes } from '../model/units.ts';
+
+/** A few words for what the storage is, for headlines: "NFSv4.2 127.0.0.1:/srv/x (sync export)", "LVM thin LV vg/lv". */
+export function storageKindText(s: StorageFacts): string {
+  if (s.nfs) {
+    const sync = s.nfs.exportSync ? ` (${s.nfs.exportSync} export)` : '';
+    return `NFSv${s.nfs.version ?? '?'} ${s.nfs.server}:${s.nfs.export}${sync}`;
+  }
+  if (s.dm?.lvm) {
+    const lv = `${s.dm.lvm.vg}/${s.dm.lvm.lv}`;
+    return s.dm.lvm.thinPool ? `LVM thin LV ${lv} (pool ${s.dm.lvm.thinPool})` : `LVM LV ${lv}`;
+  }
+  if (s.dm) return `device-mapper ${s.dm.name}`;
+  if (s.iscsi) return `iSCSI LUN ${s.blockDevice ?? '?'}${s.iscsi.target ? ` (${s.iscsi.target})` : ''}`;
+  const disk = s.blockDevice ? `${s.transport ? `${s.transport} disk ` : 'disk '}${s.blockDevice}` : null;
+  if (s.fsType && disk) return `${s.fsType} on ${disk}`;
+  return s.fsType ?? disk ?? 'unknown storage';
+}
+
+/** The host in a word or two: a TCG guest (an emulated CPU), a VM, or bare metal, with its CPU count. */
+export function hostKindText(results: Results): string {
+  const h = results.host;
+  const cpus = `${h.cpuCount}-vCPU`;
+  if (/QEMU TCG CPU/i.test(h.cpuModel)) return `${h.cpuCount}-CPU TCG guest (emulated CPU: times are not hardware's)`;
+  if (h.virtualMachine) return `${cpus} VM`;
+  return h.virtualMachine === false ? `${h.cpuCount}-CPU bare metal` : `${h.cpuCount}-CPU host`;
+}
+
+/**
+ * Where a case was measured, for its headline: host kind, the target's storage, the flush latency the probe measured
+ * there, and the image, e.g. "2-vCPU VM, ext4 on virtio disk vda, flush 0.42 ms; built-in 4 GiB image".
+ */
+export function whereText(results: Results, caseId: string): string {
+  const c = results.cases.find((x) => x.id === caseId) ?? results.cases[0];
+  const storage = c
+    ? c.targetKind === 'device' && !c.storage.dm && !c.storage.iscsi
+      ? `block device ${c.targetDir}`
+      : storageKindText(c.storage)
+    : '?';
+  const probe = results.flushProbe.find((p) => p.caseId === caseId);
+  const flushMs = probe?.shaped?.medianMs ?? probe?.small?.medianMs ?? null;
+  const flush =
+    flushMs !== null && probe?.emulatedMs == null ? `, flush ${flushMs.toFixed(flushMs < 1 ? 2 : 1)} ms` : '';
+  const image =
+    results.config.image.kind === 'default'
+      ? `built-in ${formatBytes(results.image.virtualSize)} image`
+      : `image ${results.image.path.split('/').pop() ?? results.image.path}`;
+  return `${hostKindText(results)}, ${storage}${flush}; ${image}`;
+}
