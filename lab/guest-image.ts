@@ -6,6 +6,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
+/** The debootstrap command ($QCB_LAB_DEBOOTSTRAP overrides it: a test names a missing one). */
+export const DEBOOTSTRAP = process.env.QCB_LAB_DEBOOTSTRAP ?? 'debootstrap';
+
 /** Debian release of the guest: the one the design notes measured (kernel 6.1). */
 export const SUITE = 'bookworm';
 
@@ -117,7 +120,7 @@ export async function buildGuest(cache: string = labCacheDir(), log: (line: stri
   try {
     log(`building the lab guest (debootstrap ${SUITE}, ${GUEST_PACKAGES.length} packages; about 2-3 minutes)`);
     const include = `--include=${GUEST_PACKAGES.join(',')}`;
-    await execa('debootstrap', ['--variant=minbase', include, SUITE, root, mirror()], { all: true });
+    await execa(DEBOOTSTRAP, ['--variant=minbase', include, SUITE, root, mirror()], { all: true });
     writeFileSync(join(root, 'sbin/lab-init'), GUEST_INIT, { mode: 0o755 });
     writeFileSync(join(root, 'etc/hostname'), 'lab\n');
     writeFileSync(join(root, 'etc/fstab'), '# the lab guest mounts its file systems in /sbin/lab-init\n');

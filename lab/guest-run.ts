@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { GuestImage } from './guest-image.ts';
 
+/** The qemu-system command ($QCB_LAB_QEMU_SYSTEM overrides it: a test names a missing one). */
+export const QEMU_SYSTEM = process.env.QCB_LAB_QEMU_SYSTEM ?? 'qemu-system-x86_64';
+
 /** How the guest's CPU is run: KVM, or TCG (emulation; times are not those of hardware). */
 export type Accelerator = 'kvm' | 'tcg';
 
@@ -70,7 +73,7 @@ export async function bootGuest(o: BootOptions): Promise<GuestRun> {
     await execa('truncate', ['-s', String(o.dataDiskBytes), dataDisk]);
   }
   const started = performance.now();
-  const child: ResultPromise = execa('qemu-system-x86_64', qemuSystemArgs(o, dataDisk, consoleFile), {
+  const child: ResultPromise = execa(QEMU_SYSTEM, qemuSystemArgs(o, dataDisk, consoleFile), {
     reject: false,
     all: true,
     timeout: o.timeoutMs,

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
-import { buildGuest, cachedGuest, type GuestImage, labCacheDir } from './guest-image.ts';
-import { type Accelerator, bootGuest, chooseAccelerator } from './guest-run.ts';
+import { buildGuest, cachedGuest, DEBOOTSTRAP, type GuestImage, labCacheDir } from './guest-image.ts';
+import { type Accelerator, bootGuest, chooseAccelerator, QEMU_SYSTEM } from './guest-run.ts';
 import { SCENARIOS, type Scenario, selectScenarios } from './scenarios.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -28,15 +28,15 @@ async function checkHost(cache: string): Promise<void> {
   if (process.getuid?.() !== 0) throw new LabError('the lab needs root (debootstrap, 9p as root): run it as root', 3);
   const missing: string[] = [];
   for (const [command, pkg] of [
-    ['qemu-system-x86_64', 'qemu-system-x86'],
+    [QEMU_SYSTEM, 'qemu-system-x86'],
     ['mkfs.ext4', 'e2fsprogs'],
-    ...(cachedGuest(cache) ? [] : [['debootstrap', 'debootstrap']]),
+    ...(cachedGuest(cache) ? [] : [[DEBOOTSTRAP, 'debootstrap']]),
   ] as const) {
     const found = await execa('sh', ['-c', `command -v ${command}`], { reject: false });
     if (found.exitCode !== 0) missing.push(`${command} (apt-get install ${pkg})`);
   }
   if (missing.length) {
-    throw new LabError(`the lab cannot run here: missing ${missing.join(', ')}; bash scripts/setup.sh --lab`, 3);
+    throw new LabError(`the lab cannot run here: missing ${missing.join(', ')}; bash scripts/setup.sh --test-tools`, 3);
   }
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what qemu-cache-bench needs on a Debian/Ubuntu host, then its npm dependencies. Idempotent.
 #   sudo bash scripts/setup.sh              # the bench: qemu-utils, strace, fio, the canvas build libraries, npm ci
-#   sudo bash scripts/setup.sh --test-tools # also what the tests use: chromium (HTML report), ansible (fleet playbook)
+#   sudo bash scripts/setup.sh --test-tools # also what the tests use: chromium (HTML report), ansible (fleet playbook),
+#                                           qemu-system-x86 and debootstrap (the storage lab's guest, npm run lab)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +10,7 @@ packages=(qemu-utils strace fio time util-linux mount build-essential pkg-config
   libcairo2-dev libpango1.0-dev libjpeg-dev libgif-dev librsvg2-dev fonts-dejavu-core)
 for arg in "$@"; do
   case "$arg" in
-    --test-tools) packages+=(chromium ansible) ;;
+    --test-tools) packages+=(chromium ansible qemu-system-x86 debootstrap e2fsprogs) ;;
     *) echo "setup.sh: unknown option '$arg' (use --test-tools)" >&2; exit 2 ;;
   esac
 done

@@ -1,7 +1,10 @@
-// SIGINT/SIGTERM handling for long commands: abort the work and remember which signal came first.
+// SIGINT/SIGTERM/SIGHUP handling for long commands: abort the work and remember which signal came first.
 import type { SignalScope } from '../commands/terminal-port.ts';
 
-/** Runs `work` with SIGINT/SIGTERM turned into an abort signal; `onSignal` is told once. */
+/**
+ * Runs `work` with SIGINT/SIGTERM/SIGHUP turned into an abort signal; `onSignal` is told once. After SIGHUP the
+ * terminal is gone: writes to it may fail (EIO, EPIPE), which must not stop the cleanup.
+ */
 export async function withSignals<T>(
   work: (scope: SignalScope) => Promise<T>,
   onSignal: (name: NodeJS.Signals) => void,
@@ -11,15 +14,18 @@ export async function withSignals<T>(
   const handler = (name: NodeJS.Signals) => {
     if (first) return;
     first = name;
+    if (name === 'SIGHUP') for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
     onSignal(name);
     controller.abort(name);
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  process.on('SIGHUP', handler);
   try {
     return await work({ signal: controller.signal, received: () => first });
   } finally {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
+    process.off('SIGHUP', handler);
   }
 }

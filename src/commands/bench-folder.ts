@@ -28,6 +28,11 @@ function unwritable(error: unknown, what: string, kept: string): unknown {
   );
 }
 
+/** How a stopped bench ends: 129 after SIGHUP, else 130. */
+function stopEnding(signal: NodeJS.Signals | null): 'hangup' | 'interrupted' {
+  return signal === 'SIGHUP' ? 'hangup' : 'interrupted';
+}
+
 /** Runs one bench into `config.outDir` (results after every run, reports at the end); handles SIGINT/SIGTERM. */
 export async function benchToFolder(
   requested: ResolvedConfig,
@@ -64,12 +69,12 @@ export async function benchToFolder(
       if (outcome.state !== 'interrupted') return { ending: 'ok', results, outDir: config.outDir };
       const finished = `${results.samples.length} finished runs saved in ${saved} (complete: false)`;
       process.stderr.write(`interrupted: ${finished}; continue with --resume ${where}\n`);
-      return { ending: 'interrupted', results, outDir: config.outDir };
+      return { ending: stopEnding(scope.received()), results, outDir: config.outDir };
     } catch (error) {
       if (!scope.received()) throw error;
       const kept = last ? `: finished runs saved in ${saved} (complete: false)` : '';
       process.stderr.write(`interrupted before the plan finished${kept}\n`);
-      return { ending: 'interrupted', results: null, outDir: config.outDir };
+      return { ending: stopEnding(scope.received()), results: null, outDir: config.outDir };
     } finally {
       claimed.release(); // first: the lock file must not keep an empty folder
       if (!last) output.removeIfEmpty();

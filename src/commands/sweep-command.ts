@@ -84,7 +84,7 @@ export async function runSweepCommand(args: Invocation, terminal: Terminal): Pro
     output.write(await renderSweep(sweep));
     const where = relative(process.cwd(), config.outDir) || '.';
     if (!config.quiet) process.stderr.write(`sweep: ${join(where, 'sweep.md')} and ${join(where, 'sweep.png')}\n`);
-    if (scope.received()) return 'interrupted';
+    if (scope.received()) return scope.received() === 'SIGHUP' ? 'hangup' : 'interrupted';
     return sweep.points.some((p) => p.state === 'measured') ? 'ok' : 'nothing-measured';
   }, onSignal);
 }

@@ -13,7 +13,7 @@ export interface BenchUi {
 
 /** A handle on the signals received while work runs. */
 export interface SignalScope {
-  /** Aborted on the first SIGINT or SIGTERM. */
+  /** Aborted on the first SIGINT, SIGTERM or SIGHUP. */
   signal: AbortSignal;
   /** The first signal received, or null. */
   received(): NodeJS.Signals | null;
@@ -23,6 +23,6 @@ export interface SignalScope {
 export interface Terminal {
   /** A progress display for a plan of `runs` measured and `warmup` warm-up rounds; silent when `quiet`. */
   progress(quiet: boolean, plan: { runs: number; warmup: number }): BenchUi;
-  /** Runs `work` with SIGINT/SIGTERM turned into an abort signal; `onSignal` is told once. */
+  /** Runs `work` with SIGINT/SIGTERM/SIGHUP turned into an abort signal; `onSignal` is told once. */
   withSignals<T>(work: (scope: SignalScope) => Promise<T>, onSignal: (name: NodeJS.Signals) => void): Promise<T>;
 }

@@ -10,6 +10,7 @@ export const ENDINGS = {
   },
   'nothing-measured': { code: 4, meaning: 'every run failed; results kept' },
   internal: { code: 70, meaning: 'a bug in qemu-cache-bench (printed with a stack; please report it)' },
+  hangup: { code: 129, meaning: 'SIGHUP (terminal or SSH session closed); cleaned up and kept as for SIGTERM' },
   interrupted: { code: 130, meaning: 'SIGINT or SIGTERM; finished runs kept (--resume continues)' },
 } as const;
 

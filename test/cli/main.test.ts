@@ -316,6 +316,6 @@ describe('exit codes: one per kind of ending', () => {
     const r = await runCli(['compare', '--help']);
     expect(r.code).toBe(0);
     const codes = [...r.stdout.split('Exit codes\n')[1]!.matchAll(/^ {2}(\d+)\s/gm)].map((m) => Number(m[1]));
-    expect(codes).toEqual([0, 2, 3, 4, 70, 130]);
+    expect(codes).toEqual([0, 2, 3, 4, 70, 129, 130]);
   });
 });

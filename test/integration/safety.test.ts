@@ -79,6 +79,7 @@ describe('interruption', () => {
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 130],
+    ['SIGHUP', 129],
   ] as const) {
     it(`${signal} kills qemu-img, keeps finished runs, removes the work folder, exits ${code}; --resume finishes the plan`, async () => {
       const target = join(work, `target-${signal}`);

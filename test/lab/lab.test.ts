@@ -1,0 +1,220 @@
+// The storage lab end to end: a real kernel in a guest (TCG here), the offline bundle run on NFSv3/NFSv4.2 (sync and
+// async exports), a thick and a thin LV and an iSCSI LUN. Facts, commands, flush counts and durability are checked
+// per scenario against what the guest itself reports (mountinfo, etab, lvs, sysfs, strace).
+// QCB_LAB_OUT=DIR reads the results of an earlier `npm run lab -- all --out DIR` instead of running the lab.
+
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Results } from '../../src/model/results.ts';
+import { parseResults } from '../../src/model/results.ts';
+import { IS_ROOT, ROOT } from '../helpers/cli.ts';
+
+const HAS_QEMU_SYSTEM = (await execa('sh', ['-c', 'command -v qemu-system-x86_64'], { reject: false })).exitCode === 0;
+const CAN_RUN_LAB = IS_ROOT && HAS_QEMU_SYSTEM;
+const NEEDS_LAB = IS_ROOT ? '(needs qemu-system-x86_64: setup.sh --test-tools)' : '(needs root: debootstrap, 9p)';
+
+function lab(args: string[], env: Record<string, string> = {}) {
+  return execa('node', ['--import', 'tsx', join(ROOT, 'lab/lab.ts'), ...args], {
+    cwd: ROOT,
+    reject: false,
+    env,
+    all: true,
+    timeout: 100 * 60_000,
+  });
+}
+
+const out = process.env.QCB_LAB_OUT ?? mkdtempSync(join(tmpdir(), 'qcb-lab-test-'));
+let labRun: { exitCode?: number; all?: string } = {};
+
+beforeAll(async () => {
+  if (!CAN_RUN_LAB || process.env.QCB_LAB_OUT) return;
+  labRun = await lab(['all', '--out', out]);
+}, 100 * 60_000);
+
+function results(scenario: string, run: 'bench' | 'projects'): Results {
+  return parseResults(JSON.parse(readFileSync(join(out, scenario, run, 'results.json'), 'utf8')));
+}
+function guestFile(scenario: string, name: string): string {
+  return readFileSync(join(out, scenario, name), 'utf8');
+}
+/** The count of one kind of leftover the guest listed after the runs ("mounts: 0"). */
+function leftover(scenario: string, what: string): number {
+  const m = new RegExp(`^${what}: (\\d+)$`, 'm').exec(guestFile(scenario, 'leftovers.txt'));
+  return Number(m?.[1] ?? Number.NaN);
+}
+/** writethrough's flushes per run as the flush meter counted them in the timed runs of a case. */
+function meterFlushes(r: Results, caseId: string): number[] {
+  return r.samples
+    .filter((s) => s.caseId === caseId && s.mode === 'writethrough' && s.state === 'ok')
+    .map((s) => s.flushes?.calls ?? Number.NaN);
+}
+function durability(r: Results, caseId: string, mode: string) {
+  return r.durability.find((d) => d.caseId === caseId && d.mode === mode);
+}
+
+describe.skipIf(!CAN_RUN_LAB)(`the lab ${NEEDS_LAB}`, () => {
+  it('ran every scenario in a guest that said its exit code, and every bench in it exited 0', () => {
+    for (const scenario of ['nfs', 'lvm', 'iscsi']) {
+      const record = JSON.parse(guestFile(scenario, 'lab.json'));
+      expect(record.exitCode, `${scenario}: ${record.failure} ${labRun.all ?? ''}`).toBe(0);
+      expect(record.guestKernel).toMatch(/^6\.1\./);
+      const codes = guestFile(scenario, 'exit-codes.txt').trim().split('\n');
+      expect(codes.map((l) => l.split(' ')[0])).toEqual(['0', '0']);
+    }
+  });
+
+  describe('nfs', () => {
+    const cases = () => results('nfs', 'bench').cases;
+    it('names each target as the guest mounted it: nfs (vers=3) and nfs4 (vers=4.2), server, export, sync/async', () => {
+      const mounts = guestFile('nfs', 'nfs-mounts.txt');
+      const facts = cases().map((c) => [c.targetDir, c.storage.fsType, c.storage.nfs?.version, c.storage.nfs?.export]);
+      expect(facts).toEqual([
+        ['/mnt/nfs3-sync', 'nfs', '3', '/srv/nfs/sync'],
+        ['/mnt/nfs3-async', 'nfs', '3', '/srv/nfs/async'],
+        ['/mnt/nfs42-sync', 'nfs4', '4.2', '/srv/nfs/sync'],
+        ['/mnt/nfs42-async', 'nfs4', '4.2', '/srv/nfs/async'],
+      ]);
+      for (const c of cases()) {
+        expect(mounts).toContain(` ${c.targetDir} `);
+        expect(c.storage.nfs?.server).toBe('127.0.0.1');
+        expect(c.storage.nfs?.exportSync).toBe(c.targetDir.endsWith('-sync') ? 'sync' : 'async');
+      }
+      expect(guestFile('nfs', 'etab.txt')).toMatch(/^\/srv\/nfs\/async\s+127\.0\.0\.1\(rw,async,/m);
+    });
+    it("the meter's writethrough flush count equals strace's in the guest (NFSv4.2, sync export)", () => {
+      const r = results('nfs', 'bench');
+      const c = r.cases.find((x) => x.targetDir === '/mnt/nfs42-sync');
+      const strace = Number(guestFile('nfs', 'strace-writethrough-nfs42-sync.txt').trim());
+      expect(strace).toBeGreaterThan(100);
+      expect(meterFlushes(r, c?.id ?? '')).toEqual([strace, strace]);
+    });
+    it('the power-cut check on every NFS target: writeback intact, unsafe lost', () => {
+      const r = results('nfs', 'bench');
+      for (const c of r.cases) {
+        expect([durability(r, c.id, 'writeback')?.atReturn, durability(r, c.id, 'unsafe')?.atReturn]).toEqual([
+          'intact',
+          'lost',
+        ]);
+      }
+    });
+    it('the report says where: NFS version, server and export in the headline', () => {
+      const report = readFileSync(join(out, 'nfs', 'bench', 'report.md'), 'utf8');
+      expect(report).toMatch(/here \(2-CPU TCG guest .*NFSv3 127\.0\.0\.1:\/srv\/nfs\/sync \(sync export\)/);
+    });
+    it('nothing of the tool is left: no mount of its own, no FUSE mount, no loop, no process, targets empty', () => {
+      for (const what of ['mounts', 'fuse mounts', 'loops', 'power-cut-fs processes', 'qemu-img processes']) {
+        expect(leftover('nfs', what), what).toBe(0);
+      }
+      expect(
+        guestFile('nfs', 'targets-after.txt')
+          .replace(/^\/mnt\/\S+:$/gm, '')
+          .trim(),
+      ).toBe('');
+    });
+  });
+
+  describe('lvm', () => {
+    it('names the thick and the thin LV (dm, VG, LV, thin pool) as lvs reports them', () => {
+      const lvs = JSON.parse(guestFile('lvm', 'lvs.json')).report[0].lv as Record<string, string>[];
+      const thin = lvs.find((l) => l.lv_name === 'thin');
+      expect(thin?.pool_lv).toBe('pool');
+      const facts = results('lvm', 'bench').cases.map((c) => [c.targetDir, c.storage.dm?.lvm, c.storage.transport]);
+      expect(facts).toEqual([
+        ['/dev/vg0/thick', { vg: 'vg0', lv: 'thick', thinPool: null }, 'dm'],
+        ['/dev/vg0/thin', { vg: 'vg0', lv: 'thin', thinPool: 'pool' }, 'dm'],
+      ]);
+    });
+    it("the meter's writethrough flush count equals strace's onto the thick LV", () => {
+      const r = results('lvm', 'bench');
+      const strace = Number(guestFile('lvm', 'strace-writethrough-thick.txt').trim());
+      expect(strace).toBeGreaterThan(100);
+      expect(meterFlushes(r, r.cases[0]?.id ?? '')).toEqual([strace, strace]);
+    });
+    it('the power-cut check of each LV: writeback intact, unsafe lost', () => {
+      const r = results('lvm', 'bench');
+      for (const c of r.cases) {
+        expect([durability(r, c.id, 'writeback')?.atReturn, durability(r, c.id, 'unsafe')?.atReturn]).toEqual([
+          'intact',
+          'lost',
+        ]);
+      }
+    });
+    it('the harness created no LV and left no loop or mount', () => {
+      expect(guestFile('lvm', 'lvs-after.txt').trim().split(/\s+/).sort()).toEqual(['pool', 'thick', 'thin']);
+      for (const what of ['mounts', 'fuse mounts', 'loops', 'power-cut-fs processes']) {
+        expect(leftover('lvm', what), what).toBe(0);
+      }
+    });
+  });
+
+  describe('iscsi', () => {
+    it('names the transport (iscsi), the target and portal, and the write cache the guest reports', () => {
+      const c = results('iscsi', 'bench').cases[0];
+      expect(c?.targetDir).toBe(guestFile('iscsi', 'lun.txt').trim());
+      expect(c?.storage.transport).toBe('iscsi');
+      expect(c?.storage.iscsi).toEqual({ target: 'iqn.2026-12.lab.qcb:lun0', portal: '127.0.0.1:3260' });
+      expect(c?.storage.writeCache).toBe(guestFile('iscsi', 'write-cache.txt').trim());
+    });
+    it("the meter's writethrough flush count equals strace's onto the LUN", () => {
+      const r = results('iscsi', 'bench');
+      const strace = Number(guestFile('iscsi', 'strace-writethrough-lun.txt').trim());
+      expect(strace).toBeGreaterThan(100);
+      expect(meterFlushes(r, r.cases[0]?.id ?? '')).toEqual([strace, strace]);
+    });
+    it('the power-cut check of the LUN: writeback intact, unsafe lost; nothing of the tool left', () => {
+      const r = results('iscsi', 'bench');
+      const id = r.cases[0]?.id ?? '';
+      expect([durability(r, id, 'writeback')?.atReturn, durability(r, id, 'unsafe')?.atReturn]).toEqual([
+        'intact',
+        'lost',
+      ]);
+      for (const what of ['mounts', 'fuse mounts', 'loops', 'power-cut-fs processes']) {
+        expect(leftover('iscsi', what), what).toBe(0);
+      }
+    });
+  });
+});
+
+describe.skipIf(!CAN_RUN_LAB)(`the lab's edges ${NEEDS_LAB}`, () => {
+  it('refuses in one line with exit 3 where qemu-system cannot be had, creating nothing', async () => {
+    const where = mkdtempSync(join(tmpdir(), 'qcb-lab-refuse-'));
+    const r = await lab(['nfs', '--out', join(where, 'out')], { QCB_LAB_QEMU_SYSTEM: 'qemu-system-missing' });
+    expect(r.exitCode).toBe(3);
+    expect(String(r.all).trim().split('\n')).toEqual([
+      'lab: the lab cannot run here: missing qemu-system-missing (apt-get install qemu-system-x86); ' +
+        'bash scripts/setup.sh --test-tools',
+    ]);
+    expect(readdirSync(where)).toEqual([]);
+  });
+  it('refuses where the guest is not built and debootstrap cannot be had', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'qcb-lab-cache-'));
+    const r = await lab(['nfs'], { QCB_CACHE_DIR: cache, QCB_LAB_DEBOOTSTRAP: 'debootstrap-missing' });
+    expect(r.exitCode).toBe(3);
+    expect(String(r.all).trim()).toMatch(/^lab: the lab cannot run here: missing debootstrap-missing /);
+  });
+  it('Ctrl-C during a scenario ends the guest: exit 130, no qemu-system left, no work folder', async () => {
+    const child = execa('node', ['--import', 'tsx', join(ROOT, 'lab/lab.ts'), 'lvm', '--out', join(out, 'ctrl-c')], {
+      cwd: ROOT,
+      reject: false,
+      all: true,
+    });
+    let seen = '';
+    await new Promise<void>((resolve) => {
+      child.all?.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes('init up')) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    expect(String(r.all)).toMatch(/lab: interrupted: the guest was stopped/);
+    const qemu = await execa('pgrep', ['-f', 'qemu-system-x86_64'], { reject: false });
+    expect(qemu.stdout).toBe('');
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('qcb-lab-lvm-'))).toEqual([]);
+    expect(existsSync(join(out, 'ctrl-c', 'lvm', 'lab.json'))).toBe(true);
+  }, 300_000);
+});
