@@ -84,11 +84,12 @@ async function runScenario(s: Scenario, o: { image: GuestImage; accel: Accelerat
   const work = mkdtempSync(join(tmpdir(), `qcb-lab-${s.name}-`));
   const controller = new AbortController();
   const onSignal = () => controller.abort();
-  // The work folder goes even when a wrapper (npm, tsx) ends this process before the finally below runs.
+  // The work folder goes even when a wrapper (npm, tsx) ends this process before the finally below runs. The signal
+  // handlers stay registered (on, not once): tsx exits at once on a signal no other listener is left for.
   const onExit = () => rmSync(work, { recursive: true, force: true });
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  process.once('SIGHUP', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
   process.once('exit', onExit);
   try {
     const share = join(work, 'share');

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { EnvironmentError, LockHeldError } from '../model/errors.ts';
+import { EnvironmentError, LockHeldError, UsageError } from '../model/errors.ts';
 import { ownerAlive, ownerText, parseOwner, selfOwner } from './owner.ts';
 import { readText } from './read-text.ts';
 
@@ -79,6 +79,11 @@ export function acquireLock(
     if (!holder && youngerThan(path, 5000)) continue; // unreadable but fresh: not provably stale, look again
     if (holder && ownerAlive(holder) && holder.pid !== process.pid) {
       throw new LockHeldError(dir, holder.pid, holder.host, path, purpose);
+    }
+    if (holder && seen === me) {
+      // This very process holds it: the folder was reached by another path (a bind mount, the same NFS export
+      // mounted twice, a symbolic link), so two cases would share one folder and its lock.
+      throw new UsageError(`${dir} is a folder this run already uses, reached by another path: name it once`);
     }
     if (moveStale(path, seen)) note(`taking over a stale lock in ${dir} (PID ${holder?.pid ?? '?'} is gone)`);
   }

@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, LOCK_NAME } from '../../src/engine/lock.ts';
 import { processStartTime } from '../../src/engine/owner.ts';
-import { LockHeldError } from '../../src/model/errors.ts';
+import { LockHeldError, UsageError } from '../../src/model/errors.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 const owner = (pid: number, startTime: number | null) => JSON.stringify({ pid, startTime, host: hostname() });
@@ -57,6 +57,22 @@ describe('acquireLock', () => {
       expect(outcomes).toEqual(['lost', 'won']);
     }
   }, 120_000);
+});
+
+describe('one folder reached by two paths', () => {
+  it('is refused as a usage error, not taken over as stale (was: "PID N is gone" of this very run)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qcb-l-'));
+    const alias = `${dir}-alias`;
+    symlinkSync(dir, alias);
+    const notes: string[] = [];
+    const release = acquireLock(dir, (n) => notes.push(n));
+    expect(() => acquireLock(alias, (n) => notes.push(n))).toThrow(
+      new UsageError(`${alias} is a folder this run already uses, reached by another path: name it once`),
+    );
+    expect(notes).toEqual([]);
+    release();
+    expect(existsSync(join(dir, LOCK_NAME))).toBe(false);
+  });
 });
 
 describe('a symbolic link planted at the lock', () => {

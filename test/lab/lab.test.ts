@@ -72,17 +72,17 @@ describe.skipIf(!CAN_RUN_LAB)(`the lab ${NEEDS_LAB}`, () => {
       const mounts = guestFile('nfs', 'nfs-mounts.txt');
       const facts = cases().map((c) => [c.targetDir, c.storage.fsType, c.storage.nfs?.version, c.storage.nfs?.export]);
       expect(facts).toEqual([
-        ['/mnt/nfs3-sync', 'nfs', '3', '/srv/nfs/sync'],
-        ['/mnt/nfs3-async', 'nfs', '3', '/srv/nfs/async'],
-        ['/mnt/nfs42-sync', 'nfs4', '4.2', '/srv/nfs/sync'],
-        ['/mnt/nfs42-async', 'nfs4', '4.2', '/srv/nfs/async'],
+        ['/mnt/nfs3-sync', 'nfs', '3', '/srv/nfs/v3-sync'],
+        ['/mnt/nfs3-async', 'nfs', '3', '/srv/nfs/v3-async'],
+        ['/mnt/nfs42-sync', 'nfs4', '4.2', '/srv/nfs/v42-sync'],
+        ['/mnt/nfs42-async', 'nfs4', '4.2', '/srv/nfs/v42-async'],
       ]);
       for (const c of cases()) {
         expect(mounts).toContain(` ${c.targetDir} `);
         expect(c.storage.nfs?.server).toBe('127.0.0.1');
         expect(c.storage.nfs?.exportSync).toBe(c.targetDir.endsWith('-sync') ? 'sync' : 'async');
       }
-      expect(guestFile('nfs', 'etab.txt')).toMatch(/^\/srv\/nfs\/async\s+127\.0\.0\.1\(rw,async,/m);
+      expect(guestFile('nfs', 'etab.txt')).toMatch(/^\/srv\/nfs\/v3-async\s+127\.0\.0\.1\(rw,async,/m);
     });
     it("the meter's writethrough flush count equals strace's in the guest (NFSv4.2, sync export)", () => {
       const r = results('nfs', 'bench');
@@ -102,7 +102,7 @@ describe.skipIf(!CAN_RUN_LAB)(`the lab ${NEEDS_LAB}`, () => {
     });
     it('the report says where: NFS version, server and export in the headline', () => {
       const report = readFileSync(join(out, 'nfs', 'bench', 'report.md'), 'utf8');
-      expect(report).toMatch(/here \(2-CPU TCG guest .*NFSv3 127\.0\.0\.1:\/srv\/nfs\/sync \(sync export\)/);
+      expect(report).toMatch(/here \(2-CPU TCG guest .*NFSv3 127\.0\.0\.1:\/srv\/nfs\/v3-sync \(sync export\)/);
     });
     it('nothing of the tool is left: no mount of its own, no FUSE mount, no loop, no process, targets empty', () => {
       for (const what of ['mounts', 'fuse mounts', 'loops', 'power-cut-fs processes', 'qemu-img processes']) {

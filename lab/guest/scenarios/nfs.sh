@@ -1,29 +1,34 @@
-# nfs: knfsd in the guest exports two folders of its disk (sync and async); each is mounted over 127.0.0.1 as
-# NFSv3 and NFSv4.2: four targets, one bench run (a matrix of --target-dir), then --as-projects on them.
+# nfs: knfsd in the guest exports four folders of its disk, two sync and two async; one of each is mounted over
+# 127.0.0.1 as NFSv3, the others as NFSv4.2: four targets, one bench run (a matrix of --target-dir), then
+# --as-projects on two of them.
 set -u
 modprobe nfsd; mount -t nfsd nfsd /proc/fs/nfsd
-mkdir -p /srv/nfs/sync /srv/nfs/async /var/lib/nfs/rpc_pipefs
-cat > /etc/exports <<EXPORTS
-/srv/nfs/sync 127.0.0.1(rw,sync,no_root_squash,no_subtree_check,fsid=101)
-/srv/nfs/async 127.0.0.1(rw,async,no_root_squash,no_subtree_check,fsid=102)
-EXPORTS
+mkdir -p /var/lib/nfs/rpc_pipefs
+: > /etc/exports
+fsid=100
+for v in 3 42; do
+  for e in sync async; do
+    fsid=$((fsid + 1)); mkdir -p /srv/nfs/v$v-$e
+    echo "/srv/nfs/v$v-$e 127.0.0.1(rw,$e,no_root_squash,no_subtree_check,fsid=$fsid)" >> /etc/exports
+  done
+done
 rpcbind -w; rpc.statd --no-notify; exportfs -ra; rpc.nfsd 8; rpc.mountd
 targets=""
 for v in 3 4.2; do
   for e in sync async; do
     m=/mnt/nfs$(echo $v | tr -d .)-$e
     mkdir -p $m
-    mount -t nfs -o vers=$v 127.0.0.1:/srv/nfs/$e $m || say "mount of $e over NFSv$v failed"
+    mount -t nfs -o vers=$v 127.0.0.1:/srv/nfs/v$(echo $v | tr -d .)-$e $m || say "mount of $e over NFSv$v failed"
     targets="$targets --target-dir $m"
   done
 done
 grep ' nfs' /proc/self/mountinfo > "$OUT/nfs-mounts.txt"
 cp /var/lib/nfs/etab "$OUT/etab.txt"
-run_tool bench $targets --image-size 256M --image-data 48M --runs 2 --durability-check --out "$RESULTS/bench" -q
+run_tool bench $targets --image-size 128M --image-data 16M --runs 2 --durability-check --out "$RESULTS/bench"
 img=$(image_path "$RESULTS/bench")
 echo "$(strace_flushes "$img" /mnt/nfs42-sync/strace.raw)" > "$OUT/strace-writethrough-nfs42-sync.txt"
 rm -f /mnt/nfs42-sync/strace.raw
-run_tool bench --as-projects --target-dir /mnt/nfs42-sync --target-dir /mnt/nfs3-async --image-size 256M \
-  --image-data 48M --runs 1 --out "$RESULTS/projects" -q
+run_tool bench --as-projects --target-dir /mnt/nfs42-sync --target-dir /mnt/nfs3-async --image-size 128M \
+  --image-data 16M --runs 1 --out "$RESULTS/projects"
 leftovers "$OUT/leftovers.txt"
 ls -A /mnt/nfs3-sync /mnt/nfs3-async /mnt/nfs42-sync /mnt/nfs42-async > "$OUT/targets-after.txt" 2>&1
