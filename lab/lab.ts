@@ -3,9 +3,11 @@
 // scenario's storage (NFS, LVM, iSCSI), copies each run's results back into DIR/<scenario>/ and powers the guest off.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
+import { DEFAULTS } from '../src/config/defaults.ts';
+import { ensureDefaultImage } from '../src/image/builtin-image.ts';
 import { buildGuest, cachedGuest, DEBOOTSTRAP, type GuestImage, labCacheDir } from './guest-image.ts';
 import { type Accelerator, bootGuest, chooseAccelerator, QEMU_SYSTEM } from './guest-run.ts';
 import { SCENARIOS, type Scenario, selectScenarios } from './scenarios.ts';
@@ -50,6 +52,20 @@ async function buildBundle(): Promise<string> {
   return join(ROOT, path);
 }
 
+/** Size of the built-in image every scenario converts: 128 MiB virtual, 16 MiB of data (flags in the scripts). */
+const LAB_IMAGE = { virtualSize: 128 * 1024 * 1024, dataSize: 16 * 1024 * 1024 };
+
+/**
+ * The scenarios' built-in image, built here natively (a second) and handed to the guest's cache, where building it
+ * under TCG takes minutes. The generator writes the same bytes on every host and the guest's qemu-img is the same
+ * 7.2 build, so it is the image the tool would build there; its content sha256 comes along and is checked the same.
+ */
+async function labImage(cache: string): Promise<string[]> {
+  const { clusterSize, seed } = DEFAULTS.image;
+  const built = await ensureDefaultImage('qemu-img', { ...LAB_IMAGE, clusterSize, seed }, join(cache, 'images'));
+  return [built.path, `${built.path}.content-sha256`];
+}
+
 /** The script the guest's PID 1 runs for one scenario: the tool copied to its disk, udev, the scenario, results. */
 function guestScript(s: Scenario): string {
   return [
@@ -58,6 +74,7 @@ function guestScript(s: Scenario): string {
     `OUT=/lab/out; RESULTS=/root/results; mkdir -p "$OUT" "$RESULTS"`,
     'ip link set lo up',
     'tar xzf /lab/bundle.tar.gz -C /opt',
+    'mkdir -p "$QCB_CACHE_DIR/images" && cp /lab/images/* "$QCB_CACHE_DIR/images/"',
     `say "scenario ${s.name}: $(date -u +%FT%TZ)"`,
     `( . /lab/scenarios/${s.name}.sh ) 2>&1 | tee "$OUT/guest.log"`,
     'cp -a "$RESULTS"/. "$OUT/"',
@@ -80,7 +97,16 @@ interface LabRecord {
   failure: string | null;
 }
 
-async function runScenario(s: Scenario, o: { image: GuestImage; accel: Accelerator; bundle: string; out: string }) {
+interface ScenarioInputs {
+  image: GuestImage;
+  accel: Accelerator;
+  bundle: string;
+  /** The built-in image and its content hash, for the guest's cache. */
+  sourceImage: string[];
+  out: string;
+}
+
+async function runScenario(s: Scenario, o: ScenarioInputs) {
   const work = mkdtempSync(join(tmpdir(), `qcb-lab-${s.name}-`));
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -95,6 +121,8 @@ async function runScenario(s: Scenario, o: { image: GuestImage; accel: Accelerat
     const share = join(work, 'share');
     mkdirSync(join(share, 'out'), { recursive: true });
     cpSync(o.bundle, join(share, 'bundle.tar.gz'));
+    mkdirSync(join(share, 'images'));
+    for (const file of o.sourceImage) cpSync(file, join(share, 'images', basename(file)));
     cpSync(join(GUEST_DIR, 'lib.sh'), join(share, 'lib.sh'));
     cpSync(join(GUEST_DIR, 'scenarios'), join(share, 'scenarios'), { recursive: true });
     writeFileSync(join(share, 'guest.sh'), guestScript(s));
@@ -167,10 +195,11 @@ async function main(argv: string[]): Promise<number> {
   const image = await buildGuest(cache, (line) => console.log(`lab: ${line}`));
   const bundle = await buildBundle();
   const accel = await chooseAccelerator(image, cache, tmpdir());
+  const sourceImage = await labImage(cache);
   console.log(`lab: guest ${image.recipe}, ${accel === 'tcg' ? 'TCG (emulated CPU)' : 'KVM'}; results in ${out}`);
   let failed = 0;
   for (const s of chosen) {
-    const { record, dest } = await runScenario(s, { image, accel, bundle, out });
+    const { record, dest } = await runScenario(s, { image, accel, bundle, sourceImage, out });
     const ok = record.exitCode === 0;
     if (!ok) failed++;
     console.log(

@@ -49,6 +49,14 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
         `${results.config.emulateFlushLatencyMs} ms through an LD_PRELOAD interposer, to emulate storage with slow ` +
         `flushes. The times below are not this host's native storage performance.`,
     });
+  if (/QEMU TCG CPU/i.test(results.host.cpuModel))
+    blocks.push({
+      kind: 'para',
+      strong: true,
+      text:
+        'Measured in a TCG guest (an emulated CPU): times are not those of hardware; the commands, flush counts ' +
+        'and durability results are.',
+    });
   if (!results.complete)
     blocks.push({
       kind: 'para',
