@@ -35,6 +35,15 @@ module.exports = {
   forbidden: [
     ...layerRules,
     {
+      name: 'chart-library-loaded-on-demand',
+      comment:
+        'chartjs-node-canvas (native canvas, libcairo) is imported only dynamically, so a host without libcairo ' +
+        'still writes every text report (report, compare, sweep)',
+      severity: 'error',
+      from: { path: '(^|/)src/' },
+      to: { path: 'chartjs-node-canvas', dependencyTypesNot: ['dynamic-import', 'type-only'] },
+    },
+    {
       name: 'no-import-cycle',
       comment: 'no module (and so no folder) depends on itself through others',
       severity: 'error',
@@ -68,6 +77,6 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { extensions: ['.ts', '.js'] },
-    exclude: { path: '(^|/)node_modules/' },
+    exclude: { path: '(^|/)node_modules/(?!chartjs-node-canvas/)' },
   },
 };

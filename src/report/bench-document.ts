@@ -25,6 +25,7 @@ import {
   ratioWithCi,
   secs,
 } from '../model/units.ts';
+import { chartsSkippedText } from './charts/canvas.ts';
 import { benchCharts, chartFile } from './charts/chart-names.ts';
 import { optionSetText, projectRows, projectRunRows, recommendationText, sourceText } from './choice-text.ts';
 import type { Block, ReportDocument } from './document-model.ts';
@@ -74,7 +75,7 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
   const only = results.summary.cases.length === 1 ? results.summary.cases[0] : undefined;
   if (only && results.summary.baseline) blocks.push(speedupBars(results, only.caseId));
   if (chartsSkipped) {
-    const text = `Charts skipped: ${chartsSkipped}; run \`npm run report\` where charts work to draw them.`;
+    const text = chartsSkippedText(chartsSkipped, 'npm run report');
     blocks.push({ kind: 'para', strong: true, text });
   }
   blocks.push(...choiceBlocks(results));

@@ -4,7 +4,7 @@ import type { ChartConfiguration } from 'chart.js';
 import type { Comparison } from '../analyze/comparison.ts';
 import type { Ratio } from '../model/results.ts';
 import { intervalText, med, pText, ratioWithCi, secs, times } from '../model/units.ts';
-import { baseOptions, renderPng, SERIES_COLOURS, whiskers } from './charts/canvas.ts';
+import { baseOptions, chartsSkippedText, drawOptional, renderPng, SERIES_COLOURS, whiskers } from './charts/canvas.ts';
 import { fileSafeId } from './charts/chart-names.ts';
 import type { Block, ReportDocument } from './document-model.ts';
 import type { OutputFile } from './file-writer.ts';
@@ -202,12 +202,24 @@ function chartName(caseId: string): string {
   return caseId === 'default' ? 'compare.png' : `compare-${fileSafeId(caseId)}.png`;
 }
 
+/** Draws a chart to PNG bytes (replaceable in tests: a host whose chart library cannot load). */
+export type PngRenderer = (configuration: ChartConfiguration) => Promise<Buffer>;
+
 /** compare.md, compare.txt (ASCII), compare.html (self-contained), compare.json and one bar chart per case. */
-export async function renderComparison(comparison: Comparison, title?: string): Promise<OutputFile[]> {
+export async function renderComparison(
+  comparison: Comparison,
+  title?: string,
+  draw: PngRenderer = renderPng,
+): Promise<OutputFile[]> {
+  const caseIds = [...new Set(comparison.rows.map((r) => r.caseId))];
+  const { charts, skipped } = await drawOptional(async () => {
+    const files: OutputFile[] = [];
+    for (const caseId of caseIds)
+      files.push({ name: chartName(caseId), data: await draw(compareChart(comparison, caseId)) });
+    return files;
+  });
   const doc = compareDocument(comparison, title);
-  const charts: OutputFile[] = [];
-  for (const caseId of [...new Set(comparison.rows.map((r) => r.caseId))])
-    charts.push({ name: chartName(caseId), data: await renderPng(compareChart(comparison, caseId)) });
+  if (skipped) doc.blocks.unshift({ kind: 'para', strong: true, text: chartsSkippedText(skipped, 'npm run compare') });
   return [
     { name: 'compare.md', data: renderMarkdown(doc) },
     { name: 'compare.txt', data: renderText(doc) },

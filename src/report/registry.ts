@@ -2,6 +2,7 @@
 // drawn first; if the chart library cannot load or draw, the reports are still written, without images, saying why.
 import type { Results } from '../model/results.ts';
 import { benchDocument } from './bench-document.ts';
+import { drawOptional } from './charts/canvas.ts';
 import { renderCsv } from './csv.ts';
 import type { OutputFile } from './file-writer.ts';
 import { renderHtml } from './html.ts';
@@ -67,12 +68,8 @@ const loadCharts: ChartLoader = () => import('./charts/bench-charts.ts');
 
 /** Draws the charts; a chart library that cannot load or draw is a reason, never a failure of the report. */
 export async function drawCharts(results: Results, load: ChartLoader = loadCharts): Promise<RenderContext> {
-  try {
-    return { charts: await (await load()).renderBenchCharts(results), chartsSkipped: null };
-  } catch (error) {
-    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
-    return { charts: [], chartsSkipped: reason };
-  }
+  const { charts, skipped } = await drawOptional(async () => (await load()).renderBenchCharts(results));
+  return { charts, chartsSkipped: skipped };
 }
 
 /** The charts, every report and results.csv (written again, so a results.json alone gets one). */

@@ -3,7 +3,7 @@ import type { ChartConfiguration } from 'chart.js';
 import { REFERENCE_2019, REFERENCE_LINE_LABEL } from '../model/reference.ts';
 import type { SweepResults } from '../model/results.ts';
 import { intervalPair, ratioWithCi, secs, times } from '../model/units.ts';
-import { baseOptions, referenceLine, renderPng, whiskers } from './charts/canvas.ts';
+import { baseOptions, chartsSkippedText, drawOptional, referenceLine, renderPng, whiskers } from './charts/canvas.ts';
 import type { ReportDocument } from './document-model.ts';
 import type { OutputFile } from './file-writer.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -131,17 +131,23 @@ export function renderSweepJson(sweep: SweepResults): string {
   return `${JSON.stringify(sweep, null, 2)}\n`;
 }
 
-/** sweep.json, sweep.md, sweep.txt and sweep.png. */
-export async function renderSweep(sweep: SweepResults): Promise<OutputFile[]> {
+/** sweep.json, sweep.md, sweep.txt and sweep.png (the chart left out, saying why, where it cannot be drawn). */
+export async function renderSweep(
+  sweep: SweepResults,
+  draw: (configuration: ChartConfiguration) => Promise<Buffer> = renderPng,
+): Promise<OutputFile[]> {
+  const measured = sweep.points.some((p) => p.state === 'measured');
+  const { charts, skipped } = await drawOptional(async () =>
+    measured ? [{ name: 'sweep.png', data: await draw(sweepChart(sweep)) }] : [],
+  );
   const doc = sweepDocument(sweep);
-  const files: OutputFile[] = [
+  if (skipped) doc.blocks.unshift({ kind: 'para', strong: true, text: chartsSkippedText(skipped, 'npm run report') });
+  return [
     { name: 'sweep.json', data: renderSweepJson(sweep) },
     { name: 'sweep.md', data: renderMarkdown(doc) },
     { name: 'sweep.txt', data: renderText(doc) },
+    ...charts,
   ];
-  if (sweep.points.some((p) => p.state === 'measured'))
-    files.push({ name: 'sweep.png', data: await renderPng(sweepChart(sweep)) });
-  return files;
 }
 
 /** Names the sweep owns in its folder. */

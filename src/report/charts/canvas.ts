@@ -1,7 +1,7 @@
 // Chart drawing shared by every chart: the canvas (1200x600, white), the colour-blind-safe palette, whiskers and
 // reference lines.
 import type { ChartConfiguration, ChartOptions, Plugin } from 'chart.js';
-import { ChartJSNodeCanvas } from 'chartjs-node-canvas';
+import type { ChartJSNodeCanvas } from 'chartjs-node-canvas';
 
 /** Chart size in pixels: readable as a bug-tracker thumbnail. */
 export const CHART_SIZE = { width: 1200, height: 600 } as const;
@@ -25,10 +25,37 @@ export function modeColour(mode: string): string {
 
 let canvas: ChartJSNodeCanvas | null = null;
 
-/** Renders a chart configuration to PNG bytes on a white background. */
+/**
+ * Renders a chart configuration to PNG bytes on a white background. The chart library (native canvas) is loaded on
+ * the first call, so a host without libcairo can import this module and still write every text report.
+ */
 export async function renderPng(configuration: ChartConfiguration): Promise<Buffer> {
-  canvas ??= new ChartJSNodeCanvas({ ...CHART_SIZE, backgroundColour: 'white' });
+  if (!canvas) {
+    const { ChartJSNodeCanvas: Canvas } = await import('chartjs-node-canvas');
+    canvas = new Canvas({ ...CHART_SIZE, backgroundColour: 'white' });
+  }
   return canvas.renderToBuffer(configuration, 'image/png');
+}
+
+/** What optional charts came to: the files drawn, or why none were (a reason, never a failure of the report). */
+export interface OptionalCharts<T> {
+  charts: T[];
+  skipped: string | null;
+}
+
+/** Draws charts that a report can do without: a chart library that cannot load or draw becomes a reason. */
+export async function drawOptional<T>(draw: () => Promise<T[]>): Promise<OptionalCharts<T>> {
+  try {
+    return { charts: await draw(), skipped: null };
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error';
+    return { charts: [], skipped: reason };
+  }
+}
+
+/** The line a report shows in place of charts it could not draw. */
+export function chartsSkippedText(reason: string, rerun: string): string {
+  return `Charts skipped: ${reason}; run \`${rerun}\` where charts work to draw them.`;
 }
 
 /** Vertical intervals [low, high] to draw over bars, per dataset index and bar index. */
