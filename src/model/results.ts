@@ -486,7 +486,12 @@ export const ResultsSchema = z.object({
   host: HostFactsSchema,
   image: ImageFactsSchema,
   cases: z.array(CaseSchema),
-  samples: z.array(SampleSchema),
+  samples: z.array(
+    SampleSchema.refine((sample) => sample.state !== 'ok' || sample.real > 0, {
+      message: 'a successful run takes more than 0 s of real time',
+      path: ['real'],
+    }),
+  ),
   summary: SummarySchema,
   flushAudit: z.array(FlushAuditSchema),
   flushProbe: z.array(FlushProbeSchema),

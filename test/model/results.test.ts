@@ -95,4 +95,16 @@ describe('impossible times are refused where samples enter', () => {
       /samples\.2\.real \(\w+ run \d+\): Invalid input: expected number/,
     );
   });
+  it('a successful run of 0 s is refused (it made the verdict say a mode was not measured); a failed one may be 0', () => {
+    const data = JSON.parse(readFileSync(fixture, 'utf8'));
+    const run = data.samples[2];
+    expect(run.state).toBe('ok');
+    data.samples[2].real = 0;
+    expect(() => parseResults(data, 'x.json')).toThrow(
+      `x.json is not a valid results file: samples.2.real (${run.mode} run ${run.run}): a successful run takes more than 0 s of real time; re-run the bench or pass another file`,
+    );
+    data.samples[2].state = 'failed';
+    data.samples[2].failure = 'error';
+    expect(parseResults(data, 'x.json').samples[2]?.real).toBe(0);
+  });
 });
