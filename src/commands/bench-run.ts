@@ -340,6 +340,29 @@ function newResults(
 }
 
 /** Probes and audits (new runs only), then the measured rounds, checkpointing after every sample. */
+/**
+ * A successful run in which the loaded meter wrote no exit line: qemu-img dropped LD_PRELOAD, so its flushes were not
+ * measured. Counted in notMeasured (flush-meter-not-loaded), said on the terminal the first time.
+ */
+function noteMeterNotLoaded(
+  results: Results,
+  sample: Sample,
+  ctx: ConvertContext | undefined,
+  note: (text: string) => void,
+): void {
+  if (sample.state !== 'ok' || sample.warmup || sample.flushes !== null || !ctx?.meter) return;
+  const entry = results.notMeasured.find((n) => n.code === 'flush-meter-not-loaded');
+  if (entry && entry.code === 'flush-meter-not-loaded') {
+    entry.runs++;
+    return;
+  }
+  results.notMeasured.push({ code: 'flush-meter-not-loaded', runs: 1 });
+  note(
+    'the flush meter did not load into qemu-img (a wrapper script, a setuid or static build drops LD_PRELOAD): ' +
+      'flushes in the timed runs are not measured',
+  );
+}
+
 async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutcome> {
   const { config, results, planCases, ui, checkpoint } = state;
   const caseIds = planCases.map((c) => c.id);
@@ -370,6 +393,7 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
       ),
     record: (sample: Sample) => {
       results.samples.push(sample);
+      noteMeterNotLoaded(results, sample, state.contexts.get(sample.caseId), ui.note);
       resummarize();
       checkpoint(results);
     },

@@ -166,12 +166,22 @@ export async function measureConversion(
       ? { result: created, memory: null }
       : await convertMeasured(ctx, planCase, spec, signal, env);
   const flushes = meterFile ? takeMeter(meterFile) : null;
+  // The delay library writes its exit line in every run it is loaded into: without one, no flush was delayed.
+  const unapplied = result.ok && meterFile !== null && flushes === null && ctx.env.QCB_FLUSH_DELAY_NS !== undefined;
   const dirtyAfterKiB = dirtyKiB();
   const after = result.ok
     ? await afterConvert(ctx, planCase, cell, spec, signal)
     : { sync: 0, outputBytes: null, verified: null };
   removeOutputFile(spec.dst);
-  const state = result.ok ? 'ok' : result.canceled ? 'interrupted' : result.timedOut ? 'timed-out' : 'failed';
+  const state = unapplied
+    ? 'failed'
+    : result.ok
+      ? 'ok'
+      : result.canceled
+        ? 'interrupted'
+        : result.timedOut
+          ? 'timed-out'
+          : 'failed';
   return {
     caseId: planCase.id,
     mode: cell.mode,
@@ -179,14 +189,18 @@ export async function measureConversion(
     round: cell.round,
     warmup: cell.warmup,
     state,
-    failure: result.ok || result.canceled ? null : failureOf(result, memory, cell.mode),
+    failure: unapplied
+      ? 'emulation-not-applied'
+      : result.ok || result.canceled
+        ? null
+        : failureOf(result, memory, cell.mode),
     real: round6(result.wallSeconds),
     user: result.userSeconds,
     sys: result.sysSeconds,
     sync: round6(after.sync),
     durable: round6(result.wallSeconds + after.sync),
     exitCode: result.exitCode,
-    error: result.ok ? null : failureText(result, ctx.timeoutSeconds, memory),
+    error: unapplied ? EMULATION_NOT_APPLIED : result.ok ? null : failureText(result, ctx.timeoutSeconds, memory),
     stderrTail: result.stderrTail ? result.stderrTail.slice(-STDERR_TAIL_KEPT) : null,
     outputBytes: after.outputBytes,
     dirtyAfterKiB,
@@ -198,6 +212,11 @@ export async function measureConversion(
     flushes,
   };
 }
+
+/** The error of a run whose flushes were to be delayed but were not. */
+const EMULATION_NOT_APPLIED =
+  'the flush-delay library did not load into qemu-img (a wrapper script, a setuid or static build drops LD_PRELOAD): ' +
+  'no flush was delayed, so this run is no emulated measurement';
 
 /** How much of qemu-img's stderr each sample keeps. */
 const STDERR_TAIL_KEPT = 500;

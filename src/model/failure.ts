@@ -4,7 +4,16 @@
 /** unsupported: qemu-img refused the mode (O_DIRECT refused at open, an option this build does not know);
  * out-of-space: the target filled up; oom: the memory cgroup's OOM killer; timed-out: --timeout; killed: a signal
  * from outside; error: any other failure of qemu-img. */
-export const FAILURE_KINDS = ['unsupported', 'out-of-space', 'oom', 'timed-out', 'killed', 'error'] as const;
+export const FAILURE_KINDS = [
+  'unsupported',
+  'out-of-space',
+  'oom',
+  'timed-out',
+  'killed',
+  'error',
+  /** Flush latency emulation was asked for, but the delay library did not load into qemu-img (no exit line). */
+  'emulation-not-applied',
+] as const;
 
 /** The kind of a failed run. */
 export type FailureKind = (typeof FAILURE_KINDS)[number];

@@ -60,6 +60,8 @@ export const NotMeasuredSchema = z.discriminatedUnion('code', [
   /** The flush meter: --no-flush-meter, or its library could not be had (`error`). */
   z.object({ code: z.literal('flush-meter-off') }),
   z.object({ code: z.literal('flush-meter-unavailable'), error: str }),
+  /** The meter was loaded (LD_PRELOAD) but wrote nothing in `runs` successful runs: qemu-img dropped the preload. */
+  z.object({ code: z.literal('flush-meter-not-loaded'), runs: z.number().int() }),
   /** The power-cut check (--durability-check): its file system could not be had (`error`). */
   z.object({ code: z.literal('durability-unavailable'), error: str }),
   /** --as-projects: a project's command was not run on a target (its rule does not apply, or needs a fact unknown). */

@@ -66,6 +66,11 @@ export function notMeasuredText(n: NotMeasured): string {
       return (
         'flushes, the time inside them and unflushed bytes in the timed runs: the meter was off ' + '(--no-flush-meter)'
       );
+    case 'flush-meter-not-loaded':
+      return (
+        `flushes and the time inside them in ${n.runs} timed run${n.runs === 1 ? '' : 's'}: the meter did not load ` +
+        'into qemu-img (a wrapper script, a setuid or static build drops LD_PRELOAD)'
+      );
     case 'flush-meter-unavailable':
       return `flushes and the time inside them in the timed runs: the meter library cannot be had (${n.error})`;
     case 'durability-unavailable':
