@@ -52,9 +52,13 @@ echo "LAB: exit $rc"
 sync; umount /lab 2>/dev/null; echo o > /proc/sysrq-trigger; sleep 30
 `;
 
-/** Where the lab keeps its guests and probes: the tool's cache folder, under lab/. */
+/**
+ * Where the lab keeps its guests and probes: $QCB_LAB_CACHE_DIR, else the user's cache folder (not $QCB_CACHE_DIR,
+ * which CI points into its fresh clone): the guest is built once per machine, not once per checkout.
+ */
 export function labCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env.QCB_CACHE_DIR ?? (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'qemu-cache-bench') : null) ?? null;
+  if (env.QCB_LAB_CACHE_DIR) return env.QCB_LAB_CACHE_DIR;
+  const root = env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'qemu-cache-bench') : null;
   return join(root ?? join(homedir(), '.cache', 'qemu-cache-bench'), 'lab');
 }
 

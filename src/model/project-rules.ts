@@ -238,19 +238,25 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
       checked: READ,
     },
     rule:
-      '-t writeback, -t none if the target opens with O_DIRECT, -T none if the source does; -W -n ' +
-      '--target-is-zero onto block',
+      '-t writeback, -T none if the source opens with O_DIRECT; onto block: -t none if the device opens with ' +
+      'O_DIRECT, -W -n --target-is-zero; on a dir or btrfs pool writeback (the O_DIRECT probe opens root.img, ' +
+      'not yet created)',
     reason: 'VM images are unpacked from qcow2 onto clean volumes; direct I/O where both sides allow it',
     pick: (f) => {
       if (f.srcFormat !== 'qcow2') return notHere('Incus unpacks qcow2 images only');
-      if (f.odirect === 'unknown') return unknown(ODIRECT_UNKNOWN);
+      if (f.target === 'block' && f.odirect === 'unknown') return unknown(ODIRECT_UNKNOWN);
       if (f.sourceOdirect === 'unknown')
         return unknown('whether the source image opens with O_DIRECT was not measured');
       const argv = ['convert', '-p', '-f', 'qcow2', '-O', 'raw', '-t', 'writeback'];
       if (f.sourceOdirect === 'works') argv.push('-T', 'none');
-      if (f.odirect === 'works') argv.push('-t', 'none');
+      // utils.go opens the destination O_DIRECT|O_RDONLY without O_CREAT: on dir/btrfs pools the filler runs before
+      // ensureVolumeBlockFile creates root.img (driver_dir_volumes.go CreateVolume), so the open fails there.
+      if (f.target === 'block' && f.odirect === 'works') argv.push('-t', 'none');
       if (f.target === 'block') argv.push('-W', '-n', '--target-is-zero');
-      const why = `O_DIRECT ${f.odirect === 'works' ? 'works' : 'fails'} on the target`;
+      const why =
+        f.target === 'block'
+          ? `O_DIRECT ${f.odirect === 'works' ? 'works' : 'fails'} on the device`
+          : 'a dir pool: root.img does not exist yet when Incus probes it for O_DIRECT';
       return command([...argv, '{src}', '{dst}'], why, { existingTarget: f.target === 'block' });
     },
   },

@@ -191,7 +191,7 @@ describe.skipIf(!CAN_RUN_LAB)(`the lab's edges ${NEEDS_LAB}`, () => {
   });
   it('refuses where the guest is not built and debootstrap cannot be had', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'qcb-lab-cache-'));
-    const r = await lab(['nfs'], { QCB_CACHE_DIR: cache, QCB_LAB_DEBOOTSTRAP: 'debootstrap-missing' });
+    const r = await lab(['nfs'], { QCB_LAB_CACHE_DIR: cache, QCB_LAB_DEBOOTSTRAP: 'debootstrap-missing' });
     expect(r.exitCode).toBe(3);
     expect(String(r.all).trim()).toMatch(/^lab: the lab cannot run here: missing debootstrap-missing /);
   });

@@ -196,7 +196,10 @@ describe('Incus: internal/server/storage/utils.go ImageUnpack', () => {
   // with O_DIRECT, "-t", "none" if the target does, and "-W", "-n", "--target-is-zero" onto a block device
   it('writeback overridden by a later -t none where O_DIRECT works; -W -n --target-is-zero onto block', () => {
     const head = ['convert', '-p', '-f', 'qcow2', '-O', 'raw', '-t', 'writeback'];
-    expect(argvOf('incus', DIR)).toEqual([...head, '-T', 'none', '-t', 'none', '/img/a.qcow2', '/t/out']);
+    // lxc/incus@043094e utils.go: os.OpenFile(dstPath, unix.O_DIRECT|unix.O_RDONLY, 0), no O_CREAT; @16595fe
+    // driver_dir_volumes.go CreateVolume runs the filler before ensureVolumeBlockFile: on a dir pool, no -t none.
+    expect(argvOf('incus', DIR)).toEqual([...head, '-T', 'none', '/img/a.qcow2', '/t/out']);
+    expect(argvOf('incus', { ...DIR, odirect: 'unknown' })).toEqual([...head, '-T', 'none', '/img/a.qcow2', '/t/out']);
     expect(argvOf('incus', { ...DIR, odirect: 'refused', sourceOdirect: 'refused' })).toEqual([
       ...head,
       '/img/a.qcow2',
