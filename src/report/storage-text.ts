@@ -19,11 +19,11 @@ export function storageKindText(s: StorageFacts): string {
   return s.fsType ?? disk ?? 'unknown storage';
 }
 
-/** The host in a word or two: a TCG guest (an emulated CPU), a VM, or bare metal, with its CPU count. */
+/** The host in a word or two: a TCG guest (an emulated CPU: the report says so above), a VM, or bare metal. */
 export function hostKindText(results: Results): string {
   const h = results.host;
   const cpus = `${h.cpuCount}-vCPU`;
-  if (/QEMU TCG CPU/i.test(h.cpuModel)) return `${h.cpuCount}-CPU TCG guest (emulated CPU: times are not hardware's)`;
+  if (/QEMU TCG CPU/i.test(h.cpuModel)) return `${h.cpuCount}-CPU TCG guest`;
   if (h.virtualMachine) return `${cpus} VM`;
   return h.virtualMachine === false ? `${h.cpuCount}-CPU bare metal` : `${h.cpuCount}-CPU host`;
 }
