@@ -102,7 +102,7 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
 }
 
 /** Each case's verdict in layers, once when the cases agree, prefixed with the case when they do not. */
-function distinctVerdicts(results: Results): { prefix: string; layers: VerdictLayers }[] {
+export function distinctVerdicts(results: Results): { prefix: string; layers: VerdictLayers }[] {
   const all = results.verdicts.map((v) => ({ caseId: v.caseId, layers: verdictLayers(results, v) }));
   const key = (layers: VerdictLayers) => JSON.stringify(layers);
   const same = all.every((v) => key(v.layers) === key(all[0]?.layers as VerdictLayers));

@@ -8,6 +8,7 @@ import type { OutputFile } from './file-writer.ts';
 import { renderHtml } from './html.ts';
 import { renderJson } from './json.ts';
 import { renderMarkdown } from './markdown.ts';
+import { renderSummary } from './summary-text.ts';
 import { renderText } from './text.ts';
 
 /** What every report renderer may use besides the results: the drawn charts, or why there are none. */
@@ -45,6 +46,7 @@ export const REPORT_RENDERERS: readonly Renderer[] = [
     owns: ['report.html'],
     render: (r, c) => [{ name: 'report.html', data: renderHtml(benchDocument(r, c.chartsSkipped), c.charts) }],
   },
+  { owns: ['summary.txt'], render: (r) => [{ name: 'summary.txt', data: renderSummary(r) }] },
 ];
 
 /** The folder the charts go to. */

@@ -154,7 +154,7 @@ describe('charts never cost the report', () => {
       throw new Error('libcairo.so.2: cannot open shared object file: No such file or directory');
     };
     const files = await renderReports(notReproduced, broken);
-    expect(files.map((f) => f.name)).toEqual(['report.md', 'report.txt', 'report.html', 'results.csv']);
+    expect(files.map((f) => f.name)).toEqual(['report.md', 'report.txt', 'report.html', 'summary.txt', 'results.csv']);
     const why =
       'Charts skipped: libcairo.so.2: cannot open shared object file: No such file or directory; run `npm run report` where charts work to draw them.';
     for (const f of files.slice(0, 3)) expect(String(f.data).replace(/<\/?code>/g, '`')).toContain(why.slice(0, 60));
