@@ -73,7 +73,7 @@ function guestScript(s: Scenario): string {
     '. /lab/lib.sh',
     `OUT=/lab/out; RESULTS=/root/results; mkdir -p "$OUT" "$RESULTS"`,
     'ip link set lo up',
-    'modprobe fuse # a host makes /dev/fuse at boot (tmpfiles); this init does not',
+    'modprobe fuse; modprobe loop # a host has /dev/fuse and /dev/loop-control from boot; this init does not',
     'tar xzf /lab/bundle.tar.gz -C /opt',
     'mkdir -p "$QCB_CACHE_DIR/images" && cp /lab/images/* "$QCB_CACHE_DIR/images/"',
     `say "scenario ${s.name}: $(date -u +%FT%TZ)"`,
