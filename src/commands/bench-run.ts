@@ -1,5 +1,5 @@
 // A bench run from start to end: image, facts, probes, the measured plan, and a checkpoint of results after every run.
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { findingsOf } from '../analyze/findings.ts';
 import { meterMedians } from '../analyze/meter.ts';
@@ -32,7 +32,7 @@ import { DEFAULT_IMAGE_GENERATOR_VERSION, ensureDefaultImage } from '../image/bu
 import { cachedContentId, keepContentId, RAW_CONTENT_METHOD, rawOutputContentId } from '../image/content-identity.ts';
 import { imageFacts, sha256File, validateImage } from '../image/image-facts.ts';
 import { emulationLabel } from '../model/emulation.ts';
-import { UsageError } from '../model/errors.ts';
+import { EnvironmentError, UsageError } from '../model/errors.ts';
 import type { NotMeasured } from '../model/findings.ts';
 import { type Cell, caseModes, type PlanCase, type Target } from '../model/plan.ts';
 import { seededRandom } from '../model/prng.ts';
@@ -68,6 +68,20 @@ interface RunState {
   results: Results;
 }
 
+/** --durability-check mounts a FUSE file system: refused before anything is built or measured where it cannot. */
+function requirePowerCutCheck(config: ResolvedConfig): void {
+  if (!config.durabilityCheck) return;
+  const without = 'or leave --durability-check out';
+  if (process.getuid?.() !== 0) {
+    throw new EnvironmentError(`--durability-check needs root (it mounts a FUSE file system): run as root ${without}`);
+  }
+  try {
+    accessSync('/dev/fuse', constants.R_OK | constants.W_OK);
+  } catch {
+    throw new EnvironmentError(`--durability-check needs /dev/fuse: load the fuse module (modprobe fuse) ${without}`);
+  }
+}
+
 async function prepareImage(config: ResolvedConfig, ui: BenchUi, signal: AbortSignal): Promise<ImageFacts> {
   const qemuImg = config.qemuImgs[0]?.path as string;
   if (config.image.kind === 'file') return imageFacts(config.image.path, config.image.info, 'file', null, 0);
@@ -88,6 +102,7 @@ export async function runBench(
   previous?: Results,
 ): Promise<{ results: Results; outcome: EngineOutcome }> {
   const benchStarted = Date.now();
+  requirePowerCutCheck(config);
   const image = await prepareImage(config, ui, signal);
   if (previous && previous.image.sha256 !== image.sha256) {
     const which = `sha256 ${image.sha256.slice(0, 12)} vs ${previous.image.sha256.slice(0, 12)}`;
