@@ -1,5 +1,5 @@
 // A bench run from start to end: image, facts, probes, the measured plan, and a checkpoint of results after every run.
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { findingsOf } from '../analyze/findings.ts';
 import { meterMedians } from '../analyze/meter.ts';
@@ -66,6 +66,32 @@ interface RunState {
   planCases: PlanCase[];
   contexts: Map<string, ConvertContext>;
   results: Results;
+}
+
+/** What identifies the source file's content cheaply: size, modification time and inode. */
+function sourceStamp(path: string): string {
+  const st = statSync(path);
+  return `size ${st.size}, mtime ${new Date(st.mtimeMs).toISOString()}, inode ${st.ino}`;
+}
+
+/**
+ * Throws (exit 3) when the source image changed since the bench started: later rounds would convert other data under
+ * the first sha256. The runs saved so far stay in results.json. Returns undefined so it can stand before a `??`.
+ */
+function requireSameSource(path: string, before: string): undefined {
+  let now: string;
+  try {
+    now = sourceStamp(path);
+  } catch {
+    now = 'gone';
+  }
+  if (now !== before) {
+    throw new EnvironmentError(
+      `the source image ${path} changed during the bench (${before} -> ${now}); the runs before it are saved: ` +
+        'start a new bench on an image nothing writes to',
+    );
+  }
+  return undefined;
 }
 
 /** --durability-check mounts a FUSE file system: refused before anything is built or measured where it cannot. */
@@ -398,8 +424,10 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   const rounds = buildRounds(caseIds, modesOf, config.runs, config.warmup, config.seed);
   const isDone = (cell: Cell) =>
     results.samples.some((s) => s.caseId === cell.caseId && s.mode === cell.mode && s.round === cell.round);
+  const source = sourceStamp(results.image.path);
   const hooks = {
     measure: (cell: Cell, signal: AbortSignal) =>
+      requireSameSource(results.image.path, source) ??
       measureConversion(
         state.contexts.get(cell.caseId) as ConvertContext,
         byId.get(cell.caseId) as PlanCase,

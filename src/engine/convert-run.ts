@@ -1,5 +1,6 @@
 // One measured conversion: fresh output, empty page cache, qemu-img convert, dirty residue, time to durable.
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FailureKind, failureKind } from '../model/failure.ts';
 import type { Cell, PlanCase } from '../model/plan.ts';
@@ -93,6 +94,13 @@ async function afterConvert(
   return { sync, outputBytes, verified };
 }
 
+/** A run's state from qemu-img's ending. */
+function runState(result: ProcessResult): Sample['state'] {
+  if (result.ok) return 'ok';
+  if (result.canceled) return 'interrupted';
+  return result.timedOut ? 'timed-out' : 'failed';
+}
+
 /** What kind of failure a run was, from qemu-img's exit and words and the memory cgroup. */
 function failureOf(result: ProcessResult, memory: RunMemory | null, mode: string): FailureKind {
   const { timedOut, signal } = result;
@@ -168,20 +176,20 @@ export async function measureConversion(
   const flushes = meterFile ? takeMeter(meterFile) : null;
   // The delay library writes its exit line in every run it is loaded into: without one, no flush was delayed.
   const unapplied = result.ok && meterFile !== null && flushes === null && ctx.env.QCB_FLUSH_DELAY_NS !== undefined;
+  const vanished = result.ok && !unapplied ? outputMissing(ctx, spec) : null;
   const dirtyAfterKiB = dirtyKiB();
-  const after = result.ok
-    ? await afterConvert(ctx, planCase, cell, spec, signal)
-    : { sync: 0, outputBytes: null, verified: null };
+  const after =
+    result.ok && !vanished
+      ? await afterConvert(ctx, planCase, cell, spec, signal)
+      : { sync: 0, outputBytes: null, verified: null };
   removeOutputFile(spec.dst);
-  const state = unapplied
-    ? 'failed'
-    : result.ok
-      ? 'ok'
-      : result.canceled
-        ? 'interrupted'
-        : result.timedOut
-          ? 'timed-out'
-          : 'failed';
+  // A run qemu-img calls a success is failed when its measurement is not what it claims to be.
+  const spoiled: { failure: FailureKind; error: string } | null = unapplied
+    ? { failure: 'emulation-not-applied', error: EMULATION_NOT_APPLIED }
+    : vanished
+      ? { failure: 'target-vanished', error: vanished }
+      : null;
+  const state = spoiled ? 'failed' : runState(result);
   return {
     caseId: planCase.id,
     mode: cell.mode,
@@ -189,18 +197,14 @@ export async function measureConversion(
     round: cell.round,
     warmup: cell.warmup,
     state,
-    failure: unapplied
-      ? 'emulation-not-applied'
-      : result.ok || result.canceled
-        ? null
-        : failureOf(result, memory, cell.mode),
+    failure: spoiled ? spoiled.failure : result.ok || result.canceled ? null : failureOf(result, memory, cell.mode),
     real: round6(result.wallSeconds),
     user: result.userSeconds,
     sys: result.sysSeconds,
     sync: round6(after.sync),
     durable: round6(result.wallSeconds + after.sync),
     exitCode: result.exitCode,
-    error: unapplied ? EMULATION_NOT_APPLIED : result.ok ? null : failureText(result, ctx.timeoutSeconds, memory),
+    error: spoiled ? spoiled.error : result.ok ? null : failureText(result, ctx.timeoutSeconds, memory),
     stderrTail: result.stderrTail ? result.stderrTail.slice(-STDERR_TAIL_KEPT) : null,
     outputBytes: after.outputBytes,
     dirtyAfterKiB,
@@ -211,6 +215,24 @@ export async function measureConversion(
     memory,
     flushes,
   };
+}
+
+/**
+ * Why a run qemu-img called a success wrote nothing measurable, or null: the output file of a directory target is
+ * gone (its folder removed or replaced during the run) or, as raw, not the image's virtual size.
+ */
+function outputMissing(ctx: ConvertContext, spec: ConvertSpec): string | null {
+  if (ctx.device) return null;
+  let size: number;
+  try {
+    size = statSync(spec.dst).size;
+  } catch {
+    return `the output ${spec.dst} was gone when qemu-img returned: the target folder was removed or replaced`;
+  }
+  if (spec.outFormat === 'raw' && size !== ctx.image.virtualSize) {
+    return `the output ${spec.dst} has ${size} bytes, not the image's ${ctx.image.virtualSize}: it was changed`;
+  }
+  return null;
 }
 
 /** The error of a run whose flushes were to be delayed but were not. */

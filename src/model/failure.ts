@@ -13,6 +13,8 @@ export const FAILURE_KINDS = [
   'error',
   /** Flush latency emulation was asked for, but the delay library did not load into qemu-img (no exit line). */
   'emulation-not-applied',
+  /** qemu-img returned 0 but its output was not there, or not its size: the target folder went during the run. */
+  'target-vanished',
 ] as const;
 
 /** The kind of a failed run. */
