@@ -151,7 +151,11 @@ export function range(s: Stat | null): string {
 /** 95% CI of the mean; "-" and why when one run gives none. */
 export function ci(s: Stat | null): string {
   if (!s) return '-';
-  return s.n < 2 ? '- (1 run)' : `${secs(s.ciLow).replace(' s', '')}-${secs(s.ciHigh)}`;
+  if (s.n < 2) return '- (1 run)';
+  // A time cannot be negative and an interval of width 0 claims a certainty no sample gives: say what there is.
+  if (s.sd === 0) return `- (all ${s.n} runs equal)`;
+  if (s.ciLow < 0) return `- (too few runs: ${s.n} with ±${((100 * s.sd) / s.mean).toFixed(0)}% spread)`;
+  return `${secs(s.ciLow).replace(' s', '')}-${secs(s.ciHigh)}`;
 }
 
 /** Relative spread: sd / mean in percent. */

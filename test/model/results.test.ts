@@ -8,7 +8,8 @@ import { RATIO_METHOD } from '../../src/analyze/stats.ts';
 import { loadResults, MAX_RESULTS_BYTES, upgradeResults } from '../../src/commands/results-file.ts';
 import { UsageError } from '../../src/model/errors.ts';
 import { seededRandom } from '../../src/model/prng.ts';
-import { parseResults, SCHEMA_VERSION } from '../../src/model/results.ts';
+import { parseResults, SCHEMA_VERSION, type Stat } from '../../src/model/results.ts';
+import { ci } from '../../src/model/units.ts';
 
 const fixture = join(import.meta.dirname, '../fixtures/results/not-reproduced.json');
 const dir = mkdtempSync(join(tmpdir(), 'qcb-schema-'));
@@ -106,5 +107,29 @@ describe('impossible times are refused where samples enter', () => {
     data.samples[2].state = 'failed';
     data.samples[2].failure = 'error';
     expect(parseResults(data, 'x.json').samples[2]?.real).toBe(0);
+  });
+});
+
+describe('the 95% interval of a mean time, where the runs cannot give one', () => {
+  const stat = (over: Partial<Stat>): Stat => ({
+    n: 4,
+    mean: 6.25,
+    median: 6.25,
+    sd: 0,
+    min: 6.25,
+    max: 6.25,
+    ciLow: 6.25,
+    ciHigh: 6.25,
+    ...over,
+  });
+  it('identical runs: no interval of width 0, it says they were equal (was "6.25-6.25 s")', () => {
+    expect(ci(stat({}))).toBe('- (all 4 runs equal)');
+  });
+  it('a lower bound below 0 s is not printed (was "-0.301-10.1 s"); a sound one is', () => {
+    // Two runs of 1 s and 9 s: mean 5, sd 5.657, t(0.975, 1) = 12.706: 5 +- 50.8 s.
+    expect(ci(stat({ n: 2, mean: 5, sd: 5.657, ciLow: -45.8, ciHigh: 55.8 }))).toBe(
+      '- (too few runs: 2 with ±113% spread)',
+    );
+    expect(ci(stat({ n: 4, mean: 6.25, sd: 0.1, ciLow: 6.09, ciHigh: 6.41 }))).toBe('6.09-6.41 s');
   });
 });
