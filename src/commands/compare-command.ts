@@ -1,4 +1,5 @@
 // The compare command: load several results.json, compare them with the first, write compare.md/.txt/.json and charts.
+import { realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { type CompareInput, compareRuns } from '../analyze/comparison.ts';
 import { DEFAULTS } from '../config/defaults.ts';
@@ -16,12 +17,32 @@ export function inputLabels(paths: readonly string[], hosts: readonly string[]):
   return uniqueLabels(names, (i) => `${hosts[i] ?? 'run'}#${i + 1}`);
 }
 
+/** A file named more than once (by any path to it: links and ./ included), or null. */
+function repeatedFile(paths: readonly string[]): string | null {
+  const seen = new Set<string>();
+  for (const p of paths) {
+    let real = resolve(p);
+    try {
+      real = realpathSync(real);
+    } catch {
+      /* a missing file is reported when it is read */
+    }
+    if (seen.has(real)) return p;
+    seen.add(real);
+  }
+  return null;
+}
+
 /** Runs `compare`; returns how it ended. */
 export async function runCompareCommand(args: Invocation): Promise<Ending> {
   const count = args.positionals.length;
   if (count < 1) {
     const usage = 'usage: npm run compare -- A/results.json B/results.json';
     throw new UsageError(`compare needs results.json files (one gives a one-row summary, as a fleet of one); ${usage}`);
+  }
+  const twice = repeatedFile(args.positionals);
+  if (twice) {
+    throw new UsageError(`${twice} is named twice: compare needs different runs (the same file says nothing new)`);
   }
   const loaded = args.positionals.map((p) => ({ path: resolve(p), results: readResults(resolve(p)) }));
   const labels = inputLabels(

@@ -193,3 +193,18 @@ describe('image identity by content', () => {
     expect(c.warnings.filter((w) => w.includes('image content'))).toEqual([]);
   });
 });
+
+describe('compare of a file with itself', () => {
+  it('is refused in one line, exit 2, nothing created (was: "a repeat of the same measurement")', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'qcb-cmp-self-'));
+    const file = join(fixtures, 'not-reproduced.json');
+    const out = join(work, 'out');
+    const r = await runCli(['compare', file, `${fixtures}/../results/./not-reproduced.json`, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `qemu-cache-bench: error: ${fixtures}/../results/./not-reproduced.json is named twice: compare needs different ` +
+        'runs (the same file says nothing new)',
+    ]);
+    expect(existsSync(out)).toBe(false);
+  });
+});
