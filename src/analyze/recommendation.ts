@@ -186,10 +186,20 @@ export function optionSetChoice(results: Results, level = 0.95): OptionSetChoice
   return { best, next, clear: isClear(next), otherSets, candidates: candidates.length };
 }
 
-/** The durable candidates of one case, fastest first. */
+/**
+ * Successful runs a mode needs before it can be recommended: --min-runs when sampling to a precision, else every run of
+ * --runs (a mode that succeeded once among failures is no recommendation).
+ */
+export function runsToRecommend(results: Results): number {
+  return results.config.adaptive?.minRuns ?? results.config.runs;
+}
+
+/** The durable candidates of one case that ran often enough, fastest first. */
 function durableCandidates(results: Results, caseId: string, modes: readonly ModeSummary[]): Candidate[] {
+  const enough = runsToRecommend(results);
   return modes
     .filter((m) => durableAtReturn(results, caseId, m.mode).durable && m.state === 'measured' && m.durable)
+    .filter((m) => m.runs >= enough)
     .map((m) => ({ caseId, mode: m.mode, median: m.durable?.median as number }))
     .sort((a, b) => a.median - b.median);
 }

@@ -70,6 +70,7 @@ function results(
     samples,
     summary: summarize(samples, ['default'], modes, 'writethrough'),
     durability: [],
+    config: { runs: Math.max(...Object.values(times).map((t) => t.length)), adaptive: null },
   } as unknown as Results;
 }
 
@@ -174,6 +175,7 @@ describe('optionSetChoice', () => {
       samples,
       summary: summarize(samples, ['m=1', 'm=8'], ['writeback', 'none', 'unsafe'], null),
       durability: [],
+      config: { runs: 4, adaptive: null },
     } as unknown as Results;
     const c = optionSetChoice(run);
     expect(c?.best).toMatchObject({ caseId: 'm=8', mode: 'writeback' });
@@ -195,5 +197,15 @@ describe('optionSetChoice', () => {
   });
   it('is null for a run of one case', () => {
     expect(optionSetChoice(results({ writeback: [1, 2], none: [3, 4] }))).toBeNull();
+  });
+});
+
+describe('a mode that succeeded too rarely', () => {
+  it('is not recommended: 1 success among 3 failures of writeback (--runs 4) leaves none as the choice', () => {
+    const r = results({ writethrough: [12, 12.2, 12.4, 12.6], writeback: [5], none: [7, 7.1, 7.2, 7.3] });
+    for (const run of [2, 3, 4]) r.samples.push(sample('writeback', run, 0, false));
+    r.summary = summarize(r.samples, ['default'], ['writethrough', 'writeback', 'none'], 'writethrough');
+    expect(r.summary.cases[0]?.modes.find((m) => m.mode === 'writeback')).toMatchObject({ runs: 1, failed: 3 });
+    expect(recommendations(r)[0]?.fastest).toBe('none');
   });
 });
