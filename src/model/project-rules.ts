@@ -98,7 +98,8 @@ const command = (argv: string[], because: string, extra: Partial<ProjectCommand>
 const unknown = (because: string): ProjectPick => ({ state: 'unknown', because });
 const notHere = (because: string): ProjectPick => ({ state: 'not-applicable', because });
 
-const ODIRECT_UNKNOWN = 'whether the target opens with O_DIRECT was not measured (run with none among --modes)';
+const ODIRECT_UNKNOWN =
+  'whether the target opens with O_DIRECT is not known: none has no successful run here (not among --modes, or it failed)';
 const isZvol = (device: string | null) => device !== null && /^\/dev\/(zd\d|zvol\/)/.test(device);
 
 /** Every rule, in PROJECT_IDS order. */
