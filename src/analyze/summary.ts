@@ -17,7 +17,8 @@ function modeWarnings(
 ): RunWarning[] {
   const warnings: RunWarning[] = [];
   if (outliers.length) warnings.push({ code: 'outlier', ...where, runs: outliers, among: ok.length });
-  if (failed.length && ok.length) {
+  // Every failure counts, also when no run succeeded (a mode qemu-img refused each time is 'unsupported' instead).
+  if (failed.length && !(ok.length === 0 && failed.every((f) => f.failure === 'unsupported'))) {
     const error = failed[0]?.error ?? null;
     warnings.push({ code: 'runs-failed', ...where, failed: failed.length, of: ok.length + failed.length, error });
   }

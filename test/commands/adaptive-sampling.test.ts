@@ -88,8 +88,8 @@ describe('adaptive sampling without a baseline', () => {
     ];
     const durable = (xs: number[]) => ({ median: [...xs].sort((a, b) => a - b)[xs.length >> 1] });
     const modes = [
-      { mode: 'writeback', state: 'measured', speedup: null, durable: durable(writeback) },
-      { mode: 'none', state: 'measured', speedup: null, durable: durable(none) },
+      { mode: 'writeback', state: 'measured', runs: writeback.length, speedup: null, durable: durable(writeback) },
+      { mode: 'none', state: 'measured', runs: none.length, speedup: null, durable: durable(none) },
     ];
     return {
       image: { format: 'qcow2' },
@@ -106,6 +106,7 @@ describe('adaptive sampling without a baseline', () => {
       samples,
       summary: { baseline: null, cases: [{ caseId: 'default', modes }] },
       durability: [],
+      config: { adaptive, runs: 10 },
     } as unknown as Results;
   }
 
@@ -136,6 +137,7 @@ describe('adaptive sampling without a baseline', () => {
       samples: [],
       summary: { baseline: null, cases: [{ caseId: 'default', modes: [{ mode: 'writeback', state: 'measured' }] }] },
       durability: [],
+      config: { adaptive, runs: 10 },
     } as unknown as Results;
     expect(precisionTarget(one)).toBeNull();
     const stop = stopReason(adaptive, 2, null, 0, 1);
