@@ -102,7 +102,7 @@ describe.skipIf(!CAN_RUN_LAB)(`the lab ${NEEDS_LAB}`, () => {
     });
     it('the report says where: NFS version, server and export in the headline', () => {
       const report = readFileSync(join(out, 'nfs', 'bench', 'report.md'), 'utf8');
-      expect(report).toMatch(/here \(2-CPU TCG guest .*NFSv3 127\.0\.0\.1:\/srv\/nfs\/v3-sync \(sync export\)/);
+      expect(report).toMatch(/here \(2-CPU TCG guest, NFSv3 127\.0\.0\.1:\/srv\/nfs\/v3-sync \(sync export\), flush /);
     });
     it('nothing of the tool is left: no mount of its own, no FUSE mount, no loop, no process, targets empty', () => {
       for (const what of ['mounts', 'fuse mounts', 'loops', 'power-cut-fs processes', 'qemu-img processes']) {
