@@ -1,7 +1,7 @@
 // summary.txt pastes into Launchpad and mailing lists: headline and bullets only, no table, no line starting with
 // "|", ASCII, at most 15 lines of at most 100 columns; checked on every committed example.
 
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResults } from '../../src/commands/results-file.ts';
@@ -9,7 +9,11 @@ import { renderSummary, SUMMARY_MAX_LINES } from '../../src/report/summary-text.
 import { verdictLayers } from '../../src/report/verdict-text.ts';
 import { ROOT } from '../helpers/cli.ts';
 
-const examples = readdirSync(join(ROOT, 'results')).filter((n) => n.startsWith('example') && n !== 'example-sweep');
+/** Every committed results.json: in each results/example folder, and in the bench and projects folders of the lab ones. */
+const examples = readdirSync(join(ROOT, 'results'))
+  .filter((n) => n.startsWith('example'))
+  .flatMap((n) => [n, ...['bench', 'projects'].map((sub) => `${n}/${sub}`)])
+  .filter((n) => existsSync(join(ROOT, 'results', n, 'results.json')));
 
 describe('summary.txt', () => {
   for (const name of examples) {
