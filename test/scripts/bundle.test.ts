@@ -1,6 +1,15 @@
 // The offline bundle: built, unpacked, and run with a PATH whose node, npm, npx and cc only fail, so any use of the
 // host's Node.js or compiler fails the test. Real qemu-img does the conversions.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -77,7 +86,10 @@ describe('the bundle (no Node.js, npm or compiler on the host)', () => {
     const report = await run(['report', 'run1/results.json', '--out', 'rep', '--quiet']);
     expect(report.exitCode, report.stderr).toBe(0);
     expect(existsSync(join(work, 'rep', 'report.md'))).toBe(true);
-    const compare = await run(['compare', 'run1/results.json', 'run1/results.json', '--out', 'cmp', '--quiet']);
+    // A second file with the same measurement: compare refuses one file named twice, not a copy of it.
+    mkdirSync(join(work, 'run1-copy'));
+    copyFileSync(join(work, 'run1', 'results.json'), join(work, 'run1-copy', 'results.json'));
+    const compare = await run(['compare', 'run1/results.json', 'run1-copy/results.json', '--out', 'cmp', '--quiet']);
     expect(compare.exitCode, compare.stderr).toBe(0);
     expect(readFileSync(join(work, 'cmp', 'compare.md'), 'utf8')).toMatch(/same setup/);
   }, 300_000);
