@@ -23,12 +23,14 @@ export function meterMedians(results: Results, caseId: string, mode: string) {
 
 /**
  * Writethrough's flush count in a case: the audit's (strace or the counter) when it has one, else the flush meter's
- * from the timed runs (the median over them), else null.
+ * from the timed runs (the median over them, rounded to a whole flush), else null.
  */
 export function writethroughFlushes(results: Results, caseId: string): number | null {
   const audit = results.flushAudit.find((a) => a.caseId === caseId && a.mode === 'writethrough' && a.ok);
   const audited = flushesOf(audit);
   if (audited !== null) return audited;
   const metered = meterMedians(results, caseId, 'writethrough');
-  return metered && metered.calls > 0 ? metered.calls : null;
+  // A count: the median of an even number of runs can fall between two (3 and 4 give 3.5); results.json holds whole
+  // flushes (the schema refuses 3.5, which made a saved results.json unreadable), so it is rounded half up.
+  return metered && metered.calls > 0 ? Math.round(metered.calls) : null;
 }

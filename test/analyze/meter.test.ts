@@ -54,4 +54,8 @@ describe('writethroughFlushes', () => {
     expect(writethroughFlushes(results([sample('writethrough', 13, flushes(0, 0))]), 'default')).toBeNull();
     expect(writethroughFlushes(results([]), 'default')).toBeNull();
   });
+  it('is a whole count when the runs differ by one (median of 3 and 4 is 3.5: rounded to 4, as the schema needs)', () => {
+    const runs = [sample('writethrough', 1, flushes(3, 1)), sample('writethrough', 1.1, flushes(4, 1))];
+    expect(writethroughFlushes(results(runs), 'default')).toBe(4);
+  });
 });

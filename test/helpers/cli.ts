@@ -1,6 +1,7 @@
 // Runs the real CLI (through tsx) as a user would, for end-to-end tests.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
@@ -47,3 +48,21 @@ export const NEEDS_ROOT = '(needs root: setpriv, mount, drop_caches)';
 export const CAN_MOUNT_FUSE = IS_ROOT && existsSync('/dev/fuse');
 /** Why a power-cut test is skipped. */
 export const NEEDS_FUSE = existsSync('/dev/fuse') ? '(needs root: mounting FUSE)' : '(needs /dev/fuse)';
+
+/** Resolves once `check` holds (polled every 25 ms); throws after `ms`. */
+export async function waitFor(check: () => boolean, ms = 120_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Samples saved so far in a results folder's results.json (0 while it is not there or half written). */
+export function samplesIn(dir: string): number {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).samples.length;
+  } catch {
+    return 0;
+  }
+}

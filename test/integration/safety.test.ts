@@ -20,7 +20,17 @@ import { resolveBenchConfig } from '../../src/config/resolve.ts';
 import { mountsOfType } from '../../src/engine/power-cut-mount.ts';
 import { measureRequired } from '../../src/engine/qemu-img.ts';
 import { GUARDIAN_NAME } from '../../src/engine/spawn.ts';
-import { CAN_MOUNT_FUSE, IS_ROOT, NEEDS_FUSE, NEEDS_ROOT, ROOT, runCli, runCliAsNobody } from '../helpers/cli.ts';
+import {
+  CAN_MOUNT_FUSE,
+  IS_ROOT,
+  NEEDS_FUSE,
+  NEEDS_ROOT,
+  ROOT,
+  runCli,
+  runCliAsNobody,
+  samplesIn,
+  waitFor,
+} from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-safety-'));
 const fake = join(ROOT, 'test/fixtures/fake-qemu-img.sh');
@@ -58,22 +68,6 @@ beforeAll(() => {
 });
 
 const read = (dir: string) => loadResults(join(dir, 'results.json'));
-
-async function waitFor(check: () => boolean, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function samplesIn(dir: string): number {
-  try {
-    return JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).samples.length;
-  } catch {
-    return 0;
-  }
-}
 
 describe('interruption', () => {
   for (const [signal, code] of [
