@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Entry point: parse argv, run the command, and turn how it ended into the exit code (the only exit point).
+// Entry point: parse argv, run the command, and turn how it ended into the exit code (the only exit point, besides a
+// signal outside any command's handling: exitOnStraySignals).
 import type { Terminal } from '../commands/terminal-port.ts';
 import { ENDINGS, type Ending, KnownError, LockHeldError, oneLine } from '../model/errors.ts';
 import type { Invocation } from '../model/invocation.ts';
 import { helpText, parseCommandLine } from './args.ts';
 import { terminalUi } from './progress.ts';
-import { withSignals } from './signals.ts';
+import { exitOnStraySignals, withSignals } from './signals.ts';
 
 const TERMINAL: Terminal = { progress: terminalUi, withSignals };
 
@@ -54,6 +55,7 @@ function fail(error: unknown): Ending {
   return 'internal';
 }
 
+exitOnStraySignals();
 main(process.argv.slice(2))
   .catch(fail)
   .then((ending) => {

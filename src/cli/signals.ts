@@ -1,5 +1,6 @@
 // SIGINT/SIGTERM/SIGHUP handling for long commands: abort the work and remember which signal came first.
 import type { SignalScope } from '../commands/terminal-port.ts';
+import { ENDINGS } from '../model/errors.ts';
 
 /**
  * Runs `work` with SIGINT/SIGTERM/SIGHUP turned into an abort signal; `onSignal` is told once. After SIGHUP the
@@ -27,5 +28,22 @@ export async function withSignals<T>(
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
     process.off('SIGHUP', handler);
+  }
+}
+
+/**
+ * Outside a command's own handling (before it starts, after it ends) a signal ends the process with the exit code of
+ * its kind (130, 129 for SIGHUP), never by the signal itself, which leaves the caller no exit code. It stands aside
+ * while `withSignals` listens too.
+ */
+export function exitOnStraySignals(): void {
+  for (const [signal, ending] of [
+    ['SIGINT', 'interrupted'],
+    ['SIGTERM', 'interrupted'],
+    ['SIGHUP', 'hangup'],
+  ] as const) {
+    process.on(signal, () => {
+      if (process.listenerCount(signal) === 1) process.exit(ENDINGS[ending].code);
+    });
   }
 }
