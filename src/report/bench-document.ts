@@ -31,7 +31,7 @@ import { optionSetText, projectRows, projectRunRows, recommendationText, sourceT
 import type { Block, ReportDocument } from './document-model.ts';
 import { durabilityBlocks } from './durability-text.ts';
 import { auditFailureText, notMeasuredText, samplingText, warningTexts } from './finding-text.ts';
-import { storageKindText } from './storage-text.ts';
+import { measuredUnderTcg, storageKindText, TCG_NOTE } from './storage-text.ts';
 import { summaryHead, summaryRow } from './table.ts';
 import { type VerdictLayers, verdictLayers } from './verdict-text.ts';
 
@@ -50,14 +50,7 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
         `${results.config.emulateFlushLatencyMs} ms through an LD_PRELOAD interposer, to emulate storage with slow ` +
         `flushes. The times below are not this host's native storage performance.`,
     });
-  if (/QEMU TCG CPU/i.test(results.host.cpuModel))
-    blocks.push({
-      kind: 'para',
-      strong: true,
-      text:
-        'Measured in a TCG guest (an emulated CPU): times are not those of hardware; the commands, flush counts ' +
-        'and durability results are.',
-    });
+  if (measuredUnderTcg(results)) blocks.push({ kind: 'para', strong: true, text: TCG_NOTE });
   if (!results.complete)
     blocks.push({
       kind: 'para',

@@ -19,11 +19,21 @@ export function storageKindText(s: StorageFacts): string {
   return s.fsType ?? disk ?? 'unknown storage';
 }
 
+/** Whether the run's CPU was emulated by QEMU's TCG (a guest without KVM): its times are not hardware's. */
+export function measuredUnderTcg(results: Results): boolean {
+  return /QEMU TCG CPU/i.test(results.host.cpuModel);
+}
+
+/** What a report says first about a run in a TCG guest. */
+export const TCG_NOTE =
+  'Measured in a TCG guest (an emulated CPU): times are not those of hardware; the commands, flush counts and ' +
+  'durability results are.';
+
 /** The host in a word or two: a TCG guest (an emulated CPU: the report says so above), a VM, or bare metal. */
 export function hostKindText(results: Results): string {
   const h = results.host;
   const cpus = `${h.cpuCount}-vCPU`;
-  if (/QEMU TCG CPU/i.test(h.cpuModel)) return `${h.cpuCount}-CPU TCG guest`;
+  if (measuredUnderTcg(results)) return `${h.cpuCount}-CPU TCG guest`;
   if (h.virtualMachine) return `${cpus} VM`;
   return h.virtualMachine === false ? `${h.cpuCount}-CPU bare metal` : `${h.cpuCount}-CPU host`;
 }

@@ -2,6 +2,7 @@
 // font, runs of spaces collapsed, a line starting with "|" shown as a quote) and mailing lists (pure).
 import type { Results } from '../model/results.ts';
 import { distinctVerdicts } from './bench-document.ts';
+import { measuredUnderTcg, TCG_NOTE } from './storage-text.ts';
 import { toAscii, wrap } from './text.ts';
 
 /** Widest line of summary.txt: reads in a mail client and a tracker comment alike. */
@@ -16,7 +17,10 @@ export const SUMMARY_MAX_LINES = 15;
  */
 export function renderSummary(results: Results): string {
   const lines: string[] = [];
-  const emulated = results.emulation ? [`${results.emulation}.`] : [];
+  const emulated = [
+    ...(results.emulation ? [`${results.emulation}.`] : []),
+    ...(measuredUnderTcg(results) ? [TCG_NOTE] : []),
+  ];
   for (const text of emulated) lines.push(...wrap(toAscii(text), WIDTH).split('\n'));
   for (const { prefix, layers } of distinctVerdicts(results)) {
     lines.push(...wrap(toAscii(`${prefix}${layers.headline}`), WIDTH).split('\n'));
