@@ -2,9 +2,9 @@
 // built once and cached by a hash of this recipe under the tool's cache folder (QCB_CACHE_DIR or ~/.cache/...).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { cacheRoot } from '../src/config/paths.ts';
 
 /** The debootstrap command ($QCB_LAB_DEBOOTSTRAP overrides it: a test names a missing one). */
 export const DEBOOTSTRAP = process.env.QCB_LAB_DEBOOTSTRAP ?? 'debootstrap';
@@ -58,8 +58,7 @@ sync; umount /lab 2>/dev/null; echo o > /proc/sysrq-trigger; sleep 30
  */
 export function labCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.QCB_LAB_CACHE_DIR) return env.QCB_LAB_CACHE_DIR;
-  const root = env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'qemu-cache-bench') : null;
-  return join(root ?? join(homedir(), '.cache', 'qemu-cache-bench'), 'lab');
+  return join(cacheRoot({ ...env, QCB_CACHE_DIR: undefined }), 'lab');
 }
 
 /** The files of a built guest. */

@@ -1,6 +1,6 @@
 // SIGINT/SIGTERM/SIGHUP handling for long commands: abort the work and remember which signal came first.
 import type { SignalScope } from '../commands/terminal-port.ts';
-import { ENDINGS } from '../model/errors.ts';
+import { ENDINGS, endingOfSignal } from '../model/errors.ts';
 
 /**
  * Runs `work` with SIGINT/SIGTERM/SIGHUP turned into an abort signal; `onSignal` is told once. After SIGHUP the
@@ -37,13 +37,9 @@ export async function withSignals<T>(
  * while `withSignals` listens too.
  */
 export function exitOnStraySignals(): void {
-  for (const [signal, ending] of [
-    ['SIGINT', 'interrupted'],
-    ['SIGTERM', 'interrupted'],
-    ['SIGHUP', 'hangup'],
-  ] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
-      if (process.listenerCount(signal) === 1) process.exit(ENDINGS[ending].code);
+      if (process.listenerCount(signal) === 1) process.exit(ENDINGS[endingOfSignal(signal)].code);
     });
   }
 }

@@ -2,7 +2,7 @@
 import { join, relative } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import { claimFolder } from '../engine/lock.ts';
-import { type Ending, EnvironmentError } from '../model/errors.ts';
+import { type Ending, EnvironmentError, endingOfSignal } from '../model/errors.ts';
 import type { Results } from '../model/results.ts';
 import { OutputManager } from '../report/file-writer.ts';
 import { ownedNames, renderDataFiles, renderReports } from '../report/registry.ts';
@@ -26,11 +26,6 @@ function unwritable(error: unknown, what: string, kept: string): unknown {
   return new EnvironmentError(
     `${what} (${code}${code === 'ENOSPC' ? ': no space left' : ''})${kept ? `; ${kept}` : ''}`,
   );
-}
-
-/** How a stopped bench ends: 129 after SIGHUP, else 130. */
-function stopEnding(signal: NodeJS.Signals | null): 'hangup' | 'interrupted' {
-  return signal === 'SIGHUP' ? 'hangup' : 'interrupted';
 }
 
 /** Runs one bench into `config.outDir` (results after every run, reports at the end); handles SIGINT/SIGTERM. */
@@ -69,12 +64,12 @@ export async function benchToFolder(
       if (outcome.state !== 'interrupted') return { ending: 'ok', results, outDir: config.outDir };
       const finished = `${results.samples.length} finished runs saved in ${saved} (complete: false)`;
       process.stderr.write(`interrupted: ${finished}; continue with --resume ${where}\n`);
-      return { ending: stopEnding(scope.received()), results, outDir: config.outDir };
+      return { ending: endingOfSignal(scope.received()), results, outDir: config.outDir };
     } catch (error) {
       if (!scope.received()) throw error;
       const kept = last ? `: finished runs saved in ${saved} (complete: false)` : '';
       process.stderr.write(`interrupted before the plan finished${kept}\n`);
-      return { ending: stopEnding(scope.received()), results: null, outDir: config.outDir };
+      return { ending: endingOfSignal(scope.received()), results: null, outDir: config.outDir };
     } finally {
       claimed.release(); // first: the lock file must not keep an empty folder
       if (!last) output.removeIfEmpty();

@@ -76,9 +76,9 @@ function sourceStamp(path: string): string {
 
 /**
  * Throws (exit 3) when the source image changed since the bench started: later rounds would convert other data under
- * the first sha256. The runs saved so far stay in results.json. Returns undefined so it can stand before a `??`.
+ * the first sha256. The runs saved so far stay in results.json.
  */
-function requireSameSource(path: string, before: string): undefined {
+function requireSameSource(path: string, before: string): void {
   let now: string;
   try {
     now = sourceStamp(path);
@@ -91,7 +91,6 @@ function requireSameSource(path: string, before: string): undefined {
         'start a new bench on an image nothing writes to',
     );
   }
-  return undefined;
 }
 
 /** --durability-check mounts a FUSE file system: refused before anything is built or measured where it cannot. */
@@ -426,14 +425,15 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
     results.samples.some((s) => s.caseId === cell.caseId && s.mode === cell.mode && s.round === cell.round);
   const source = sourceStamp(results.image.path);
   const hooks = {
-    measure: (cell: Cell, signal: AbortSignal) =>
-      requireSameSource(results.image.path, source) ??
-      measureConversion(
+    measure: (cell: Cell, signal: AbortSignal) => {
+      requireSameSource(results.image.path, source);
+      return measureConversion(
         state.contexts.get(cell.caseId) as ConvertContext,
         byId.get(cell.caseId) as PlanCase,
         cell,
         signal,
-      ),
+      );
+    },
     record: (sample: Sample) => {
       results.samples.push(sample);
       noteMeterNotLoaded(results, sample, state.contexts.get(sample.caseId), ui.note);

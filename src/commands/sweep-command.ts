@@ -1,7 +1,7 @@
 // The sweep command: bench options for writethrough vs writeback, each latency a bench point, then the sweep report.
 import { join, relative } from 'node:path';
 import { resolveBenchConfig } from '../config/resolve.ts';
-import { type Ending, UsageError } from '../model/errors.ts';
+import { type Ending, endingOfSignal, UsageError } from '../model/errors.ts';
 import { type FlagName, flagDefault, flagSpec } from '../model/flags.ts';
 import type { Invocation, OptionValues } from '../model/invocation.ts';
 import type { SweepResults } from '../model/results.ts';
@@ -84,7 +84,7 @@ export async function runSweepCommand(args: Invocation, terminal: Terminal): Pro
     output.write(await renderSweep(sweep));
     const where = relative(process.cwd(), config.outDir) || '.';
     if (!config.quiet) process.stderr.write(`sweep: ${join(where, 'sweep.md')} and ${join(where, 'sweep.png')}\n`);
-    if (scope.received()) return scope.received() === 'SIGHUP' ? 'hangup' : 'interrupted';
+    if (scope.received()) return endingOfSignal(scope.received());
     return sweep.points.some((p) => p.state === 'measured') ? 'ok' : 'nothing-measured';
   }, onSignal);
 }

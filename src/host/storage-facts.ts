@@ -29,12 +29,7 @@ function readSys(path: string): string | null {
 /** Whole-disk sysfs name for a block device path like /dev/vda1 (partition -> parent), or null. */
 export function wholeDisk(source: string): string | null {
   if (!source.startsWith('/dev/')) return null;
-  let name: string;
-  try {
-    name = basename(realpathSync(source));
-  } catch {
-    name = basename(source);
-  }
+  const name = basename(realpathOr(source) ?? source);
   const sys = `/sys/class/block/${name}`;
   if (!existsSync(sys)) return null;
   if (existsSync(`${sys}/partition`)) return basename(dirname(realpathSync(sys)));
@@ -43,12 +38,7 @@ export function wholeDisk(source: string): string | null {
 
 /** Collects the storage facts of `path`. */
 export function storageFacts(path: string): StorageFacts {
-  let real = path;
-  try {
-    real = realpathSync(path);
-  } catch {
-    /* keep as given */
-  }
+  const real = realpathOr(path) ?? path;
   const mount = mountFor(real, parseMountInfo(readSys('/proc/self/mountinfo') ?? ''));
   return {
     path,
@@ -81,6 +71,7 @@ function diskFacts(
   };
 }
 
+/** The real path of `path` (links resolved), or null when it cannot be resolved. */
 function realpathOr(path: string): string | null {
   try {
     return realpathSync(path);

@@ -14,6 +14,11 @@ export const ENDINGS = {
   interrupted: { code: 130, meaning: 'SIGINT or SIGTERM; finished runs kept (--resume continues)' },
 } as const;
 
+/** How work stopped by a signal ends: 129 after SIGHUP (the terminal closed), 130 after SIGINT or SIGTERM. */
+export function endingOfSignal(signal: NodeJS.Signals | null): 'hangup' | 'interrupted' {
+  return signal === 'SIGHUP' ? 'hangup' : 'interrupted';
+}
+
 /** How a command ended. */
 export type Ending = keyof typeof ENDINGS;
 

@@ -1,5 +1,4 @@
 // The bench report's content as a document (headings, paragraphs, tables, charts), built once from results (pure).
-
 import { basename } from 'node:path';
 import { memoryRows } from '../analyze/memory.ts';
 import { meterMedians } from '../analyze/meter.ts';
