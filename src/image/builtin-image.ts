@@ -5,6 +5,7 @@ import {
   closeSync,
   existsSync,
   ftruncateSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -135,7 +136,14 @@ export async function ensureDefaultImage(
     if (!result.ok)
       throw new EnvironmentError(`qemu-img could not build the built-in image: ${lastLine(result.stderrTail)}`);
     writeFileSync(contentFile(path), `${contentSha256}\n`);
-    renameSync(qcowTmp, path);
+    // Link, never rename over: a bench started beside this one may have put the same image there already and be
+    // converting it; replacing it would change the file (inode) under that run, which stops it as a changed source.
+    try {
+      linkSync(qcowTmp, path);
+    } catch (error) {
+      // A file system without hard links: rename, still only where no image is yet.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' && !existsSync(path)) renameSync(qcowTmp, path);
+    }
   } finally {
     rmSync(rawPath, { force: true });
     rmSync(qcowTmp, { force: true });
