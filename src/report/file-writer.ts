@@ -2,6 +2,7 @@
 // make.
 import { randomBytes } from 'node:crypto';
 import {
+  accessSync,
   closeSync,
   constants,
   existsSync,
@@ -16,8 +17,8 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { UsageError } from '../model/errors.ts';
+import { dirname, join, resolve } from 'node:path';
+import { EnvironmentError, UsageError } from '../model/errors.ts';
 
 /** A rendered output: a file name inside the results folder and its bytes. */
 export interface OutputFile {
@@ -68,10 +69,46 @@ function isSymbolicLink(path: string): boolean {
   }
 }
 
-/** The results folder must be new or an empty directory, so nothing there is overwritten. */
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS']);
+
+/** The error for a results folder this process cannot create or write: exit 3, naming the folder and the flag. */
+function unwritable(outDir: string, where: string, code: string): EnvironmentError {
+  return new EnvironmentError(
+    `cannot write the results folder ${outDir}: ${where} is not writable (${code}); pass --out a folder you can write`,
+  );
+}
+
+/** Throws {@link unwritable} when `dir` (an existing folder) cannot be written by this process. */
+function checkWritable(outDir: string, dir: string): void {
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'EACCES';
+    throw unwritable(outDir, dir, code);
+  }
+}
+
+/** Rethrows a write error as {@link unwritable} when it is a permission or read-only error. */
+function asUnwritable(outDir: string, error: unknown): unknown {
+  const e = error as NodeJS.ErrnoException;
+  // A file that could not be opened for writing names its folder (the temporary file's name means nothing to a user).
+  const where = e.path ? (e.syscall === 'open' ? dirname(e.path) : e.path) : outDir;
+  return e.code && UNWRITABLE.has(e.code) ? unwritable(outDir, where, e.code) : error;
+}
+
+/**
+ * The results folder must be new or an empty directory, so nothing there is overwritten, and writable by this process
+ * (checked before anything is measured: a new folder's nearest existing parent, or the folder itself).
+ */
 export function validateOutDir(outDir: string, resumable = false): void {
-  if (!existsSync(outDir)) return;
+  if (!existsSync(outDir)) {
+    let parent = dirname(resolve(outDir));
+    while (!existsSync(parent) && dirname(parent) !== parent) parent = dirname(parent);
+    checkWritable(outDir, parent);
+    return;
+  }
   if (!statSync(outDir).isDirectory()) throw new UsageError(`--out ${outDir} is a file; pass a new folder`);
+  checkWritable(outDir, outDir);
   if (readdirSync(outDir).length > 0)
     throw new UsageError(
       `--out ${outDir} is not empty; pass a new folder (nothing there is ` +
@@ -90,7 +127,11 @@ export class OutputManager {
   }
   /** Creates the folder (it must be new or empty; the config validator checked that). */
   create(): void {
-    mkdirSync(this.dir, { recursive: true });
+    try {
+      mkdirSync(this.dir, { recursive: true });
+    } catch (error) {
+      throw asUnwritable(this.dir, error);
+    }
   }
   /** Removes the folder again when nothing was written into it (a run that failed before its first result). */
   removeIfEmpty(): void {
@@ -113,7 +154,11 @@ export class OutputManager {
           `${path} exists and was not written by qemu-cache-bench; move it away or choose another --out`,
         );
       }
-      writeFileAtomic(path, file.data);
+      try {
+        writeFileAtomic(path, file.data);
+      } catch (error) {
+        throw asUnwritable(this.dir, error);
+      }
       written.push(path);
     }
     return written;

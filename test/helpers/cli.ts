@@ -16,15 +16,18 @@ interface CliOptions {
   timeoutMs?: number;
 }
 
+/** tsx's loader by its path, so that a test may run the CLI from any working folder. */
+const TSX = `${ROOT}node_modules/tsx/dist/loader.mjs`;
+
 /** Runs `qemu-cache-bench ARGS`; never throws, returns exit code and output. */
 export function runCli(args: string[], options: CliOptions = {}) {
-  return run('node', ['--import', 'tsx', `${ROOT}src/cli/main.ts`, ...args], options);
+  return run('node', ['--import', TSX, `${ROOT}src/cli/main.ts`, ...args], options);
 }
 
 /** Runs `qemu-cache-bench ARGS` as the unprivileged user nobody (setpriv: the tests that call it need root). */
 export function runCliAsNobody(args: string[], options: CliOptions = {}) {
   const nobody = ['--reuid=65534', '--regid=65534', '--clear-groups'];
-  return run('setpriv', [...nobody, 'node', '--import', 'tsx', `${ROOT}src/cli/main.ts`, ...args], options);
+  return run('setpriv', [...nobody, 'node', '--import', TSX, `${ROOT}src/cli/main.ts`, ...args], options);
 }
 
 async function run(file: string, args: string[], options: CliOptions) {
