@@ -42,6 +42,16 @@ export interface BootOptions {
   signal?: AbortSignal;
   /** Where the console is written as it comes (default: share/../console.log). */
   consoleFile?: string;
+  /** Further disks after the data disk (/dev/vdc, ...), raw, with the host cache mode each is opened with. */
+  drives?: readonly GuestDrive[];
+  /** How often the console is read for new lines (default 500 ms; the power cut reads it every 20 ms). */
+  pollMs?: number;
+}
+
+/** A disk file given to the guest, and qemu-system's cache mode for it (writeback forwards the guest's flushes). */
+export interface GuestDrive {
+  path: string;
+  cache: 'unsafe' | 'writeback';
 }
 
 /** qemu-system-x86_64's arguments for a boot (pure; the data disk and console paths given). */
@@ -58,6 +68,7 @@ export function qemuSystemArgs(o: BootOptions, dataDisk: string | null, consoleF
     ['-append', 'console=ttyS0 root=/dev/vda rw init=/sbin/lab-init panic=-1 quiet'],
     ['-drive', `file=${o.image.rootDisk},if=virtio,format=raw,snapshot=on`],
     ...(dataDisk ? [['-drive', `file=${dataDisk},if=virtio,format=raw,cache=unsafe,discard=unmap`]] : []),
+    ...(o.drives ?? []).map((d) => ['-drive', `file=${d.path},if=virtio,format=raw,cache=${d.cache}`]),
     ['-fsdev', `local,id=lab,path=${o.share},security_model=none`],
     ['-device', 'virtio-9p-pci,fsdev=lab,mount_tag=lab'],
   ].flat();
@@ -78,9 +89,10 @@ export async function bootGuest(o: BootOptions): Promise<GuestRun> {
     all: true,
     timeout: o.timeoutMs,
     cancelSignal: o.signal,
-    forceKillAfterDelay: 2000,
+    // SIGKILL at once: on SIGTERM qemu-system flushes its disks before it exits, which a power cut must not do.
+    killSignal: 'SIGKILL',
   });
-  const seen = tailLines(consoleFile, o.onLine ?? (() => {}));
+  const seen = tailLines(consoleFile, o.onLine ?? (() => {}), o.pollMs ?? 500);
   const result = await child;
   seen.stop();
   if (dataDisk) rmSync(dataDisk, { force: true });
@@ -104,7 +116,7 @@ export async function bootGuest(o: BootOptions): Promise<GuestRun> {
 }
 
 /** Polls a growing file and hands over each complete line; stop() reads the rest. */
-function tailLines(file: string, onLine: (line: string) => void): { stop: () => void } {
+function tailLines(file: string, onLine: (line: string) => void, pollMs: number): { stop: () => void } {
   let offset = 0;
   let partial = '';
   const read = () => {
@@ -115,7 +127,7 @@ function tailLines(file: string, onLine: (line: string) => void): { stop: () => 
     partial = lines.pop() ?? '';
     for (const line of lines) onLine(line.replace(/\r$/, ''));
   };
-  const timer = setInterval(read, 500);
+  const timer = setInterval(read, pollMs);
   return {
     stop: () => {
       clearInterval(timer);

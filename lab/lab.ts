@@ -1,29 +1,28 @@
 // The storage lab: `npm run lab -- SCENARIO... [--out DIR]` (also `list` and `all`). Builds and caches a Debian guest,
 // boots it (KVM when it runs a guest here, else TCG), runs this checkout's offline bundle inside it against each
 // scenario's storage (NFS, LVM, iSCSI), copies each run's results back into DIR/<scenario>/ and powers the guest off.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { DEFAULTS } from '../src/config/defaults.ts';
 import { ensureDefaultImage } from '../src/image/builtin-image.ts';
-import { buildGuest, cachedGuest, DEBOOTSTRAP, type GuestImage, labCacheDir } from './guest-image.ts';
-import { type Accelerator, bootGuest, chooseAccelerator, QEMU_SYSTEM } from './guest-run.ts';
+import { buildGuest, cachedGuest, DEBOOTSTRAP, labCacheDir } from './guest-image.ts';
+import { bootGuest, chooseAccelerator, QEMU_SYSTEM } from './guest-run.ts';
+import {
+  LAB_IMAGE,
+  LabError,
+  labRecord,
+  prepareShare,
+  type ScenarioInputs,
+  withWorkFolder,
+  writeRecord,
+} from './lab-work.ts';
+import { runPowerCut } from './power-cut.ts';
 import { SCENARIOS, type Scenario, selectScenarios } from './scenarios.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const GUEST_DIR = join(import.meta.dirname, 'guest');
-
-/** Exit codes as the tool's: 2 bad arguments, 3 the environment lacks something, 130 interrupted. */
-class LabError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
 
 /** What the host needs before anything is built: root, qemu-system-x86_64, and debootstrap unless cached. */
 async function checkHost(cache: string): Promise<void> {
@@ -51,9 +50,6 @@ async function buildBundle(): Promise<string> {
   }
   return join(ROOT, path);
 }
-
-/** Size of the built-in image every scenario converts: 128 MiB virtual, 16 MiB of data (flags in the scripts). */
-const LAB_IMAGE = { virtualSize: 128 * 1024 * 1024, dataSize: 16 * 1024 * 1024 };
 
 /**
  * The scenarios' built-in image, built here natively (a second) and handed to the guest's cache, where building it
@@ -84,48 +80,9 @@ function guestScript(s: Scenario): string {
   ].join('\n');
 }
 
-/** What the lab writes beside each scenario's results. */
-interface LabRecord {
-  scenario: string;
-  description: string;
-  accelerator: Accelerator;
-  note: string;
-  guestKernel: string | null;
-  guestRecipe: string;
-  startedAt: string;
-  seconds: number;
-  exitCode: number | null;
-  failure: string | null;
-}
-
-interface ScenarioInputs {
-  image: GuestImage;
-  accel: Accelerator;
-  bundle: string;
-  /** The built-in image and its content hash, for the guest's cache. */
-  sourceImage: string[];
-  out: string;
-}
-
 async function runScenario(s: Scenario, o: ScenarioInputs) {
-  const work = mkdtempSync(join(tmpdir(), `qcb-lab-${s.name}-`));
-  const controller = new AbortController();
-  const onSignal = () => controller.abort();
-  // The work folder goes even when a wrapper (npm, tsx) ends this process before the finally below runs. The signal
-  // handlers stay registered (on, not once): tsx exits at once on a signal no other listener is left for.
-  const onExit = () => rmSync(work, { recursive: true, force: true });
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  process.once('exit', onExit);
-  try {
-    const share = join(work, 'share');
-    mkdirSync(join(share, 'out'), { recursive: true });
-    cpSync(o.bundle, join(share, 'bundle.tar.gz'));
-    mkdirSync(join(share, 'images'));
-    for (const file of o.sourceImage) cpSync(file, join(share, 'images', basename(file)));
-    cpSync(join(GUEST_DIR, 'lib.sh'), join(share, 'lib.sh'));
-    cpSync(join(GUEST_DIR, 'scenarios'), join(share, 'scenarios'), { recursive: true });
+  return withWorkFolder(s.name, async (work, signal) => {
+    const share = prepareShare(work, o);
     writeFileSync(join(share, 'guest.sh'), guestScript(s));
     const startedAt = new Date().toISOString();
     const run = await bootGuest({
@@ -134,7 +91,7 @@ async function runScenario(s: Scenario, o: ScenarioInputs) {
       accelerator: o.accel,
       dataDiskBytes: s.dataDiskBytes,
       timeoutMs: s.timeoutMinutes * 60_000,
-      signal: controller.signal,
+      signal,
       onLine: (line) => {
         if (line.startsWith('LAB: ')) console.log(`  [${s.name}] ${line.slice(5)}`);
       },
@@ -144,31 +101,11 @@ async function runScenario(s: Scenario, o: ScenarioInputs) {
     mkdirSync(dest, { recursive: true });
     cpSync(join(share, 'out'), dest, { recursive: true });
     writeFileSync(join(dest, 'console.log'), run.console);
-    const record: LabRecord = {
-      scenario: s.name,
-      description: s.description,
-      accelerator: run.accelerator,
-      note:
-        run.accelerator === 'tcg'
-          ? 'measured in a TCG guest: times are not those of hardware; the commands, flush counts and durability are'
-          : 'measured in a KVM guest on this host',
-      guestKernel: /LAB: init up, kernel (\S+)/.exec(run.console)?.[1] ?? null,
-      guestRecipe: o.image.recipe,
-      startedAt,
-      seconds: Math.round(run.seconds * 10) / 10,
-      exitCode: run.exitCode,
-      failure: run.failure,
-    };
-    writeFileSync(join(dest, 'lab.json'), `${JSON.stringify(record, null, 2)}\n`);
-    if (controller.signal.aborted) throw new LabError('interrupted: the guest was stopped', 130);
-    return { record, dest };
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
-    process.off('exit', onExit);
-    onExit();
-  }
+    const record = labRecord(s, o, run, startedAt, run.seconds);
+    writeRecord(dest, record);
+    if (signal.aborted) throw new LabError('interrupted: the guest was stopped', 130);
+    return { record, dest, report: join(dest, 'bench', 'report.md') };
+  });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -200,12 +137,13 @@ async function main(argv: string[]): Promise<number> {
   console.log(`lab: guest ${image.recipe}, ${accel === 'tcg' ? 'TCG (emulated CPU)' : 'KVM'}; results in ${out}`);
   let failed = 0;
   for (const s of chosen) {
-    const { record, dest } = await runScenario(s, { image, accel, bundle, sourceImage, out });
+    const inputs = { image, accel, bundle, sourceImage, out };
+    const { record, report } = s.name === 'power-cut' ? await runPowerCut(s, inputs) : await runScenario(s, inputs);
     const ok = record.exitCode === 0;
     if (!ok) failed++;
     console.log(
       `${s.name}: ${ok ? 'ran' : 'FAILED'} in ${record.seconds} s (${accel}); ` +
-        `${ok ? `report: ${join(dest, 'bench', 'report.md')}` : (record.failure ?? `guest script exited ${record.exitCode}`)}`,
+        `${ok ? `report: ${report}` : (record.failure ?? `guest script exited ${record.exitCode}`)}`,
     );
   }
   return failed ? 1 : 0;

@@ -11,10 +11,10 @@ lvs -a -o vg_name,lv_name,segtype,pool_lv,lv_size,lv_dm_path --reportformat json
 ls -l /dev/mapper > "$OUT/dm.txt"
 run_tool bench --target-device /dev/vg0/thick --i-know-this-overwrites /dev/vg0/thick \
   --target-device /dev/vg0/thin --i-know-this-overwrites /dev/vg0/thin \
-  --image-size 128M --image-data 16M --runs 2 --durability-check --out "$RESULTS/bench"
+  --image-size 64M --image-data 8M --runs 2 --out "$RESULTS/bench"
 img=$(image_path "$RESULTS/bench")
 echo "$(strace_flushes "$img" /dev/vg0/thick -n)" > "$OUT/strace-writethrough-thick.txt"
 run_tool bench --as-projects --target-device /dev/vg0/thick --i-know-this-overwrites /dev/vg0/thick \
-  --image-size 128M --image-data 16M --runs 1 --no-flush-audit --out "$RESULTS/projects"
+  --image-size 64M --image-data 8M --runs 1 --no-flush-audit --out "$RESULTS/projects"
 lvs --noheadings -o lv_name vg0 > "$OUT/lvs-after.txt"
 leftovers "$OUT/leftovers.txt"

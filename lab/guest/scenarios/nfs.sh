@@ -1,6 +1,6 @@
 # nfs: knfsd in the guest exports four folders of its disk, two sync and two async; one of each is mounted over
-# 127.0.0.1 as NFSv3, the others as NFSv4.2: four targets, one bench run (a matrix of --target-dir), then
-# --as-projects on two of them.
+# 127.0.0.1 as NFSv3, the others as NFSv4.2: four targets, one bench run (a matrix of --target-dir), the power-cut
+# check (writeback and unsafe) on one of them, then --as-projects on two of them.
 set -u
 modprobe nfsd; mount -t nfsd nfsd /proc/fs/nfsd
 mkdir -p /var/lib/nfs/rpc_pipefs
@@ -24,11 +24,13 @@ for v in 3 4.2; do
 done
 grep ' nfs' /proc/self/mountinfo > "$OUT/nfs-mounts.txt"
 cp /var/lib/nfs/etab "$OUT/etab.txt"
-run_tool bench $targets --image-size 128M --image-data 16M --runs 2 --durability-check --out "$RESULTS/bench"
+run_tool bench $targets --image-size 64M --image-data 8M --runs 2 --out "$RESULTS/bench"
 img=$(image_path "$RESULTS/bench")
 echo "$(strace_flushes "$img" /mnt/nfs42-sync/strace.raw)" > "$OUT/strace-writethrough-nfs42-sync.txt"
 rm -f /mnt/nfs42-sync/strace.raw
-run_tool bench --as-projects --target-dir /mnt/nfs42-sync --target-dir /mnt/nfs3-async --image-size 128M \
-  --image-data 16M --runs 1 --no-flush-audit --out "$RESULTS/projects"
+run_tool bench --target-dir /mnt/nfs3-sync --modes writeback,unsafe --image-size 64M --image-data 8M --runs 2 \
+  --durability-check --no-flush-audit --out "$RESULTS/durability"
+run_tool bench --as-projects --target-dir /mnt/nfs42-sync --target-dir /mnt/nfs3-async --image-size 64M \
+  --image-data 8M --runs 1 --no-flush-audit --out "$RESULTS/projects"
 leftovers "$OUT/leftovers.txt"
 ls -A /mnt/nfs3-sync /mnt/nfs3-async /mnt/nfs42-sync /mnt/nfs42-async > "$OUT/targets-after.txt" 2>&1
