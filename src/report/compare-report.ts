@@ -2,6 +2,7 @@
 // compare.txt.
 import type { ChartConfiguration } from 'chart.js';
 import type { Comparison } from '../analyze/comparison.ts';
+import { NO_VARIATION_METHOD } from '../analyze/stats.ts';
 import type { Ratio } from '../model/results.ts';
 import { intervalText, med, pText, ratioWithCi, secs, times } from '../model/units.ts';
 import { baseOptions, chartsSkippedText, drawOptional, renderPng, SERIES_COLOURS, whiskers } from './charts/canvas.ts';
@@ -92,28 +93,33 @@ function inputsTable(comparison: Comparison): Block {
   };
 }
 
-/** A significant change in words: which input is faster or slower than the reference, by how much, in which mode. */
+/**
+ * A clear change in words, one direction, the point estimate first: "fast converts 2.50x faster than slow under
+ * writeback (95% interval 2.24-2.79x, Welch p < 0.001)", or "... is 1.60x slower than ...".
+ */
 function changeWords(label: string, reference: string, where: string, change: Ratio): string {
   const low = change.ciLow as number;
   const high = change.ciHigh as number;
   const range = (a: number, b: number) => `${times(a).replace('x', '')}-${times(b)}`;
-  const size = high < 1 ? `${range(1 / high, 1 / low)} faster than` : `${range(low, high)} slower than`;
-  return (
-    `${label} converts ${size} ${reference} under ${where} (95% interval of the time ratio ${intervalText(change)}, ` +
-    `Welch ${pText(change.p)})`
-  );
+  const [size, interval] =
+    high < 1
+      ? [`converts ${times(1 / change.ratio)} faster than`, range(1 / high, 1 / low)]
+      : [`is ${times(change.ratio)} slower than`, range(low, high)];
+  return `${label} ${size} ${reference} under ${where} (95% interval ${interval}, Welch ${pText(change.p)})`;
 }
 
-/** The headline: every clear change in words, or that there is none, and where there were too few runs to tell. */
+/** The headline: every clear change in words, where it is inconclusive, and where no interval could be had (why). */
 export function headlines(comparison: Comparison): string[] {
   const reference = comparison.inputs[0]?.label ?? '';
   const clear: string[] = [];
   const unclear = new Set<string>();
   const untold = new Set<string>();
+  const unvarying = new Set<string>();
   for (const row of comparison.rows) {
     const where = `${row.mode}${row.caseId === 'default' ? '' : ` [${row.caseId}]`}`;
     for (const c of row.cells.slice(1)) {
       if (c.significant && c.change) clear.push(changeWords(c.label, reference, where, c.change));
+      else if (c.change?.method === NO_VARIATION_METHOD) unvarying.add(where);
       else if (c.change?.ciLow == null) untold.add(where);
       else unclear.add(where);
     }
@@ -124,10 +130,15 @@ export function headlines(comparison: Comparison): string[] {
     .join(', ');
   const lines = [...clear];
   if (unclear.size) {
-    const none = `No clear difference between ${others} and ${reference}`;
     lines.push(
-      `${none} under ${[...unclear].join(', ')}: the 95% interval of the time ratio includes 1` +
-        (clear.length ? '.' : ' in every mode.'),
+      `Inconclusive between ${others} and ${reference} under ${[...unclear].join(', ')}: the 95% interval of the ` +
+        `time ratio includes 1${clear.length ? '' : ' in every mode'}, so neither is shown to be faster.`,
+    );
+  }
+  if (unvarying.size) {
+    lines.push(
+      `No interval under ${[...unvarying].join(', ')}: every run on each side took the same time, so there is no ` +
+        'spread to judge the ratio by (the table gives it).',
     );
   }
   if (untold.size) lines.push(`Too few runs to tell under ${[...untold].join(', ')} (fewer than 2 on a side).`);

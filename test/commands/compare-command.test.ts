@@ -58,8 +58,32 @@ describe('significance and fairness in compare', () => {
       kind: 'para',
       strong: true,
       text:
-        'No clear difference between b and a under writethrough, writeback, none, unsafe: the 95% interval of the ' +
-        'time ratio includes 1 in every mode.',
+        'Inconclusive between b and a under writethrough, writeback, none, unsafe: the 95% interval of the time ' +
+        'ratio includes 1 in every mode, so neither is shown to be faster.',
+    });
+  });
+  it('4 against 4 runs that do not vary: no interval, and the headline says why (not "too few runs")', () => {
+    const c = compareRuns([
+      { label: 'a', path: 'a', results: variant([5, 5, 5, 5]) },
+      { label: 'b', path: 'b', results: variant([4, 4, 4, 4]) },
+    ]);
+    const cell = c.rows.find((r) => r.mode === 'writeback')?.cells[1];
+    expect([cell?.change?.ratio, cell?.change?.ciLow, cell?.significant]).toEqual([0.8, null, false]);
+    const lines = compareDocument(c).blocks.filter((b) => b.kind === 'para' && b.strong).map((b) => b.text);
+    expect(lines).toContain(
+      'No interval under writeback: every run on each side took the same time, so there is no spread to judge the ' +
+        'ratio by (the table gives it).',
+    );
+    expect(lines.join('\n')).not.toMatch(/Too few runs/);
+  });
+  it('a slower input is named in one direction with its point estimate', () => {
+    const c = compareRuns([
+      { label: 'a', path: 'a', results: variant([4, 4.2, 4.4]) },
+      { label: 'b', path: 'b', results: variant([10, 10.5, 11]) },
+    ]);
+    // SciPy: exp(mean log b - mean log a) = 2.5000, Welch interval on logs 2.2440-2.7852
+    expect(compareDocument(c).blocks[0]).toMatchObject({
+      text: 'b is 2.50x slower than a under writeback (95% interval 2.24-2.79x, Welch p < 0.001)',
     });
   });
   it('4 disjoint runs a side: clear by Welch (p = 0.033), the rank test p = 2/70 beside it', () => {
@@ -77,12 +101,14 @@ describe('significance and fairness in compare', () => {
     [
       3,
       [4, 4.2, 4.4],
-      'fast converts 2.24-2.79x faster than slow under writeback (95% interval of the time ratio 0.36-0.45x, Welch p < 0.001)',
+      // SciPy: 1 / exp(mean log fast - mean log slow) = 2.5000; Welch interval on logs 2.2440-2.7852
+      'fast converts 2.50x faster than slow under writeback (95% interval 2.24-2.79x, Welch p < 0.001)',
     ],
     [
       4,
       [4, 4.2, 4.4, 4.1],
-      'fast converts 2.29-2.77x faster than slow under writeback (95% interval of the time ratio 0.36-0.44x, Welch p < 0.001)',
+      // SciPy: 2.5146; Welch interval on logs 2.2865-2.7655
+      'fast converts 2.51x faster than slow under writeback (95% interval 2.29-2.77x, Welch p < 0.001)',
     ],
   ] as const) {
     it(`the headline names the faster input and by how much (${runs} runs against 3, interval excluding 1)`, () => {
@@ -95,7 +121,7 @@ describe('significance and fairness in compare', () => {
       expect(doc.blocks[1]).toMatchObject({
         kind: 'para',
         strong: true,
-        text: expect.stringMatching(/^No clear difference between fast and slow under writethrough, none, unsafe/),
+        text: expect.stringMatching(/^Inconclusive between fast and slow under writethrough, none, unsafe: /),
       });
       expect(doc.blocks[2]).toEqual({
         kind: 'para',
@@ -141,7 +167,7 @@ describe('npm run compare', () => {
     expect(md).toMatch(/Read this first: what differs between the inputs/);
     expect(md).toMatch(/\| emulated flush latency \| none \| 4 ms \|/);
     expect(md).toMatch(/EMULATED/);
-    expect(md.split('\n')[2]).toMatch(/^\*\*(.* converts .* than .*|No clear difference between .*)\*\*$/);
+    expect(md.split('\n')[2]).toMatch(/^\*\*(.* converts .* than .*|.* is .* slower than .*|Inconclusive between .*)\*\*$/);
     expect(existsSync(join(out, 'compare.png'))).toBe(true);
     expect(existsSync(join(out, 'compare.txt'))).toBe(true);
   });
