@@ -4,7 +4,7 @@ import type { ChartConfiguration } from 'chart.js';
 import type { Comparison } from '../analyze/comparison.ts';
 import { NO_VARIATION_METHOD } from '../analyze/stats.ts';
 import type { Ratio } from '../model/results.ts';
-import { intervalText, med, pText, ratioWithCi, secs, times } from '../model/units.ts';
+import { med, pText, ratioWithCi, secs, times } from '../model/units.ts';
 import { baseOptions, chartsSkippedText, drawOptional, renderPng, SERIES_COLOURS, whiskers } from './charts/canvas.ts';
 import { fileSafeId } from './charts/chart-names.ts';
 import type { Block, ReportDocument } from './document-model.ts';

@@ -69,7 +69,7 @@ describe('significance and fairness in compare', () => {
     ]);
     const cell = c.rows.find((r) => r.mode === 'writeback')?.cells[1];
     expect([cell?.change?.ratio, cell?.change?.ciLow, cell?.significant]).toEqual([0.8, null, false]);
-    const lines = compareDocument(c).blocks.filter((b) => b.kind === 'para' && b.strong).map((b) => b.text);
+    const lines = compareDocument(c).blocks.flatMap((b) => (b.kind === 'para' && b.strong ? [b.text] : []));
     expect(lines).toContain(
       'No interval under writeback: every run on each side took the same time, so there is no spread to judge the ' +
         'ratio by (the table gives it).',
@@ -167,7 +167,9 @@ describe('npm run compare', () => {
     expect(md).toMatch(/Read this first: what differs between the inputs/);
     expect(md).toMatch(/\| emulated flush latency \| none \| 4 ms \|/);
     expect(md).toMatch(/EMULATED/);
-    expect(md.split('\n')[2]).toMatch(/^\*\*(.* converts .* than .*|.* is .* slower than .*|Inconclusive between .*)\*\*$/);
+    expect(md.split('\n')[2]).toMatch(
+      /^\*\*(.* converts .* than .*|.* is .* slower than .*|Inconclusive between .*)\*\*$/,
+    );
     expect(existsSync(join(out, 'compare.png'))).toBe(true);
     expect(existsSync(join(out, 'compare.txt'))).toBe(true);
   });
