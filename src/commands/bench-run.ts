@@ -403,6 +403,24 @@ function noteMeterNotLoaded(
   );
 }
 
+/**
+ * A resumed results.json holds only runs of the recorded plan, each once: a sample outside it (an edited file, another
+ * run's) or twice would be counted as measured; refused before anything runs.
+ */
+export function requirePlannedSamples(samples: readonly Sample[], rounds: readonly Cell[][]): void {
+  const key = (c: Pick<Cell, 'caseId' | 'mode' | 'round' | 'run' | 'warmup'>) =>
+    `${c.caseId}|${c.mode}|${c.round}|${c.run}|${c.warmup}`;
+  const planned = new Set(rounds.flat().map(key));
+  const seen = new Set<string>();
+  for (const s of samples) {
+    const what = `${s.caseId} ${s.mode} ${s.warmup ? 'warm-up' : 'run'} ${s.run} (round ${s.round})`;
+    const fix = 'it was edited or comes from another run: start a new run instead of --resume';
+    if (!planned.has(key(s))) throw new UsageError(`--resume: results.json holds ${what}, outside the plan; ${fix}`);
+    if (seen.has(key(s))) throw new UsageError(`--resume: results.json holds ${what} twice; ${fix}`);
+    seen.add(key(s));
+  }
+}
+
 async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutcome> {
   const { config, results, planCases, ui, checkpoint } = state;
   const caseIds = planCases.map((c) => c.id);
@@ -421,6 +439,7 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
   }
   const byId = new Map(planCases.map((c) => [c.id, c]));
   const rounds = buildRounds(caseIds, modesOf, config.runs, config.warmup, config.seed);
+  if (!fresh) requirePlannedSamples(results.samples, rounds);
   const isDone = (cell: Cell) =>
     results.samples.some((s) => s.caseId === cell.caseId && s.mode === cell.mode && s.round === cell.round);
   const source = sourceStamp(results.image.path);
