@@ -125,7 +125,8 @@ export async function resolveBenchConfig(values: OptionValues, context: ResolveC
   const image = await resolveImage(read, qemuImgs[0] as QemuImgBuild, cwd, context.env);
   const virtualSize = image.kind === 'file' ? image.info.virtualSize : image.virtualSize;
   if (plan.spaceCheck) {
-    const { needed, what } = await outputNeeds(image, qemuImgs[0] as QemuImgBuild, context.env);
+    const output = await outputNeeds(image, qemuImgs[0] as QemuImgBuild, context.env);
+    const { needed, what } = read.flag('durability-check') ? withPowerCutCheck(output) : output;
     for (const dir of [...matrix.targetDirs, ...matrix.targetLoops]) context.env.freeSpace(dir, needed, what);
   }
   const confirmed = read.list('i-know-this-overwrites');
@@ -153,6 +154,17 @@ async function outputNeeds(image: ImageChoice, qemuImg: QemuImgBuild, env: Envir
   if (measured === null)
     return { needed: image.info.virtualSize, what: 'the output (its virtual size: not measurable)' };
   return { needed: measured, what: 'the output (its data and metadata, qemu-img measure)' };
+}
+
+/**
+ * --durability-check holds three copies of the output on the target at once (after the timed runs, whose output is
+ * gone by then): the source's raw reference, the power-cut file system's volatile copy and its flushed copy.
+ */
+function withPowerCutCheck(output: { needed: number; what: string }) {
+  return {
+    needed: output.needed * 3,
+    what: `${output.what} three times for --durability-check (its raw reference, volatile and flushed copies)`,
+  };
 }
 
 /** --memory-limit SIZE: checked against the host's memory cgroups; at least 4 MiB (qemu-img itself needs some). */

@@ -93,6 +93,11 @@ describe('resolveBenchConfig', () => {
     });
     expect(c.image).toMatchObject({ kind: 'default', virtualSize: 256 * 1024 ** 2, dataSize: 32 * 1024 ** 2 });
   });
+  it('--durability-check adds its three copies of the output to the space it checks for', async () => {
+    const calls: string[] = [];
+    await resolveArgs(['--image', 'disk.qcow2', '--target-dir', '/t', '--durability-check'], stubPort(calls));
+    expect(calls).toContain(`freeSpace /t ${86376448 * 3}`);
+  });
   it('asks the port about a user image and checks free space for what qemu-img measures, not its virtual size', async () => {
     const calls: string[] = [];
     const c = await resolveArgs(['--image', 'disk.qcow2', '--target-dir', '/t'], stubPort(calls));
