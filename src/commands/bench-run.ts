@@ -93,17 +93,30 @@ function requireSameSource(path: string, before: string): void {
   }
 }
 
-/** --durability-check mounts a FUSE file system: refused before anything is built or measured where it cannot. */
-function requirePowerCutCheck(config: ResolvedConfig): void {
+/**
+ * --durability-check mounts a FUSE file system, and simulates a block-device target with a loop device over a file
+ * on it: refused before anything is built or measured where it cannot (`devices` are the paths it needs, for tests).
+ */
+export function requirePowerCutCheck(
+  config: Pick<ResolvedConfig, 'durabilityCheck' | 'targetDevices' | 'targetLoops'>,
+  devices = { fuse: '/dev/fuse', loopControl: '/dev/loop-control' },
+): void {
   if (!config.durabilityCheck) return;
   const without = 'or leave --durability-check out';
   if (process.getuid?.() !== 0) {
     throw new EnvironmentError(`--durability-check needs root (it mounts a FUSE file system): run as root ${without}`);
   }
   try {
-    accessSync('/dev/fuse', constants.R_OK | constants.W_OK);
+    accessSync(devices.fuse, constants.R_OK | constants.W_OK);
   } catch {
     throw new EnvironmentError(`--durability-check needs /dev/fuse: load the fuse module (modprobe fuse) ${without}`);
+  }
+  const blockTargets = config.targetDevices.length + config.targetLoops.length > 0;
+  if (blockTargets && !existsSync(devices.loopControl)) {
+    throw new EnvironmentError(
+      '--durability-check simulates a block-device target with a loop device, and this kernel has no ' +
+        `/dev/loop-control: load the loop module (modprobe loop) ${without}`,
+    );
   }
 }
 
