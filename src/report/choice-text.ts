@@ -31,7 +31,7 @@ export function becauseText(project: Project, t: TargetFacts): string {
 export function costText(c: ProjectChoice): string {
   if (c.state === 'unknown') return 'unknown here';
   if (c.state === 'not-applicable') return 'does not apply here';
-  if (c.mode === null || c.costRatio === null) return `${c.mode ?? 'its pick'} was not measured here`;
+  if (c.mode === null || c.costRatio === null) return `${c.mode ?? 'its pick'} has no successful run here`;
   const durable = (c.durableAtReturn ?? DURABLE_MODES.includes(c.mode)) ? '' : ', NOT durable when qemu-img returns';
   return `${c.costRatio.toFixed(2)}x the fastest durable time${durable}`;
 }

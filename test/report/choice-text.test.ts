@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ProjectChoice } from '../../src/model/findings.ts';
 import { PROJECT_RULES } from '../../src/model/project-rules.ts';
-import { projectTableMarkdown } from '../../src/report/choice-text.ts';
+import { costText, projectTableMarkdown } from '../../src/report/choice-text.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 describe("the README's projects table", () => {
@@ -20,5 +21,12 @@ describe("the README's projects table", () => {
       expect(rows[i]).toContain(`| ${rule.name} |`);
       expect(rows[i]).toContain(`${rule.source.repository}: \`${rule.source.file}\``);
     }
+  });
+});
+
+describe('costText of a pick without a successful run', () => {
+  it('says the mode has no successful run (it may have been measured and failed), not that it was not measured', () => {
+    const c = { state: 'command', mode: 'none', costRatio: null } as unknown as ProjectChoice;
+    expect(costText(c)).toBe('none has no successful run here');
   });
 });
