@@ -35,7 +35,8 @@ export async function runBenchCommand(args: Invocation, terminal: Terminal): Pro
   const outcome = await benchToFolder(config, ui, terminal, previous);
   if (outcome.ending !== 'ok' || !outcome.results) return outcome.ending;
   if (config.json) process.stdout.write(renderJson(outcome.results));
-  if (!config.quiet) process.stderr.write(terminalSummary(outcome.results, outcome.outDir));
+  // The summary goes to stderr: its width is the terminal's there (120 when it is not a terminal).
+  if (!config.quiet) process.stderr.write(terminalSummary(outcome.results, outcome.outDir, process.stderr.columns));
   return outcome.results.summary.cases.some((c) => c.modes.some((m) => m.state === 'measured'))
     ? 'ok'
     : 'nothing-measured';

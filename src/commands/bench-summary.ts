@@ -9,13 +9,13 @@ import { samplingText, warningTexts } from '../report/finding-text.ts';
 import { summaryTable } from '../report/table.ts';
 import { type VerdictLayers, verdictLayers } from '../report/verdict-text.ts';
 
-/** The summary tables, the verdict, the warnings and where the files are. */
-export function terminalSummary(results: Results, outDir: string): string {
+/** The summary tables (at most `columns` wide), the verdict, the warnings and where the files are. */
+export function terminalSummary(results: Results, outDir: string, columns?: number): string {
   const where = relative(process.cwd(), outDir) || '.';
   const parts: string[] = [];
   for (const c of results.summary.cases) {
     if (results.summary.cases.length > 1) parts.push(`\ncase ${c.caseId}\n`);
-    parts.push(`${summaryTable(results, c.caseId)}\n`);
+    parts.push(`${summaryTable(results, c.caseId, columns)}\n`);
   }
   const stopped = samplingText(results);
   if (results.sampling && stopped)

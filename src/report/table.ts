@@ -156,13 +156,17 @@ export function summaryRow(m: ModeSummary, baseline: string | null, long: boolea
   return [m.mode, why, '-', '-', '-', '-', '-', '-', ...speedup.map(() => '-'), `0 (${m.failed} failed)`];
 }
 
-/** The summary table of one case for the terminal: medians, spread, dirty residue, speedup vs baseline, runs. */
-export function summaryTable(results: Results, caseId: string): string {
+/**
+ * The summary table of one case for the terminal: medians, spread, dirty residue, speedup vs baseline, runs; at most
+ * `columns` wide (the terminal's width; wrapped, or turned into records, below its natural width).
+ */
+export function summaryTable(results: Results, caseId: string, columns = TERMINAL_TABLE_WIDTH): string {
   const baseline = results.summary.baseline;
   const modes = results.summary.cases.find((c) => c.caseId === caseId)?.modes ?? [];
   return asciiTable(
     summaryHead(baseline, false),
     modes.map((m) => summaryRow(m, baseline, false)),
     true,
+    columns,
   );
 }

@@ -1,0 +1,27 @@
+// The terminal summary fits the terminal it is printed on: its table is never wider than the columns given (was: a
+// fixed 120 columns, so an 80-column terminal broke every line of it).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { terminalSummary } from '../../src/commands/bench-summary.ts';
+import { parseResults } from '../../src/model/results.ts';
+import { ROOT } from '../helpers/cli.ts';
+
+const results = parseResults(JSON.parse(readFileSync(join(ROOT, 'results/example/results.json'), 'utf8')));
+/** The table's lines: those drawn with its box characters. */
+const tableLines = (text: string) => text.split('\n').filter((l) => /^[┌│├└╔║╟╚]/.test(l));
+
+describe('terminalSummary', () => {
+  for (const columns of [80, 100, 120]) {
+    it(`keeps every table line within ${columns} columns, and keeps every mode and figure`, () => {
+      const text = terminalSummary(results, '/tmp/x', columns);
+      const lines = tableLines(text);
+      expect(lines.length).toBeGreaterThan(4);
+      expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(columns);
+      for (const mode of ['writethrough', 'writeback', 'none', 'unsafe']) expect(text).toContain(mode);
+    });
+  }
+  it('is 120 columns wide where the width is not known (not a terminal)', () => {
+    expect(terminalSummary(results, '/tmp/x')).toBe(terminalSummary(results, '/tmp/x', 120));
+  });
+});
