@@ -22,15 +22,21 @@ export function meterMedians(results: Results, caseId: string, mode: string) {
 }
 
 /**
- * Writethrough's flush count in a case: the audit's (strace or the counter) when it has one, else the flush meter's
- * from the timed runs (the median over them, rounded to a whole flush), else null.
+ * A mode's flush count per conversion in a case: the audit's (strace or the counter) when it has one, else the flush
+ * meter's from the timed runs (the median over them, rounded to a whole flush), else null.
  */
-export function writethroughFlushes(results: Results, caseId: string): number | null {
-  const audit = results.flushAudit.find((a) => a.caseId === caseId && a.mode === 'writethrough' && a.ok);
+export function flushCount(results: Results, caseId: string, mode: string): number | null {
+  const audit = results.flushAudit.find((a) => a.caseId === caseId && a.mode === mode && a.ok);
   const audited = flushesOf(audit);
   if (audited !== null) return audited;
-  const metered = meterMedians(results, caseId, 'writethrough');
+  const metered = meterMedians(results, caseId, mode);
   // A count: the median of an even number of runs can fall between two (3 and 4 give 3.5); results.json holds whole
   // flushes (the schema refuses 3.5, which made a saved results.json unreadable), so it is rounded half up.
-  return metered && metered.calls > 0 ? Math.round(metered.calls) : null;
+  return metered ? Math.round(metered.calls) : null;
+}
+
+/** Writethrough's flush count in a case ({@link flushCount}), or null where it made none or none was counted. */
+export function writethroughFlushes(results: Results, caseId: string): number | null {
+  const count = flushCount(results, caseId, 'writethrough');
+  return count !== null && count > 0 ? count : null;
 }

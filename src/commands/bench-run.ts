@@ -570,7 +570,6 @@ function recordNotMeasured(results: Results, config: ResolvedConfig): void {
   const missing = results.notMeasured;
   if (!config.dropCaches) missing.push({ code: 'cold-cache-off' });
   else if (!results.host.root) missing.push({ code: 'cold-cache-not-root' });
-  if (!config.flushAudit) missing.push({ code: 'flush-audit-skipped' });
   if (!config.flushProbe) missing.push({ code: 'flush-probe-skipped' });
 }
 
@@ -581,7 +580,7 @@ function recordNotMeasured(results: Results, config: ResolvedConfig): void {
  * counts the flushes of every timed run, and the audit is a one-time cross-check.
  */
 async function cachedAuditsAndProbes(state: RunState): Promise<void> {
-  if (state.config.flushAudit) await auditAll(state, 'cached');
+  if (auditWanted(state)) await auditAll(state, 'cached');
   const sized = state.planCases.every((c) => meanWriteBytes(state.results, c.id) !== null);
   if (state.config.flushProbe && sized) await probeTargets(state);
 }
@@ -592,7 +591,17 @@ async function cachedAuditsAndProbes(state: RunState): Promise<void> {
  */
 async function deferredProbesAndAudits(state: RunState): Promise<void> {
   if (state.config.flushProbe && !state.results.flushProbe.length) await probeTargets(state);
-  if (state.config.flushAudit) await auditAll(state, 'uncached');
+  if (auditWanted(state)) await auditAll(state, 'uncached');
+}
+
+const METER_CANNOT_COUNT = new Set(['flush-meter-off', 'flush-meter-unavailable', 'flush-meter-not-loaded']);
+
+/**
+ * The strace audit runs when asked (--flush-audit) or where the flush meter cannot count the timed runs' flushes (off,
+ * not buildable, or not loaded into this qemu-img): the meter's counts are the source everywhere else.
+ */
+function auditWanted(state: RunState): boolean {
+  return state.config.flushAudit || state.results.notMeasured.some((n) => METER_CANNOT_COUNT.has(n.code));
 }
 
 /**

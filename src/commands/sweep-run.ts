@@ -1,9 +1,10 @@
 // The flush sweep: writeback vs writethrough at several emulated flush latencies, each point a full bench run
 // within a time budget. A measured 0 ms point comes first (added when absent): every prediction is made from it.
 import { join } from 'node:path';
+import { flushCount, writethroughFlushes } from '../analyze/meter.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import type { Ending } from '../model/errors.ts';
-import { flushesOf, probeFigure, type Results, type SweepPoint, type SweepResults } from '../model/results.ts';
+import { probeFigure, type Results, type SweepPoint, type SweepResults } from '../model/results.ts';
 import type { BenchUi } from './terminal-port.ts';
 
 /** Runs one bench into a folder; returns its results or null when it produced none. */
@@ -150,9 +151,10 @@ async function measurePoint(point: SweepPoint, base: ResolvedConfig, first: bool
 function recordNative(sweep: SweepResults, point: SweepPoint, results: Results): NativePoint | null {
   sweep.host = results.host;
   sweep.image = results.image;
-  sweep.flushes = flushesOf(results.flushAudit.find((a) => a.mode === 'writethrough' && a.ok));
+  const caseId = results.cases[0]?.id ?? '';
+  sweep.flushes = writethroughFlushes(results, caseId);
   sweep.nativeFlushMs = probeFigure(results.flushProbe[0])?.medianMs ?? null;
-  const writebackFlushes = flushesOf(results.flushAudit.find((a) => a.mode === 'writeback' && a.ok)) ?? 1;
+  const writebackFlushes = flushCount(results, caseId, 'writeback') ?? 1;
   if (!point.writethrough || !point.writeback || sweep.flushes === null) return null;
   const { flushes } = sweep;
   return {

@@ -247,7 +247,7 @@ function resolvePlan(read: Reader) {
     timeoutSeconds,
     ...resolveEmulation(read.str('emulate-flush-latency')),
     onFailure: onFailure as 'continue' | 'stop',
-    flushAudit: !read.flag('no-flush-audit'),
+    flushAudit: read.flag('flush-audit'),
     flushMeter: !read.flag('no-flush-meter'),
     flushProbe: !read.flag('no-flush-probe'),
     durabilityCheck: read.flag('durability-check'),

@@ -49,7 +49,7 @@ export function notMeasuredText(n: NotMeasured): string {
         'files were evicted with posix_fadvise(DONTNEED) instead, which leaves other cached data'
       );
     case 'flush-audit-skipped':
-      return 'flush audit (system calls per mode): skipped with --no-flush-audit';
+      return 'flush audit (system calls per mode): skipped with --no-flush-audit (a flag of older versions)';
     case 'flush-audit-deferred':
       return (
         `the one-time flush audit (strace cross-check of the counts) of ${n.cells.join(', ')}: it did not fit in ` +

@@ -214,7 +214,6 @@ describe('bad input', () => {
       'writeback',
       '--runs',
       '1',
-      '--no-flush-audit',
       '--no-flush-probe',
       '--target-dir',
       target,
@@ -243,7 +242,6 @@ describe('bad input', () => {
       'writeback',
       '--runs',
       '1',
-      '--no-flush-audit',
       '--no-flush-probe',
       '--target-dir',
       target,
@@ -269,7 +267,6 @@ describe('bad input', () => {
       image,
       '--runs',
       '1',
-      '--no-flush-audit',
       '--no-flush-probe',
       '--target-dir',
       target,
@@ -292,7 +289,6 @@ describe('exit codes: one per kind of ending', () => {
     writeFileSync(raw, Buffer.alloc(65536));
     const r = await runCli(
       ['bench', '--qemu-img', fake, '--image', raw, '--image-format', 'raw', '--modes', 'none', '--runs', '1'].concat([
-        '--no-flush-audit',
         '--no-flush-probe',
         '--target-dir',
         work,

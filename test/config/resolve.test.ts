@@ -177,7 +177,6 @@ describe('resolveBenchConfig', () => {
       '256M',
       '--image-data',
       '32M',
-      '--no-flush-audit',
       '--verify',
       '--target-loop',
       '/l',
@@ -187,6 +186,7 @@ describe('resolveBenchConfig', () => {
       '/dev/vdb',
       '--memory-limit',
       '600M',
+      '--flush-audit',
     ]);
     const recorded = recordedConfig(first, 0.01);
     const again = await resolveBenchConfig(configFlagValues(recorded), { env: stubPort(), resumeDir: first.outDir });

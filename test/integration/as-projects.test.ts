@@ -12,7 +12,7 @@ import { IS_ROOT, runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-projects-'));
 const env = { QCB_CACHE_DIR: join(work, 'cache') };
-const small = ['--image-size', '64M', '--image-data', '8M', '--runs', '1', '--no-flush-audit', '--no-flush-probe'];
+const small = ['--image-size', '64M', '--image-data', '8M', '--runs', '1', '--no-flush-probe'];
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -32,6 +32,7 @@ beforeAll(async () => {
       '--out',
       out,
       '--verify',
+      '--flush-audit',
       '--quiet',
     ],
     { env },
@@ -90,7 +91,7 @@ describe('npm run bench on a small generated image (real qemu-img)', () => {
     expect(results.image.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('audits flushes per mode: one per write under writethrough, one under writeback and none, none under unsafe', () => {
+  it('with --flush-audit, audits flushes per mode: one per write under writethrough, one under writeback and none, none under unsafe', () => {
     const audit = Object.fromEntries(results.flushAudit.map((a) => [a.mode, a]));
     const writes = audit.writethrough?.writes as number;
     expect(writes).toBeGreaterThan(100);
@@ -107,11 +108,31 @@ describe('npm run bench on a small generated image (real qemu-img)', () => {
   });
 });
 
-describe('a first run on a host: the one-time flush audit waits until after the measured runs', () => {
+describe('a first run on a host: no strace audit unless asked; asked, it waits until after the measured runs', () => {
+  it('by default the flush meter alone counts: no audit, no note of one, the counts from the timed runs', async () => {
+    const dir = join(work, 'no-audit');
+    const argv = ['bench', '--image-size', '64M', '--image-data', '8M', '--modes', 'writethrough,writeback,unsafe'];
+    const r = await runCli([...argv, '--runs', '2', '--target-dir', target, '--out', dir, '--quiet'], {
+      env: { QCB_CACHE_DIR: join(work, 'cache-no-audit') },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const res = loadResults(join(dir, 'results.json'));
+    expect(res.flushAudit).toEqual([]);
+    expect(res.notMeasured.map((n) => n.code)).not.toContain('flush-audit-deferred');
+    const calls = (mode: string) => res.samples.filter((s) => s.mode === mode).map((s) => s.flushes?.calls);
+    expect([calls('writeback'), calls('unsafe')]).toEqual([
+      [1, 1],
+      [0, 0],
+    ]);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(
+      /\| write requests per conversion \| \d+ \(flush meter, median of the timed runs; /,
+    );
+  }, 300_000);
   it('with no budget left it is deferred (said), the probe takes its write size from the flush meter', async () => {
     const first = join(work, 'first-run');
     const cache = { QCB_CACHE_DIR: join(work, 'cache-first') };
     const argv = ['bench', '--image-size', '64M', '--image-data', '8M', '--modes', 'writethrough,writeback'];
+    argv.push('--flush-audit');
     const budget = ['--min-runs', '3', '--max-runs', '3', '--budget', '1s', '--seed', '3'];
     const r = await runCli([...argv, ...budget, '--target-dir', target, '--out', first, '--quiet'], { env: cache });
     expect(r.code, r.stderr).toBe(0);

@@ -97,7 +97,6 @@ describe('--target-loop (real qemu-img)', () => {
           'writeback,none',
           '--runs',
           '20',
-          '--no-flush-audit',
           '--target-loop',
           dir,
           '--out',
@@ -126,7 +125,7 @@ describe('--target-loop (real qemu-img)', () => {
     `after kill -9, the next run detaches the dead run's loop device ${LOOP_REASON}`,
     async () => {
       const dir = mkdtempSync(join(work, 'loop-kill-'));
-      const args = ['bench', ...small, '--modes', 'writeback', '--no-flush-audit', '--target-loop', dir];
+      const args = ['bench', ...small, '--modes', 'writeback', '--target-loop', dir];
       const child = execa(
         'node',
         ['--import', 'tsx', `${ROOT}src/cli/main.ts`, ...args, '--runs', '50', '--out', join(work, 'out-k1')],

@@ -30,7 +30,7 @@ describe('inputs that change during a bench', () => {
     mkdirSync(target);
     const out = join(work, 'out-src');
     const child = bench(
-      ['--image', image, '--runs', '3', '--modes', 'writethrough,writeback', '--no-flush-audit'].concat([
+      ['--image', image, '--runs', '3', '--modes', 'writethrough,writeback'].concat([
         '--no-flush-probe',
         '--target-dir',
         target,
@@ -67,7 +67,6 @@ describe('inputs that change during a bench', () => {
       ['--image-size', '64M', '--image-data', '16M', '--runs', '1', '--modes', 'writeback'].concat([
         '--rate-limit',
         '4M',
-        '--no-flush-audit',
         '--no-flush-probe',
         '--target-dir',
         target,

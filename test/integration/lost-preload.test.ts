@@ -20,7 +20,7 @@ function bench(name: string, extra: string[], quiet = true) {
   mkdirSync(target);
   const out = join(work, `out-${name}`);
   const args = ['bench', '--qemu-img', wrapper, '--image-size', '64M', '--image-data', '8M', '--runs', '2'];
-  const rest = ['--modes', 'writethrough,writeback', '--no-flush-audit', '--no-flush-probe', '--target-dir', target];
+  const rest = ['--modes', 'writethrough,writeback', '--no-flush-probe', '--target-dir', target];
   return { out, run: runCli([...args, ...rest, '--out', out, ...(quiet ? ['--quiet'] : []), ...extra], { env }) };
 }
 

@@ -31,7 +31,6 @@ describe('matrix: --target-dir disk,tmpfs x --output-format raw,qcow2', () => {
         shm,
         '--output-format',
         'raw,qcow2',
-        '--no-flush-audit',
         '--out',
         out,
         '--quiet',

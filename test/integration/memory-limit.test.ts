@@ -83,7 +83,7 @@ describe('--memory-limit (real qemu-img)', () => {
             '--coroutines',
             '16',
           ],
-          ...['--memory-limit', '8M', '--no-flush-audit', '--no-flush-probe', '--out', out],
+          ...['--memory-limit', '8M', '--no-flush-probe', '--out', out],
         ],
         { env: { QCB_CACHE_DIR: cache } },
       );

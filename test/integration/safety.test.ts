@@ -51,7 +51,6 @@ const fakeBench = (out: string, extra: string[] = []) => [
   'writeback',
   '--runs',
   '1',
-  '--no-flush-audit',
   '--no-flush-probe',
   '--target-dir',
   work,
@@ -94,7 +93,6 @@ describe('interruption', () => {
           '3',
           '--modes',
           'writethrough,writeback',
-          '--no-flush-audit',
           '--no-flush-probe',
           '--target-dir',
           target,
@@ -152,7 +150,7 @@ describe('Ctrl-C at any moment', () => {
         ];
         const child = execa(
           'node',
-          [...CLI, ...argv, '--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--out', out, '--quiet'],
+          [...CLI, ...argv, '--no-flush-probe', '--target-dir', target, '--out', out, '--quiet'],
           { cwd: ROOT, env, reject: false, detached: true },
         );
         await waitFor(() => samplesIn(out) >= 1);
@@ -178,7 +176,7 @@ describe('the power-cut check (--durability-check) leaves nothing mounted', () =
     ...CLI,
     'bench',
     ...['--image-size', '256M', '--image-data', '96M', '--runs', '1', '--modes', modes, '--durability-check'],
-    ...['--no-flush-audit', '--no-flush-probe', `--target-${kind}`, target, '--out', out, ...quiet],
+    ...['--no-flush-probe', `--target-${kind}`, target, '--out', out, ...quiet],
   ];
   const mountsUnder = (dir: string) => mountsOfType('fuse.qcb-power-cut').filter((p) => p.startsWith(`${dir}/`));
   const start = (name: string, kind = 'dir') => {
@@ -310,7 +308,7 @@ describe('crash recovery on the target', () => {
     const out = join(work, 'out-kill');
     mkdirSync(target);
     const args = ['--image-size', '512M', '--image-data', '96M', '--runs', '2', '--modes', 'writethrough,writeback'];
-    const quiet = ['--no-flush-audit', '--no-flush-probe', '--target-dir', target, '--quiet'];
+    const quiet = ['--no-flush-probe', '--target-dir', target, '--quiet'];
     const child = execa(
       'node',
       ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', ...args, ...quiet, '--out', out],
@@ -331,16 +329,7 @@ describe('crash recovery on the target', () => {
     expect(left).toHaveLength(1);
     expect(readdirSync(target)).toContain('.qemu-cache-bench.lock');
     const again = await runCli(
-      [
-        'bench',
-        ...args,
-        '--no-flush-audit',
-        '--no-flush-probe',
-        '--target-dir',
-        target,
-        '--out',
-        join(work, 'out-kill-2'),
-      ],
+      ['bench', ...args, '--no-flush-probe', '--target-dir', target, '--out', join(work, 'out-kill-2')],
       { env },
     );
     expect(again.code, again.stderr).toBe(0);
@@ -369,7 +358,6 @@ describe('failures are recorded, not fatal', () => {
         'writethrough,writeback,none',
         '--runs',
         '2',
-        '--no-flush-audit',
         '--no-flush-probe',
         '--target-dir',
         work,
@@ -407,7 +395,6 @@ describe('failures are recorded, not fatal', () => {
         '3',
         '--on-failure',
         'stop',
-        '--no-flush-audit',
         '--no-flush-probe',
         '--target-dir',
         work,
@@ -442,7 +429,6 @@ describe('failures are recorded, not fatal', () => {
     '16M',
     '--runs',
     '1',
-    '--no-flush-audit',
     '--no-flush-probe',
     '--target-dir',
     target,
@@ -532,7 +518,6 @@ describe('failures are recorded, not fatal', () => {
       'writeback',
       '--runs',
       '2',
-      '--no-flush-audit',
       '--no-flush-probe',
       '--target-dir',
       target,
@@ -637,7 +622,6 @@ describe('a disk that fills during the run', () => {
             'writeback',
             '--runs',
             '4',
-            '--no-flush-audit',
             '--no-flush-probe',
             '--target-dir',
             mnt,
@@ -798,7 +782,6 @@ describe('without root', () => {
           '1',
           '--modes',
           'writethrough,writeback',
-          '--no-flush-audit',
           '--target-dir',
           home,
           '--out',

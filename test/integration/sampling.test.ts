@@ -9,7 +9,7 @@ import { runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-sampling-'));
 const env = { QCB_CACHE_DIR: join(work, 'cache') };
-const IMAGE = ['--image-size', '64M', '--image-data', '16M', '--no-flush-audit', '--no-flush-probe', '--quiet'];
+const IMAGE = ['--image-size', '64M', '--image-data', '16M', '--no-flush-probe', '--quiet'];
 
 async function bench(name: string, args: string[]) {
   const target = join(work, `${name}-target`);

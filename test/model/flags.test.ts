@@ -67,7 +67,7 @@ function randomArgv(random: () => number): string[] {
   if (maybe(0.2)) argv.push('--memory-limit', pick(['600M', '4M', '1G', '5000000']));
   if (maybe(0.3)) argv.push('--emulate-flush-latency', pick(['2ms', 'nova-2019', '0.25ms', 'hdd', '1.5ms']));
   for (const flag of [
-    '--no-flush-audit',
+    '--flush-audit',
     '--no-flush-probe',
     '--no-drop-caches',
     '--skip-space-check',

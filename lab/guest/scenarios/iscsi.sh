@@ -23,6 +23,6 @@ run_tool bench --target-device "$dev" --i-know-this-overwrites "$dev" \
 img=$(image_path "$RESULTS/bench")
 echo "$(strace_flushes "$img" "$dev" -n)" > "$OUT/strace-writethrough-lun.txt"
 run_tool bench --as-projects --target-device "$dev" --i-know-this-overwrites "$dev" \
-  --image-size 64M --image-data 8M --runs 1 --no-flush-audit --out "$RESULTS/projects"
+  --image-size 64M --image-data 8M --runs 1 --out "$RESULTS/projects"
 iscsiadm -m node -T iqn.2026-12.lab.qcb:lun0 -p 127.0.0.1 --logout >/dev/null 2>&1
 leftovers "$OUT/leftovers.txt"

@@ -15,6 +15,6 @@ run_tool bench --target-device /dev/vg0/thick --i-know-this-overwrites /dev/vg0/
 img=$(image_path "$RESULTS/bench")
 echo "$(strace_flushes "$img" /dev/vg0/thick -n)" > "$OUT/strace-writethrough-thick.txt"
 run_tool bench --as-projects --target-device /dev/vg0/thick --i-know-this-overwrites /dev/vg0/thick \
-  --image-size 64M --image-data 8M --runs 1 --no-flush-audit --out "$RESULTS/projects"
+  --image-size 64M --image-data 8M --runs 1 --out "$RESULTS/projects"
 lvs --noheadings -o lv_name vg0 > "$OUT/lvs-after.txt"
 leftovers "$OUT/leftovers.txt"

@@ -29,8 +29,8 @@ img=$(image_path "$RESULTS/bench")
 echo "$(strace_flushes "$img" /mnt/nfs42-sync/strace.raw)" > "$OUT/strace-writethrough-nfs42-sync.txt"
 rm -f /mnt/nfs42-sync/strace.raw
 run_tool bench --target-dir /mnt/nfs3-sync --modes writeback,unsafe --image-size 64M --image-data 8M --runs 2 \
-  --durability-check --no-flush-audit --out "$RESULTS/durability"
+  --durability-check --out "$RESULTS/durability"
 run_tool bench --as-projects --target-dir /mnt/nfs42-sync --target-dir /mnt/nfs3-async --image-size 64M \
-  --image-data 8M --runs 1 --no-flush-audit --out "$RESULTS/projects"
+  --image-data 8M --runs 1 --out "$RESULTS/projects"
 leftovers "$OUT/leftovers.txt"
 ls -A /mnt/nfs3-sync /mnt/nfs3-async /mnt/nfs42-sync /mnt/nfs42-async > "$OUT/targets-after.txt" 2>&1
