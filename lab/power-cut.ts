@@ -68,10 +68,18 @@ export function powerCutCases(): PowerCutCase[] {
   );
 }
 
-/** The script of boot `n` (of cases.length + 1): recover case n-1, then run case n, or on the last boot simulate. */
-export function bootScript(cases: readonly PowerCutCase[], n: number): string {
-  const prev = cases[n - 1];
-  const next = cases[n];
+/** A case with its index in {@link powerCutCases} (its files are case-N-*). */
+export interface NumberedCase extends PowerCutCase {
+  n: number;
+}
+
+/**
+ * The script of boot `k` of a lane (one file system's cases in order): recover the lane's case k-1, then run its
+ * case k, or on the lane's last boot run the simulation on that file system.
+ */
+export function bootScript(lane: readonly NumberedCase[], k: number, fs: FileSystem): string {
+  const prev = lane[k - 1];
+  const next = lane[k];
   return [
     'set -u',
     '. /lab/lib.sh',
@@ -79,8 +87,8 @@ export function bootScript(cases: readonly PowerCutCase[], n: number): string {
     'OUT=/lab/out',
     'ip link set lo up',
     'prepare_source',
-    ...(prev ? [`say "recover ${n - 1}"`, `recover ${prev.fs} ${n - 1}`] : []),
-    next ? `convert_case ${next.fs} ${next.mode} ${n}` : 'simulate',
+    ...(prev ? [`say "recover ${prev.n}"`, `recover ${prev.fs} ${prev.n}`] : []),
+    next ? `convert_case ${next.fs} ${next.mode} ${next.n}` : `simulate ${fs}`,
     '',
   ].join('\n');
 }
@@ -97,65 +105,95 @@ interface CutBoot {
   run: GuestRun;
 }
 
+/**
+ * The scenario: one lane per file system, run side by side (each guest keeps about one core busy under TCG); each lane
+ * boots once per case and once more to recover the last and run --durability-check on that file system.
+ */
 export async function runPowerCut(s: Scenario, o: ScenarioInputs) {
   return withWorkFolder(s.name, async (work, signal) => {
-    const share = prepareShare(work, o);
-    cpSync(process.execPath, join(share, 'node'));
-    for (const f of ['power-cut.sh', 'count-diff.mjs']) cpSync(join(GUEST_DIR, 'power-cut', f), join(share, f));
     const binary = await ensurePowerCutFs(cacheRoot());
-    const diskFolder = join(work, 'disk');
-    mkdirSync(join(diskFolder, 'backing'), { recursive: true });
-    // Created in the backing folder before the first mount: the disk itself exists durably, as hardware does.
-    await execa('truncate', ['-s', String(DISK_BYTES), join(diskFolder, 'backing', 'disk.img')]);
-    const simDisks: GuestDrive[] = ['sim-ext4.img', 'sim-xfs.img'].map((f) => ({
-      path: join(work, f),
-      cache: 'unsafe',
-    }));
-    for (const d of simDisks) await execa('truncate', ['-s', String(DISK_BYTES), d.path]);
     const dest = join(o.out, s.name);
     rmSync(dest, { recursive: true, force: true });
-    mkdirSync(join(dest, 'boots'), { recursive: true });
-    const cases = powerCutCases();
-    const random = seededRandom(SEED);
-    const atReturnSeconds = new Map<string, number>();
-    const boots: CutBoot[] = [];
+    mkdirSync(dest, { recursive: true });
+    const cases = powerCutCases().map((c, n) => ({ ...c, n }));
     const startedAt = new Date().toISOString();
     const started = performance.now();
-    let last: GuestRun | null = null;
-    for (let n = 0; n <= cases.length; n++) {
-      if (signal.aborted) break;
-      const c = cases[n];
-      const fraction = 0.2 + 0.6 * random();
-      writeFileSync(join(share, 'guest.sh'), bootScript(cases, n));
-      const key = c ? `${c.fs} ${c.mode}` : '';
-      const midAfter = c?.cut === 'mid' ? fraction * (atReturnSeconds.get(key) ?? 2) : null;
-      const boot = await cutBoot({ o, share, binary, diskFolder, n, midAfter, signal, extra: c ? [] : simDisks, work });
-      last = boot.run;
-      cpSync(join(work, `boot-${n}.log`), join(dest, 'boots', `boot-${String(n).padStart(2, '0')}.log`));
-      if (c?.cut === 'at-return' && boot.startedMs !== null && boot.returnedMs !== null) {
-        atReturnSeconds.set(key, (boot.returnedMs - boot.startedMs) / 1000);
-      }
-      boots.push(boot);
-      const what = c ? `${c.fs} ${c.mode} ${c.cut}` : 'simulation';
-      console.log(`  [power-cut] boot ${n + 1}/${cases.length + 1} (${what}): ${Math.round(boot.run.seconds)} s`);
-    }
-    cpSync(join(share, 'out'), dest, { recursive: true });
-    const rows = cases.map((c, n) => rowOf(c, n, boots[n] ?? null, dest));
-    const simulated = existsSync(join(dest, 'simulated', 'results.json'))
-      ? parseResults(JSON.parse(readFileSync(join(dest, 'simulated', 'results.json'), 'utf8')))
-      : null;
+    const lanes = await Promise.all(
+      FILE_SYSTEMS.map((fs, i) => {
+        const lane = cases.filter((c) => c.fs === fs);
+        return runLane({ o, fs, lane, seed: SEED + i, binary, work: join(work, fs), dest: join(dest, fs), signal });
+      }),
+    );
+    const boots = new Map(lanes.flatMap((l) => [...l.boots]));
+    const rows = cases.map((c) => rowOf(c, boots.get(c.n) ?? null, join(dest, c.fs)));
     for (const row of rows) {
+      const file = join(dest, row.fs, 'simulated', 'results.json');
+      const simulated = existsSync(file) ? parseResults(JSON.parse(readFileSync(file, 'utf8'))) : null;
       row.simulated = simulatedOutcome(simulated, row);
       row.agree = row.real !== null && row.simulated !== null ? row.real === row.simulated : null;
     }
-    const run = last as GuestRun;
+    const run = lanes[0]?.last as GuestRun;
     const record = labRecord(s, o, run, startedAt, (performance.now() - started) / 1000);
+    const failed = lanes.find((l) => l.last.exitCode !== 0)?.last;
+    if (failed) Object.assign(record, { exitCode: failed.exitCode, failure: failed.failure });
     writeFileSync(join(dest, 'power-cut.json'), `${JSON.stringify(rows, null, 2)}\n`);
     writeFileSync(join(dest, 'power-cut.md'), powerCutTable(rows, record.guestKernel, startedAt, record.accelerator));
     writeRecord(dest, record);
     if (signal.aborted) throw new LabError('interrupted: the guest was stopped', 130);
     return { record, dest, report: join(dest, 'power-cut.md') };
   });
+}
+
+interface LaneOptions {
+  o: ScenarioInputs;
+  fs: FileSystem;
+  lane: NumberedCase[];
+  /** Seeds the mid-conversion cut points of this lane. */
+  seed: number;
+  binary: string;
+  work: string;
+  dest: string;
+  signal: AbortSignal;
+}
+
+/** One file system's boots in order; what each saw, by case number, and the last boot (the simulation's). */
+async function runLane(l: LaneOptions): Promise<{ boots: Map<number, CutBoot>; last: GuestRun }> {
+  const share = prepareShare(l.work, l.o);
+  cpSync(process.execPath, join(share, 'node'));
+  for (const f of ['power-cut.sh', 'count-diff.mjs']) cpSync(join(GUEST_DIR, 'power-cut', f), join(share, f));
+  const diskFolder = join(l.work, 'disk');
+  mkdirSync(join(diskFolder, 'backing'), { recursive: true });
+  // Created in the backing folder before the first mount: the disk itself exists durably, as hardware does.
+  await execa('truncate', ['-s', String(DISK_BYTES), join(diskFolder, 'backing', 'disk.img')]);
+  const simDisk: GuestDrive = { path: join(l.work, 'simulated.img'), cache: 'unsafe' };
+  await execa('truncate', ['-s', String(DISK_BYTES), simDisk.path]);
+  mkdirSync(join(l.dest, 'boots'), { recursive: true });
+  const random = seededRandom(l.seed);
+  const atReturnSeconds = new Map<string, number>();
+  const boots = new Map<number, CutBoot>();
+  let last: GuestRun | null = null;
+  for (let k = 0; k <= l.lane.length; k++) {
+    if (l.signal.aborted) break;
+    const c = l.lane[k];
+    const fraction = 0.2 + 0.6 * random();
+    writeFileSync(join(share, 'guest.sh'), bootScript(l.lane, k, l.fs));
+    const midAfter = c?.cut === 'mid' ? fraction * (atReturnSeconds.get(c.mode) ?? 2) : null;
+    const n = c?.n ?? -1;
+    const extra = c ? [] : [simDisk];
+    const boot = await cutBoot({ o: l.o, share, binary: l.binary, diskFolder, n, midAfter, signal: l.signal, extra });
+    last = boot.run;
+    writeFileSync(join(l.dest, 'boots', `boot-${String(k).padStart(2, '0')}.log`), boot.run.console);
+    if (c?.cut === 'at-return' && boot.startedMs !== null && boot.returnedMs !== null) {
+      atReturnSeconds.set(c.mode, (boot.returnedMs - boot.startedMs) / 1000);
+    }
+    if (c) boots.set(c.n, boot);
+    const what = c ? `${c.mode} ${c.cut}` : 'recovery and simulation';
+    console.log(
+      `  [power-cut ${l.fs}] boot ${k + 1}/${l.lane.length + 1} (${what}): ${Math.round(boot.run.seconds)} s`,
+    );
+  }
+  cpSync(join(share, 'out'), l.dest, { recursive: true });
+  return { boots, last: last as GuestRun };
 }
 
 interface CutBootOptions {
@@ -168,7 +206,6 @@ interface CutBootOptions {
   midAfter: number | null;
   signal: AbortSignal;
   extra: GuestDrive[];
-  work: string;
 }
 
 /** One boot with the data disk on a fresh mount of the power-cut file system; the cut as the case says. */
@@ -196,7 +233,6 @@ async function cutBoot(b: CutBootOptions): Promise<CutBoot> {
       drives: [{ path: join(mount.mountpoint, 'disk.img'), cache: 'writeback' }, ...b.extra],
       timeoutMs: (b.extra.length ? 40 : 15) * 60_000,
       signal: AbortSignal.any([b.signal, power.signal]),
-      consoleFile: join(b.work, `boot-${b.n}.log`),
       pollMs: 20,
       onLine: (line) => {
         if (line.startsWith(`LAB: convert start ${b.n}`)) {
@@ -227,13 +263,15 @@ const VerifySchema = z.object({
   differingBytes: z.number().nullable().default(null),
 });
 
-/** The row of case n from what its boot saw and what the next boot's recovery wrote. */
-function rowOf(c: PowerCutCase, n: number, boot: CutBoot | null, dest: string): PowerCutRow {
-  const recoveryFile = join(dest, `case-${n}-recovery.txt`);
-  const verifyFile = join(dest, `case-${n}-verify.json`);
+/** The row of a case from what its boot saw and what the next boot's recovery wrote (in its lane's folder). */
+function rowOf(c: NumberedCase, boot: CutBoot | null, dest: string): PowerCutRow {
+  const recoveryFile = join(dest, `case-${c.n}-recovery.txt`);
+  const verifyFile = join(dest, `case-${c.n}-verify.json`);
   const recovery = existsSync(recoveryFile) ? readFileSync(recoveryFile, 'utf8').trim() : '';
   const row: PowerCutRow = {
-    ...c,
+    fs: c.fs,
+    mode: c.mode,
+    cut: c.cut,
     real: null,
     simulated: null,
     differingBytes: null,
@@ -264,7 +302,7 @@ function rowOf(c: PowerCutCase, n: number, boot: CutBoot | null, dest: string): 
 
 /** The simulation's outcome for the row's file system, mode and moment (its mid cut, when it cut mid-way). */
 function simulatedOutcome(r: Results | null, row: PowerCutRow): 'intact' | 'lost' | null {
-  const c = r?.cases.find((x) => x.targetDir === `/mnt/sim-${row.fs}`);
+  const c = r?.cases.find((x) => x.targetDir === '/mnt/simulated');
   const d = r?.durability.find((x) => x.caseId === c?.id && x.mode === row.mode);
   if (d?.state !== 'checked') return null;
   if (row.cut === 'at-return') return d.atReturn;

@@ -187,8 +187,10 @@ describe.skipIf(!CAN_RUN_LAB)(`the lab ${NEEDS_LAB}`, () => {
       expect(qemu.stdout).toBe('');
       expect(mountsOfType('fuse.qcb-power-cut')).toEqual([]);
       expect(readdirSync(tmpdir()).filter((f) => f.startsWith('qcb-lab-power-cut-'))).toEqual([]);
-      for (const what of ['mounts', 'fuse mounts', 'loops', 'power-cut-fs processes', 'qemu-img processes']) {
-        expect(leftover('power-cut', what), what).toBe(0);
+      for (const lane of ['power-cut/ext4', 'power-cut/xfs']) {
+        for (const what of ['mounts', 'fuse mounts', 'loops', 'power-cut-fs processes', 'qemu-img processes']) {
+          expect(leftover(lane, what), `${lane} ${what}`).toBe(0);
+        }
       }
     });
   });

@@ -1,6 +1,6 @@
 # The power-cut scenario's steps in the guest, sourced by each boot's /lab/guest.sh (POSIX sh). /dev/vdb is the data
 # disk, a file the host holds on the power-cut file system: only what the guest flushed to it survives the cut, which
-# kills qemu-system and that file system together. /dev/vdc and /dev/vdd (last boot only) are plain disks.
+# kills qemu-system and that file system together. /dev/vdc (a lane's last boot only) is a plain disk.
 SRC=/root/source.qcow2
 DATA=/mnt/data
 
@@ -44,17 +44,17 @@ convert_case() {
   sleep 900
 }
 
-# The same modes through the tool's --durability-check in this guest, on ext4 (/dev/vdc) and XFS (/dev/vdd).
+# The same modes through the tool's --durability-check in this guest on file system $1, made on /dev/vdc.
 simulate() {
+  fs=$1
   tar xzf /lab/bundle.tar.gz -C /opt
   modprobe fuse; modprobe loop
   mkdir -p "$QCB_CACHE_DIR/images" && cp /lab/images/* "$QCB_CACHE_DIR/images/"
-  mkfs.ext4 -q -F /dev/vdc; mkfs.xfs -q -f /dev/vdd
-  mkdir -p /mnt/sim-ext4 /mnt/sim-xfs
-  mount -t ext4 /dev/vdc /mnt/sim-ext4; mount -t xfs /dev/vdd /mnt/sim-xfs
+  if [ "$fs" = ext4 ]; then mkfs.ext4 -q -F /dev/vdc; else mkfs.xfs -q -f /dev/vdc; fi
+  mkdir -p /mnt/simulated; mount -t "$fs" /dev/vdc /mnt/simulated
   RESULTS=/root/results; mkdir -p "$RESULTS"
-  run_tool bench --target-dir /mnt/sim-ext4 --target-dir /mnt/sim-xfs --image-size 64M --image-data 8M --runs 1 \
-    --no-flush-audit --durability-check --out "$RESULTS/simulated"
+  run_tool bench --target-dir /mnt/simulated --image-size 64M --image-data 8M --runs 1 --durability-check \
+    --out "$RESULTS/simulated"
   cp -a "$RESULTS"/. "$OUT/"
   leftovers "$OUT/leftovers.txt"
 }
