@@ -1,6 +1,7 @@
 // The report's "Durability" section and its verdict bullet: what a simulated power cut left of each mode's output
 // (--durability-check), and the bytes each timed run left unflushed at exit (the flush meter) (pure).
 import { powerCutOf, unflushedPerRun } from '../analyze/durability.ts';
+import { REAL_POWER_CUT_TEXT } from '../model/reference.ts';
 import type { DurabilityCheck, PowerCutOutcome, Results } from '../model/results.ts';
 import { formatBytes, secs } from '../model/units.ts';
 import type { Block } from './document-model.ts';
@@ -87,7 +88,8 @@ export function durabilityBlocks(results: Results): Block[] {
       "file's own fsync/fdatasync persists it to a backing folder. The power was cut (the file system killed with " +
       'SIGKILL) right after qemu-img returned, and in a second conversion at a random point of it; the backing ' +
       'folder was then mounted again and the output compared with the source (qemu-img compare, and the differing ' +
-      `bytes counted against a raw copy of the source). ${blockText(results)}${POWER_CUT_ASSUMPTION}`
+      `bytes counted against a raw copy of the source). ${blockText(results)}${POWER_CUT_ASSUMPTION} ` +
+      REAL_POWER_CUT_TEXT
     : 'Power cut: not checked: run with --durability-check (untimed; needs /dev/fuse and root) to convert each mode ' +
       'onto a file system that loses everything unflushed when its power is cut, and compare the output afterwards.';
   return [
