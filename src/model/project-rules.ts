@@ -194,22 +194,37 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     name: 'Proxmox VE',
     source: {
       repository: 'proxmox/qemu-server',
-      file: 'src/PVE/QemuServer/QemuImage.pm',
-      function: 'convert',
-      checked: READ,
+      file: 'src/PVE/QemuServer/QemuImage.pm (142-183; sparseinit: proxmox/pve-storage src/PVE/Storage/Plugin.pm 1594)',
+      function: 'convert; volume_has_feature sparseinit',
+      checked:
+        '2026-12-03: qemu-server@e6352be (2026-08-17) and pve-storage@0c56bad (2026-07-24), read in the stored ' +
+        'public copies',
     },
-    rule: "-p -n onto the allocated volume; -t none only onto a zfspool volume (a zvol), else qemu-img's default",
-    reason: 'zvols took memory as buffered pages (commit 2715f959, 2018); other storages are left to qemu-img',
+    rule:
+      '-p -n onto the allocated volume, zeroinit: before it where the storage is sparse-initialized; -t none only ' +
+      "onto a zfspool volume (a zvol), else qemu-img's default",
+    reason:
+      'zvols took memory as buffered pages (commit 2715f959, 2018; limited to ZFS by d4940091); zeroinit: skips ' +
+      'writing zeroes onto a volume that reads as zeroes (dir, nfs, cifs, zfspool, lvmthin, rbd, btrfs storage)',
     pick: (f) => {
       const zvol = isZvol(f.device);
       const cache = zvol ? ['-t', 'none'] : [];
-      const argv = ['convert', '-p', '-n', ...cache, '-f', '{srcFormat}', '-O', '{outFormat}', '{src}', '{dst}'];
-      const why = zvol
-        ? 'a zvol (zfspool storage)'
+      // Plain LVM (thick) has no sparseinit; a directory storage and a zfspool have it.
+      const zeroinit = f.target === 'dir' || zvol;
+      const standIn = zeroinit ? ['--target-is-zero'] : [];
+      const io = ['-f', '{srcFormat}', '-O', '{outFormat}', ...standIn, '{src}', '{dst}'];
+      const argv = ['convert', '-p', '-n', ...cache, ...io];
+      const target = zvol
+        ? 'a zvol (zfspool storage): -t none'
         : f.target === 'block'
-          ? "a block device that is not a zvol: qemu-img's default cache"
+          ? "a block device that is not a zvol, taken as plain LVM (no sparseinit): qemu-img's default cache"
           : `a directory storage (on ${f.fsType ?? '?'}, even ZFS): qemu-img's default cache`;
-      return command(argv, why, { existingTarget: true });
+      const init = zeroinit
+        ? "; Proxmox passes zeroinit:{dst} (its QEMU's filter; stock qemu-img has none), so --target-is-zero, " +
+          "upstream's option with that effect, stands in"
+        : '';
+      const assumed = '; assumed: the source is not on a zfspool storage (no -T none) and no bandwidth limit (no -r)';
+      return command(argv, `${target}${init}${assumed}`, { existingTarget: true });
     },
   },
   {

@@ -144,14 +144,29 @@ describe('KubeVirt CDI: pkg/image/qemu.go convertToRaw, getCacheMode', () => {
   });
 });
 
-describe('Proxmox VE: src/PVE/QemuServer/QemuImage.pm convert', () => {
+describe('Proxmox VE: qemu-server@e6352be src/PVE/QemuServer/QemuImage.pm convert (142-183)', () => {
   // push '/usr/bin/qemu-img', 'convert', '-p', '-n'; push '-t', 'none' if $dst_scfg->{type} eq 'zfspool';
-  // push '-f', $src_format; push '-O', $dst_format; push $src_path, $dst_path
-  it('no -t onto a directory storage, even on ZFS, or an LVM device; -t none onto a zvol; always -p -n', () => {
-    const plain = ['convert', '-p', '-n', '-f', 'qcow2', '-O', 'raw', '/img/a.qcow2', '/t/out'];
-    expect(argvOf('proxmox', DIR)).toEqual(plain);
-    expect(argvOf('proxmox', { ...DIR, fsType: 'zfs' })).toEqual(plain);
-    expect(argvOf('proxmox', BLOCK)).toEqual(plain);
+  // push '-f', $src_format; push '-O', $dst_format; push $src_path;
+  // push "zeroinit:$dst_path" if $opts->{'is-zero-initialized'} (sparseinit: Plugin.pm 1594, ZFSPoolPlugin.pm 817)
+  const zeroinit = ['convert', '-p', '-n', '-f', 'qcow2', '-O', 'raw', '--target-is-zero', '/img/a.qcow2', '/t/out'];
+  it('a directory storage (sparseinit, Plugin.pm 1594): zeroinit:, measured as --target-is-zero; no -t, even on ZFS', () => {
+    expect(argvOf('proxmox', DIR)).toEqual(zeroinit);
+    expect(argvOf('proxmox', { ...DIR, fsType: 'zfs' })).toEqual(zeroinit);
+  });
+  it('a block device that is not a zvol (plain LVM, no sparseinit): -p -n, no zeroinit, no -t', () => {
+    expect(argvOf('proxmox', BLOCK)).toEqual([
+      'convert',
+      '-p',
+      '-n',
+      '-f',
+      'qcow2',
+      '-O',
+      'raw',
+      '/img/a.qcow2',
+      '/t/out',
+    ]);
+  });
+  it('a zvol (zfspool: QemuImage.pm 149 and sparseinit, ZFSPoolPlugin.pm 817): -t none and zeroinit:', () => {
     const zvol = { ...BLOCK, device: '/dev/zvol/rpool/data/vm-100-disk-0' };
     expect(argvOf('proxmox', zvol)).toEqual([
       'convert',
@@ -163,10 +178,17 @@ describe('Proxmox VE: src/PVE/QemuServer/QemuImage.pm convert', () => {
       'qcow2',
       '-O',
       'raw',
+      '--target-is-zero',
       '/img/a.qcow2',
       '/t/out',
     ]);
     expect(argvOf('proxmox', { ...BLOCK, device: '/dev/zd16' })).toEqual(argvOf('proxmox', zvol));
+  });
+  it('says what stands in for zeroinit: and what it assumes about the source and a bandwidth limit', () => {
+    const rule = PROJECT_RULES.find((r) => r.id === 'proxmox');
+    const because = rule?.pick(DIR).because ?? '';
+    expect(because).toMatch(/zeroinit:\{dst\}.*--target-is-zero, upstream's option with that effect, stands in/);
+    expect(because).toMatch(/assumed: the source is not on a zfspool storage \(no -T none\) and no bandwidth limit/);
   });
 });
 
