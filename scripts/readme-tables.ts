@@ -4,7 +4,7 @@
 // test/cli/args.test.ts and test/report/choice-text.test.ts fail when the README's copies differ.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { flagTableMarkdown } from '../src/cli/args.ts';
+import { flagDifferenceText, flagTableMarkdown } from '../src/cli/args.ts';
 import { projectTableMarkdown } from '../src/report/choice-text.ts';
 
 const README = join(import.meta.dirname, '..', 'README.md');
@@ -21,4 +21,5 @@ function replaceBlock(text: string, name: string, body: string): string {
 
 const text = readFileSync(README, 'utf8');
 const flags = replaceBlock(text, 'flags:bench', flagTableMarkdown('bench'));
-writeFileSync(README, replaceBlock(flags, 'projects', projectTableMarkdown()));
+const sweep = replaceBlock(flags, 'flags:sweep-differs', `${flagDifferenceText('sweep', 'bench')}.`);
+writeFileSync(README, replaceBlock(sweep, 'projects', projectTableMarkdown()));

@@ -144,6 +144,17 @@ export function flagTableMarkdown(command: Command): string {
   return ['| option | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }
 
+/** How one command's flags differ from another's, in words (the README's line on what sweep takes). */
+export function flagDifferenceText(command: Command, base: Command): string {
+  const names = (c: Command) => commandFlags(c).map((f) => `--${f.name}`);
+  const own = new Set(names(command));
+  const baseNames = new Set(names(base));
+  const quote = (list: string[]) => list.map((n) => `\`${n}\``).join(', ');
+  const lacks = [...baseNames].filter((n) => !own.has(n));
+  const adds = [...own].filter((n) => !baseNames.has(n));
+  return `\`${command}\` takes every \`${base}\` option below but ${quote(lacks)}, and adds ${quote(adds)}`;
+}
+
 const USAGE: Record<Command, string[]> = {
   bench: [
     'Usage: qemu-cache-bench bench [options]   (from a checkout: npm run bench -- [options])',

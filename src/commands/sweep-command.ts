@@ -38,16 +38,6 @@ export function parseLatencies(value: string | undefined): number[] {
 
 /** The bench options of every point: writethrough vs writeback on the sweep's smaller image unless told otherwise. */
 function pointValues(v: OptionValues): OptionValues {
-  if (v.resume !== undefined) {
-    throw new UsageError('sweep cannot --resume; run it again (each finished point keeps its own results folder)');
-  }
-  if (v.modes !== undefined) throw new UsageError('sweep always compares writethrough and writeback; drop --modes');
-  if (v['emulate-flush-latency'] !== undefined) {
-    throw new UsageError('sweep sets the emulated latency itself; use --latencies instead of --emulate-flush-latency');
-  }
-  for (const flag of ['precision', 'min-runs', 'max-runs']) {
-    if (v[flag] !== undefined) throw new UsageError(`sweep runs a fixed --runs per point; drop --${flag}`);
-  }
   const runs = typeof v.runs === 'string' ? v.runs : sweepDefault('runs');
   const values: OptionValues = {
     ...v,

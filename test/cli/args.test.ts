@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { flagTableMarkdown, parseCommandLine } from '../../src/cli/args.ts';
+import { flagDifferenceText, flagTableMarkdown, parseCommandLine } from '../../src/cli/args.ts';
 import { UsageError } from '../../src/model/errors.ts';
 import { seededRandom } from '../../src/model/prng.ts';
 
@@ -67,5 +67,13 @@ describe("the README's table of options", () => {
         readme,
       );
     expect(block?.[1]).toBe(flagTableMarkdown('bench'));
+  });
+  it("says what sweep takes as the flag table has it (the hand-written line was wrong: it named --baseline's)", () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme).toContain(`${flagDifferenceText('sweep', 'bench')}.`);
+    expect(flagDifferenceText('sweep', 'bench')).toBe(
+      '`sweep` takes every `bench` option below but `--modes`, `--precision`, `--min-runs`, `--max-runs`, ' +
+        '`--baseline`, `--emulate-flush-latency`, `--json`, `--resume`, and adds `--latencies`',
+    );
   });
 });

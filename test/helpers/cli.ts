@@ -43,7 +43,7 @@ async function run(file: string, args: string[], options: CliOptions) {
   return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr), ms: Date.now() - started };
 }
 
-/** True when the tests run as root: tests that need it are `it.skipIf(!IS_ROOT)` with ROOT_REASON in their name. */
+/** True when the tests run as root: tests that need it are `it.skipIf(!IS_ROOT)` with NEEDS_ROOT in their name. */
 export const IS_ROOT = process.getuid?.() === 0;
 /** Why a test is skipped when not root. */
 export const NEEDS_ROOT = '(needs root: setpriv, mount, drop_caches)';

@@ -27,7 +27,7 @@ async function comparePage(): Promise<string> {
 
 describe('pages in headless Chromium', () => {
   it.skipIf(!existsSync(CHROMIUM))(
-    'report.html and compare.html read on a phone and a desktop',
+    `report.html and compare.html read on a phone and a desktop${existsSync(CHROMIUM) ? '' : ` (needs ${CHROMIUM}: setup.sh --test-tools)`}`,
     async () => {
       const pages = [join(ROOT, 'results', 'example', 'report.html'), await comparePage()];
       for (const file of pages) {
