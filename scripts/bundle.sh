@@ -44,12 +44,19 @@ export QCB_PREBUILT_POWER_CUT_FS="$here/lib/power-cut-fs"
 exec "$here/runtime/node" "$here/app/dist/cli/main.js" "$@"
 LAUNCHER
 chmod +x "$root/qemu-cache-bench"
+
+# The man page and the shell completions, generated from the flag table (man ./qemu-cache-bench/share/man/man1/...).
+mkdir -p "$root/share/man/man1" "$root/share/completions"
+cp docs/qemu-cache-bench.1 "$root/share/man/man1/"
+for shell in bash zsh fish; do node dist/cli/main.js completions "$shell" > "$root/share/completions/qemu-cache-bench.$shell"; done
 cat > "$root/README.txt" <<README
 qemu-cache-bench $version for Linux x86-64, with Node.js $node_version.
 Needs on the host: glibc 2.28 or newer (Node.js 20's own need), qemu-img (qemu-utils), util-linux and coreutils
 (sync, dd), mount (losetup, for --target-loop; umount); --durability-check needs /dev/fuse and root; optional: strace (flush audit; without it the bundled counter counts flushes), fio (flush probe; a built-in
 loop otherwise), libcairo2 and libpango-1.0 (charts; without them the reports are written without images, saying why).
-Run: ./qemu-cache-bench/qemu-cache-bench bench     (also: sweep, report, compare; --help)
+Run: ./qemu-cache-bench/qemu-cache-bench bench     (also: sweep, report, compare, completions; --help)
+Manual: man ./qemu-cache-bench/share/man/man1/qemu-cache-bench.1
+Tab completion: source ./qemu-cache-bench/share/completions/qemu-cache-bench.bash (also .zsh, .fish)
 README
 
 out="dist/qemu-cache-bench-$version-linux-x64.tar.gz"

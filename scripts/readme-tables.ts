@@ -1,10 +1,11 @@
-// Writes the README's generated tables: the bench options from the flag table (src/model/flags.ts) and the projects'
-// rules from the rule table (src/model/project-rules.ts):
+// Writes the README's generated tables (the bench options from the flag table, src/model/flags.ts, and the projects'
+// rules from the rule table, src/model/project-rules.ts) and the man page docs/qemu-cache-bench.1:
 //   npx tsx scripts/readme-tables.ts
 // test/cli/args.test.ts and test/report/choice-text.test.ts fail when the README's copies differ.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flagDifferenceText, flagTableMarkdown } from '../src/cli/args.ts';
+import { manPage } from '../src/cli/completions.ts';
 import { projectTableMarkdown } from '../src/report/choice-text.ts';
 
 const README = join(import.meta.dirname, '..', 'README.md');
@@ -23,3 +24,7 @@ const text = readFileSync(README, 'utf8');
 const flags = replaceBlock(text, 'flags:bench', flagTableMarkdown('bench'));
 const sweep = replaceBlock(flags, 'flags:sweep-differs', `${flagDifferenceText('sweep', 'bench')}.`);
 writeFileSync(README, replaceBlock(sweep, 'projects', projectTableMarkdown()));
+
+// The man page, from the same tables (shipped in the bundle; test/cli/completions.test.ts holds it to them).
+const version = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')).version as string;
+writeFileSync(join(import.meta.dirname, '..', 'docs', 'qemu-cache-bench.1'), manPage(version));

@@ -86,6 +86,11 @@ function joinNegativeValues(argv: readonly string[], options: Options): string[]
 }
 
 /** Help text of `command`: its usage lines, then every flag it takes, grouped by section. */
+/** A command's usage lines (the top of its --help and of its man page section). */
+export function usageLines(command: Command): readonly string[] {
+  return USAGE[command];
+}
+
 export function helpText(command: Command): string {
   const lines = [...USAGE[command]];
   const flags = commandFlags(command);
@@ -179,5 +184,10 @@ const USAGE: Record<Command, string[]> = {
     'and warns about what makes the comparison unfair.',
     'Writes compare.md (markdown), compare.txt (plain ASCII), compare.html (one self-contained page),',
     'compare.json (the comparison as data) and compare.png (one chart per case: compare-CASE.png).',
+  ],
+  completions: [
+    'Usage: qemu-cache-bench completions bash|zsh|fish',
+    "Prints the shell's completion script for every command and flag (generated from the flag table), e.g.",
+    '  qemu-cache-bench completions bash > /etc/bash_completion.d/qemu-cache-bench',
   ],
 };

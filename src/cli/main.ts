@@ -2,7 +2,7 @@
 // Entry point: parse argv, run the command, and turn how it ended into the exit code (the only exit point, besides a
 // signal outside any command's handling: exitOnStraySignals).
 import type { Terminal } from '../commands/terminal-port.ts';
-import { ENDINGS, type Ending, KnownError, LockHeldError, oneLine } from '../model/errors.ts';
+import { ENDINGS, type Ending, KnownError, LockHeldError, oneLine, UsageError } from '../model/errors.ts';
 import type { Invocation } from '../model/invocation.ts';
 import { helpText, parseCommandLine } from './args.ts';
 import { terminalUi } from './progress.ts';
@@ -21,6 +21,12 @@ async function runCommand(args: Invocation): Promise<Ending> {
       return (await import('../commands/report-command.ts')).runReportCommand(args);
     case 'compare':
       return (await import('../commands/compare-command.ts')).runCompareCommand(args);
+    case 'completions': {
+      const { completionScript, parseShell } = await import('./completions.ts');
+      if (args.positionals.length > 1) throw new UsageError('completions takes one shell: bash, zsh or fish');
+      process.stdout.write(completionScript(parseShell(args.positionals[0])));
+      return 'ok';
+    }
   }
 }
 

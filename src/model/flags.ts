@@ -659,7 +659,7 @@ export const OTHER_FLAGS = [
     short: 'h',
     kind: 'boolean',
     section: 'Output',
-    commands: ALL,
+    commands: [...ALL, 'completions'],
     help: 'this text',
     rerun: false,
     withResume: true,

@@ -1,7 +1,7 @@
 // The command line as parsed: which subcommand, its flag values and positional arguments.
 
 /** The subcommands. */
-export const COMMANDS = ['bench', 'sweep', 'report', 'compare'] as const;
+export const COMMANDS = ['bench', 'sweep', 'report', 'compare', 'completions'] as const;
 
 /** A subcommand name. */
 export type Command = (typeof COMMANDS)[number];

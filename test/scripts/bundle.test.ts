@@ -43,6 +43,22 @@ describe('the bundle (no Node.js, npm or compiler on the host)', () => {
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Usage: qemu-cache-bench bench \[options\]/);
   });
+  it('ships the man page and the completions: man reads it, bash completes with it, as the launcher prints them', async () => {
+    const share = join(work, 'qemu-cache-bench', 'share');
+    const page = join(share, 'man', 'man1', 'qemu-cache-bench.1');
+    const man = await execa('man', ['-l', page], { env: { MANPAGER: 'cat' }, reject: false });
+    expect(man.stdout).toMatch(/^QEMU-CACHE-BENCH\(1\)/);
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      const printed = await run(['completions', shell]);
+      expect(printed.exitCode, printed.stderr).toBe(0);
+      expect(readFileSync(join(share, 'completions', `qemu-cache-bench.${shell}`), 'utf8').trimEnd()).toBe(
+        printed.stdout,
+      );
+    }
+    const script = join(share, 'completions', 'qemu-cache-bench.bash');
+    const complete = `. ${script}; COMP_WORDS=(qemu-cache-bench bench --durab); COMP_CWORD=2; _qemu_cache_bench; echo "\${COMPREPLY[@]}"`;
+    expect((await execa('bash', ['-c', complete], { env })).stdout).toBe('--durability-check');
+  });
   it('runs a small bench with emulated flushes and the power-cut check (prebuilt helpers), then report and compare', async () => {
     mkdirSync(join(work, 'target'));
     const args = [
