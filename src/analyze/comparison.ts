@@ -1,6 +1,7 @@
 // Comparison of several runs (pure): align cases and modes; the change against the first input as a ratio of
 // geometric means with its Welch interval and p (a change is significant exactly when the interval excludes 1); the
 // Mann-Whitney p beside it as a robustness check; every differing fact listed.
+import { COMPARE_SCHEMA_VERSION, type CompareWarning, type ComparisonKind } from '../model/comparison.ts';
 import { distinct } from '../model/lists.ts';
 import { probeFigure, type Ratio, type Results, type Stat } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
@@ -45,10 +46,11 @@ export interface FactDifference {
 }
 
 /** What kind of comparison the inputs allow. */
-export type ComparisonKind = 'same setup' | 'A/B test' | 'host comparison' | 'several changes';
 
-/** The whole comparison. */
+/** The whole comparison (compare.json). */
 export interface Comparison {
+  /** The schema compare.json is written with ({@link COMPARE_SCHEMA_VERSION}). */
+  schemaVersion: number;
   inputs: {
     label: string;
     path: string;
@@ -67,8 +69,8 @@ export interface Comparison {
   differences: FactDifference[];
   /** 'A/B test' when exactly one fact differs; 'host comparison' when the hosts differ. */
   kind: ComparisonKind;
-  /** What makes the comparison unfair, one line each. */
-  warnings: string[];
+  /** What makes the comparison unfair or needs saying first, as codes (worded in report/). */
+  warnings: CompareWarning[];
   /** How change and significance are decided. */
   method: string;
 }
@@ -92,17 +94,14 @@ function contentText(r: Results): string {
 }
 
 /**
- * A note when the image files differ but hold the same guest data (other qemu-img or zlib builds compress differently).
+ * When the image files differ but hold the same guest data (other qemu-img or zlib builds compress differently).
  */
-export function sameContentNote(inputs: readonly CompareInput[]): string | null {
+export function sameContentNote(inputs: readonly CompareInput[]): CompareWarning | null {
   const files = distinct(inputs.map((i) => i.results.image.sha256));
   const contents = distinct(inputs.map((i) => i.results.image.content?.id ?? null));
   if (files.length < 2 || contents.length !== 1 || contents[0] === null) return null;
-  const each = inputs.map((i) => `${i.label}: ${i.results.image.sha256.slice(0, 12)}`).join(', ');
-  return (
-    `note: the image files differ (sha256 ${each}) but hold the same guest data (content ` +
-    `${contents[0]?.slice(0, 24)}): compressed bytes depend on the qemu-img and zlib builds`
-  );
+  const each = inputs.map((i) => ({ label: i.label, value: i.results.image.sha256 }));
+  return { code: 'same-content-different-files', files: each, content: contents[0] as string };
 }
 
 /** The facts of a run a comparison must show when they differ. */
@@ -158,25 +157,25 @@ function latenciesDiffer(values: string[]): boolean {
 
 /** An A/B test changes one thing; different hosts make a host comparison; otherwise several things changed. */
 export function comparisonKind(differences: readonly FactDifference[]): ComparisonKind {
-  if (differences.length === 0) return 'same setup';
-  if (differences.some((d) => HOST_FACTS.includes(d.fact))) return 'host comparison';
-  return differences.length === 1 ? 'A/B test' : 'several changes';
+  if (differences.length === 0) return 'same-setup';
+  if (differences.some((d) => HOST_FACTS.includes(d.fact))) return 'host-comparison';
+  return differences.length === 1 ? 'ab-test' : 'several-changes';
 }
 
-/** Lines a reader must see first: the kind of comparison, what differs, incomplete inputs. */
-export function fairnessWarnings(inputs: readonly CompareInput[], differences: readonly FactDifference[]): string[] {
+/** What a reader must see first: the kind of comparison, what differs, incomplete inputs, same content. */
+export function fairnessWarnings(
+  inputs: readonly CompareInput[],
+  differences: readonly FactDifference[],
+): CompareWarning[] {
   const kind = comparisonKind(differences);
-  const warnings: string[] = [];
-  if (kind === 'host comparison') {
-    warnings.push('the inputs come from different hosts: this is a host comparison, not an A/B test of one change');
-  } else if (kind === 'several changes') {
-    warnings.push(
-      `${differences.length} facts differ between the inputs: no difference can be put down to one of them`,
-    );
+  const warnings: CompareWarning[] = [];
+  if (kind === 'host-comparison') warnings.push({ code: 'different-hosts' });
+  else if (kind === 'several-changes') warnings.push({ code: 'several-changes', facts: differences.length });
+  for (const d of differences) {
+    const values = d.values.map((value, i) => ({ label: inputs[i]?.label ?? '', value }));
+    warnings.push({ code: 'fact-differs', fact: d.fact, values });
   }
-  for (const d of differences)
-    warnings.push(`different ${d.fact}: ${d.values.map((v, i) => `${inputs[i]?.label}: ${v}`).join(', ')}`);
-  for (const i of inputs) if (!i.results.complete) warnings.push(`${i.label} is an incomplete run (complete: false)`);
+  for (const i of inputs) if (!i.results.complete) warnings.push({ code: 'incomplete-input', label: i.label });
   const note = sameContentNote(inputs);
   if (note) warnings.push(note);
   return warnings;
@@ -228,7 +227,16 @@ export const COMPARE_METHOD =
 export function compareRuns(inputs: readonly CompareInput[]): Comparison {
   const [reference] = inputs;
   const differences = factDifferences(inputs);
-  const empty = { inputs: [], rows: [], differences, kind: comparisonKind(differences), warnings: [], method: '' };
+  const kind = comparisonKind(differences);
+  const empty = {
+    schemaVersion: COMPARE_SCHEMA_VERSION,
+    inputs: [],
+    rows: [],
+    differences,
+    kind,
+    warnings: [],
+    method: '',
+  };
   if (!reference) return empty;
   const rows: CompareRow[] = [];
   for (const c of reference.results.summary.cases) {

@@ -3,6 +3,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { Comparison } from '../analyze/comparison.ts';
 import { NO_VARIATION_METHOD } from '../analyze/stats.ts';
+import type { CompareWarning, LabelledValue } from '../model/comparison.ts';
 import type { Ratio } from '../model/results.ts';
 import { med, pText, ratioWithCi, secs, times } from '../model/units.ts';
 import { baseOptions, chartsSkippedText, drawOptional, renderPng, SERIES_COLOURS, whiskers } from './charts/canvas.ts';
@@ -56,13 +57,34 @@ export function compareChart(comparison: Comparison, caseId: string): ChartConfi
 /** What kind of comparison this is, in one sentence. */
 function kindText(comparison: Comparison): string {
   const what: Record<Comparison['kind'], string> = {
-    'same setup': 'The inputs were made on the same setup: a repeat of the same measurement.',
-    'A/B test': `An A/B test: the inputs differ only in ${comparison.differences[0]?.fact ?? 'one fact'}.`,
-    'host comparison': 'A host comparison, not an A/B test: the inputs come from different hosts.',
-    'several changes': 'Several facts differ between the inputs: no difference can be put down to one of them.',
+    'same-setup': 'The inputs were made on the same setup: a repeat of the same measurement.',
+    'ab-test': `An A/B test: the inputs differ only in ${comparison.differences[0]?.fact ?? 'one fact'}.`,
+    'host-comparison': 'A host comparison, not an A/B test: the inputs come from different hosts.',
+    'several-changes': 'Several facts differ between the inputs: no difference can be put down to one of them.',
   };
   if (comparison.inputs.length === 1) return 'One input: a summary of one run (a fleet of one host), not a comparison.';
   return what[comparison.kind];
+}
+
+/** A comparison's warning in words. */
+export function compareWarningText(w: CompareWarning): string {
+  const each = (values: readonly LabelledValue[], width?: number) =>
+    values.map((v) => `${v.label}: ${width ? v.value.slice(0, width) : v.value}`).join(', ');
+  switch (w.code) {
+    case 'different-hosts':
+      return 'the inputs come from different hosts: this is a host comparison, not an A/B test of one change';
+    case 'several-changes':
+      return `${w.facts} facts differ between the inputs: no difference can be put down to one of them`;
+    case 'fact-differs':
+      return `different ${w.fact}: ${each(w.values)}`;
+    case 'incomplete-input':
+      return `${w.label} is an incomplete run (complete: false)`;
+    case 'same-content-different-files':
+      return (
+        `note: the image files differ (sha256 ${each(w.files, 12)}) but hold the same guest data (content ` +
+        `${w.content.slice(0, 24)}): compressed bytes depend on the qemu-img and zlib builds`
+      );
+  }
 }
 
 function inputsTable(comparison: Comparison): Block {
@@ -190,7 +212,8 @@ export function compareDocument(comparison: Comparison, title = 'qemu-cache-benc
   const blocks: Block[] = headlines(comparison).map((text) => ({ kind: 'para', strong: true, text }));
   blocks.push({ kind: 'para', text: kindText(comparison) });
   if (comparison.inputs.length > 1) blocks.push(...differenceBlocks(comparison));
-  const notes = comparison.warnings.filter((w) => w.includes('incomplete run') || w.startsWith('note: '));
+  const noted = new Set(['incomplete-input', 'same-content-different-files']);
+  const notes = comparison.warnings.filter((w) => noted.has(w.code)).map(compareWarningText);
   if (notes.length) blocks.push({ kind: 'list', items: notes });
   blocks.push({ kind: 'heading', level: 2, text: 'Inputs' });
   blocks.push(inputsTable(comparison));

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../src/analyze/comparison.ts';
 import { loadResults } from '../../src/commands/results-file.ts';
+import type { CompareWarning } from '../../src/model/comparison.ts';
 import type { Results } from '../../src/model/results.ts';
-import { compareDocument } from '../../src/report/compare-report.ts';
+import { compareDocument, compareWarningText } from '../../src/report/compare-report.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/results');
@@ -19,7 +20,17 @@ describe('compareRuns', () => {
     expect(c.rows.map((r) => r.mode)).toEqual(['writethrough', 'writeback', 'none', 'unsafe']);
     expect(c.differences.map((d) => d.fact)).toContain('emulated flush latency');
     expect(c.differences.find((d) => d.fact === 'emulated flush latency')?.values).toEqual(['none', '4 ms']);
-    expect(c.warnings.join('\n')).toMatch(/different emulated flush latency: native: none, emulated: 4 ms/);
+    expect(c.warnings.map(compareWarningText).join('\n')).toMatch(
+      /different emulated flush latency: native: none, emulated: 4 ms/,
+    );
+    expect(c.warnings).toContainEqual({
+      code: 'fact-differs',
+      fact: 'emulated flush latency',
+      values: [
+        { label: 'native', value: 'none' },
+        { label: 'emulated', value: '4 ms' },
+      ],
+    });
     const wt = (r: typeof a.results) =>
       r.samples.filter((s) => s.mode === 'writethrough' && s.state === 'ok' && !s.warmup).map((s) => s.real);
     const gm = (v: number[]) => Math.exp(v.reduce((x, y) => x + Math.log(y), 0) / v.length);
@@ -53,7 +64,7 @@ describe('significance and fairness in compare', () => {
     expect(cell?.p).toBeCloseTo(0.07559735281707748, 10);
     expect(cell?.significant).toBe(false);
     expect(cell?.rankP).toBe(0.1);
-    expect(c.kind).toBe('same setup');
+    expect(c.kind).toBe('same-setup');
     expect(compareDocument(c).blocks[0]).toEqual({
       kind: 'para',
       strong: true,
@@ -145,10 +156,11 @@ describe('significance and fairness in compare', () => {
         }),
       },
     ]);
-    expect(c.kind).toBe('host comparison');
+    expect(c.kind).toBe('host-comparison');
     expect(c.differences.map((d) => d.fact)).toEqual(['hostname', 'CPU model', 'CPU count', 'distribution']);
     expect(c.differences.find((d) => d.fact === 'CPU count')?.values).toEqual(['2', '16']);
-    expect(c.warnings[0]).toMatch(/host comparison, not an A\/B test/);
+    expect(c.warnings[0]).toEqual({ code: 'different-hosts' });
+    expect(compareWarningText({ code: 'different-hosts' })).toMatch(/host comparison, not an A\/B test/);
   });
 });
 
@@ -196,8 +208,8 @@ describe('image identity by content', () => {
       { label: 'debian', path: 'a', results: a },
       { label: 'ubuntu', path: 'b', results: b },
     ]);
-    expect(c.kind).toBe('same setup');
-    expect(c.warnings.at(-1)).toMatch(
+    expect(c.kind).toBe('same-setup');
+    expect(compareWarningText(c.warnings.at(-1) as CompareWarning)).toMatch(
       /^note: the image files differ \(sha256 debian: 439f2343c427, ubuntu: ffffffffffff\) but hold the same guest data/,
     );
     b.image = { ...b.image, content: { id: 'builtin-g1:def', method: 'm' } };
@@ -206,7 +218,7 @@ describe('image identity by content', () => {
       { label: 'ubuntu', path: 'b', results: b },
     ]);
     expect(d.differences).toEqual([{ fact: 'image content', values: ['builtin-g1:abc', 'builtin-g1:def'] }]);
-    expect(d.kind).toBe('A/B test');
+    expect(d.kind).toBe('ab-test');
   });
   it('sees no content difference between a schema-1 input (no content taken) and one of the same image file', () => {
     const old = variant([1, 2, 3]);
@@ -218,7 +230,7 @@ describe('image identity by content', () => {
       { label: 'new', path: 'b', results: now },
     ]);
     expect(c.differences).toEqual([]);
-    expect(c.warnings.filter((w) => w.includes('image content'))).toEqual([]);
+    expect(c.warnings.filter((w) => w.code === 'fact-differs' && w.fact === 'image content')).toEqual([]);
   });
 });
 
@@ -234,5 +246,21 @@ describe('compare of a file with itself', () => {
         'runs (the same file says nothing new)',
     ]);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('compare.json', () => {
+  it('is versioned data: a schema version, the kind and every warning as a code with its facts', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'qcb-cmp-json-'));
+    const a = join(fixtures, 'not-reproduced.json');
+    const b = join(fixtures, 'reproduced-emulated.json');
+    const r = await runCli(['compare', a, b, '--out', join(work, 'out'), '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(join(work, 'out', 'compare.json'), 'utf8'));
+    expect(json.schemaVersion).toBe(1);
+    expect(['same-setup', 'ab-test', 'host-comparison', 'several-changes']).toContain(json.kind);
+    expect(json.warnings.length).toBeGreaterThan(0);
+    for (const w of json.warnings) expect(Object.keys(w)).toContain('code');
+    expect(JSON.stringify(json.warnings)).not.toMatch(/different |an incomplete run|note: /);
   });
 });
