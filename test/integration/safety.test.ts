@@ -464,7 +464,8 @@ describe('failures are recorded, not fatal', () => {
     first.kill('SIGKILL'); // the tool alone, as the OOM killer would
     await first;
     const killedAt = Date.now();
-    await waitFor(() => !existsSync(`/proc/${orphan}`), 5_000);
+    // Killed: gone, or a zombie its new parent has not reaped yet (reaping is init's pace, not the guardian's).
+    await waitFor(() => processEnded(orphan), 5_000);
     expect(Date.now() - killedAt).toBeLessThan(2_000);
     expect(await converting()).toBe('');
   }, 120_000);
@@ -801,3 +802,13 @@ describe('without root', () => {
     120_000,
   );
 });
+
+/** True when process `pid` has ended: no longer in /proc, or a zombie (state Z) waiting to be reaped. */
+function processEnded(pid: string): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true;
+  }
+}
