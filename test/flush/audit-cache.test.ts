@@ -100,7 +100,7 @@ describe('auditKey', () => {
 });
 
 describe('a second run with the same inputs (real qemu-img)', () => {
-  it('takes its flush counts from the cache, equal to the strace counts of the first, and converts no extra time', async () => {
+  it('with --flush-audit: takes its flush counts from the cache, equal to the strace counts of the first, and converts no extra time', async () => {
     const work = mkdtempSync(join(tmpdir(), 'qcb-ac-run-'));
     const env = { QCB_CACHE_DIR: join(work, 'cache') };
     const target = join(work, 'target');
@@ -114,6 +114,7 @@ describe('a second run with the same inputs (real qemu-img)', () => {
       '--runs',
       '2',
       '--no-flush-probe',
+      '--flush-audit',
       '--target-dir',
       target,
       '--quiet',
