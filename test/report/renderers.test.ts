@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { verdicts } from '../../src/analyze/verdict.ts';
 import { readResults } from '../../src/commands/results-file.ts';
 import type { Verdict } from '../../src/model/findings.ts';
+import { times } from '../../src/model/units.ts';
 import { benchDocument } from '../../src/report/bench-document.ts';
 import { renderBenchCharts } from '../../src/report/charts/bench-charts.ts';
 import { renderHtml } from '../../src/report/html.ts';
@@ -170,6 +171,21 @@ describe('charts never cost the report', () => {
     });
     const files = await renderReports(notReproduced, failing);
     expect(String(files[0]?.data)).toContain('Charts skipped: canvas: out of memory;');
+  });
+});
+
+describe('the speedup chart', () => {
+  it('fits its axis to the measured bars, not the 2019 14x (said at the top), and labels each bar as the text does', async () => {
+    const { speedupChart } = await import('../../src/report/charts/bench-charts.ts');
+    const config = speedupChart(notReproduced, 'default');
+    const modes = notReproduced.summary.cases[0]?.modes ?? [];
+    const highest = Math.max(...modes.map((m) => m.speedup?.ciHigh ?? 1));
+    expect(highest).toBeLessThan(14 / 1.3); // this run is far from 14x
+    expect(config.options?.scales?.y?.suggestedMax).toBeCloseTo(highest * 1.25, 10);
+    const labels = config.plugins?.find((p) => p.id === 'bar-labels');
+    expect(labels).toBeDefined();
+    const values = modes.map((m) => (m.mode === 'writethrough' ? '1x' : times(m.speedup?.ratio)));
+    expect(values.every((v) => /^\d+(\.\d+)?x$/.test(v))).toBe(true);
   });
 });
 

@@ -96,6 +96,32 @@ export function whiskers(intervals: Intervals, colour = '#222222'): Plugin {
   };
 }
 
+/** A plugin writing a value over each bar of dataset 0 (above its whisker when `above` gives one's top). */
+export function barLabels(texts: readonly string[], above: readonly (number | null)[] = []): Plugin {
+  return {
+    id: 'bar-labels',
+    afterDatasetsDraw(chart) {
+      const { ctx } = chart;
+      const y = chart.scales.y;
+      const meta = chart.getDatasetMeta(0);
+      if (!y || meta.hidden) return;
+      ctx.save();
+      ctx.font = 'bold 16px sans-serif';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'bottom';
+      ctx.fillStyle = '#222222';
+      meta.data.forEach((bar, i) => {
+        const text = texts[i];
+        if (!text) return;
+        const high = above[i];
+        const top = Math.min(bar.y, high != null && Number.isFinite(high) ? y.getPixelForValue(high) : bar.y);
+        ctx.fillText(text, bar.x, top - 4);
+      });
+      ctx.restore();
+    },
+  };
+}
+
 /** A plugin drawing a dashed horizontal reference line at `value` with a label. */
 export function referenceLine(value: number, label: string, colour = '#444444'): Plugin {
   return {
@@ -105,8 +131,20 @@ export function referenceLine(value: number, label: string, colour = '#444444'):
       const y = chart.scales.y;
       if (!y) return;
       const py = y.getPixelForValue(value);
-      if (py < chartArea.top || py > chartArea.bottom) return;
+      if (py > chartArea.bottom) return;
       ctx.save();
+      if (py < chartArea.top) {
+        // Above the scale: said at the top instead of stretching the axis (the bars keep the chart's height).
+        if (label) {
+          ctx.font = 'bold 15px sans-serif';
+          ctx.textAlign = 'right';
+          ctx.textBaseline = 'top';
+          ctx.fillStyle = colour;
+          ctx.fillText(`\u25B2 ${label}, above this scale`, chartArea.right - 8, chartArea.top + 6);
+        }
+        ctx.restore();
+        return;
+      }
       ctx.strokeStyle = colour;
       ctx.setLineDash([8, 6]);
       ctx.lineWidth = 2;
