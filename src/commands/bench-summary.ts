@@ -24,10 +24,8 @@ export function terminalSummary(results: Results, outDir: string, columns?: numb
   const across = results.optionSetChoice;
   if (across) parts.push(`\nWhat to choose here: ${optionSetText(across)}\n`);
   for (const r of results.projectRuns.length ? [] : results.recommendations) {
-    const name = (c: (typeof r.projects)[number]) => projectText(c.project).name;
-    const picks = r.projects.map((c) => `${name(c)} ${c.mode ?? '-'} (${costText(c)})`).join('; ');
     const which = results.summary.cases.length > 1 ? ` [${r.caseId}]` : '';
-    parts.push(`\nWhat to choose here${which}: ${recommendationText(r)}\nProjects' rules here: ${picks}.\n`);
+    parts.push(`\nWhat to choose here${which}: ${recommendationText(r)}\nProjects' rules here: ${picksText(r)}.\n`);
   }
   const verdicts = distinct(results.verdicts.map((v) => verdictLines(verdictLayers(results, v))));
   for (const text of verdicts) parts.push(`\n${text}\n`);
@@ -35,6 +33,21 @@ export function terminalSummary(results: Results, outDir: string, columns?: numb
   const files = `report: ${join(where, 'report.md')} (also report.txt, report.html, charts/)`;
   parts.push(`\nresults: ${join(where, 'results.json')}, ${files}\n`);
   return parts.join('');
+}
+
+/**
+ * The projects grouped by what their rule picks here, each group once with its cost: "writeback: KubeVirt CDI (1.00x
+ * the fastest durable time); none: OpenStack Nova, oVirt/vdsm (1.22x ...); unknown here: Incus" (the report has rows).
+ */
+export function picksText(r: Results['recommendations'][number]): string {
+  const groups = new Map<string, { cost: string; names: string[] }>();
+  for (const c of r.projects) {
+    const [label, cost] = c.state === 'command' ? [c.mode ?? '-', costText(c)] : [costText(c), ''];
+    const group = groups.get(label) ?? { cost, names: [] };
+    group.names.push(projectText(c.project).name);
+    groups.set(label, group);
+  }
+  return [...groups].map(([label, g]) => `${label}: ${g.names.join(', ')}${g.cost ? ` (${g.cost})` : ''}`).join('; ');
 }
 
 /** One line per case x mode of a memory-limited run. */

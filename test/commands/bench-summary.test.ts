@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { terminalSummary } from '../../src/commands/bench-summary.ts';
+import { picksText, terminalSummary } from '../../src/commands/bench-summary.ts';
 import { parseResults } from '../../src/model/results.ts';
+import { projectText } from '../../src/report/choice-text.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 const results = parseResults(JSON.parse(readFileSync(join(ROOT, 'results/example/results.json'), 'utf8')));
@@ -23,5 +24,19 @@ describe('terminalSummary', () => {
   }
   it('is 120 columns wide where the width is not known (not a terminal)', () => {
     expect(terminalSummary(results, '/tmp/x')).toBe(terminalSummary(results, '/tmp/x', 120));
+  });
+});
+
+describe('the projects line', () => {
+  it('names each project once, grouped by the mode its rule picks here, each group once with its cost', () => {
+    const durability = join(ROOT, 'results/example-durability/results.json');
+    const r = parseResults(JSON.parse(readFileSync(durability, 'utf8'))).recommendations[0];
+    if (!r) throw new Error('the example has a recommendation');
+    const text = picksText(r);
+    const modes = new Set(r.projects.flatMap((c) => (c.state === 'command' && c.mode ? [c.mode] : [])));
+    for (const mode of modes) expect(text.split(`${mode}: `), mode).toHaveLength(2);
+    for (const c of r.projects) expect(text.split(projectText(c.project).name), c.project).toHaveLength(2);
+    expect(text.match(/the fastest durable time/g)?.length).toBe(modes.size);
+    expect(text.split(/\s+/).length).toBeLessThan(60); // was 117 words, every project with its own cost
   });
 });
