@@ -11,7 +11,9 @@ import { renderReports } from '../../src/report/registry.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 const noCharts = async () => ({ renderBenchCharts: async () => [] });
 
-describe('committed examples (of older schemas, and the current one)', () => {
+describe('committed examples, and the files they were before they were rewritten in the current schema', () => {
+  // test/fixtures/results/legacy/NAME.json: results/NAME/results.json as committed in its old schema (the samples the
+  // same); read and upgraded, each renders the committed report of its example, as its rewritten file does.
   for (const [example, schema] of [
     ['example', 2],
     ['example-loop', 2],
@@ -19,27 +21,33 @@ describe('committed examples (of older schemas, and the current one)', () => {
     ['example-emulated-2ms', 1],
     ['example-durability', 3],
   ] as const) {
-    it(`results/${example} (schema ${schema}) renders the committed report.md and report.txt`, async () => {
-      const file = join(ROOT, 'results', example, 'results.json');
-      expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(schema);
-      const results = readResults(file);
-      expect(results.schemaVersion).toBe(SCHEMA_VERSION);
-      const files = await renderReports(results, noCharts);
-      for (const name of ['report.md', 'report.txt']) {
-        const rendered = String(files.find((f) => f.name === name)?.data);
-        const committed = readFileSync(join(ROOT, 'results', example, name), 'utf8');
-        // Charts are left out here: the committed report links them, so compare without the chart lines.
-        const withoutCharts = (text: string) =>
-          text
-            .split('\n')
-            .filter((l) => !/charts\/|^Charts skipped/.test(l))
-            .join('\n');
-        expect(withoutCharts(rendered), name).toBe(withoutCharts(committed));
-      }
-    });
+    const legacy = join(ROOT, 'test', 'fixtures', 'results', 'legacy', `${example}.json`);
+    const sources = schema === SCHEMA_VERSION ? [] : [[legacy, schema] as const];
+    for (const [file, version] of [
+      [join(ROOT, 'results', example, 'results.json'), SCHEMA_VERSION] as const,
+      ...sources,
+    ]) {
+      it(`${file.slice(ROOT.length + 1)} (schema ${version}) renders the committed report.md and report.txt`, async () => {
+        expect(JSON.parse(readFileSync(file, 'utf8')).schemaVersion).toBe(version);
+        const results = readResults(file);
+        expect(results.schemaVersion).toBe(SCHEMA_VERSION);
+        const files = await renderReports(results, noCharts);
+        for (const name of ['report.md', 'report.txt']) {
+          const rendered = String(files.find((f) => f.name === name)?.data);
+          const committed = readFileSync(join(ROOT, 'results', example, name), 'utf8');
+          // Charts are left out here: the committed report links them, so compare without the chart lines.
+          const withoutCharts = (text: string) =>
+            text
+              .split('\n')
+              .filter((l) => !/charts\/|^Charts skipped/.test(l))
+              .join('\n');
+          expect(withoutCharts(rendered), name).toBe(withoutCharts(committed));
+        }
+      });
+    }
   }
   it("brings schema 2's sentences back as codes and recomputes the findings", () => {
-    const results = readResults(join(ROOT, 'results', 'example', 'results.json'));
+    const results = readResults(join(ROOT, 'test', 'fixtures', 'results', 'legacy', 'example.json'));
     expect(results.notMeasured).toEqual([]);
     expect(results.sampling).toMatchObject({
       stoppedBy: 'budget',

@@ -1,6 +1,6 @@
 // The results loader: valid files load; random, truncated and oversized input always gives a one-line UsageError.
 
-import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { UsageError } from '../../src/model/errors.ts';
 import { seededRandom } from '../../src/model/prng.ts';
 import { parseResults, SCHEMA_VERSION, type Stat } from '../../src/model/results.ts';
 import { ci } from '../../src/model/units.ts';
+import { ROOT } from '../helpers/cli.ts';
 
 const fixture = join(import.meta.dirname, '../fixtures/results/not-reproduced.json');
 const dir = mkdtempSync(join(tmpdir(), 'qcb-schema-'));
@@ -131,5 +132,18 @@ describe('the 95% interval of a mean time, where the runs cannot give one', () =
       '- (too few runs: 2 with ±113% spread)',
     );
     expect(ci(stat({ n: 4, mean: 6.25, sd: 0.1, ciLow: 6.09, ciHigh: 6.41 }))).toBe('6.09-6.41 s');
+  });
+});
+
+describe('the committed examples', () => {
+  it('are every one in the current schema (npx tsx scripts/upgrade-examples.ts rewrites older ones)', () => {
+    const files = readdirSync(join(ROOT, 'results'), { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f === 'results.json' || f.endsWith('/results.json'),
+    );
+    expect(files.length).toBeGreaterThanOrEqual(20);
+    for (const f of files) {
+      const version = JSON.parse(readFileSync(join(ROOT, 'results', f), 'utf8')).schemaVersion;
+      expect(version, f).toBe(SCHEMA_VERSION);
+    }
   });
 });
