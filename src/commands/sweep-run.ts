@@ -5,6 +5,7 @@ import { flushCount, writethroughFlushes } from '../analyze/meter.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import type { Ending } from '../model/errors.ts';
 import { probeFigure, type Results, type SweepPoint, type SweepResults } from '../model/results.ts';
+import { sweepReasonText } from '../report/sweep-report.ts';
 import type { BenchUi } from './terminal-port.ts';
 
 /** Runs one bench into a folder; returns its results or null when it produced none. */
@@ -53,7 +54,7 @@ function emptyPoint(latencyMs: number): SweepPoint {
   return {
     latencyMs,
     state: 'skipped',
-    note: null,
+    reason: null,
     dir: null,
     estimatedSeconds: null,
     elapsedSeconds: null,
@@ -73,7 +74,7 @@ export async function runSweep(
 ): Promise<SweepResults> {
   const latencies = sweepLatencies(latenciesMs);
   const sweep: SweepResults = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     kind: 'sweep',
     tool: context.tool,
     startedAt: new Date().toISOString(),
@@ -99,7 +100,7 @@ export async function runSweep(
     }
     const leftSeconds = budgetSeconds - (Date.now() - started) / 1000;
     if (native && !fitsBudget(point, native, base.runs, leftSeconds, budgetSeconds)) {
-      context.ui.note(`skipping ${latencyMs} ms: ${point.note}`);
+      context.ui.note(`skipping ${latencyMs} ms: ${point.reason ? sweepReasonText(point.reason, latencyMs) : ''}`);
       context.save(sweep);
       continue;
     }
@@ -115,13 +116,18 @@ export async function runSweep(
   return sweep;
 }
 
-/** Sets the point's estimate; false (with a note) when it would not fit the time left. */
+/** Sets the point's estimate; false (with the reason) when it would not fit the time left. */
 function fitsBudget(point: SweepPoint, native: NativePoint, runs: number, left: number, budget: number): boolean {
   point.estimatedSeconds = Math.round(estimatePointSeconds(runs, native, point.latencyMs));
   if (point.estimatedSeconds <= left) return true;
-  const why = `${native.flushes} flushes x ${point.latencyMs} ms x ${runs} runs`;
-  const leftText = `${Math.max(0, Math.round(left))} s left of the ${budget} s budget`;
-  point.note = `estimated ${point.estimatedSeconds} s (${why}) would not fit the ${leftText}`;
+  point.reason = {
+    code: 'over-budget',
+    estimatedSeconds: point.estimatedSeconds,
+    flushes: native.flushes,
+    runs,
+    leftSeconds: Math.max(0, Math.round(left)),
+    budgetSeconds: budget,
+  };
   return false;
 }
 
@@ -143,7 +149,8 @@ async function measurePoint(point: SweepPoint, base: ResolvedConfig, first: bool
   point.writeback = modes.find((m) => m.mode === 'writeback')?.real ?? null;
   point.speedup = modes.find((m) => m.mode === 'writeback')?.speedup ?? null;
   point.state = context.signal.aborted ? 'interrupted' : point.speedup ? 'measured' : 'failed';
-  if (point.state === 'failed') point.note = modes.find((m) => m.error)?.error ?? 'no result';
+  if (point.state === 'failed')
+    point.reason = { code: 'failed', error: modes.find((m) => m.error)?.error ?? 'no result' };
   return results;
 }
 

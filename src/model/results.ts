@@ -563,8 +563,22 @@ export const SweepPointSchema = z.object({
   latencyMs: num,
   /** measured, skipped (budget), failed or interrupted. */
   state: z.enum(['measured', 'skipped', 'failed', 'interrupted']),
-  /** Why it was skipped or failed. */
-  note: nullableStr,
+  /** Why it was skipped or failed, as a code with its figures (worded in report/sweep-report.ts); null otherwise. */
+  reason: z
+    .discriminatedUnion('code', [
+      /** Its estimated time would not fit what was left of the --budget. */
+      z.object({
+        code: z.literal('over-budget'),
+        estimatedSeconds: num,
+        flushes: num,
+        runs: z.number().int(),
+        leftSeconds: num,
+        budgetSeconds: num,
+      }),
+      /** Its bench failed: the first failed mode's error. */
+      z.object({ code: z.literal('failed'), error: z.string() }),
+    ])
+    .nullable(),
   /** The point's results folder, relative to the sweep folder. */
   dir: nullableStr,
   /** Estimated seconds before it ran (null for the first point). */
@@ -580,7 +594,8 @@ export const SweepPointSchema = z.object({
 
 /** The sweep's own results file (sweep.json). */
 export const SweepResultsSchema = z.object({
-  schemaVersion: z.literal(1),
+  /** 2: a point's reason is a code with figures (1 had an English note). */
+  schemaVersion: z.literal(2),
   kind: z.literal('sweep'),
   tool: z.object({ name: z.string(), version: z.string() }),
   startedAt: z.string(),
@@ -602,6 +617,8 @@ export const SweepResultsSchema = z.object({
 export type SweepPoint = z.infer<typeof SweepPointSchema>;
 /** sweep.json. */
 export type SweepResults = z.infer<typeof SweepResultsSchema>;
+/** Why a sweep point was skipped or failed. */
+export type SweepReason = NonNullable<SweepPoint['reason']>;
 
 /** " (writeback run 2)" when `path` points into a sample, so an impossible time names its run. */
 function sampleName(data: object, path: readonly PropertyKey[]): string {

@@ -1,7 +1,7 @@
 // The flush sweep's report: the speedup-vs-latency chart and a document (rendered by the markdown and text renderers).
 import type { ChartConfiguration } from 'chart.js';
 import { REFERENCE_2019, REFERENCE_LINE_LABEL } from '../model/reference.ts';
-import type { SweepResults } from '../model/results.ts';
+import type { SweepReason, SweepResults } from '../model/results.ts';
 import { intervalPair, ratioWithCi, secs, times } from '../model/units.ts';
 import { baseOptions, chartsSkippedText, drawOptional, referenceLine, renderPng, whiskers } from './charts/canvas.ts';
 import type { ReportDocument } from './document-model.ts';
@@ -111,7 +111,7 @@ export function sweepDocument(sweep: SweepResults): ReportDocument {
           ratioWithCi(p.speedup),
           times(p.predicted),
           p.elapsedSeconds === null ? '-' : `${p.elapsedSeconds} s`,
-          p.note ?? (p.dir ? `details: ${p.dir}/report.md` : ''),
+          p.reason ? sweepReasonText(p.reason, p.latencyMs) : p.dir ? `details: ${p.dir}/report.md` : '',
         ]),
       },
       {
@@ -124,6 +124,13 @@ export function sweepDocument(sweep: SweepResults): ReportDocument {
       },
     ],
   };
+}
+
+/** Why a point was skipped or failed, in words. */
+export function sweepReasonText(r: SweepReason, latencyMs: number): string {
+  if (r.code === 'failed') return r.error;
+  const why = `${r.flushes} flushes x ${latencyMs} ms x ${r.runs} runs`;
+  return `estimated ${r.estimatedSeconds} s (${why}) would not fit the ${r.leftSeconds} s left of the ${r.budgetSeconds} s budget`;
 }
 
 /** sweep.json's text (also saved after every point). */

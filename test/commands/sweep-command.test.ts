@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseLatencies } from '../../src/commands/sweep-command.ts';
 import { estimatePointSeconds, predictSpeedup, sweepLatencies } from '../../src/commands/sweep-run.ts';
-import type { SweepResults } from '../../src/model/results.ts';
+import type { SweepReason, SweepResults } from '../../src/model/results.ts';
+import { sweepReasonText } from '../../src/report/sweep-report.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-sweep-'));
@@ -90,6 +91,12 @@ describe('sweep', () => {
     expect(r.code, r.stderr).toBe(0);
     const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as SweepResults;
     expect(sweep.points[1]?.state).toBe('skipped');
-    expect(sweep.points[1]?.note).toMatch(/would not fit the \d+ s left of the 20 s budget/);
+    expect(sweep.schemaVersion).toBe(2);
+    expect(sweep.points[1]?.reason).toMatchObject({ code: 'over-budget', runs: 1, budgetSeconds: 20 });
+    const reason = sweep.points[1]?.reason as SweepReason;
+    expect(sweepReasonText(reason, 5)).toMatch(/would not fit the \d+ s left of the 20 s budget/);
+    expect(readFileSync(join(out, 'sweep.md'), 'utf8')).toContain(
+      sweepReasonText(reason, sweep.points[1]?.latencyMs ?? 0),
+    );
   }, 300_000);
 });

@@ -8,7 +8,7 @@ import { RATIO_METHOD } from '../../src/analyze/stats.ts';
 import { loadResults, MAX_RESULTS_BYTES, upgradeResults } from '../../src/commands/results-file.ts';
 import { UsageError } from '../../src/model/errors.ts';
 import { seededRandom } from '../../src/model/prng.ts';
-import { parseResults, SCHEMA_VERSION, type Stat } from '../../src/model/results.ts';
+import { parseResults, SCHEMA_VERSION, type Stat, SweepResultsSchema } from '../../src/model/results.ts';
 import { ci } from '../../src/model/units.ts';
 import { ROOT } from '../helpers/cli.ts';
 
@@ -145,5 +145,9 @@ describe('the committed examples', () => {
       const version = JSON.parse(readFileSync(join(ROOT, 'results', f), 'utf8')).schemaVersion;
       expect(version, f).toBe(SCHEMA_VERSION);
     }
+  });
+  it("and the sweep's sweep.json is its current schema: a point's reason a code, never English", () => {
+    const sweep = JSON.parse(readFileSync(join(ROOT, 'results', 'example-sweep', 'sweep.json'), 'utf8'));
+    expect(SweepResultsSchema.parse(sweep).schemaVersion).toBe(2);
   });
 });
