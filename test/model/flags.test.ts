@@ -31,7 +31,10 @@ function randomArgv(random: () => number): string[] {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const maybe = (p = 0.5) => random() < p;
   const argv: string[] = [];
-  const modes = CACHE_MODES.filter(() => maybe(0.6));
+  // --as-projects sets the modes and options itself: the flags it replaces are left out with it.
+  const projects = maybe(0.15);
+  if (projects) argv.push('--as-projects', pick(['all', 'nova,cdi', 'proxmox']));
+  const modes = projects ? [] : CACHE_MODES.filter(() => maybe(0.6));
   if (modes.length) argv.push('--modes', modes.join(','));
   if (modes.length && maybe(0.3)) argv.push('--baseline', pick(modes));
   if (maybe(0.4)) argv.push('--runs', String(1 + Math.floor(random() * 12)));
@@ -46,8 +49,10 @@ function randomArgv(random: () => number): string[] {
   if (maybe()) argv.push('--seed', String(Math.floor(random() * 2 ** 31)));
   if (maybe(0.3)) argv.push('--timeout', pick(['2s', '10m', '0.25s', '1h']));
   if (maybe(0.3)) argv.push('--on-failure', pick(['continue', 'stop']));
-  if (maybe(0.3)) argv.push('--image', pick(['img.qcow2', '/srv/images/a b.qcow2', "it's.raw"]));
-  else if (maybe(0.5)) {
+  if (maybe(0.3)) {
+    argv.push('--image', pick(['img.qcow2', '/srv/images/a b.qcow2', "it's.raw"]));
+    if (maybe(0.3)) argv.push('--image-format', pick(['qcow2', 'raw', 'vmdk']));
+  } else if (maybe(0.5)) {
     const size = pick(['64M', '1G', '4G', '3000M', '16777216', '1536M']);
     argv.push('--image-size', size);
     if (maybe()) argv.push('--image-data', pick(['1M', '8M', '9437184']));
@@ -58,16 +63,20 @@ function randomArgv(random: () => number): string[] {
   if (block === 'loop') argv.push('--target-loop', pick(['/var/tmp', 'loops,/tmp']));
   if (maybe(0.4)) argv.push('--target-dir', pick(['results', '/mnt/a', 'x,y', '/tmp/with space']));
   if (!block && maybe(0.3)) argv.push('--output-format', pick(['raw', 'qcow2', 'raw,qcow2']));
-  if (maybe(0.3)) argv.push('--src-cache', pick(['none', 'writeback,none']));
-  if (maybe(0.3)) argv.push('--coroutines', pick(['1', '16', '1,8']));
-  if (maybe(0.3)) argv.push('--out-of-order');
-  if (maybe(0.2)) argv.push('--no-out-of-order');
-  if (block !== 'device' && maybe(0.2)) argv.push('--target-is-zero');
-  if (maybe(0.2)) argv.push('--rate-limit', pick(['100M', '1G,50M']));
+  if (!projects) {
+    if (maybe(0.3)) argv.push('--src-cache', pick(['none', 'writeback,none']));
+    if (maybe(0.3)) argv.push('--coroutines', pick(['1', '16', '1,8']));
+    if (maybe(0.3)) argv.push('--out-of-order');
+    if (maybe(0.2)) argv.push('--no-out-of-order');
+    if (block !== 'device' && maybe(0.2)) argv.push('--target-is-zero');
+    if (maybe(0.2)) argv.push('--rate-limit', pick(['100M', '1G,50M']));
+  }
   if (maybe(0.2)) argv.push('--memory-limit', pick(['600M', '4M', '1G', '5000000']));
   if (maybe(0.3)) argv.push('--emulate-flush-latency', pick(['2ms', 'nova-2019', '0.25ms', 'hdd', '1.5ms']));
   for (const flag of [
     '--flush-audit',
+    '--no-flush-meter',
+    '--durability-check',
     '--no-flush-probe',
     '--no-drop-caches',
     '--skip-space-check',
@@ -90,6 +99,13 @@ describe('the flag table', () => {
       const again = await configOf(rerun);
       expect(measured(again), `${argv.join(' ')}\n -> ${rerun.join(' ')}`).toEqual(measured(first));
     }
+  });
+  it("the generator draws every flag of a bench's configuration (a flag left out of it fails here)", () => {
+    const random = seededRandom(17);
+    const drawn = new Set<string>();
+    for (let i = 0; i < 500; i++) for (const a of randomArgv(random)) if (a.startsWith('--')) drawn.add(a.slice(2));
+    const configured = FLAGS.filter((f) => f.commands.includes('bench') && f.rerun !== false).map((f) => f.name);
+    expect(configured.filter((name) => !drawn.has(name))).toEqual([]);
   });
   it('round trip: the --resume values resolve to the recorded config (500 generated lines)', async () => {
     const random = seededRandom(29);
