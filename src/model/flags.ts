@@ -2,7 +2,7 @@
 // each command's --help, the --resume values and the report's "repeat the whole bench" line are generated from it.
 // A config field without an entry here, or an entry that names no field, fails the type check.
 import { CACHE_MODES } from './cache-modes.ts';
-import type { Command } from './invocation.ts';
+import type { Command, OptionValues } from './invocation.ts';
 import type { RecordedConfig } from './results.ts';
 import { durationFlag, percentFlag, sizeFlag } from './units.ts';
 
@@ -45,8 +45,8 @@ export interface FlagSpec {
   readonly optional?: string;
 }
 
-/** Flag values by long name, as the parser returns them. */
-export type FlagValues = Record<string, string | boolean | string[] | undefined>;
+/** Flag values by long name, as the parser returns them (one type with the invocation's values). */
+export type FlagValues = OptionValues;
 
 /** The flags that set one recorded config field, and the values that set it again to a recorded value. */
 interface FieldFlags {
