@@ -18,7 +18,7 @@ export async function run(_name: string, e: { argv: string[]; tolerance: number 
   const [p] = penaltyPredictions(results);
   const probe = results.flushProbe[0];
   if (!p || p.ratio === null) {
-    console.log('no prediction: the audit or the probe is missing');
+    console.log('no prediction: the flush count or the probe is missing');
     return 1;
   }
   const fourK = probe?.small ? ((p.flushes ?? 0) * probe.small.medianMs) / 1000 : null;
