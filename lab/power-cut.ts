@@ -118,12 +118,17 @@ export async function runPowerCut(s: Scenario, o: ScenarioInputs) {
     const cases = powerCutCases().map((c, n) => ({ ...c, n }));
     const startedAt = new Date().toISOString();
     const started = performance.now();
-    const lanes = await Promise.all(
+    // Both lanes end (their guests stopped, their mounts cut) before the work folder goes, even when one fails.
+    const settled = await Promise.allSettled(
       FILE_SYSTEMS.map((fs, i) => {
         const lane = cases.filter((c) => c.fs === fs);
         return runLane({ o, fs, lane, seed: SEED + i, binary, work: join(work, fs), dest: join(dest, fs), signal });
       }),
     );
+    const lanes = settled.map((r) => {
+      if (r.status === 'rejected') throw r.reason;
+      return r.value;
+    });
     const boots = new Map(lanes.flatMap((l) => [...l.boots]));
     const rows = cases.map((c) => rowOf(c, boots.get(c.n) ?? null, join(dest, c.fs)));
     for (const row of rows) {
