@@ -22,10 +22,14 @@ function names(f: FlagSpec): string[] {
   return [`--${f.name}`, ...(f.short ? [`-${f.short}`] : [])];
 }
 
-/** The first sentence of a flag's help, without characters the shells' description syntax treats specially. */
+/** `text` up to the first match of `end`, without characters the shells' description syntax treats specially. */
+function menuText(text: string, end: RegExp): string {
+  return (text.split(end)[0] ?? text).replace(/[[\]:'"`$\\]/g, '');
+}
+
+/** The first sentence or clause of a flag's help, for a completion menu. */
 function summary(f: FlagSpec): string {
-  const first = f.help.split(/[;.](\s|$)/)[0] ?? f.help;
-  return first.replace(/[[\]:'"`$\\]/g, '').slice(0, 80);
+  return menuText(f.help, /[;.](\s|$)/).slice(0, 80);
 }
 
 /** The completion script for `shell`: every command, and each command's flags. */
@@ -86,8 +90,7 @@ function zshScript(): string {
 
 /** A command's first sentence of description, for a completion menu. */
 function about(c: Command): string {
-  const text = usageLines(c).slice(1).join(' ');
-  return (text.split(/\.(\s|$)/)[0] ?? c).replace(/[[\]:'"`$\\]/g, '');
+  return menuText(usageLines(c).slice(1).join(' '), /\.(\s|$)/);
 }
 
 function fishScript(): string {
