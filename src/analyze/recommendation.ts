@@ -96,7 +96,7 @@ function projectChoices(
   caseId: string,
   target: TargetFacts,
   modes: readonly ModeSummary[],
-  fastest: number | null,
+  fastest: Candidate | undefined,
 ): ProjectChoice[] {
   const facts = projectFacts(target);
   return PROJECT_RULES.map((rule) => {
@@ -108,11 +108,13 @@ function projectChoices(
         mode: null,
         argv: null,
         costRatio: null,
+        costCiLow: null,
+        costCiHigh: null,
         durableAtReturn: null,
         standIn: null,
       };
     const mode = effectiveMode(pick.command.argv);
-    const median = modes.find((x) => x.mode === mode && x.state === 'measured')?.durable?.median;
+    const measuredMode = modes.some((x) => x.mode === mode && x.state === 'measured' && x.durable);
     const measured = measuredArgv(results, caseId, mode);
     const filled = fillArgv(pick.command.argv, {
       src: 'SRC',
@@ -126,11 +128,22 @@ function projectChoices(
       state: 'command' as const,
       mode,
       argv: pick.command.argv,
-      costRatio: median !== undefined && fastest ? median / fastest : null,
+      ...costOf(results, caseId, measuredMode ? mode : null, fastest),
       durableAtReturn: durableAtReturn(results, caseId, mode).durable,
       standIn,
     };
   });
+}
+
+/**
+ * A mode's time to durable against the fastest durable mode's: the same ratio of geometric means and 95% interval as
+ * the margin between them ("What to choose here"), 1 for the fastest itself, nulls when either was not measured.
+ */
+function costOf(results: Results, caseId: string, mode: string | null, fastest: Candidate | undefined) {
+  if (mode === null || !fastest) return { costRatio: null, costCiLow: null, costCiHigh: null };
+  if (mode === fastest.mode) return { costRatio: 1, costCiLow: null, costCiHigh: null };
+  const r = ratioInterval(durableTimes(results, caseId, mode), durableTimes(results, caseId, fastest.mode));
+  return { costRatio: r?.ratio ?? null, costCiLow: r?.ciLow ?? null, costCiHigh: r?.ciHigh ?? null };
 }
 
 /** The recommendation of every case of a run; `level` is the confidence of the runner-up's interval (95% reported). */
@@ -148,7 +161,7 @@ export function recommendations(results: Results, level = 0.95): Recommendation[
       runnerUp,
       clear: isClear(runnerUp),
       target,
-      projects: projectChoices(results, caseId, target, modes, fastestDurable),
+      projects: projectChoices(results, caseId, target, modes, first),
     };
   });
 }

@@ -33,6 +33,11 @@ export function describe(values: readonly number[]): Stat | null {
   };
 }
 
+/** The geometric mean of positive values: exp of the mean log (the quantity a speedup is the ratio of). */
+export function geometricMean(values: readonly number[]): number {
+  return Math.exp(mean(values.map(Math.log)));
+}
+
 function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
 }

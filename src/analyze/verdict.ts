@@ -2,6 +2,7 @@
 // reasons when it differs, as facts (each reason's code says whether it is measured, predicted or assumed; report/
 // words them).
 import type { Verdict, VerdictReason } from '../model/findings.ts';
+import { median } from '../model/quantile.ts';
 import { ASSUMED_2019_FLUSHES, REFERENCE_2019 } from '../model/reference.ts';
 import { type ModeSummary, probeFigure, type Ratio, type Results } from '../model/results.ts';
 import { writethroughFlushes } from './meter.ts';
@@ -18,7 +19,7 @@ const FEW_FLUSHES = 2000;
 const WIDE = 0.25;
 
 /** Wall times of one mode's successful measured runs in a case. */
-function realTimes(results: Results, caseId: string, mode: string): number[] {
+export function realTimes(results: Results, caseId: string, mode: string): number[] {
   return results.samples
     .filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup)
     .map((s) => s.real);
@@ -105,7 +106,7 @@ export function likelyReasons(results: Results, caseId: string, speedup: Ratio):
   const f = caseFacts(results, caseId);
   const reasons: VerdictReason[] = [];
   if (f.fsType === 'tmpfs' || f.fsType === 'ramfs') reasons.push({ code: 'flush-is-noop', fsType: f.fsType });
-  reasons.push(...flushLatencyReasons(f), ...latencyNeeded(f), ...cpuBound(results, f.wb));
+  reasons.push(...flushLatencyReasons(f), ...latencyNeeded(f), ...cpuBound(results, caseId, f.wb));
   if (!f.figure && f.emulated === null) reasons.push({ code: 'probe-skipped' });
   if (results.samples.some((s) => s.caseId === caseId && s.cacheDrop === 'none'))
     reasons.push({ code: 'cache-not-dropped' });
@@ -116,9 +117,27 @@ export function likelyReasons(results: Results, caseId: string, speedup: Ratio):
   return reasons;
 }
 
-/** Measured: writeback spends most of its wall time on CPU. */
-function cpuBound(results: Results, wb: ModeSummary | undefined): VerdictReason[] {
-  if (!wb?.real || !wb.user || !wb.sys || wb.user.median + wb.sys.median < 0.8 * wb.real.median) return [];
+/** CPU time (user + sys) at least this share of wall time, and flushes in flight under FLUSH_SHARE of it: CPU-bound. */
+export const CPU_SHARE = 0.8;
+/** A mode with flushes in flight longer than this share of its wall time is not called CPU-bound. */
+export const FLUSH_SHARE = 0.05;
+
+/** Median share of wall time with a flush in flight in a mode's measured runs (flush meter), or null. */
+function flushShareOf(results: Results, caseId: string, mode: string): number | null {
+  const shares = results.samples
+    .filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup && s.flushes)
+    .map((s) => (s.flushes?.inFlightSeconds ?? 0) / s.real);
+  return shares.length ? median(shares) : null;
+}
+
+/**
+ * Measured: writeback spends most of its wall time on CPU (user + sys >= CPU_SHARE of wall) and, where the flush
+ * meter counted, under FLUSH_SHARE of it with a flush in flight.
+ */
+function cpuBound(results: Results, caseId: string, wb: ModeSummary | undefined): VerdictReason[] {
+  if (!wb?.real || !wb.user || !wb.sys || wb.user.median + wb.sys.median < CPU_SHARE * wb.real.median) return [];
+  const flushShare = flushShareOf(results, caseId, 'writeback');
+  if (flushShare !== null && flushShare >= FLUSH_SHARE) return [];
   const share = Number.parseFloat(results.image.compressedClusters ?? '0');
   return [
     {
@@ -127,6 +146,7 @@ function cpuBound(results: Results, wb: ModeSummary | undefined): VerdictReason[
       sysSeconds: wb.sys.median,
       realSeconds: wb.real.median,
       compressedClusters: share > 0 ? results.image.compressedClusters : null,
+      flushShare,
     },
   ];
 }

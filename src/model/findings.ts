@@ -128,6 +128,8 @@ export const VerdictReasonSchema = z.discriminatedUnion('code', [
     sysSeconds: num,
     realSeconds: num,
     compressedClusters: str.nullable(),
+    /** Median share of wall time with a flush in flight (flush meter), or null when the meter did not count. */
+    flushShare: num.nullable().default(null),
   }),
   /** The target's flush latency was not measured (probe skipped). */
   z.object({ code: z.literal('probe-skipped') }),
@@ -177,8 +179,14 @@ export const ProjectChoiceSchema = z.object({
   mode: str.nullable(),
   /** Its qemu-img arguments with placeholders ({src}, {dst}, {srcFormat}, {outFormat}), or null. */
   argv: z.array(str).nullable().default(null),
-  /** Median time to durable of the case and mode standing in for it / that of the fastest durable mode, or null. */
+  /**
+   * Time to durable of the mode standing in for it / that of the fastest durable mode: the ratio of geometric means,
+   * the same figure as the margin between those modes wherever it appears, or null.
+   */
   costRatio: num.nullable(),
+  /** The 95% Welch interval of costRatio, or null (the fastest mode itself, too few runs, or no variation). */
+  costCiLow: num.nullable().default(null),
+  costCiHigh: num.nullable().default(null),
   /** Its mode's output is durable when qemu-img returns (measured by the power-cut check, else by the mode). */
   durableAtReturn: z.boolean().nullable().default(null),
   /** The measured run standing in for the command: its case, the options only the command has, and only the run. */

@@ -33,7 +33,10 @@ export function costText(c: ProjectChoice): string {
   if (c.state === 'not-applicable') return 'does not apply here';
   if (c.mode === null || c.costRatio === null) return `${c.mode ?? 'its pick'} has no successful run here`;
   const durable = (c.durableAtReturn ?? DURABLE_MODES.includes(c.mode)) ? '' : ', NOT durable when qemu-img returns';
-  return `${c.costRatio.toFixed(2)}x the fastest durable time${durable}`;
+  const low = c.costCiLow ?? null;
+  const high = c.costCiHigh ?? null;
+  const interval = low !== null && high !== null ? ` (${intervalText({ ciLow: low, ciHigh: high })})` : '';
+  return `${c.costRatio.toFixed(2)}x${interval} the fastest durable time${durable}`;
 }
 
 /** Which measured run stands in for a project's command, and how they differ. */

@@ -3,6 +3,8 @@
 
 import { DURABLE_MODES } from '../analyze/durability.ts';
 import { meterMedians } from '../analyze/meter.ts';
+import { geometricMean } from '../analyze/stats.ts';
+import { CPU_SHARE, FLUSH_SHARE, realTimes } from '../analyze/verdict.ts';
 import type { Recommendation, Verdict, VerdictReason } from '../model/findings.ts';
 import {
   ASSUMED_2019_FLUSHES,
@@ -11,7 +13,7 @@ import {
   REFERENCE_2019,
 } from '../model/reference.ts';
 import type { Results } from '../model/results.ts';
-import { fasterOrSlower, intervalText, kibText, mib, secs, sizeWords, times } from '../model/units.ts';
+import { fasterOrSlower, intervalText, kibText, mib, percentFlag, secs, sizeWords, times } from '../model/units.ts';
 import { projectMarginText, projectNames } from './choice-text.ts';
 import { powerCutBullet } from './durability-text.ts';
 import { whereText } from './storage-text.ts';
@@ -141,11 +143,7 @@ function whyBullets(reasons: readonly VerdictReason[], meter: Metered | null): s
   }
   const cpu = find('cpu-bound');
   if (cpu) {
-    const compressed = cpu.compressedClusters ? `, ${cpu.compressedClusters} of clusters compressed` : '';
-    bullets.push(
-      `writeback is CPU-bound: user ${cpu.userSeconds.toFixed(2)} s + sys ${cpu.sysSeconds.toFixed(2)} s of ` +
-        `${cpu.realSeconds.toFixed(2)} s wall (measured${compressed}); no cache mode changes that.`,
-    );
+    bullets.push(`writeback is CPU-bound: ${cpuBoundFigures(cpu)}; no cache mode changes that.`);
   }
   const needed = find('latency-needed');
   if (needed) {
@@ -200,20 +198,31 @@ export function verdictText(results: Results, v: Verdict): string {
 /** The verdict's first sentence: the measured speedup with its interval and method. */
 function sentenceOne(results: Results, v: Verdict): string {
   const r = v.speedup as NonNullable<Verdict['speedup']>;
-  const modes = results.summary.cases.find((c) => c.caseId === v.caseId)?.modes ?? [];
-  const median = (mode: string) => modes.find((m) => m.mode === mode)?.real?.median.toFixed(2);
+  const mean = (mode: string) => geometricMean(realTimes(results, v.caseId, mode)).toFixed(2);
   const emulated = results.config.emulateFlushLatencyMs;
   const label = emulated !== null ? ` with an EMULATED flush latency of ${emulated} ms` : '';
   const format = results.cases.find((c) => c.id === v.caseId)?.outputFormat ?? 'raw';
   const what = `the ${sizeWords(results.image.virtualSize)} ${results.image.format} image to ${format}`;
   const interval = r.ciLow === null ? r.method.replace(/^.*; /, '') : `95% interval ${intervalText(r)}`;
-  const medians = `medians ${median('writethrough')} s vs ${median('writeback')} s`;
-  const detail = `(${interval}, ratio of geometric means; ${medians})`;
+  const means = `${mean('writethrough')} s vs ${mean('writeback')} s`;
+  const detail = `(${interval}; ratio of the geometric means ${means})`;
   const measured = `Measured on this host${label}: writeback converted ${what}`;
   if (v.outcome === 'none') {
     return `${measured} not measurably faster than writethrough: ${times(r.ratio)} ${detail}; the interval includes 1.`;
   }
   return `${measured} ${fasterOrSlower(r)} than writethrough ${detail}.`;
+}
+
+/** The measured figures behind "CPU-bound" and the rule they met (analyze/verdict.ts CPU_SHARE, FLUSH_SHARE). */
+function cpuBoundFigures(r: Extract<VerdictReason, { code: 'cpu-bound' }>): string {
+  const cpu = `user ${r.userSeconds.toFixed(2)} s + sys ${r.sysSeconds.toFixed(2)} s of ${r.realSeconds.toFixed(2)} s wall`;
+  const flushes =
+    r.flushShare === null || r.flushShare === undefined
+      ? 'time in flushes not measured'
+      : `a flush in flight ${(r.flushShare * 100).toFixed(1)}% of it`;
+  const compressed = r.compressedClusters ? `; ${r.compressedClusters} of clusters compressed` : '';
+  const rule = `called CPU-bound at >= ${percentFlag(CPU_SHARE)} CPU and < ${percentFlag(FLUSH_SHARE)} in flushes`;
+  return `measured ${cpu}, ${flushes}${compressed}; ${rule}`;
 }
 
 /** The reasons as phrases; the flush-latency facts (probe, prediction, measured penalty) read as one phrase. */
@@ -267,13 +276,8 @@ function reasonPhrase(r: VerdictReason): string {
         `reaching ${r.ratio.toFixed(0)}x with this image would take about ${r.perFlushMs.toFixed(1)} ms per flush ` +
         'on this host (a prediction from the measured medians and flush count)'
       );
-    case 'cpu-bound': {
-      const cause = r.compressedClusters ? `, with ${r.compressedClusters} of the image's clusters compressed` : '';
-      const cpu =
-        `user ${r.userSeconds.toFixed(2)} s + sys ${r.sysSeconds.toFixed(2)} s of ` +
-        `${r.realSeconds.toFixed(2)} s wall`;
-      return `writeback is CPU-bound here (measured: ${cpu}${cause}), which no cache mode changes`;
-    }
+    case 'cpu-bound':
+      return `writeback is CPU-bound here (${cpuBoundFigures(r)}), which no cache mode changes`;
     case 'probe-skipped':
       return 'the flush latency of the target was not measured (probe skipped)';
     case 'cache-not-dropped':

@@ -204,12 +204,43 @@ describe('verdicts label what they state', () => {
   });
   it('names decompression only for an image with compressed clusters', () => {
     expect(verdictText(results, v as Verdict)).toMatch(
-      /writeback is CPU-bound here \(measured: user 4\.50 s \+ sys 0\.30 s of 5\.00 s wall\), which/,
+      /writeback is CPU-bound here \(measured user 4\.50 s \+ sys 0\.30 s of 5\.00 s wall, time in flushes not measured; .*called CPU-bound at >= 80% CPU and < 5% in flushes\), which/,
     );
     expect(verdictText(results, v as Verdict)).not.toMatch(/compress/);
     const compressed = { ...results, image: { ...results.image, compressedClusters: '67.73%' } } as Results;
     expect(verdictText(compressed, verdicts(compressed)[0] as Verdict)).toMatch(
-      /with 67\.73% of the image's clusters compressed/,
+      /; 67\.73% of clusters compressed; called CPU-bound/,
+    );
+  });
+  it('calls writeback CPU-bound only while the flush meter saw flushes in flight under 5% of its wall time', () => {
+    const withFlushes = (inFlightSeconds: number) =>
+      ({
+        ...results,
+        samples: results.samples.map((s) =>
+          s.mode === 'writeback'
+            ? {
+                ...s,
+                flushes: {
+                  calls: 1,
+                  waitSeconds: inFlightSeconds,
+                  inFlightSeconds,
+                  medianMs: 1,
+                  p99Ms: 1,
+                  writeCalls: 1,
+                  writeBytes: 1,
+                  unflushedBytes: 0,
+                },
+              }
+            : s,
+        ),
+      }) as Results;
+    // 0.9 s of 5 s wall inside one fdatasync (18%): not CPU-bound, whatever user + sys say
+    const slow = withFlushes(0.9);
+    expect(verdicts(slow)[0]?.reasons.some((r) => r.code === 'cpu-bound')).toBe(false);
+    // 0.1 s of 5 s (2.0%): CPU-bound, the share stated
+    const quick = withFlushes(0.1);
+    expect(verdictText(quick, verdicts(quick)[0] as Verdict)).toMatch(
+      /a flush in flight 2\.0% of it; called CPU-bound/,
     );
   });
 });
