@@ -122,7 +122,14 @@ function projectChoices(
       srcFormat: target.srcFormat,
       outFormat: target.outFormat,
     });
-    const standIn = measured ? { caseId, ...commandDifferences(filled, measured) } : null;
+    const around = [
+      ...Object.entries(pick.command.env).map(([k, v]) => `${k}=${v}`),
+      ...(pick.command.prefix.length ? [pick.command.prefix.join(' ')] : []),
+    ];
+    const differences = measured ? commandDifferences(filled, measured) : null;
+    const standIn = differences
+      ? { caseId, projectOnly: [...around, ...differences.projectOnly], runOnly: differences.runOnly }
+      : null;
     return {
       project: rule.id,
       state: 'command' as const,

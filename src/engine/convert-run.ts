@@ -143,12 +143,22 @@ async function convertMeasured(
   signal: AbortSignal,
   env: Record<string, string>,
 ): Promise<{ result: ProcessResult; memory: RunMemory | null }> {
-  const options = { timeoutSeconds: ctx.timeoutSeconds, signal, env };
-  if (!ctx.memory) return { result: await runConvert(planCase.qemuImg, spec, options), memory: null };
+  const around = planCase.command;
+  const options = { timeoutSeconds: ctx.timeoutSeconds, signal, env: { ...env, ...around?.env } };
+  const prefix = around?.prefix ?? [];
+  const prefixed = (file: string, args: readonly string[]) =>
+    prefix.length
+      ? { file: prefix[0] as string, args: [...prefix.slice(1), file, ...args] }
+      : { file, args: [...args] };
+  if (!ctx.memory) return { result: await runConvert(planCase.qemuImg, spec, options, prefixed), memory: null };
   const cg = createRunCgroup(ctx.memory.host, ctx.memory.limitBytes);
   try {
     const dirty = sampleDirty(cg);
-    const result = await runConvert(planCase.qemuImg, spec, options, (file, args) => inCgroup(cg, file, args));
+    const inGroup = (file: string, args: readonly string[]) => {
+      const p = prefixed(file, args);
+      return inCgroup(cg, p.file, p.args);
+    };
+    const result = await runConvert(planCase.qemuImg, spec, options, inGroup);
     const memory = runMemory(cg, dirty.stop());
     return { result: memory.oomKilled ? { ...result, ok: false } : result, memory };
   } finally {

@@ -421,7 +421,7 @@ export const CONFIG_FLAGS = {
         commands: BENCH,
         help:
           'convert onto a target the harness pre-creates, sparse and the right size (-n --target-is-zero), as ' +
-          'vdsm does onto existing volumes',
+          'vdsm does onto preallocated file volumes and Incus onto fresh block volumes',
       },
     ],
     values: (c) => ({ 'target-is-zero': c.targetIsZero }),

@@ -42,6 +42,12 @@ export interface ProjectCaseCommand {
   existingTarget: boolean;
   /** The project fsyncs the output afterwards (CDI): the time to durable's sync. */
   fsyncAfter: boolean;
+  /** Words run before qemu-img (nice, ionice), applied to the measured run. */
+  prefix: string[];
+  /** Environment the project sets for qemu-img (MALLOC_ARENA_MAX), applied to the measured run. */
+  env: Record<string, string>;
+  /** What the project does around the command that the measured run does not, or null. */
+  notApplied: string | null;
 }
 
 /** The modes a case runs: its command's one mode under --as-projects, else every mode of the run. */

@@ -48,6 +48,12 @@ export interface ProjectCommand {
   existingTarget: boolean;
   /** The project fsyncs the output after qemu-img returns (CDI's importer). */
   fsyncAfter: boolean;
+  /** Words run before qemu-img (e.g. ["nice", "-n19"]): applied to the measured run. */
+  prefix: string[];
+  /** Environment the project sets for qemu-img (e.g. MALLOC_ARENA_MAX): applied to the measured run. */
+  env: Record<string, string>;
+  /** What the project also does around the command that the measured run does not (e.g. a prlimit), or null. */
+  notApplied: string | null;
 }
 
 /** What a rule does on a target: a command, nothing it can be asked (unknown), or it never writes there. */
@@ -56,12 +62,28 @@ export type ProjectPick =
   | { state: 'unknown'; because: string }
   | { state: 'not-applicable'; because: string };
 
+/** Where a rule was read in its project's source. */
+export interface RuleSource {
+  repository: string;
+  /** The commit read (10 hex digits) and its commit date. */
+  commit: string;
+  date: string;
+  /** "path:lines" of each file the rule comes from. */
+  files: string[];
+  function: string;
+}
+
+/** "openstack/nova@00a030403f nova/privsep/qemu.py:111-123 (2026-08-21)": where a rule was read. */
+export function citation(source: RuleSource): string {
+  return `${source.repository}@${source.commit} ${source.files.join(', ')} (${source.date})`;
+}
+
 /** One project's rule and where it comes from. */
 export interface ProjectRule {
   id: ProjectId;
   name: string;
-  /** The repository, file and function the rule was read from, and when and how. */
-  source: { repository: string; file: string; function: string; checked: string };
+  /** Where the rule was read: repository, commit and its date, files with lines, and the functions. */
+  source: RuleSource;
   /** The rule in a few words, for the README and the report's table. */
   rule: string;
   /** Why, in one line from its source (comments, commit messages, bugs). */
@@ -87,12 +109,9 @@ export function fillArgv(argv: readonly string[], values: Record<'src' | 'dst' |
   return argv.map((a) => a.replace(/\{(src|dst|srcFormat|outFormat)\}/g, (_, key: keyof typeof values) => values[key]));
 }
 
-const READ = '2026-11-30, read in the stored public copy of the repository';
-const SUMMARY = '2026-11-30, from issue 20 of this project (the source was not re-read here)';
-
 const command = (argv: string[], because: string, extra: Partial<ProjectCommand> = {}): ProjectPick => ({
   state: 'command',
-  command: { argv, existingTarget: false, fsyncAfter: false, ...extra },
+  command: { argv, existingTarget: false, fsyncAfter: false, prefix: [], env: {}, notApplied: null, ...extra },
   because,
 });
 const unknown = (because: string): ProjectPick => ({ state: 'unknown', because });
@@ -102,6 +121,9 @@ const ODIRECT_UNKNOWN =
   'whether the target opens with O_DIRECT is not known: none has no successful run here (not among --modes, or it failed)';
 const isZvol = (device: string | null) => device !== null && /^\/dev\/(zd\d|zvol\/)/.test(device);
 
+/** vdsm runs every storage operation under `nice -n 19 ionice -c 3` (operation.py 43-44, cmdutils.py 286-299). */
+const VDSM_PRIORITY = ['nice', '-n', '19', 'ionice', '-c', '3'];
+
 /** Every rule, in PROJECT_IDS order. */
 export const PROJECT_RULES: readonly ProjectRule[] = [
   {
@@ -109,18 +131,33 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     name: 'OpenStack Nova',
     source: {
       repository: 'openstack/nova',
-      file: 'nova/privsep/qemu.py',
-      function: 'unprivileged_convert_image',
-      checked: READ,
+      commit: '00a030403f',
+      date: '2026-08-21',
+      files: ['nova/privsep/qemu.py:111-123', 'nova/virt/images.py:72-82', 'nova/virt/libvirt/imagebackend.py:840'],
+      function: 'unprivileged_convert_image; convert_image_unsafe (the LVM image backend)',
     },
-    rule: '-t none when O_DIRECT works in the instances path, else -t writeback',
+    rule: '-t none when O_DIRECT works in the instances path, else -t writeback; onto an LV (LVM backend) no -f',
     reason:
       'none keeps the host page cache free and the image durable when qemu-img exits; writeback where O_DIRECT fails ' +
       '(tmpfs; bug 1734784 in 2017, its fallback changed from writethrough by bug 1818847 in 2019)',
     pick: (f) => {
+      if (f.target === 'block') {
+        // Lvm.create_image: convert_image_unsafe(base, lv, driver_format) -> no -f; the O_DIRECT test is on
+        // CONF.instances_path, a directory this run does not see.
+        const argv = ['convert', '-t', 'none', '-O', '{outFormat}', '{src}', '{dst}'];
+        return command(
+          argv,
+          'a block device: Nova writes one only through its LVM image backend (no -f, format detected); assumed: ' +
+            'the instances path opens with O_DIRECT (ext4 or XFS), so -t none (writeback where it does not)',
+          { existingTarget: true },
+        );
+      }
       if (f.odirect === 'unknown') return unknown(ODIRECT_UNKNOWN);
       const mode = f.odirect === 'works' ? 'none' : 'writeback';
-      const why = f.odirect === 'works' ? 'O_DIRECT works on the target' : 'O_DIRECT fails on the target';
+      const why =
+        f.odirect === 'works'
+          ? 'O_DIRECT works on the target (taken as the instances path)'
+          : 'O_DIRECT fails on the target';
       return command(['convert', '-t', mode, '-O', '{outFormat}', '-f', '{srcFormat}', '{src}', '{dst}'], why);
     },
   },
@@ -129,9 +166,10 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     name: 'OpenStack Cinder',
     source: {
       repository: 'openstack/cinder',
-      file: 'cinder/image/image_utils.py',
+      commit: 'ab09bc39db',
+      date: '2026-08-21',
+      files: ['cinder/image/image_utils.py:300-343, 412-470'],
       function: '_convert_image, _get_qemu_convert_cmd',
-      checked: READ,
     },
     rule: "-t none onto a block device where dd oflag=direct works, else qemu-img's default; never -n",
     reason: 'all data must reach the device before it is unmapped remotely (bug 1363016); files are left to qemu-img',
@@ -149,21 +187,46 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     name: 'oVirt/vdsm',
     source: {
       repository: 'oVirt/vdsm',
-      file: 'lib/vdsm/storage/qemuimg.py',
-      function: 'convert',
-      checked: READ,
+      commit: 'fd4b0df20b',
+      date: '2026-06-25',
+      files: [
+        'lib/vdsm/storage/qemuimg.py:270-350',
+        'lib/vdsm/storage/image.py:472-485',
+        'lib/vdsm/storage/volume.py:904-936',
+        'lib/vdsm/storage/fileVolume.py:390',
+        'lib/vdsm/storage/sd.py:419-427',
+        'lib/vdsm/storage/operation.py:43-44',
+      ],
+      function: 'qemuimg.convert; Image.copyCollapsed (requires_create, zero_initialized, recommends_unordered_writes)',
     },
-    rule: 'always -p -t none -T none; onto existing block volumes -n, and -W for raw',
-    reason: 'no host page cache for guest images, shared storage across hosts; unordered writes only on block devices',
+    rule:
+      'nice -n 19 ionice -c 3, -p -t none -T none; a new volume is created by the conversion (qcow2: -o compat), an ' +
+      'existing one gets -n (file: --target-is-zero); -W for raw onto block',
+    reason:
+      'no host page cache for guest images on shared storage; preallocated volumes stay preallocated; unordered ' +
+      'writes only where the domain is not sparse (block)',
     pick: (f) => {
       const head = ['convert', '-p', '-t', 'none', '-T', 'none', '-f', '{srcFormat}', '-O', '{outFormat}'];
+      const wrap = { prefix: VDSM_PRIORITY };
+      const compat = f.outFormat === 'qcow2' ? ['-o', 'compat=1.1'] : [];
       if (f.target === 'dir') {
-        const compat = f.outFormat === 'qcow2' ? ['-o', 'compat=1.1'] : [];
-        return command([...head, ...compat, '{src}', '{dst}'], 'a file volume: created by the conversion');
+        // requires_create: raw -> isSparse() (a file domain's default), qcow2 -> no parent.
+        const why =
+          'a file volume, created by the conversion; assumed: raw sparse (preallocated raw gets -n ' +
+          '--target-is-zero), qcow2 without a parent, compat 1.1 (a V4+ domain)';
+        return command([...head, ...compat, '{src}', '{dst}'], why, wrap);
       }
-      const unordered = f.outFormat === 'raw' ? ['-W'] : [];
-      const argv = [...head, '-n', ...unordered, '{src}', '{dst}'];
-      return command(argv, 'a block volume that exists: -n', { existingTarget: true });
+      if (f.outFormat === 'qcow2') {
+        const why = 'a qcow2 block volume without a parent: created by the conversion (no -n, no -W)';
+        return command([...head, ...compat, '{src}', '{dst}'], why, wrap);
+      }
+      // Block raw volumes are preallocated: create=False (-n); zero_initialized() is False on block (no
+      // --target-is-zero); a block domain does not support sparseness, so raw gets unordered writes (-W).
+      const argv = [...head, '-n', '-W', '{src}', '{dst}'];
+      return command(argv, 'a raw block volume that exists (preallocated): -n -W, no --target-is-zero', {
+        ...wrap,
+        existingTarget: true,
+      });
     },
   },
   {
@@ -171,9 +234,10 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     name: 'KubeVirt CDI',
     source: {
       repository: 'kubevirt/containerized-data-importer',
-      file: 'pkg/image/qemu.go',
+      commit: 'c07cdb6fbd',
+      date: '2026-08-20',
+      files: ['pkg/image/qemu.go:102-145'],
       function: 'convertToRaw, getCacheMode',
-      checked: READ,
     },
     rule: '-t writeback, then fsync of the file; after an OOM-killed import, none where O_DIRECT works',
     reason:
@@ -194,11 +258,13 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     name: 'Proxmox VE',
     source: {
       repository: 'proxmox/qemu-server',
-      file: 'src/PVE/QemuServer/QemuImage.pm (142-183; sparseinit: proxmox/pve-storage src/PVE/Storage/Plugin.pm 1594)',
+      commit: 'e6352be67f',
+      date: '2026-08-17',
+      files: [
+        'src/PVE/QemuServer/QemuImage.pm:142-183',
+        'proxmox/pve-storage@0c56bad8b2 src/PVE/Storage/Plugin.pm:1594',
+      ],
       function: 'convert; volume_has_feature sparseinit',
-      checked:
-        '2026-12-03: qemu-server@e6352be (2026-08-17) and pve-storage@0c56bad (2026-07-24), read in the stored ' +
-        'public copies',
     },
     rule:
       '-p -n onto the allocated volume, zeroinit: before it where the storage is sparse-initialized; -t none only ' +
@@ -232,16 +298,30 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     name: 'Ironic Python Agent',
     source: {
       repository: 'openstack/ironic-python-agent',
-      file: 'ironic_python_agent/extensions/standby.py, ironic_python_agent/qemu_img.py',
-      function: '_write_whole_disk_image, convert_image',
-      checked: READ,
+      commit: 'a9e64be582',
+      date: '2026-08-07',
+      files: [
+        'ironic_python_agent/extensions/standby.py:375-399',
+        'ironic_python_agent/disk_utils.py:461-490',
+        'ironic_python_agent/qemu_img.py:100-145',
+      ],
+      function: '_write_whole_disk_image, populate_image, convert_image',
     },
-    rule: '-O host_device -t directsync -S 0 -W onto the bare-metal disk',
-    reason: 'every write reaches the disk before the node reboots into the image; the disk is written whole',
+    rule: 'MALLOC_ARENA_MAX=3, -O host_device -t directsync -S 0 -W onto the bare-metal disk; a raw image with dd',
+    reason:
+      'every write reaches the disk before the node reboots into the image; the disk is written whole; three malloc ' +
+      'arenas keep qemu-img under its address-space limit',
     pick: (f) => {
       if (f.target === 'dir') return notHere('Ironic writes whole-disk images onto a block device only');
-      const argv = ['convert', '-f', '{srcFormat}', '-O', 'host_device', '-t', 'directsync', '-S', '0', '-W'];
-      return command([...argv, '{src}', '{dst}'], 'a block device, written whole');
+      if (f.srcFormat === 'raw') return notHere('Ironic writes a raw image with dd, not qemu-img (populate_image)');
+      if (f.outFormat !== 'raw')
+        return notHere(`Ironic writes the disk as host_device (raw); this case writes ${f.outFormat}`);
+      const argv = ['convert', '-O', 'host_device', '-t', 'directsync', '-S', '0', '-f', '{srcFormat}', '-W'];
+      return command([...argv, '{src}', '{dst}'], 'a block device, written whole', {
+        existingTarget: true,
+        env: { MALLOC_ARENA_MAX: '3', LC_ALL: 'C' },
+        notApplied: 'prlimit --as 2048 MiB (image_convert_memory_limit)',
+      });
     },
   },
   {
@@ -249,17 +329,21 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     name: 'Incus',
     source: {
       repository: 'lxc/incus',
-      file: 'internal/server/storage/utils.go',
-      function: 'ImageUnpack (convertBlockImage)',
-      checked: READ,
+      commit: 'be7afc5df3',
+      date: '2026-08-22',
+      files: [
+        'internal/server/storage/utils.go:755-784',
+        'internal/server/storage/drivers/driver_dir_volumes.go:68-85',
+      ],
+      function: 'ImageUnpack; dir driver CreateVolume (the filler runs before root.img exists)',
     },
     rule:
-      '-t writeback, -T none if the source opens with O_DIRECT; onto block: -t none if the device opens with ' +
-      'O_DIRECT, -W -n --target-is-zero; on a dir or btrfs pool writeback (the O_DIRECT probe opens root.img, ' +
-      'not yet created)',
+      'nice -n19, -t writeback, -T none if the source opens with O_DIRECT; onto block: -t none if the device opens ' +
+      'with O_DIRECT, -W -n --target-is-zero; on a dir or btrfs pool writeback (root.img not yet created)',
     reason: 'VM images are unpacked from qcow2 onto clean volumes; direct I/O where both sides allow it',
     pick: (f) => {
       if (f.srcFormat !== 'qcow2') return notHere('Incus unpacks qcow2 images only');
+      if (f.outFormat !== 'raw') return notHere(`Incus unpacks to raw; this case writes ${f.outFormat}`);
       if (f.target === 'block' && f.odirect === 'unknown') return unknown(ODIRECT_UNKNOWN);
       if (f.sourceOdirect === 'unknown')
         return unknown('whether the source image opens with O_DIRECT was not measured');
@@ -271,9 +355,13 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
       if (f.target === 'block') argv.push('-W', '-n', '--target-is-zero');
       const why =
         f.target === 'block'
-          ? `O_DIRECT ${f.odirect === 'works' ? 'works' : 'fails'} on the device`
+          ? `O_DIRECT ${f.odirect === 'works' ? 'works' : 'fails'} on the device; assumed: a fresh volume ` +
+            '(targetIsZero, as the LVM and ZFS drivers pass)'
           : 'a dir pool: root.img does not exist yet when Incus probes it for O_DIRECT';
-      return command([...argv, '{src}', '{dst}'], why, { existingTarget: f.target === 'block' });
+      return command([...argv, '{src}', '{dst}'], why, {
+        existingTarget: f.target === 'block',
+        prefix: ['nice', '-n19'],
+      });
     },
   },
   {
@@ -281,14 +369,21 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     name: 'Apache CloudStack (KVM)',
     source: {
       repository: 'apache/cloudstack',
-      file: 'plugins/hypervisors/kvm/src/main/java/org/apache/cloudstack/utils/qemu/QemuImg.java',
-      function: 'convert',
-      checked: READ,
+      commit: '013e3e9ef1',
+      date: 'the newest stored copy; its date not recorded',
+      files: [
+        'plugins/hypervisors/kvm/src/main/java/org/apache/cloudstack/utils/qemu/QemuImg.java (convert)',
+        'plugins/storage/volume/linstor/.../LinstorStorageAdaptor.java (PR 9417)',
+        'plugins/hypervisors/kvm/.../ScaleIOStorageAdaptor.java',
+      ],
+      function: 'QemuImg.convert; the storage adaptors that call it',
     },
     rule:
-      "no -t (qemu-img's default) unless the storage asks for no cache (-t none); -n --target-is-zero -W -S 1M " +
-      'onto existing targets; -U',
-    reason: 'block storage adaptors (PowerFlex) set noCache; zeroes are skipped in 1 MiB chunks onto existing volumes',
+      "no -t (qemu-img's default) on files and plain block pools (CLVM); -t none from the Linstor adaptor; -U; " +
+      '-n --target-is-zero -W -S 1M onto existing volumes',
+    reason:
+      'the Linstor adaptor asks for no cache (2024); PowerFlex passes no cache flag and skips zeroes only on thick ' +
+      'volumes; zeroes are skipped in 1 MiB chunks onto existing volumes',
     pick: (f) => {
       const source = f.srcFormat === 'qcow2' ? ['--image-opts', 'driver=qcow2,file.filename={src}'] : ['{src}'];
       if (f.target === 'dir') {
@@ -298,8 +393,13 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
         );
       }
       const zero = ['-n', '--target-is-zero', '-W', '-S', '1M'];
-      const argv = ['convert', ...zero, '-O', '{outFormat}', '-t', 'none', '-U', ...source, '{dst}'];
-      return command(argv, 'an existing block volume of a no-cache storage', { existingTarget: true });
+      const argv = ['convert', ...zero, '-O', '{outFormat}', '-U', ...source, '{dst}'];
+      return command(
+        argv,
+        "an existing block volume, assumed a plain block pool (CLVM): qemu-img's default cache (a Linstor pool " +
+          'adds -t none)',
+        { existingTarget: true },
+      );
     },
   },
   {
@@ -307,9 +407,10 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     name: 'OpenStack Glance',
     source: {
       repository: 'openstack/glance',
-      file: 'glance/async_/flows/plugins/image_conversion.py',
-      function: '_execute',
-      checked: SUMMARY,
+      commit: 'c76abb08e2',
+      date: '2026-07-22',
+      files: ['glance/async_/flows/plugins/image_conversion.py:212-216'],
+      function: '_ConvertImage._execute',
     },
     rule: "no -t: qemu-img's default (unsafe)",
     reason: 'the converted image is uploaded to the store afterwards; the staging file is not kept',
@@ -323,22 +424,32 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     name: 'libvirt storage volumes',
     source: {
       repository: 'libvirt/libvirt',
-      file: 'src/storage/storage_util.c',
+      commit: '000e950455',
+      date: 'the newest stored copy; its date not recorded',
+      files: [
+        'src/storage/storage_util.c (storageBackendCreateQemuImgSetOptions, virStorageBackendCreateQemuImgCmdFromVol)',
+      ],
       function: 'storageBackendCreateQemuImg',
-      checked: SUMMARY,
     },
-    rule: "no -t: qemu-img's default (unsafe)",
+    rule: "no -t: qemu-img's default (unsafe); qcow2 output with -o compat=0.10; raw onto raw copied by libvirt",
     reason: 'volume creation from an input volume leaves caching to qemu-img',
-    pick: () => command(['convert', '-f', '{srcFormat}', '-O', '{outFormat}', '{src}', '{dst}'], "qemu-img's default"),
+    pick: (f) => {
+      if (f.srcFormat === 'raw' && f.outFormat === 'raw')
+        return notHere('libvirt copies a raw volume onto a raw one itself, not with qemu-img');
+      const compat = f.outFormat === 'qcow2' ? ['-o', 'compat=0.10'] : [];
+      const argv = ['convert', '-f', '{srcFormat}', '-O', '{outFormat}', ...compat, '{src}', '{dst}'];
+      return command(argv, "qemu-img's default");
+    },
   },
   {
     id: 'opennebula',
     name: 'OpenNebula',
     source: {
       repository: 'OpenNebula/one',
-      file: 'src/tm_mad, src/datastore_mad',
-      function: 'the qcow2 and fs drivers',
-      checked: SUMMARY,
+      commit: 'f847cf2e9a',
+      date: '2026-08-20',
+      files: ['src/datastore_mad/remotes/fs/clone:98', 'src/tm_mad/fs_lvm/clone:156', 'src/tm_mad/lib/lvm.rb:170'],
+      function: 'the fs datastore and fs_lvm transfer drivers',
     },
     rule: "no -t: qemu-img's default (unsafe); some drivers add -m 4",
     reason: 'the drivers leave caching to qemu-img',

@@ -383,6 +383,12 @@ export const CaseSchema = z.object({
       argv: z.array(z.string()),
       existingTarget: z.boolean(),
       fsyncAfter: z.boolean(),
+      /** Words run before qemu-img (nice, ionice), applied to the measured run. */
+      prefix: z.array(z.string()).default([]),
+      /** Environment the project sets for qemu-img (MALLOC_ARENA_MAX), applied to the measured run. */
+      env: z.record(z.string(), z.string()).default({}),
+      /** What the project does around the command that the measured run does not (a prlimit), or null. */
+      notApplied: z.string().nullable().default(null),
     })
     .nullable()
     .default(null),

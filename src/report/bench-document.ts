@@ -595,9 +595,7 @@ function methodBlocks(results: Results): Block[] {
     { kind: 'heading', level: 3, text: "Projects' rules and where they were read" },
     {
       kind: 'list',
-      items: PROJECT_RULES.map(
-        (r) => `${r.name}: ${r.rule}. Why: ${r.reason}. Source: ${sourceText(r.id)}; read ${r.source.checked}.`,
-      ),
+      items: PROJECT_RULES.map((r) => `${r.name}: ${r.rule}. Why: ${r.reason}. Source: ${sourceText(r.id)}.`),
     },
     { kind: 'heading', level: 3, text: 'Repeat one run by hand' },
     { kind: 'code', text: commands.join('\n\n') },

@@ -11,7 +11,7 @@ import type {
   Recommendation,
   TargetFacts,
 } from '../model/findings.ts';
-import { fillArgv, PROJECT_RULES, projectRule } from '../model/project-rules.ts';
+import { citation, fillArgv, PROJECT_RULES, projectRule } from '../model/project-rules.ts';
 import { shellQuote } from '../model/qemu-img-command.ts';
 import type { Results } from '../model/results.ts';
 import { intervalText, mib, pText, secs } from '../model/units.ts';
@@ -50,10 +50,10 @@ export function standInText(c: ProjectChoice): string {
   return `this run's ${c.mode}, approximately: ${[adds, lacks].filter(Boolean).join('; ')}`;
 }
 
-/** Where a project's rule was read: repository, file and function. */
+/** Where a project's rule was read: "repo@commit path:lines (date)" and the functions. */
 export function sourceText(project: Project): string {
-  const { repository, file, function: name } = projectRule(project).source;
-  return `${repository}: ${file} (${name})`;
+  const { source } = projectRule(project);
+  return `${citation(source)}, ${source.function}`;
 }
 
 /** "1.27x its time to durable (95% interval 1.16-1.38x, Welch p = 0.002)", or why there is no interval. */
@@ -116,13 +116,11 @@ export function projectRows(r: Recommendation): string[][] {
 export function projectTableMarkdown(): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
   const rows = PROJECT_RULES.map((r) =>
-    [r.name, r.rule, r.reason, `${r.source.repository}: \`${r.source.file}\` (${r.source.function})`, r.source.checked]
-      .map(cell)
-      .join(' | '),
+    [r.name, r.rule, r.reason, `\`${citation(r.source)}\` (${r.source.function})`].map(cell).join(' | '),
   );
   return [
-    '| project | rule | why (from its source) | source | read |',
-    '|---|---|---|---|---|',
+    '| project | rule | why (from its source) | source: repository@commit path:lines (commit date) |',
+    '|---|---|---|---|',
     ...rows.map((r) => `| ${r} |`),
   ].join('\n');
 }
@@ -133,8 +131,16 @@ export function projectNames(projects: readonly Project[]): string {
 }
 
 /** A project command as a person would type it, with SRC and DST for the files. */
-export function projectCommandLine(argv: readonly string[], srcFormat: string, outFormat: string): string {
-  return ['qemu-img', ...fillArgv(argv, { src: 'SRC', dst: 'DST', srcFormat, outFormat })].map(shellQuote).join(' ');
+export function projectCommandLine(
+  argv: readonly string[],
+  srcFormat: string,
+  outFormat: string,
+  around: { prefix?: readonly string[]; env?: Record<string, string>; notApplied?: string | null } = {},
+): string {
+  const env = Object.entries(around.env ?? {}).map(([k, v]) => `${k}=${v}`);
+  const filled = fillArgv(argv, { src: 'SRC', dst: 'DST', srcFormat, outFormat });
+  const line = [...env, ...(around.prefix ?? []), 'qemu-img', ...filled].map(shellQuote).join(' ');
+  return around.notApplied ? `${line} (not applied here: ${around.notApplied})` : line;
 }
 
 /** A measured project command against the fastest durable one: "1.21x (1.10-1.33x, Welch p = 0.002)". */
@@ -149,7 +155,7 @@ export function projectMarginText(run: ProjectRun): string {
 export function projectRunRows(results: Results): string[][] {
   return results.projectRuns.map((run) => {
     const c = results.cases.find((x) => x.id === run.caseId);
-    const line = c?.command ? projectCommandLine(c.command.argv, results.image.format, c.outputFormat) : '?';
+    const line = c?.command ? projectCommandLine(c.command.argv, results.image.format, c.outputFormat, c.command) : '?';
     return [
       projectNames(run.projects),
       line,

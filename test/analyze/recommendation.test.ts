@@ -106,7 +106,7 @@ describe('recommendations', () => {
     // vdsm's command against the measured none run (convert -t none -f qcow2 -O raw SRC DST): it adds -p and -T none
     expect(r?.projects.find((p) => p.project === 'vdsm')?.standIn).toEqual({
       caseId: 'default',
-      projectOnly: ['-T none', '-p'],
+      projectOnly: ['nice -n 19 ionice -c 3', '-T none', '-p'],
       runOnly: [],
     });
     // unsafe is faster here but never recommended: it is not durable when qemu-img returns.

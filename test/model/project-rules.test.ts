@@ -2,6 +2,7 @@
 // written out here from the function named in each test (read 2026-11-30), not from the rule table.
 import { describe, expect, it } from 'vitest';
 import {
+  citation,
   effectiveMode,
   fillArgv,
   PROJECT_IDS,
@@ -31,13 +32,18 @@ function argvOf(id: ProjectId, facts: ProjectFacts): string[] | string {
 }
 
 describe('the rule table', () => {
-  it('has one rule per project, in order, each naming a repository, file and function', () => {
+  it('has one rule per project, in order, each citing repository@commit, files and the commit date', () => {
     expect(PROJECT_RULES.map((r) => r.id)).toEqual([...PROJECT_IDS]);
     for (const r of PROJECT_RULES) {
       expect(r.source.repository).toMatch(/^[\w.-]+\/[\w.-]+$/);
-      expect(r.source.file.length).toBeGreaterThan(3);
+      expect(r.source.commit).toMatch(/^[0-9a-f]{10}$/);
+      expect(r.source.files.length).toBeGreaterThan(0);
       expect(r.source.function.length).toBeGreaterThan(3);
     }
+    expect(citation(projectRule('nova').source)).toBe(
+      'openstack/nova@00a030403f nova/privsep/qemu.py:111-123, nova/virt/images.py:72-82, ' +
+        'nova/virt/libvirt/imagebackend.py:840 (2026-08-21)',
+    );
   });
   it("reads the target cache mode from the last -t, and qemu-img's default (unsafe) without one", () => {
     expect(effectiveMode(['convert', '-t', 'writeback', '-t', 'none'])).toBe('none');
@@ -73,6 +79,13 @@ describe('OpenStack Nova: nova/privsep/qemu.py unprivileged_convert_image', () =
     ]);
     expect(argvOf('nova', { ...DIR, odirect: 'unknown' })).toBe('unknown');
   });
+  it('imagebackend.py:840 Lvm.create_image: convert_image_unsafe onto the LV, no -f, the instances path assumed O_DIRECT', () => {
+    // images.convert_image_unsafe(base, self.path, self.driver_format, run_as_root=True) -> in_format None: no -f
+    expect(argvOf('nova', BLOCK)).toEqual(['convert', '-t', 'none', '-O', 'raw', '/img/a.qcow2', '/t/out']);
+    expect(argvOf('nova', { ...BLOCK, odirect: 'unknown' })).toEqual(argvOf('nova', BLOCK));
+    const pick = projectRule('nova').pick(BLOCK);
+    expect(pick.because).toMatch(/assumed: the instances path opens with O_DIRECT/);
+  });
 });
 
 describe('OpenStack Cinder: cinder/image/image_utils.py _convert_image, _get_qemu_convert_cmd', () => {
@@ -103,21 +116,25 @@ describe('OpenStack Cinder: cinder/image/image_utils.py _convert_image, _get_qem
   });
 });
 
-describe('oVirt/vdsm: lib/vdsm/storage/qemuimg.py convert', () => {
-  // cmd = [qemu-img, "convert", "-p", "-t", "none", "-T", "none"] + -f + -O (+ -o compat for qcow2 when create)
-  // + "-n" when not create + "-W" for unordered_writes + [src, dst]
-  it('creates file volumes, writes existing block volumes with -n and raw ones with -W', () => {
-    const head = ['convert', '-p', '-t', 'none', '-T', 'none', '-f', 'qcow2', '-O'];
+describe('oVirt/vdsm@fd4b0df20b: qemuimg.py convert (270-350), image.py 472-485, volume.py 904-936', () => {
+  // cmd = [qemu-img, "convert", "-p", "-t", "none", "-T", "none"] + -f + -O; create: -o compat= for qcow2;
+  // not create: "-n", and "--target-is-zero" when backing is None and target_is_zero; "-W" for unordered_writes
+  const head = ['convert', '-p', '-t', 'none', '-T', 'none', '-f', 'qcow2', '-O'];
+  it('a raw file volume (requires_create: raw -> isSparse(), sparse assumed): created, no -n', () => {
     expect(argvOf('vdsm', DIR)).toEqual([...head, 'raw', '/img/a.qcow2', '/t/out']);
-    expect(argvOf('vdsm', { ...DIR, outFormat: 'qcow2' })).toEqual([
-      ...head,
-      'qcow2',
-      '-o',
-      'compat=1.1',
-      '/img/a.qcow2',
-      '/t/out',
-    ]);
+    expect(projectRule('vdsm').pick(DIR).because).toMatch(/assumed: raw sparse \(preallocated raw gets -n/);
+  });
+  it('a qcow2 volume without a parent (requires_create: getParent() == BLANK_UUID): -o compat=1.1, on file or block', () => {
+    const qcow2 = [...head, 'qcow2', '-o', 'compat=1.1', '/img/a.qcow2', '/t/out'];
+    expect(argvOf('vdsm', { ...DIR, outFormat: 'qcow2' })).toEqual(qcow2);
+    expect(argvOf('vdsm', { ...BLOCK, outFormat: 'qcow2' })).toEqual(qcow2);
+  });
+  it('a raw block volume (preallocated): -n -W, no --target-is-zero (volume.py 932: zero_initialized False)', () => {
     expect(argvOf('vdsm', BLOCK)).toEqual([...head, 'raw', '-n', '-W', '/img/a.qcow2', '/t/out']);
+  });
+  it('operation.py 43-44: runs under nice -n 19 and ionice idle class (cmdutils.py 286-299)', () => {
+    const pick = projectRule('vdsm').pick(DIR);
+    expect(pick.state === 'command' && pick.command.prefix).toEqual(['nice', '-n', '19', 'ionice', '-c', '3']);
   });
 });
 
@@ -192,24 +209,33 @@ describe('Proxmox VE: qemu-server@e6352be src/PVE/QemuServer/QemuImage.pm conver
   });
 });
 
-describe('Ironic Python Agent: standby.py _write_whole_disk_image, qemu_img.py convert_image', () => {
-  // 'qemu-img', 'convert', '-f', 'qcow2', '-O', 'host_device', '-t', 'directsync', '-S', '0', '-W', source, dest
-  it('directsync onto a block device; nothing onto a directory', () => {
+describe('Ironic Python Agent@a9e64be582: standby.py 375-399, disk_utils.py 461-490, qemu_img.py 100-145', () => {
+  // cmd = ['qemu-img', 'convert', '-O', out_format] + ['-t', cache] + ['-S', sparse_size] + ['-f', source_format]
+  // + ['-W'] + [source, dest]; out_format='host_device', cache='directsync', sparse_size='0', out_of_order=True
+  it('directsync onto a block device with MALLOC_ARENA_MAX=3; nothing onto a directory', () => {
     expect(argvOf('ironic', BLOCK)).toEqual([
       'convert',
-      '-f',
-      'qcow2',
       '-O',
       'host_device',
       '-t',
       'directsync',
       '-S',
       '0',
+      '-f',
+      'qcow2',
       '-W',
       '/img/a.qcow2',
       '/t/out',
     ]);
+    const pick = projectRule('ironic').pick(BLOCK);
+    expect(pick.state === 'command' && pick.command.env).toEqual({ MALLOC_ARENA_MAX: '3', LC_ALL: 'C' });
+    expect(pick.state === 'command' && pick.command.notApplied).toMatch(/prlimit --as 2048 MiB/);
     expect(argvOf('ironic', DIR)).toBe('not-applicable');
+  });
+  it('disk_utils.py populate_image: a raw image is written with dd, not qemu-img; qcow2 output does not apply', () => {
+    expect(projectRule('ironic').pick({ ...BLOCK, srcFormat: 'raw' }).because).toMatch(/with dd, not qemu-img/);
+    expect(argvOf('ironic', { ...BLOCK, srcFormat: 'raw' })).toBe('not-applicable');
+    expect(argvOf('ironic', { ...BLOCK, outFormat: 'qcow2' })).toBe('not-applicable');
   });
 });
 
@@ -241,33 +267,22 @@ describe('Incus: internal/server/storage/utils.go ImageUnpack', () => {
     ]);
     expect(argvOf('incus', { ...DIR, sourceOdirect: 'unknown' })).toBe('unknown');
     expect(argvOf('incus', { ...DIR, srcFormat: 'raw' })).toBe('not-applicable');
+    expect(argvOf('incus', { ...DIR, outFormat: 'qcow2' })).toBe('not-applicable');
+  });
+  it('utils.go 756: "nice", "-n19" before qemu-img', () => {
+    const pick = projectRule('incus').pick(DIR);
+    expect(pick.state === 'command' && pick.command.prefix).toEqual(['nice', '-n19']);
   });
 });
 
-describe('Apache CloudStack: QemuImg.java convert', () => {
-  // "-n", "--target-is-zero", "-W", "-S", "1M" when the destination exists; "-O" fmt; "-t", "none" when noCache;
-  // "-U" and --image-opts driver=qcow2,file.filename=SRC on qemu >= 2.10; then the destination
-  it('no -t onto a new file; -n --target-is-zero -W -S 1M -t none onto an existing block volume', () => {
+describe('Apache CloudStack: QemuImg.java convert and its storage adaptors', () => {
+  // "-n", "--target-is-zero", "-W", "-S", "1M" when the destination exists; "-O" fmt; "-t", "none" only when the
+  // adaptor asks for no cache (Linstor, PR 9417); "-U" and --image-opts driver=qcow2,file.filename=SRC; destination
+  it('no -t onto a new file', () => {
     expect(argvOf('cloudstack', DIR)).toEqual([
       'convert',
       '-O',
       'raw',
-      '-U',
-      '--image-opts',
-      'driver=qcow2,file.filename=/img/a.qcow2',
-      '/t/out',
-    ]);
-    expect(argvOf('cloudstack', BLOCK)).toEqual([
-      'convert',
-      '-n',
-      '--target-is-zero',
-      '-W',
-      '-S',
-      '1M',
-      '-O',
-      'raw',
-      '-t',
-      'none',
       '-U',
       '--image-opts',
       'driver=qcow2,file.filename=/img/a.qcow2',
@@ -282,6 +297,23 @@ describe('Apache CloudStack: QemuImg.java convert', () => {
       '/t/out',
     ]);
   });
+  it('a plain block pool (CLVM, assumed and said): -n --target-is-zero -W -S 1M and no -t', () => {
+    expect(argvOf('cloudstack', BLOCK)).toEqual([
+      'convert',
+      '-n',
+      '--target-is-zero',
+      '-W',
+      '-S',
+      '1M',
+      '-O',
+      'raw',
+      '-U',
+      '--image-opts',
+      'driver=qcow2,file.filename=/img/a.qcow2',
+      '/t/out',
+    ]);
+    expect(projectRule('cloudstack').pick(BLOCK).because).toMatch(/assumed a plain block pool \(CLVM\).*Linstor/);
+  });
 });
 
 describe('Glance, libvirt and OpenNebula: no -t', () => {
@@ -292,5 +324,19 @@ describe('Glance, libvirt and OpenNebula: no -t', () => {
     }
     expect(argvOf('glance', DIR)).toEqual(['convert', '-f', 'qcow2', '-O', 'raw', '/img/a.qcow2', '/t/out']);
     expect(argvOf('glance', BLOCK)).toBe('not-applicable');
+  });
+  it('libvirt: -o compat=0.10 for qcow2 output; raw onto raw is copied by libvirt, not qemu-img', () => {
+    expect(argvOf('libvirt', { ...DIR, outFormat: 'qcow2' })).toEqual([
+      'convert',
+      '-f',
+      'qcow2',
+      '-O',
+      'qcow2',
+      '-o',
+      'compat=0.10',
+      '/img/a.qcow2',
+      '/t/out',
+    ]);
+    expect(argvOf('libvirt', { ...DIR, srcFormat: 'raw' })).toBe('not-applicable');
   });
 });

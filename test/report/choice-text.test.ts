@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProjectChoice } from '../../src/model/findings.ts';
-import { PROJECT_RULES } from '../../src/model/project-rules.ts';
+import { citation, PROJECT_RULES } from '../../src/model/project-rules.ts';
 import { costText, projectTableMarkdown } from '../../src/report/choice-text.ts';
 import { ROOT } from '../helpers/cli.ts';
 
@@ -19,7 +19,7 @@ describe("the README's projects table", () => {
     expect(rows).toHaveLength(PROJECT_RULES.length);
     for (const [i, rule] of PROJECT_RULES.entries()) {
       expect(rows[i]).toContain(`| ${rule.name} |`);
-      expect(rows[i]).toContain(`${rule.source.repository}: \`${rule.source.file}\``);
+      expect(rows[i]).toContain(`\`${citation(rule.source)}\``);
     }
   });
 });
