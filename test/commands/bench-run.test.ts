@@ -1,13 +1,10 @@
 // --resume refuses a results.json whose samples are not the recorded plan's, each once (was: a duplicated sample and
-// a "run 7" were accepted, counting 5 runs under "3 runs per mode"); --durability-check refused up front where a
-// block-device target would need a loop device the kernel cannot give.
+// a "run 7" were accepted, counting 5 runs under "3 runs per mode").
 
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { requirePlannedSamples, requirePowerCutCheck } from '../../src/commands/bench-run.ts';
+import { requirePlannedSamples } from '../../src/commands/bench-run.ts';
 import type { Sample } from '../../src/model/results.ts';
 import { buildRounds } from '../../src/plan/matrix.ts';
-import { IS_ROOT, NEEDS_FUSE } from '../helpers/cli.ts';
 
 const rounds = buildRounds(['default'], ['writethrough', 'writeback'], 3, 0, 1);
 const sample = (mode: string, run: number): Sample =>
@@ -29,20 +26,4 @@ describe('requirePlannedSamples', () => {
     );
     expect(() => requirePlannedSamples([sample('unsafe', 1)], rounds)).toThrow(/holds default unsafe run 1/);
   });
-});
-
-describe('requirePowerCutCheck', () => {
-  const on = { durabilityCheck: true, targetDevices: [] as string[], targetLoops: [] as string[] };
-  const devices = { fuse: '/dev/fuse', loopControl: '/nonexistent/loop-control' };
-  it.skipIf(!IS_ROOT || !existsSync('/dev/fuse'))(
-    `a block-device target without the loop module is refused up front; a directory target needs none ${NEEDS_FUSE}`,
-    () => {
-      expect(() => requirePowerCutCheck({ ...on, targetDevices: ['/dev/sdz'] }, devices)).toThrow(
-        '--durability-check simulates a block-device target with a loop device, and this kernel has no ' +
-          '/dev/loop-control: load the loop module (modprobe loop) or leave --durability-check out',
-      );
-      expect(() => requirePowerCutCheck(on, devices)).not.toThrow();
-      expect(() => requirePowerCutCheck({ ...on, durabilityCheck: false, targetLoops: ['/x'] }, devices)).not.toThrow();
-    },
-  );
 });
