@@ -1,19 +1,34 @@
 // The layering of src/, checked in CI: `npm run lint:layers`. Arrows point only downwards:
-//   cli -> commands -> (config, plan, engine, flush, host, image, analyze, report) -> model
-// flush/ and image/ may use engine/ (the only place that starts processes); report/ may use analyze/.
+//   cli -> commands -> (config, plan, engine, flush, host, image, analyze, report) -> system -> model
+// engine/ is the scheduler and one measured conversion; system/ the OS adapters it, flush/ and image/ use (processes,
+// locks, cgroups, loop devices, FUSE mounts, the page cache); report/ may use analyze/.
 // Paths match `src/<layer>/` anywhere, so test/fixtures/layering/ can show a forbidden import failing.
-const LAYERS = ['cli', 'commands', 'config', 'plan', 'engine', 'flush', 'host', 'image', 'analyze', 'report', 'model'];
+const LAYERS = [
+  'cli',
+  'commands',
+  'config',
+  'plan',
+  'engine',
+  'flush',
+  'host',
+  'image',
+  'analyze',
+  'report',
+  'system',
+  'model',
+];
 const ALLOWED = {
   cli: ['commands', 'model'],
-  commands: ['config', 'plan', 'engine', 'flush', 'host', 'image', 'analyze', 'report', 'model'],
+  commands: ['config', 'plan', 'engine', 'flush', 'host', 'image', 'analyze', 'report', 'system', 'model'],
   config: ['model'],
   plan: ['model'],
-  engine: ['model'],
-  flush: ['engine', 'model'],
+  engine: ['system', 'model'],
+  flush: ['system', 'model'],
   host: ['model'],
-  image: ['engine', 'model'],
+  image: ['system', 'model'],
   analyze: ['model'],
   report: ['analyze', 'model'],
+  system: ['model'],
   model: [],
 };
 const layerPath = (names) => `(^|/)src/(${names.join('|')})/`;
@@ -52,9 +67,9 @@ module.exports = {
     },
     {
       name: 'one-process-spawner',
-      comment: 'only src/engine/spawn.ts starts processes (execa, node:child_process)',
+      comment: 'only src/system/spawn.ts starts processes (execa, node:child_process)',
       severity: 'error',
-      from: { path: '(^|/)src/', pathNot: '(^|/)src/engine/spawn\\.ts$' },
+      from: { path: '(^|/)src/', pathNot: '(^|/)src/system/spawn\\.ts$' },
       to: { path: '(^|/)node_modules/execa/|^child_process$|^node:child_process$' },
     },
     {

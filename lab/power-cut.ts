@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { z } from 'zod';
 import { cacheRoot } from '../src/config/paths.ts';
-import { mountPowerCutFs } from '../src/engine/power-cut-mount.ts';
 import { ensurePowerCutFs } from '../src/flush/power-cut-check.ts';
 import { seededRandom } from '../src/model/prng.ts';
 import { parseResults, type Results } from '../src/model/results.ts';
+import { mountPowerCutFs } from '../src/system/power-cut-mount.ts';
 import { bootGuest, type GuestDrive, type GuestRun } from './guest-run.ts';
 import {
   GUEST_DIR,

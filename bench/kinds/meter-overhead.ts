@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe } from '../../src/analyze/stats.ts';
 import { cacheRoot } from '../../src/config/paths.ts';
-import { meterEnv, takeMeter } from '../../src/engine/flush-meter.ts';
-import { dropPageCache } from '../../src/engine/page-cache.ts';
-import { runProcess } from '../../src/engine/spawn.ts';
 import { ensureInterposer } from '../../src/flush/interposer.ts';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
 import { seededRandom, shuffled } from '../../src/model/prng.ts';
 import { convertArgs, DEFAULT_CONVERT_OPTIONS } from '../../src/model/qemu-img-command.ts';
 import type { BuiltinImageParams } from '../../src/model/results.ts';
+import { meterEnv, takeMeter } from '../../src/system/flush-meter.ts';
+import { dropPageCache } from '../../src/system/page-cache.ts';
+import { runProcess } from '../../src/system/spawn.ts';
 
 /** What the experiment's data holds. */
 interface MeterOverheadExperiment {

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheRoot } from '../../src/config/paths.ts';
-import { dropPageCache } from '../../src/engine/page-cache.ts';
-import { runProcess } from '../../src/engine/spawn.ts';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
 import { convertArgs, DEFAULT_CONVERT_OPTIONS } from '../../src/model/qemu-img-command.ts';
 import { median } from '../../src/model/quantile.ts';
 import type { BuiltinImageParams } from '../../src/model/results.ts';
+import { dropPageCache } from '../../src/system/page-cache.ts';
+import { runProcess } from '../../src/system/spawn.ts';
 
 /** What the overhead experiment's data holds. */
 interface OverheadExperiment {

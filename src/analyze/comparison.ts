@@ -1,9 +1,20 @@
 // Comparison of several runs (pure): align cases and modes; the change against the first input as a ratio of
 // geometric means with its Welch interval and p (a change is significant exactly when the interval excludes 1); the
 // Mann-Whitney p beside it as a robustness check; every differing fact listed.
-import { COMPARE_SCHEMA_VERSION, type CompareWarning, type ComparisonKind } from '../model/comparison.ts';
+import {
+  COMPARE_SCHEMA_VERSION,
+  type CompareCell,
+  type CompareRow,
+  type CompareWarning,
+  type Comparison,
+  type ComparisonKind,
+  type FactDifference,
+} from '../model/comparison.ts';
+
+export type { CompareCell, CompareRow, Comparison, FactDifference };
+
 import { distinct } from '../model/lists.ts';
-import { probeFigure, type Ratio, type Results, type Stat } from '../model/results.ts';
+import { probeFigure, type Results } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
 import { ALPHA, isSignificant, mannWhitney, RATIO_METHOD, ratioInterval } from './stats.ts';
 
@@ -14,65 +25,6 @@ export interface CompareInput {
   /** Where it was read from. */
   path: string;
   results: Results;
-}
-
-/** One side's figure in an aligned row. */
-export interface CompareCell {
-  label: string;
-  real: Stat | null;
-  /** Relative change against the reference input: this / reference, ratio of geometric means with its interval. */
-  change: Ratio | null;
-  /** The Welch test's two-sided p against the reference (the same test as the interval), or null without one. */
-  p: number | null;
-  /** Exactly when the change's 95% interval excludes 1 (p < 0.05). */
-  significant: boolean;
-  /** Mann-Whitney U test's two-sided p (a robustness check, not the decider), and whether it is exact. */
-  rankP: number | null;
-  rankExact: boolean | null;
-}
-
-/** A case x mode present in the reference, with each input's figure. */
-export interface CompareRow {
-  caseId: string;
-  mode: string;
-  cells: CompareCell[];
-}
-
-/** One fact of an input's run, as the comparison lists it. */
-export interface FactDifference {
-  fact: string;
-  /** The value per input, in input order. */
-  values: string[];
-}
-
-/** What kind of comparison the inputs allow. */
-
-/** The whole comparison (compare.json). */
-export interface Comparison {
-  /** The schema compare.json is written with ({@link COMPARE_SCHEMA_VERSION}). */
-  schemaVersion: number;
-  inputs: {
-    label: string;
-    path: string;
-    host: string;
-    qemuImg: string;
-    fsType: string;
-    emulatedMs: number | null;
-    flushMs: number | null;
-    speedup: Ratio | null;
-    writethrough: number | null;
-    writeback: number | null;
-    sha256: string;
-  }[];
-  rows: CompareRow[];
-  /** Every fact whose value differs between the inputs. */
-  differences: FactDifference[];
-  /** 'A/B test' when exactly one fact differs; 'host comparison' when the hosts differ. */
-  kind: ComparisonKind;
-  /** What makes the comparison unfair or needs saying first, as codes (worded in report/). */
-  warnings: CompareWarning[];
-  /** How change and significance are decided. */
-  method: string;
 }
 
 /** Facts that make two runs come from different machines. */

@@ -104,6 +104,13 @@ export function helpText(command: Command): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The exit codes as a markdown list for docs/safety.md, from the same table. */
+export function exitCodeMarkdown(): string {
+  return Object.values(ENDINGS)
+    .map((e) => `  - ${e.code}: ${e.meaning}`)
+    .join('\n');
+}
+
 /** One line per exit code, from the one table that maps endings to codes. */
 export function exitCodeLines(): string[] {
   return Object.values(ENDINGS).map((e) => `  ${String(e.code).padEnd(4)}${e.meaning}`);
@@ -138,7 +145,7 @@ function wrap(text: string, width: number): string[] {
   return [...lines, line];
 }
 
-/** The flags of `command` as a markdown table (the README's copy is generated from this; a test compares them). */
+/** The flags of `command` as a markdown table (docs/cli.md's copy is generated from this; a test compares them). */
 export function flagTableMarkdown(command: Command): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   const rows = commandFlags(command).map((f) => {
@@ -149,7 +156,7 @@ export function flagTableMarkdown(command: Command): string {
   return ['| option | default | meaning |', '|---|---|---|', ...rows].join('\n');
 }
 
-/** How one command's flags differ from another's, in words (the README's line on what sweep takes). */
+/** How one command's flags differ from another's, in words (docs/cli.md's line on what sweep takes). */
 export function flagDifferenceText(command: Command, base: Command): string {
   const names = (c: Command) => commandFlags(c).map((f) => `--${f.name}`);
   const own = new Set(names(command));

@@ -44,6 +44,7 @@ function bashScript(): string {
   return [
     `# bash completion for ${PROGRAM} (generated from its flag table: ${PROGRAM} completions bash)`,
     '_qemu_cache_bench() {',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash parameter expansion, not a template
     '  local cur=${COMP_WORDS[COMP_CWORD]} cmd=bench i opts',
     '  for ((i = 1; i < COMP_CWORD; i++)); do',
     `    case \${COMP_WORDS[i]} in ${COMMANDS.join('|')}) cmd=\${COMP_WORDS[i]}; break ;; esac`,
@@ -78,6 +79,7 @@ function zshScript(): string {
     `  local -a commands; commands=(${COMMANDS.join(' ')})`,
     "  if (( CURRENT == 2 )) && [[ $words[2] != -* ]]; then _describe 'command' commands; return; fi",
     '  local cmd=bench',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a zsh subscript expansion, not a template
     '  (( ${commands[(Ie)$words[2]]} )) && cmd=$words[2]',
     '  case $cmd in',
     ...cases,

@@ -4,13 +4,13 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { cacheRoot } from '../config/paths.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
-import { type BlockTarget, LOOP_FILE } from '../engine/block-target.ts';
 import { type ConvertContext, cellSpec } from '../engine/convert-run.ts';
 import { checkPowerCut, ensurePowerCutFs, rawReference } from '../flush/power-cut-check.ts';
 import { EnvironmentError } from '../model/errors.ts';
 import { caseModes } from '../model/plan.ts';
 import { seededRandom } from '../model/prng.ts';
 import type { ImageFacts, Results } from '../model/results.ts';
+import { type BlockTarget, LOOP_FILE } from '../system/block-target.ts';
 import type { RunState } from './bench-state.ts';
 
 /**

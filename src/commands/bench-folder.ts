@@ -1,11 +1,11 @@
 // Running one bench into its results folder (shared by bench and sweep): results after every run, reports at the end.
 import { join, relative } from 'node:path';
 import type { ResolvedConfig } from '../config/resolve.ts';
-import { claimFolder } from '../engine/lock.ts';
 import { type Ending, EnvironmentError, endingOfSignal } from '../model/errors.ts';
 import type { Results } from '../model/results.ts';
 import { OutputManager } from '../report/file-writer.ts';
 import { ownedNames, renderDataFiles, renderReports } from '../report/registry.ts';
+import { claimFolder } from '../system/lock.ts';
 import { runBench } from './bench-run.ts';
 import { loadResults } from './results-file.ts';
 import type { BenchUi, Terminal } from './terminal-port.ts';

@@ -6,7 +6,6 @@ import { cacheRoot } from '../config/paths.ts';
 import { type ResolvedConfig, recordedConfig } from '../config/resolve.ts';
 import { type ConvertContext, measureConversion } from '../engine/convert-run.ts';
 import { type EngineOutcome, runRounds } from '../engine/scheduler.ts';
-import { CPU_TIME_RESOLUTION_SECONDS } from '../engine/spawn.ts';
 import { ensureInterposer, interposerEnv } from '../flush/interposer.ts';
 import { hostFacts } from '../host/host-facts.ts';
 import { DEFAULT_IMAGE_GENERATOR_VERSION, ensureDefaultImage } from '../image/builtin-image.ts';
@@ -18,6 +17,7 @@ import type { NotMeasured } from '../model/findings.ts';
 import { type Cell, caseModes, type PlanCase } from '../model/plan.ts';
 import { type ImageFacts, type Results, type RunCase, type Sample, SCHEMA_VERSION } from '../model/results.ts';
 import { buildCases, buildRounds } from '../plan/matrix.ts';
+import { CPU_TIME_RESOLUTION_SECONDS } from '../system/spawn.ts';
 import { adaptiveSampler } from './adaptive-sampling.ts';
 import {
   cachedAuditsAndProbes,

@@ -4,17 +4,17 @@ import { mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { cacheRoot } from '../config/paths.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
-import { attachLoop, type BlockTarget, blockDeviceSize, detachLoop, releaseDeadLoops } from '../engine/block-target.ts';
-import { acquireLock } from '../engine/lock.ts';
-import { findMemoryCgroupHost, type MemoryCgroupHost, removeDeadCgroups } from '../engine/memory-cgroup.ts';
-import { unmountDeadPowerCuts, unmountPowerCutsUnder } from '../engine/power-cut-mount.ts';
-import { createWorkDir, opensWithODirect, removeDeadWorkDirs, removeWorkDir } from '../engine/target.ts';
 import { deviceStorageFacts, storageFacts } from '../host/storage-facts.ts';
 import type { PlanCase, Target } from '../model/plan.ts';
 import type { ProjectFacts, ProjectId } from '../model/project-rules.ts';
 import type { ImageFacts } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
 import { projectCases } from '../plan/project-cases.ts';
+import { attachLoop, type BlockTarget, blockDeviceSize, detachLoop, releaseDeadLoops } from '../system/block-target.ts';
+import { acquireLock } from '../system/lock.ts';
+import { findMemoryCgroupHost, type MemoryCgroupHost, removeDeadCgroups } from '../system/memory-cgroup.ts';
+import { unmountDeadPowerCuts, unmountPowerCutsUnder } from '../system/power-cut-mount.ts';
+import { createWorkDir, opensWithODirect, removeDeadWorkDirs, removeWorkDir } from '../system/target.ts';
 import type { BenchUi } from './terminal-port.ts';
 
 /**

@@ -8,8 +8,8 @@ import { effectiveSourceCache, fillArgv } from '../model/project-rules.ts';
 import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-command.ts';
 import type { Sample } from '../model/results.ts';
 import { formatBytes, round6 } from '../model/units.ts';
-import { type BlockTarget, zeroLoopFile } from './block-target.ts';
-import { meterEnv, takeMeter } from './flush-meter.ts';
+import { type BlockTarget, zeroLoopFile } from '../system/block-target.ts';
+import { meterEnv, takeMeter } from '../system/flush-meter.ts';
 import {
   createRunCgroup,
   inCgroup,
@@ -18,11 +18,11 @@ import {
   removeRunCgroup,
   runMemory,
   sampleDirty,
-} from './memory-cgroup.ts';
-import { dirtyKiB, dropPageCache, timeSyncFile } from './page-cache.ts';
-import { createImage, imagesEqual, runConvert } from './qemu-img.ts';
-import type { ProcessResult } from './spawn.ts';
-import { fileAllocatedBytes, removeOutputFile } from './target.ts';
+} from '../system/memory-cgroup.ts';
+import { dirtyKiB, dropPageCache, timeSyncFile } from '../system/page-cache.ts';
+import { createImage, imagesEqual, runConvert } from '../system/qemu-img.ts';
+import type { ProcessResult } from '../system/spawn.ts';
+import { fileAllocatedBytes, removeOutputFile } from '../system/target.ts';
 
 /** What every conversion of a run shares. */
 export interface ConvertContext {

@@ -1,11 +1,11 @@
 // Flush audit: one untimed conversion under strace (or, without strace, under the LD_PRELOAD counter), counting the
 // writes and flushes qemu-img makes on the target and its open flags.
 import { readFileSync, rmSync } from 'node:fs';
-import { runProcess } from '../engine/spawn.ts';
-import { fileAllocatedBytes, removeOutputFile } from '../engine/target.ts';
 import type { AuditFailure } from '../model/findings.ts';
 import { type ConvertSpec, convertArgs, lastLine } from '../model/qemu-img-command.ts';
 import type { FlushAudit } from '../model/results.ts';
+import { runProcess } from '../system/spawn.ts';
+import { fileAllocatedBytes, removeOutputFile } from '../system/target.ts';
 import { interposerEnv } from './interposer.ts';
 
 const TRACED = 'openat,open,pwrite64,pwritev,pwritev2,write,fsync,fdatasync,sync_file_range,io_submit,io_uring_enter';

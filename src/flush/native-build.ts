@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runProcess } from '../engine/spawn.ts';
 import { EnvironmentError } from '../model/errors.ts';
+import { runProcess } from '../system/spawn.ts';
 
 /** One C helper: its source in scripts/, what it is built as, and how. */
 export interface NativeHelper {

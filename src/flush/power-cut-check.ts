@@ -2,12 +2,12 @@
 // qemu-img returns, and the output compared with the source; then the same with the cut at a point mid-conversion.
 import { closeSync, existsSync, mkdirSync, openSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { attachLoopOver, createSparseFile, detachLoop } from '../engine/block-target.ts';
-import { mountPowerCutFs, type PowerCutMount } from '../engine/power-cut-mount.ts';
-import { createImage, rawDataExtents, runConvert } from '../engine/qemu-img.ts';
-import { runProcess } from '../engine/spawn.ts';
 import { type ConvertSpec, lastLine } from '../model/qemu-img-command.ts';
 import type { DurabilityCheck, PowerCutOutcome } from '../model/results.ts';
+import { attachLoopOver, createSparseFile, detachLoop } from '../system/block-target.ts';
+import { mountPowerCutFs, type PowerCutMount } from '../system/power-cut-mount.ts';
+import { createImage, rawDataExtents, runConvert } from '../system/qemu-img.ts';
+import { runProcess } from '../system/spawn.ts';
 import { ensureBuilt, type NativeHelper } from './native-build.ts';
 
 const POWER_CUT_FS: NativeHelper = {

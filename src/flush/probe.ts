@@ -1,10 +1,10 @@
 // Flush-latency probe of a target dir: fdatasync latency after writes that extend a fresh file, of 4 KiB, 2 MiB and the
 // mean size of qemu-img's own writes (fio when installed, else built in).
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
-import { runProcess } from '../engine/spawn.ts';
-import { removeOutputFile } from '../engine/target.ts';
 import { median, quantile } from '../model/quantile.ts';
 import type { FlushProbe } from '../model/results.ts';
+import { runProcess } from '../system/spawn.ts';
+import { removeOutputFile } from '../system/target.ts';
 
 /** Latency figures of one probe size. */
 export type ProbeFigures = NonNullable<FlushProbe['small']>;

@@ -18,13 +18,13 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ownerAlive } from '../engine/owner.ts';
-import { runProcess } from '../engine/spawn.ts';
 import { EnvironmentError, InterruptedError } from '../model/errors.ts';
 import { seededRandom } from '../model/prng.ts';
 import { lastLine } from '../model/qemu-img-command.ts';
 import type { BuiltinImageParams } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
+import { ownerAlive } from '../system/owner.ts';
+import { runProcess } from '../system/spawn.ts';
 import { RandomBytes, textBytes, textPool } from './builtin-content.ts';
 import { type LayoutParams, layoutExtents } from './builtin-layout.ts';
 

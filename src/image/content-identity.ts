@@ -5,8 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { rawDataExtents } from '../engine/qemu-img.ts';
 import { InterruptedError } from '../model/errors.ts';
+import { rawDataExtents } from '../system/qemu-img.ts';
 
 /** The block the identity is taken over. */
 export const CONTENT_BLOCK = 1024 * 1024;

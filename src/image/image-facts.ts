@@ -1,11 +1,11 @@
 // The --image validator and the image facts recorded in results (format, sizes, compression, sha256).
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, type Stats, statSync } from 'node:fs';
-import { imageInfo } from '../engine/qemu-img.ts';
-import { runProcess } from '../engine/spawn.ts';
 import { UsageError } from '../model/errors.ts';
 import { lastLine, type QemuImgInfo } from '../model/qemu-img-command.ts';
 import type { BuiltinImageParams, ImageFacts } from '../model/results.ts';
+import { imageInfo } from '../system/qemu-img.ts';
+import { runProcess } from '../system/spawn.ts';
 
 /** Checks that `path` is a readable image qemu-img can open; returns its info or throws a one-line UsageError. */
 export async function validateImage(qemuImg: string, path: string, format: string | undefined): Promise<QemuImgInfo> {

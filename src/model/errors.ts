@@ -1,6 +1,6 @@
 // How a command can end, the exit code of each (the one place that maps them), and the error types that carry them.
 
-/** Every way a command ends: its exit code and what --help and the README say it means (the one map of the two). */
+/** Every way a command ends: its exit code and what --help, the man page and docs/safety.md say it means (the one map of the two). */
 export const ENDINGS = {
   ok: { code: 0, meaning: 'measured or rendered what was asked' },
   usage: { code: 2, meaning: 'a bad option or input file; nothing was created' },

@@ -84,7 +84,7 @@ export interface ProjectRule {
   name: string;
   /** Where the rule was read: repository, commit and its date, files with lines, and the functions. */
   source: RuleSource;
-  /** The rule in a few words, for the README and the report's table. */
+  /** The rule in a few words, for docs/projects.md and the report's table. */
   rule: string;
   /** Why, in one line from its source (comments, commit messages, bugs). */
   reason: string;

@@ -112,7 +112,7 @@ export function projectRows(r: Recommendation): string[][] {
   ]);
 }
 
-/** The README's table of the projects' rules: rule, why, and where it was read (generated from the rule table). */
+/** docs/projects.md's table of the projects' rules: rule, why, and where it was read (generated from the rule table). */
 export function projectTableMarkdown(): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|');
   const rows = PROJECT_RULES.map((r) =>

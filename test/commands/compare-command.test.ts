@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../src/analyze/comparison.ts';
 import { loadResults } from '../../src/commands/results-file.ts';
-import type { CompareWarning } from '../../src/model/comparison.ts';
+import { type CompareWarning, ComparisonSchema } from '../../src/model/comparison.ts';
 import type { Results } from '../../src/model/results.ts';
 import { compareDocument, compareWarningText } from '../../src/report/compare-report.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -262,5 +262,8 @@ describe('compare.json', () => {
     expect(json.warnings.length).toBeGreaterThan(0);
     for (const w of json.warnings) expect(Object.keys(w)).toContain('code');
     expect(JSON.stringify(json.warnings)).not.toMatch(/different |an incomplete run|note: /);
+    // the zod schema in src/model/comparison.ts (and so docs/results.schema.json) holds the whole file
+    expect(ComparisonSchema.strict().safeParse(json).success).toBe(true);
+    expect(ComparisonSchema.safeParse({ ...json, warnings: [{ code: 'unheard-of' }] }).success).toBe(false);
   });
 });

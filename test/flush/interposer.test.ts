@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { imagesEqual } from '../../src/engine/qemu-img.ts';
-import { runProcess } from '../../src/engine/spawn.ts';
 import { ensureInterposer, interposerEnv } from '../../src/flush/interposer.ts';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
 import { convertArgs, DEFAULT_CONVERT_OPTIONS } from '../../src/model/qemu-img-command.ts';
+import { imagesEqual } from '../../src/system/qemu-img.ts';
+import { runProcess } from '../../src/system/spawn.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-interposer-'));
 let image = '';

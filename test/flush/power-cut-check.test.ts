@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mountsOfType } from '../../src/engine/power-cut-mount.ts';
 import {
   checkPowerCut,
   differingBytes,
@@ -15,6 +14,7 @@ import {
   rawReference,
 } from '../../src/flush/power-cut-check.ts';
 import { DEFAULT_CONVERT_OPTIONS } from '../../src/model/qemu-img-command.ts';
+import { mountsOfType } from '../../src/system/power-cut-mount.ts';
 import { CAN_MOUNT_FUSE, NEEDS_FUSE } from '../helpers/cli.ts';
 
 const SKIP = !CAN_MOUNT_FUSE;

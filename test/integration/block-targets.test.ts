@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadResults } from '../../src/commands/results-file.ts';
-import { attachedLoops } from '../../src/engine/block-target.ts';
 import type { Results } from '../../src/model/results.ts';
+import { attachedLoops } from '../../src/system/block-target.ts';
 import { IS_ROOT, ROOT, runCli } from '../helpers/cli.ts';
 
 const LOOP_REASON = '(needs root: losetup)';

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadResults } from '../../src/commands/results-file.ts';
-import { CGROUP_PREFIX, findMemoryCgroupHost } from '../../src/engine/memory-cgroup.ts';
 import type { Results } from '../../src/model/results.ts';
+import { CGROUP_PREFIX, findMemoryCgroupHost } from '../../src/system/memory-cgroup.ts';
 import { IS_ROOT, runCli } from '../helpers/cli.ts';
 
 const REASON = '(needs root: memory cgroups)';

@@ -17,9 +17,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MACHINE } from '../../src/commands/environment.ts';
 import { loadResults } from '../../src/commands/results-file.ts';
 import { resolveBenchConfig } from '../../src/config/resolve.ts';
-import { mountsOfType } from '../../src/engine/power-cut-mount.ts';
-import { measureRequired } from '../../src/engine/qemu-img.ts';
-import { GUARDIAN_NAME } from '../../src/engine/spawn.ts';
+import { mountsOfType } from '../../src/system/power-cut-mount.ts';
+import { measureRequired } from '../../src/system/qemu-img.ts';
+import { GUARDIAN_NAME } from '../../src/system/spawn.ts';
 import {
   CAN_MOUNT_FUSE,
   IS_ROOT,

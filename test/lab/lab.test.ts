@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mountsOfType } from '../../src/engine/power-cut-mount.ts';
 import type { Results } from '../../src/model/results.ts';
 import { parseResults } from '../../src/model/results.ts';
+import { mountsOfType } from '../../src/system/power-cut-mount.ts';
 import { IS_ROOT, ROOT } from '../helpers/cli.ts';
 
 const HAS_QEMU_SYSTEM = (await execa('sh', ['-c', 'command -v qemu-system-x86_64'], { reject: false })).exitCode === 0;

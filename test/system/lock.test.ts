@@ -4,9 +4,9 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, LOCK_NAME } from '../../src/engine/lock.ts';
-import { processStartTime } from '../../src/engine/owner.ts';
 import { LockHeldError, UsageError } from '../../src/model/errors.ts';
+import { acquireLock, LOCK_NAME } from '../../src/system/lock.ts';
+import { processStartTime } from '../../src/system/owner.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 const owner = (pid: number, startTime: number | null) => JSON.stringify({ pid, startTime, host: hostname() });
@@ -43,7 +43,7 @@ describe('acquireLock', () => {
   });
   it('lets exactly one of two processes take over the same stale lock', async () => {
     const script = `
-      import { acquireLock } from './src/engine/lock.ts';
+      import { acquireLock } from './src/system/lock.ts';
       const [dir, at] = process.argv.slice(-2);
       while (Date.now() < Number(at)) {}
       try { acquireLock(dir, () => {}); console.log('won'); } catch { console.log('lost'); }

@@ -20,8 +20,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mountPowerCutFs, mountsOfType, type PowerCutMount } from '../../src/engine/power-cut-mount.ts';
 import { ensurePowerCutFs } from '../../src/flush/power-cut-check.ts';
+import { mountPowerCutFs, mountsOfType, type PowerCutMount } from '../../src/system/power-cut-mount.ts';
 import { CAN_MOUNT_FUSE, NEEDS_FUSE } from '../helpers/cli.ts';
 
 const SKIP = !CAN_MOUNT_FUSE;

@@ -3,13 +3,13 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EnvironmentError, UsageError } from '../../src/model/errors.ts';
 import {
   isOrphanLoopFile,
   validateLoopSupport,
   validateTargetDevice,
   zeroLoopFile,
-} from '../../src/engine/block-target.ts';
-import { EnvironmentError, UsageError } from '../../src/model/errors.ts';
+} from '../../src/system/block-target.ts';
 
 describe('isOrphanLoopFile', () => {
   const dead = () => true;

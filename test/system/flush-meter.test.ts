@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { meterEnv, parseMeter, takeMeter } from '../../src/engine/flush-meter.ts';
 import { ensureInterposer } from '../../src/flush/interposer.ts';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
+import { meterEnv, parseMeter, takeMeter } from '../../src/system/flush-meter.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-meter-'));
 let library = '';

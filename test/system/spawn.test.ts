@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runProcess } from '../../src/engine/spawn.ts';
+import { runProcess } from '../../src/system/spawn.ts';
 
 const burn = fileURLToPath(new URL('../fixtures/burn.sh', import.meta.url));
 

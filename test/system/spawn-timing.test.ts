@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runProcess } from '../../src/engine/spawn.ts';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
 import { convertArgs, DEFAULT_CONVERT_OPTIONS } from '../../src/model/qemu-img-command.ts';
+import { runProcess } from '../../src/system/spawn.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-timing-'));
 let image = '';

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { createWorkDir, removeDeadWorkDirs, removeOutputFile, WORK_OWNER_FILE } from '../../src/engine/target.ts';
+import { createWorkDir, removeDeadWorkDirs, removeOutputFile, WORK_OWNER_FILE } from '../../src/system/target.ts';
 
 describe('removeDeadWorkDirs', () => {
   it('removes only work folders whose marker names a dead owner, and counts the bytes they held', async () => {

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EnvironmentError } from '../../src/model/errors.ts';
 import {
   createRunCgroup,
   dirtyBytes,
@@ -13,8 +14,7 @@ import {
   removeDeadCgroups,
   runMemory,
   validateMemoryLimit,
-} from '../../src/engine/memory-cgroup.ts';
-import { EnvironmentError } from '../../src/model/errors.ts';
+} from '../../src/system/memory-cgroup.ts';
 
 function fakeRoot(): string {
   return mkdtempSync(join(tmpdir(), 'qcb-cg-'));
