@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type CacheMode, modeOrder, parseCacheModes } from '../model/cache-modes.ts';
 import { UsageError } from '../model/errors.ts';
-import { AS_PROJECTS_REPLACES, type FlagName, flagDefault, flagSpec } from '../model/flags.ts';
+import { AS_PROJECTS_REPLACES, CONFIG_FLAGS, type FlagName, flagDefault, flagSpec } from '../model/flags.ts';
 import { FLUSH_PRESETS, flushPreset } from '../model/flush-presets.ts';
 import type { OptionValues } from '../model/invocation.ts';
 import { distinct } from '../model/lists.ts';
@@ -22,61 +22,22 @@ export type ImageChoice =
   | { kind: 'file'; path: string; format: string; info: QemuImgInfo }
   | ({ kind: 'default'; cacheDir: string } & BuiltinImageParams);
 
-/** Everything a bench run needs, validated; recorded in results.json (minus the image info). */
-export interface ResolvedConfig {
+/**
+ * Everything a bench run needs, validated: the recorded config of results.json (RecordedConfigSchema, where each
+ * field is declared and documented once), with the live forms of the fields a running bench holds richer (the
+ * image's qemu-img info, typed modes, the qemu-img builds) and the one field only a live run has.
+ */
+export type ResolvedConfig = Omit<
+  RecordedConfig,
+  'image' | 'modes' | 'baseline' | 'qemuImgs' | 'cpuTimeResolutionSeconds'
+> & {
   image: ImageChoice;
   modes: CacheMode[];
-  /** Measured runs per mode: exactly this many, or at most this many when `adaptive` is set. */
-  runs: number;
-  warmup: number;
-  /** Speedups are baseline / mode; null: no speedups (writethrough not measured and no --baseline). */
   baseline: CacheMode | null;
-  /** Sample to a precision within limits; null with a fixed --runs count. */
-  adaptive: Adaptive | null;
-  seed: number;
-  timeoutSeconds: number | null;
-  emulateFlushLatencyMs: number | null;
-  /** The preset --emulate-flush-latency named, or null. */
-  emulatePreset: string | null;
-  flushAudit: boolean;
-  /** Load the flush meter into the timed runs. */
-  flushMeter: boolean;
-  flushProbe: boolean;
-  /** After the timed runs, check each mode's output after a simulated power cut. */
-  durabilityCheck: boolean;
-  dropCaches: boolean;
-  /** Check the targets' free space against what the output can need before the run. */
-  spaceCheck: boolean;
-  verify: boolean;
-  onFailure: 'continue' | 'stop';
   qemuImgs: QemuImgBuild[];
-  targetDirs: string[];
-  /** True when targetDirs is the default: results/ of the working directory. */
-  targetDirDefault: boolean;
-  outputFormats: string[];
-  srcCaches: (string | null)[];
-  /** -m values (null: qemu-img's default). */
-  coroutines: (number | null)[];
-  /** -W off and/or on. */
-  outOfOrder: boolean[];
-  /** -r values (null: no limit). */
-  rateLimits: (string | null)[];
-  /** -n --target-is-zero onto a target the harness pre-creates. */
-  targetIsZero: boolean;
-  /** --as-projects: the projects whose own command lines are measured instead of the modes, or null. */
-  asProjects: ProjectId[] | null;
-  /** Block devices to convert onto with -n (each confirmed with --i-know-this-overwrites). */
-  targetDevices: string[];
-  /** Directories to create a loop device's sparse file in. */
-  targetLoops: string[];
-  /** The memory cgroup limit of every conversion, bytes, or null for none. */
-  memoryLimitBytes: number | null;
-  outDir: string;
   /** True for the default results folder (stamped to the second): taken, it gets a suffix instead of failing. */
   outDirUnique: boolean;
-  json: boolean;
-  quiet: boolean;
-}
+};
 
 /** Where and when the options are resolved; `resumeDir` continues a run there instead of a new folder. */
 export interface ResolveContext {
@@ -205,9 +166,9 @@ function resolveRuns(read: Reader): { runs: number; adaptive: Adaptive | null } 
     return text === undefined ? undefined : parseCount(text, `--${name}`, min);
   };
   const runs = count('runs', 1);
-  const adaptiveFlags = (['precision', 'min-runs', 'max-runs', 'budget'] as const).filter(
-    (f) => read.str(f) !== undefined,
-  );
+  const adaptiveFlags = CONFIG_FLAGS.adaptive.flags
+    .map((f) => f.name as FlagName)
+    .filter((f) => read.str(f) !== undefined);
   if (runs !== undefined) {
     if (adaptiveFlags.length) throw new UsageError(`--runs fixes the run count; drop --${adaptiveFlags[0]} or --runs`);
     return { runs, adaptive: null };

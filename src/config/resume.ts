@@ -1,6 +1,6 @@
 // --resume DIR: the recorded options of an interrupted run, resolved again by the same normaliser as new ones.
 import { UsageError } from '../model/errors.ts';
-import { configFlagValues, FLAGS } from '../model/flags.ts';
+import { configFlagValues, FLAGS, type FlagName } from '../model/flags.ts';
 import type { Invocation } from '../model/invocation.ts';
 import type { Results } from '../model/results.ts';
 import type { EnvironmentPort } from './environment-port.ts';
@@ -10,7 +10,8 @@ const ALLOWED_WITH_RESUME = new Set(['resume', ...FLAGS.filter((f) => f.withResu
 
 /** Refuses options beside --resume that would change what the interrupted run measures. */
 export function checkResumeOptions(args: Invocation): void {
-  const extra = Object.keys(args.values).filter((k) => args.values[k] !== undefined && !ALLOWED_WITH_RESUME.has(k));
+  const given = Object.keys(args.values) as FlagName[];
+  const extra = given.filter((k) => args.values[k] !== undefined && !ALLOWED_WITH_RESUME.has(k));
   if (extra.length) throw new UsageError(`--resume continues with the recorded options; drop --${extra[0]}`);
 }
 

@@ -1,6 +1,7 @@
 // Flush-latency probe of a target dir: fdatasync latency after writes that extend a fresh file, of 4 KiB, 2 MiB and the
 // mean size of qemu-img's own writes (fio when installed, else built in).
 import { closeSync, fdatasyncSync, openSync, writeSync } from 'node:fs';
+import { FioJsonSchema } from '../model/external-json.ts';
 import { median, quantile } from '../model/quantile.ts';
 import type { FlushProbe } from '../model/results.ts';
 import { runProcess } from '../system/spawn.ts';
@@ -56,7 +57,9 @@ export async function probeFio(file: string, bytes: number, count: number): Prom
   removeOutputFile(file);
   if (!result.ok) return null;
   try {
-    const job = JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))).jobs[0];
+    const parsed = FioJsonSchema.safeParse(JSON.parse(result.stdout.slice(result.stdout.indexOf('{'))));
+    if (!parsed.success) return null;
+    const job = parsed.data.jobs[0] as (typeof parsed.data.jobs)[number];
     const lat = job.sync.lat_ns;
     return {
       bytes,

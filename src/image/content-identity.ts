@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InterruptedError } from '../model/errors.ts';
+import { ContentIdJsonSchema } from '../model/external-json.ts';
 import { rawDataExtents } from '../system/qemu-img.ts';
 
 /** The block the identity is taken over. */
@@ -61,11 +62,8 @@ function cacheFile(cacheRoot: string, imageSha256: string): string {
 /** The identity taken before for this image file, or null. */
 export function cachedContentId(cacheRoot: string, imageSha256: string): { id: string; method: string } | null {
   try {
-    const kept = JSON.parse(readFileSync(cacheFile(cacheRoot, imageSha256), 'utf8')) as {
-      id?: unknown;
-      method?: unknown;
-    };
-    return typeof kept.id === 'string' && typeof kept.method === 'string' ? { id: kept.id, method: kept.method } : null;
+    const kept = ContentIdJsonSchema.safeParse(JSON.parse(readFileSync(cacheFile(cacheRoot, imageSha256), 'utf8')));
+    return kept.success ? { id: kept.data.id, method: kept.data.method } : null;
   } catch {
     return null;
   }

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, type Stats, statSync } from 'node:fs';
 import { UsageError } from '../model/errors.ts';
+import { QemuImgInfoJsonSchema } from '../model/external-json.ts';
 import { lastLine, type QemuImgInfo } from '../model/qemu-img-command.ts';
 import type { BuiltinImageParams, ImageFacts } from '../model/results.ts';
 import { imageInfo } from '../system/qemu-img.ts';
@@ -75,7 +76,7 @@ function checkFindings(stdout: string, stderr: string): string {
 
 /** The encryption format of an image (e.g. "luks"), or null when it is not encrypted. */
 export function encryptionOf(info: QemuImgInfo): string | null {
-  const specific = (info.raw['format-specific'] as { data?: { encrypt?: { format?: string } } } | undefined)?.data;
+  const specific = QemuImgInfoJsonSchema.safeParse(info.raw).data?.['format-specific']?.data;
   if (specific?.encrypt) return specific.encrypt.format ?? 'encrypted';
   return info.raw.encrypted === true ? 'encrypted' : null;
 }

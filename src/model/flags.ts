@@ -2,7 +2,7 @@
 // each command's --help, the --resume values and the report's "repeat the whole bench" line are generated from it.
 // A config field without an entry here, or an entry that names no field, fails the type check.
 import { CACHE_MODES } from './cache-modes.ts';
-import type { Command, OptionValues } from './invocation.ts';
+import type { Command } from './commands.ts';
 import type { RecordedConfig } from './results.ts';
 import { durationFlag, percentFlag, sizeFlag } from './units.ts';
 
@@ -45,8 +45,11 @@ export interface FlagSpec {
   readonly optional?: string;
 }
 
-/** Flag values by long name, as the parser returns them (one type with the invocation's values). */
-export type FlagValues = OptionValues;
+/** Flag values by long name, as the parser returns them: a name outside the flag table fails the type check. */
+export type FlagValues = { [name in FlagName]?: string | boolean | string[] };
+
+/** Flag values as an entry of the table builds them (the table itself defines FlagName). */
+type EntryValues = Record<string, string | boolean | string[] | undefined>;
 
 /** The flags that set one recorded config field, and the values that set it again to a recorded value. */
 interface FieldFlags {
@@ -55,7 +58,7 @@ interface FieldFlags {
    * Flag values that resolve to `config`'s value of this field again (undefined: leave the flag out); for a `rerun`
    * elsewhere a value that is the working directory's default is left out, for a `resume` nothing is.
    */
-  readonly values: (config: RecordedConfig, purpose: 'resume' | 'rerun') => FlagValues;
+  readonly values: (config: RecordedConfig, purpose: 'resume' | 'rerun') => EntryValues;
 }
 
 /** A recorded field no flag sets: measured or derived, with the reason. */
@@ -730,7 +733,7 @@ export function rerunArguments(config: RecordedConfig): string[] {
   const values = configFlagValues(config, 'rerun');
   const args: string[] = [];
   for (const spec of FLAGS) {
-    const value = values[spec.name];
+    const value = values[spec.name as FlagName];
     if (spec.rerun === false || value === undefined || value === false) continue;
     if (value === true) args.push(`--${spec.name}`);
     else if (Array.isArray(value)) {

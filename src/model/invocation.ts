@@ -1,13 +1,12 @@
-// The command line as parsed: which subcommand, its flag values and positional arguments.
+// The command line as parsed: which subcommand, its flag values (keyed by the flag table's names) and positional
+// arguments.
+import type { Command } from './commands.ts';
+import type { FlagValues } from './flags.ts';
 
-/** The subcommands. */
-export const COMMANDS = ['bench', 'sweep', 'report', 'compare', 'completions'] as const;
+export { COMMANDS, type Command } from './commands.ts';
 
-/** A subcommand name. */
-export type Command = (typeof COMMANDS)[number];
-
-/** Flag values by long name, as node:util parseArgs returns them. */
-export type OptionValues = Record<string, string | boolean | string[] | undefined>;
+/** Flag values by long name, as node:util parseArgs returns them: only the flag table's names. */
+export type OptionValues = FlagValues;
 
 /** Parsed command line: the subcommand, its flag values and positional arguments. */
 export interface Invocation {

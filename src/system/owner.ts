@@ -2,6 +2,7 @@
 // the owner; dead owners' leftovers can then be recognised and removed.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { OwnerJsonSchema } from '../model/external-json.ts';
 
 /** A process, identified beyond its PID. */
 export interface Owner {
@@ -31,9 +32,10 @@ export function selfOwner(): Owner {
 /** Parses an owner record: JSON, or a bare PID as older versions wrote; null when unreadable. */
 export function parseOwner(text: string): Owner | null {
   try {
-    const data = JSON.parse(text) as Partial<Owner>;
+    const parsed = OwnerJsonSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) return null;
+    const data = parsed.data;
     if (typeof data === 'number') return { pid: data, startTime: null, host: hostname() };
-    if (typeof data.pid !== 'number') return null;
     return { pid: data.pid, startTime: data.startTime ?? null, host: data.host ?? hostname() };
   } catch {
     return null;

@@ -1,5 +1,6 @@
 // Running qemu-img: a conversion, its version, info and compare, and the --qemu-img validator.
 import { EnvironmentError } from '../model/errors.ts';
+import { QemuImgInfoJsonSchema, QemuImgMapJsonSchema, QemuImgMeasureJsonSchema } from '../model/external-json.ts';
 import {
   type ConvertSpec,
   compareVersions,
@@ -54,14 +55,15 @@ export async function imageInfo(
   const result = await runProcess(qemuImg, args, { captureStdout: true, timeoutSeconds: 60 });
   if (!result.ok) return { error: result.stderrTail.trim() || `qemu-img info exited ${result.exitCode}` };
   try {
-    const raw = JSON.parse(result.stdout) as Record<string, unknown>;
-    const specific = (raw['format-specific'] as { data?: Record<string, unknown> } | undefined)?.data ?? {};
+    const parsed = QemuImgInfoJsonSchema.safeParse(JSON.parse(result.stdout));
+    if (!parsed.success) return { error: 'qemu-img info printed JSON without a format and a virtual size' };
+    const raw = parsed.data;
     return {
-      format: String(raw.format),
-      virtualSize: Number(raw['virtual-size']),
-      actualSize: Number(raw['actual-size'] ?? 0),
-      clusterSize: typeof raw['cluster-size'] === 'number' ? raw['cluster-size'] : null,
-      compressionType: typeof specific['compression-type'] === 'string' ? specific['compression-type'] : null,
+      format: raw.format,
+      virtualSize: raw['virtual-size'],
+      actualSize: raw['actual-size'] ?? 0,
+      clusterSize: raw['cluster-size'] ?? null,
+      compressionType: raw['format-specific']?.data?.['compression-type'] ?? null,
       dirty: raw['dirty-flag'] === true,
       compressedClusters: null,
       raw,
@@ -92,8 +94,8 @@ export async function measureRequired(qemuImg: string, path: string, format: str
   const result = await runProcess(qemuImg, args, { captureStdout: true, timeoutSeconds: 60 });
   if (!result.ok) return null;
   try {
-    const required = (JSON.parse(result.stdout) as { required?: unknown }).required;
-    return typeof required === 'number' ? required : null;
+    const parsed = QemuImgMeasureJsonSchema.safeParse(JSON.parse(result.stdout));
+    return parsed.success ? parsed.data.required : null;
   } catch {
     return null;
   }
@@ -111,8 +113,9 @@ export async function rawDataExtents(
   const result = await runProcess(qemuImg, args, { captureStdout: true, timeoutSeconds: 600 });
   if (!result.ok) return null;
   try {
-    const extents = JSON.parse(result.stdout) as { start: number; length: number; data?: boolean }[];
-    return extents.filter((e) => e.data).map((e) => ({ start: e.start, length: e.length }));
+    const parsed = QemuImgMapJsonSchema.safeParse(JSON.parse(result.stdout));
+    if (!parsed.success) return null;
+    return parsed.data.filter((e) => e.data).map((e) => ({ start: e.start, length: e.length }));
   } catch {
     return null;
   }
