@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: the pure tests (statistics, model, plan, config, renderers, the parser) run in parallel first; then
-// the tests that run real conversions, processes, mounts or timings run one file at a time, so they do not disturb
-// each other's timings (and never overlap a parallel file).
+// Three projects, one after another: the pure tests (statistics, model, plan, config, renderers, the parser) in
+// parallel; then the tests that run real conversions, processes, mounts or timings one file at a time, so they do not
+// disturb each other's timings (one fork runs them in turn, each file isolated; never beside a parallel file); then the
+// storage lab (guests under TCG, ~16 min).
+// `npx vitest run --project unit --project integration` leaves the lab out.
 const UNIT = [
   'test/analyze/**/*.test.ts',
   'test/model/**/*.test.ts',
@@ -16,6 +18,9 @@ const UNIT = [
 
 export default defineConfig({
   test: {
+    pool: 'forks',
+    maxWorkers: 2,
+    minWorkers: 1,
     testTimeout: 120_000,
     hookTimeout: 300_000,
     projects: [
@@ -28,9 +33,18 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: UNIT,
-          fileParallelism: false,
+          exclude: [...UNIT, 'test/lab/**'],
+          poolOptions: { forks: { singleFork: true } },
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'lab',
+          include: ['test/lab/**/*.test.ts'],
+          poolOptions: { forks: { singleFork: true } },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

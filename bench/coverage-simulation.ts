@@ -2,7 +2,7 @@
 // the true ratio, at a fixed run count and with the tool's adaptive stopping. Shared by the ci-coverage experiment and
 // its unit tests (a few hundred per cell).
 import { halfWidthShare, ratioInterval } from '../src/analyze/stats.ts';
-import { PRECISION_LEVEL, stopReason } from '../src/commands/adaptive-sampling.ts';
+import { modesToSample, PRECISION_LEVEL, stopReason } from '../src/commands/adaptive-sampling.ts';
 import { normal, type Random, seededRandom } from '../src/model/prng.ts';
 
 /** One cell of the grid: noise, runs per side, true ratio. */
@@ -77,6 +77,47 @@ export function adaptiveCoverage(cell: AdaptiveCell, simulations: number, seed: 
     }
     for (const [index, m] of modes.entries()) {
       const r = ratioInterval(baseline.slice(0, n), m.slice(0, n));
+      const truth = cell.ratios[index] as number;
+      total++;
+      if (r?.ciLow != null && r.ciHigh != null && r.ciLow <= truth && truth <= r.ciHigh) covered++;
+    }
+  }
+  return covered / total;
+}
+
+/**
+ * Share of the reported 95% intervals that contain their true ratio when each round runs only the modes whose
+ * speedup is not yet known to --precision (modesToSample, the tool's allocation; the baseline runs while any other
+ * mode does) and the tool's stop rule ends the rounds; each experiment counts every speedup.
+ */
+export function allocatedCoverage(cell: AdaptiveCell, simulations: number, seed: number): number {
+  const random = seededRandom(seed);
+  const a = ADAPTIVE_SETTINGS;
+  let covered = 0;
+  let total = 0;
+  const share = (b: number[], m: number[]) =>
+    b.length < 2 || m.length < 2 ? null : halfWidthShare(ratioInterval(b, m, PRECISION_LEVEL));
+  for (let i = 0; i < simulations; i++) {
+    const baseline = times(random, a.maxRuns, 10, cell.cv);
+    const modes = cell.ratios.map((ratio) => times(random, a.maxRuns, 10 / ratio, cell.cv));
+    let nb = 0;
+    const nm = modes.map(() => 0);
+    for (let round = 1; round <= a.maxRuns; round++) {
+      const progress = modes.map((m, k) => ({
+        mode: `m${k}`,
+        runs: nm[k] as number,
+        share: share(baseline.slice(0, nb), m.slice(0, nm[k])),
+      }));
+      const run = modesToSample(a, 'b', [{ mode: 'b', runs: nb, share: null }, ...progress]);
+      if (run.size === 0) break;
+      if (run.has('b')) nb++;
+      for (const k of nm.keys()) if (run.has(`m${k}`)) nm[k] = (nm[k] as number) + 1;
+      const shares = modes.map((m, k) => share(baseline.slice(0, nb), m.slice(0, nm[k])));
+      const widest = Math.max(...shares.map((s) => s ?? Number.POSITIVE_INFINITY));
+      if (stopReason(a, round, { what: 'speedup', widest }, 0, 0)) break;
+    }
+    for (const [index, m] of modes.entries()) {
+      const r = ratioInterval(baseline.slice(0, nb), m.slice(0, nm[index]));
       const truth = cell.ratios[index] as number;
       total++;
       if (r?.ciLow != null && r.ciHigh != null && r.ciLow <= truth && truth <= r.ciHigh) covered++;

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { halfWidthShare } from '../../src/analyze/stats.ts';
 import { parseResults } from '../../src/model/results.ts';
 import { notMeasuredText, samplingText } from '../../src/report/finding-text.ts';
 
@@ -13,6 +14,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 interface FirstRunExperiment {
   argv: string[];
   targetRuns: number;
+  /** The headline's 95% interval (writethrough / writeback) within this share of the ratio, at most. */
+  targetHalfWidth: number;
 }
 
 /** Runs the experiment; returns the exit code. */
@@ -43,8 +46,19 @@ export async function run(_name: string, e: FirstRunExperiment): Promise<number>
   console.log(
     `flush audits: ${results.flushAudit.length} counted; ${results.notMeasured.map(notMeasuredText).join('; ') || '-'}`,
   );
-  const met = fewest >= e.targetRuns;
-  console.log(`target at least ${e.targetRuns} runs of every mode: ${met ? 'met' : 'MISSED'}`);
-  console.log(`runs per mode: ${modes.map((m, i) => `${m.mode} ${runs[i]?.length}`).join(', ')}`);
-  return met ? 0 : 1;
+  const speedup = results.verdicts[0]?.speedup ?? null;
+  const half = halfWidthShare(speedup);
+  const headline = speedup
+    ? `${speedup.ratio.toFixed(2)}x (95% ${speedup.ciLow?.toFixed(2)}-${speedup.ciHigh?.toFixed(2)}x, ` +
+      `+-${((half ?? Number.NaN) * 100).toFixed(1)}%)`
+    : 'not measured';
+  const enoughRuns = fewest >= e.targetRuns;
+  const narrow = half !== null && half <= e.targetHalfWidth;
+  console.log(`target at least ${e.targetRuns} runs of every mode: ${enoughRuns ? 'met' : 'MISSED'}`);
+  console.log(`target the headline's 95% interval within +-${e.targetHalfWidth * 100}%: ${narrow ? 'met' : 'MISSED'}`);
+  console.log(
+    `runs per mode: ${modes.map((m, i) => `${m.mode} ${runs[i]?.length}`).join(', ')}; wall ${wall.toFixed(0)} s; ` +
+      `headline ${headline}`,
+  );
+  return enoughRuns && narrow ? 0 : 1;
 }

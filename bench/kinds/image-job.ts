@@ -1,5 +1,6 @@
 // Experiment kind "image-job": the tool's whole --image job (compiled, start to results) against hyperfine running the
-// same conversions with page-cache drops, alternately, each timed whole from outside.
+// same conversions with page-cache drops, alternately, each timed whole from outside: a first job with an empty cache
+// (as a user running once on their image: its content identity taken, nothing cached), then a second on the same file.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,9 @@ interface ImageJobExperiment {
   modes: string[];
   runs: number;
   pairs: number;
-  targetRatio: number;
+  /** The first job (empty cache) / hyperfine, and the second (the same file again) / hyperfine, at most. */
+  targetFirst: number;
+  targetSecond: number;
 }
 
 /** Wall seconds of a command run to its end. */
@@ -47,28 +50,38 @@ export async function run(_name: string, e: ImageJobExperiment): Promise<number>
     ...['--prepare', `sync; echo 3 > /proc/sys/vm/drop_caches; rm -f ${out}`],
     `qemu-img convert -t {mode} -f qcow2 -O raw ${image} ${out} && sync -f ${out}`,
   ];
-  console.log(`first run of the tool on ${image} (caches its content identity and flush counts)`);
-  console.log(`  ${(await timed('node', tool('first'))).toFixed(1)} s`);
-  const ours: number[] = [];
+  const first: number[] = [];
+  const second: number[] = [];
   const theirs: number[] = [];
   for (let i = 0; i < e.pairs; i++) {
-    const name = `job-${i + 1}`;
-    const wall = await timed('node', tool(name));
-    const results = parseResults(JSON.parse(readFileSync(join(work, name, 'results.json'), 'utf8')));
-    const measured = results.samples.reduce((sum, s) => sum + s.real + s.sync, 0);
-    ours.push(wall);
+    // An empty cache directory: nothing of this image known, as on a user's first run on their file.
+    const env = { QCB_CACHE_DIR: join(work, `cache-${i + 1}`) };
+    const job = async (name: string) => {
+      const wall = await timed('node', tool(name), env);
+      const results = parseResults(JSON.parse(readFileSync(join(work, name, 'results.json'), 'utf8')));
+      return { wall, measured: results.samples.reduce((sum, s) => sum + s.real + s.sync, 0) };
+    };
+    const a = await job(`first-${i + 1}`);
     const hf = await timed('hyperfine', hyperfine);
+    const b = await job(`second-${i + 1}`);
+    first.push(a.wall);
+    second.push(b.wall);
     theirs.push(hf);
     console.log(
-      `pair ${i + 1}: the tool ${wall.toFixed(1)} s (measured conversions + syncs ${measured.toFixed(1)} s), hyperfine ${hf.toFixed(1)} s`,
+      `pair ${i + 1}: first job ${a.wall.toFixed(1)} s (conversions + syncs ${a.measured.toFixed(1)} s), ` +
+        `hyperfine ${hf.toFixed(1)} s, second job ${b.wall.toFixed(1)} s (${b.measured.toFixed(1)} s)`,
     );
   }
   rmSync(work, { recursive: true, force: true });
-  const ratio = median(ours) / median(theirs);
-  const met = ratio <= e.targetRatio;
-  console.log(`target the tool / hyperfine <= ${e.targetRatio}: ${met ? 'met' : 'MISSED'}`);
+  const firstRatio = median(first) / median(theirs);
+  const secondRatio = median(second) / median(theirs);
+  const met = firstRatio <= e.targetFirst && secondRatio <= e.targetSecond;
   console.log(
-    `tool/hyperfine ${ratio.toFixed(3)} (median ${median(ours).toFixed(1)} s / ${median(theirs).toFixed(1)} s)`,
+    `targets first job / hyperfine <= ${e.targetFirst}, second <= ${e.targetSecond}: ${met ? 'met' : 'MISSED'}`,
+  );
+  console.log(
+    `first/hyperfine ${firstRatio.toFixed(3)}, second/hyperfine ${secondRatio.toFixed(3)} ` +
+      `(medians ${median(first).toFixed(1)} s, ${median(second).toFixed(1)} s / ${median(theirs).toFixed(1)} s)`,
   );
   return met ? 0 : 1;
 }

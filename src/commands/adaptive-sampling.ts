@@ -2,6 +2,7 @@
 // baseline; without a baseline, every margin between the fastest durable modes), within --min-runs, --max-runs and
 // the --budget, and say afterwards why sampling stopped.
 import { widestMarginHalfWidth } from '../analyze/recommendation.ts';
+import { halfWidthShare, ratioInterval } from '../analyze/stats.ts';
 import { widestHalfWidth } from '../analyze/summary.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import type { EngineOutcome } from '../engine/scheduler.ts';
@@ -62,6 +63,49 @@ export function stopReason(
   return stopAs('budget', target, { spent, perRound });
 }
 
+/** One mode of a case as the allocation sees it: its measured runs and its speedup's half-width at PRECISION_LEVEL. */
+export interface ModeProgress {
+  mode: string;
+  runs: number;
+  /** Half-width share of its speedup's interval at PRECISION_LEVEL, or null (no interval yet; the baseline). */
+  share: number | null;
+}
+
+/**
+ * The modes of one case the next round runs when sampling to a precision with a baseline: a mode runs until it has
+ * --min-runs and its speedup is known to --precision, so rounds spend the budget on the ratios not yet known (the
+ * headline's among them); the baseline runs while any other mode does, or until it has --min-runs (pure).
+ */
+export function modesToSample(a: Adaptive, baseline: string, modes: readonly ModeProgress[]): Set<string> {
+  const open = (m: ModeProgress) => m.runs < a.minRuns || m.share === null || m.share > a.precision;
+  const active = new Set(modes.filter((m) => m.mode !== baseline && open(m)).map((m) => m.mode));
+  const base = modes.find((m) => m.mode === baseline);
+  if (base && (active.size > 0 || base.runs < a.minRuns)) active.add(baseline);
+  return active;
+}
+
+/** Wall times of one mode's successful measured runs in a case. */
+function realTimes(results: Results, caseId: string, mode: string): number[] {
+  return results.samples
+    .filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup)
+    .map((s) => s.real);
+}
+
+/** The modes of a case the allocation would run now, or null when every mode runs (fixed --runs, no baseline). */
+export function caseModesToSample(config: ResolvedConfig, results: Results, caseId: string): Set<string> | null {
+  const a = config.adaptive;
+  const baseline = results.summary.baseline;
+  const summary = results.summary.cases.find((c) => c.caseId === caseId);
+  if (!a || baseline === null || !summary) return null;
+  const base = realTimes(results, caseId, baseline);
+  const progress = summary.modes.map((m) => {
+    const times = realTimes(results, caseId, m.mode);
+    const share = m.mode === baseline ? null : halfWidthShare(ratioInterval(base, times, PRECISION_LEVEL));
+    return { mode: m.mode, runs: times.length, share };
+  });
+  return modesToSample(a, baseline, progress);
+}
+
 /** Why sampling ended when the plan ran out of rounds or was stopped (pure). */
 function endReason(config: ResolvedConfig, complete: boolean, target: PrecisionTarget | null): StopReason {
   const a = config.adaptive;
@@ -81,7 +125,17 @@ export function adaptiveSampler(
   let started = clock();
   let stopped: StopReason | null = null;
   const measuredRounds = (walked: number) => Math.max(0, walked - config.warmup);
+  /** Each round's modes per case, decided when the round's first cell comes up (so a round is one decision). */
+  const roundModes = new Map<string, Set<string> | null>();
   return {
+    /** True when a measured cell of an adaptive run is left out: its mode's speedup is already precise enough. */
+    skips(cell: { caseId: string; mode: string; round: number; warmup: boolean }): boolean {
+      if (cell.warmup || !config.adaptive) return false;
+      const key = `${cell.round}|${cell.caseId}`;
+      if (!roundModes.has(key)) roundModes.set(key, caseModesToSample(config, results, cell.caseId));
+      const modes = roundModes.get(key);
+      return modes !== null && modes !== undefined && !modes.has(cell.mode);
+    },
     continueAfter(walked: number): boolean {
       const done = measuredRounds(walked);
       if (done === 0) started = clock(); // still warming up: rounds are timed from the first measured one

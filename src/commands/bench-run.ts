@@ -268,6 +268,7 @@ async function measurePlan(state: RunState, fresh: boolean): Promise<EngineOutco
       checkpoint(results);
     },
     isDone,
+    skip: (cell: Cell) => sampler.skips(cell),
     shouldStop: (sample: Sample) => sample.state !== 'ok' && config.onFailure === 'stop',
     continueAfterRound: (walked: number) => sampler.continueAfter(walked),
     onStart: ui.onCell,

@@ -5,7 +5,7 @@ import { distinct } from '../model/lists.ts';
 import type { Results } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
 import { costText, optionSetText, projectText, recommendationText } from '../report/choice-text.ts';
-import { samplingText, warningTexts } from '../report/finding-text.ts';
+import { runCountText, samplingText, warningTexts } from '../report/finding-text.ts';
 import { summaryTable } from '../report/table.ts';
 import { type VerdictLayers, verdictLayers } from '../report/verdict-text.ts';
 
@@ -18,8 +18,7 @@ export function terminalSummary(results: Results, outDir: string, columns?: numb
     parts.push(`${summaryTable(results, c.caseId, columns)}\n`);
   }
   const stopped = samplingText(results);
-  if (results.sampling && stopped)
-    parts.push(`${results.sampling.rounds} runs per mode; sampling stopped: ${stopped}\n`);
+  if (results.sampling && stopped) parts.push(`${runCountText(results)}; sampling stopped: ${stopped}\n`);
   if (results.config.memoryLimitBytes !== null) parts.push(memoryLines(results, results.config.memoryLimitBytes));
   const across = results.optionSetChoice;
   if (across) parts.push(`\nWhat to choose here: ${optionSetText(across)}\n`);

@@ -8,6 +8,8 @@ export interface EngineHooks<C, S> {
   record(sample: S, cell: C): Promise<void> | void;
   /** Cells already measured in an earlier, interrupted run (resume); they are skipped. */
   isDone?(cell: C): boolean;
+  /** Asked just before a cell runs: true leaves it out (adaptive sampling's allocation); it is not measured. */
+  skip?(cell: C): boolean;
   /** True when the plan should stop after this sample (e.g. --on-failure stop). */
   shouldStop?(sample: S): boolean;
   /** Asked after each round that ran cells (1-based count of rounds walked): false ends the plan there. */
@@ -42,6 +44,7 @@ export async function runRounds<C, S>(
   for (const [r, round] of todo.entries()) {
     for (const cell of round) {
       if (signal.aborted) return end('interrupted', r);
+      if (hooks.skip?.(cell)) continue;
       hooks.onStart?.(cell, measured, total);
       const sample = await hooks.measure(cell, signal);
       if (signal.aborted) return end('interrupted', r);

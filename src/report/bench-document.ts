@@ -8,7 +8,7 @@ import type { Results } from '../model/results.ts';
 import { ci, fasterOrSlower, meanSd, med, range, ratioWithCi } from '../model/units.ts';
 import { chartsSkippedText } from './charts/canvas.ts';
 import { benchCharts, chartFile } from './charts/chart-names.ts';
-import { optionSetText, projectRows, projectRunRows, recommendationText } from './choice-text.ts';
+import { groupedProjectRows, optionSetText, projectRows, projectRunRows, recommendationText } from './choice-text.ts';
 import type { Block, ReportDocument } from './document-model.ts';
 import { durabilityBlocks } from './durability-text.ts';
 import { factBlocks, memoryBlocks, targetShort } from './facts-section.ts';
@@ -57,12 +57,34 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
   }
   blocks.push(...choiceBlocks(results));
   for (const c of results.summary.cases) blocks.push(...caseBlocks(results, c.caseId, chartsSkipped === null));
-  blocks.push({ kind: 'heading', level: 2, text: 'Verdict in detail' });
-  for (const { prefix, layers } of verdicts)
-    blocks.push({ kind: 'list', items: layers.details.map((d) => `${prefix}${d}`) });
   blocks.push(...flushBlocks(results));
   blocks.push(...durabilityBlocks(results));
   blocks.push(...memoryBlocks(results));
+  if (results.warnings.length) {
+    blocks.push({ kind: 'heading', level: 2, text: 'Warnings' });
+    blocks.push({ kind: 'list', items: warningTexts(results) });
+  }
+  blocks.push(...appendixBlocks(results, verdicts));
+  return { title, blocks };
+}
+
+/** The heading that separates the report from its appendix: a reader may stop above it. */
+export const APPENDIX_HEADING = 'Appendix: details, facts and method';
+
+/** Below the line: the verdict's reasoning, every statistic, each project's rule here, facts, method, not measured. */
+function appendixBlocks(results: Results, verdicts: { prefix: string; layers: VerdictLayers }[]): Block[] {
+  const blocks: Block[] = [
+    { kind: 'heading', level: 2, text: APPENDIX_HEADING },
+    { kind: 'heading', level: 2, text: 'Verdict in detail' },
+  ];
+  for (const { prefix, layers } of verdicts)
+    blocks.push({ kind: 'list', items: layers.details.map((d) => `${prefix}${d}`) });
+  for (const r of results.projectRuns.length ? [] : results.recommendations) {
+    const which = results.cases.length > 1 ? ` [${r.caseId}]` : '';
+    blocks.push({ kind: 'heading', level: 3, text: `Each project's rule on this target${which}` });
+    blocks.push({ kind: 'table', head: ['project', 'runs here', 'because', 'measured as'], rows: projectRows(r) });
+  }
+  for (const c of results.summary.cases) blocks.push(...statBlocks(results, c.caseId));
   blocks.push(...factBlocks(results));
   blocks.push(...methodBlocks(results));
   blocks.push({ kind: 'heading', level: 2, text: 'Not measured' });
@@ -71,11 +93,7 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
       ? { kind: 'list', items: results.notMeasured.map(notMeasuredText) }
       : { kind: 'para', text: 'Everything the report shows was measured in this run.' },
   );
-  if (results.warnings.length) {
-    blocks.push({ kind: 'heading', level: 2, text: 'Warnings' });
-    blocks.push({ kind: 'list', items: warningTexts(results) });
-  }
-  return { title, blocks };
+  return blocks;
 }
 
 /** Each case's verdict in layers, once when the cases agree, prefixed with the case when they do not. */
@@ -156,6 +174,14 @@ function caseBlocks(results: Results, caseId: string, charts: boolean): Block[] 
   for (const { key, caption } of charts ? benchCharts(baseline) : []) {
     blocks.push({ kind: 'chart', file: chartFile(caseId, key), caption });
   }
+  return blocks;
+}
+
+/** Median, mean, spread and the CI of the mean of each time per mode (the appendix). */
+function statBlocks(results: Results, caseId: string): Block[] {
+  const summary = results.summary.cases.find((c) => c.caseId === caseId);
+  if (!summary) return [];
+  const blocks: Block[] = [];
   for (const [metric, name] of [
     ['real', 'Wall time (real)'],
     ['user', 'User CPU time'],
@@ -185,8 +211,8 @@ function choiceBlocks(results: Results): Block[] {
     blocks.push({ kind: 'para', text: `${prefix}${recommendationText(r)}` });
     blocks.push({
       kind: 'table',
-      head: ['project', 'rule', 'runs here', 'because', 'cost here', 'measured as'],
-      rows: projectRows(r),
+      head: ['runs here', 'projects', 'time to durable against the fastest durable mode', 'durable at return'],
+      rows: groupedProjectRows(r),
     });
   }
   return blocks;

@@ -100,16 +100,36 @@ export function optionSetText(c: OptionSetChoice): string {
   return `${head}${next}.${sets.length ? ` The best of each other option set: ${sets.join('; ')}.` : ''}`;
 }
 
-/** The table rows of each project's rule, pick, reason, cost and the run standing in for it. */
+/** The appendix rows of each project on this target: what it runs, why, and the run standing in for it. */
 export function projectRows(r: Recommendation): string[][] {
   return r.projects.map((c) => [
     projectText(c.project).name,
-    projectText(c.project).rule,
     c.state === 'command' ? (c.mode ?? '-') : c.state,
     becauseText(c.project, r.target),
-    costText(c),
     standInText(c),
   ]);
+}
+
+/**
+ * The projects grouped by what they run here, one row per target cache mode (then unknown, does not apply): the
+ * projects, the cost of that mode (one figure per mode: the same ratio and interval as anywhere else) and whether its
+ * data is durable when qemu-img returns.
+ */
+export function groupedProjectRows(r: Recommendation): string[][] {
+  const groups = new Map<string, ProjectChoice[]>();
+  for (const c of r.projects) {
+    const key = c.state === 'command' ? (c.mode ?? '-') : c.state === 'unknown' ? 'unknown here' : 'does not apply';
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  return [...groups.entries()].map(([key, choices]) => {
+    const first = choices[0] as ProjectChoice;
+    const names = choices.map((c) => projectText(c.project).name).join(', ');
+    if (first.state !== 'command') return [key, names, '-', '-'];
+    if (first.mode === r.fastest) return [key, names, 'the fastest durable mode', 'yes'];
+    const cost = costText({ ...first, durableAtReturn: true });
+    const durable = (first.durableAtReturn ?? DURABLE_MODES.includes(first.mode ?? '')) ? 'yes' : 'NO';
+    return [key, names, cost.replace(/ the fastest durable time$/, ''), durable];
+  });
 }
 
 /** docs/projects.md's table of the projects' rules: rule, why, and where it was read (generated from the rule table). */

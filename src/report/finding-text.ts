@@ -103,6 +103,22 @@ export function auditFailureText(failure: AuditFailure | null, source: FlushAudi
 
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 
+/**
+ * How many measured runs each mode got: "4 runs per mode", or per mode when the allocation left precise modes out of
+ * later rounds ("writethrough 6, writeback 6, none 4, unsafe 4 runs").
+ */
+export function runCountText(results: Results): string {
+  const counts = results.summary.cases.flatMap((c) =>
+    c.modes.map((m) => ({
+      label: results.summary.cases.length > 1 ? `${c.caseId} ${m.mode}` : m.mode,
+      runs: results.samples.filter((s) => s.caseId === c.caseId && s.mode === m.mode && !s.warmup).length,
+    })),
+  );
+  const distinct = new Set(counts.map((c) => c.runs));
+  if (distinct.size <= 1) return `${counts[0]?.runs ?? results.sampling?.rounds ?? results.config.runs} runs per mode`;
+  return `${counts.map((c) => `${c.label} ${c.runs}`).join(', ')} runs (later rounds left out the modes already known to --precision)`;
+}
+
 /** Why sampling stopped, in words (from the sampling facts and the recorded config). */
 export function samplingText(results: Results): string | null {
   const s = results.sampling;

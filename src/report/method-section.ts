@@ -7,7 +7,7 @@ import type { Results } from '../model/results.ts';
 import { sourceText } from './choice-text.ts';
 import type { Block } from './document-model.ts';
 import { blockResetText } from './facts-section.ts';
-import { samplingText } from './finding-text.ts';
+import { runCountText, samplingText } from './finding-text.ts';
 
 export function methodBlocks(results: Results): Block[] {
   const drops = [...new Set(results.samples.map((s) => s.cacheDrop))];
@@ -86,10 +86,9 @@ export function runsText(results: Results): string {
   const c = results.config;
   const warmup = c.warmup ? ` after ${c.warmup} warm-up round(s) kept out of the statistics` : ', no warm-up';
   const order = `every round runs each mode once, in an order shuffled from seed ${c.seed}, so drift hits all modes`;
-  const rounds = results.sampling?.rounds ?? c.runs;
   const reason = samplingText(results);
   const why = reason ? ` Sampling stopped: ${reason}.` : '';
-  return `${rounds} measured run(s) per mode${warmup}; ${order} alike.${why}`;
+  return `${runCountText(results)} (measured)${warmup}; ${order} alike.${why}`;
 }
 
 /** The command that repeats the whole bench with this run's configuration (generated from the flag table). */

@@ -1,7 +1,7 @@
 // Adaptive sampling between rounds: precision, minimum runs, the time budget, and why sampling stopped.
 import { describe, expect, it } from 'vitest';
 import { ratioInterval } from '../../src/analyze/stats.ts';
-import { adaptiveSampler, precisionTarget, stopReason } from '../../src/commands/adaptive-sampling.ts';
+import { adaptiveSampler, modesToSample, precisionTarget, stopReason } from '../../src/commands/adaptive-sampling.ts';
 import type { ResolvedConfig } from '../../src/config/resolve.ts';
 import { DEFAULT_CONVERT_OPTIONS } from '../../src/model/qemu-img-command.ts';
 import type { Results, Sample } from '../../src/model/results.ts';
@@ -155,5 +155,44 @@ describe('adaptive sampling without a baseline', () => {
     expect(samplingText(results)).toBe(
       'no ratio to narrow (one mode, no baseline and no second durable mode): stopped at --min-runs 2',
     );
+  });
+});
+
+describe('modesToSample: rounds spend the budget on the ratios not yet known', () => {
+  const a = { precision: 0.1, minRuns: 3, maxRuns: 10, budgetSeconds: 170 };
+  const base = { mode: 'writethrough', runs: 4, share: null };
+  it('leaves out a mode whose speedup is within --precision, keeps the others and the baseline', () => {
+    const run = modesToSample(a, 'writethrough', [
+      base,
+      { mode: 'writeback', runs: 4, share: 0.13 },
+      { mode: 'none', runs: 4, share: 0.06 },
+      { mode: 'unsafe', runs: 4, share: 0.1 },
+    ]);
+    expect([...run].sort()).toEqual(['writeback', 'writethrough']);
+  });
+  it('keeps every mode below --min-runs, and one without an interval, whatever its share', () => {
+    const run = modesToSample(a, 'writethrough', [
+      { ...base, runs: 2 },
+      { mode: 'writeback', runs: 2, share: 0.01 },
+      { mode: 'none', runs: 4, share: null },
+    ]);
+    expect([...run].sort()).toEqual(['none', 'writeback', 'writethrough']);
+  });
+  it('runs nothing once every speedup is known (the stop rule ends sampling there)', () => {
+    const run = modesToSample(a, 'writethrough', [base, { mode: 'writeback', runs: 5, share: 0.05 }]);
+    expect(run.size).toBe(0);
+  });
+});
+
+describe('the sampler skips cells of precise modes, once per round and case', () => {
+  it('skips writeback once its speedup is within +-10% and --min-runs are done; never a warm-up', () => {
+    const sampler = adaptiveSampler(config, TIGHT, () => 0);
+    expect(sampler.skips({ caseId: 'default', mode: 'writeback', round: 4, warmup: false })).toBe(true);
+    expect(sampler.skips({ caseId: 'default', mode: 'writethrough', round: 4, warmup: false })).toBe(true);
+    expect(sampler.skips({ caseId: 'default', mode: 'writeback', round: 4, warmup: true })).toBe(false);
+    const wide = adaptiveSampler(config, WIDE, () => 0);
+    expect(wide.skips({ caseId: 'default', mode: 'writeback', round: 4, warmup: false })).toBe(false);
+    const fixed = adaptiveSampler({ ...config, adaptive: null } as ResolvedConfig, TIGHT, () => 0);
+    expect(fixed.skips({ caseId: 'default', mode: 'writeback', round: 4, warmup: false })).toBe(false);
   });
 });

@@ -56,6 +56,17 @@ describe('runRounds', () => {
     expect(seen).toEqual([3, 4]);
   });
 
+  it('leaves out a cell that skip() names just before it would run, deciding with what was recorded so far', async () => {
+    const seen: number[] = [];
+    const out = await runRounds<Cell, number>(
+      rounds,
+      { measure: async (c) => c.id, record: (s) => void seen.push(s), skip: (c) => c.id === 4 && seen.includes(3) },
+      new AbortController().signal,
+    );
+    expect(seen).toEqual([1, 2, 3]);
+    expect(out).toEqual({ state: 'complete', measured: 3, rounds: 2 });
+  });
+
   it('records a failed measurement and goes on; stops when asked', async () => {
     const seen: number[] = [];
     const out = await runRounds<Cell, number>(

@@ -83,7 +83,7 @@ describe('--as-projects (real qemu-img)', () => {
   }, 300_000);
 
   it.skipIf(!IS_ROOT)(
-    'on a loop device: Ironic, Cinder with -t none, vdsm with -n -W (needs root: losetup)',
+    'on a loop device: Ironic, Cinder with -t none, vdsm with -n -W under nice/ionice, Nova without -f (needs root: losetup)',
     async () => {
       const dir = mkdtempSync(join(work, 'loop-'));
       const results = await benchAsProjects(['--target-loop', dir], 'out-loop');
@@ -93,18 +93,25 @@ describe('--as-projects (real qemu-img)', () => {
         results.samples.find((s) =>
           results.cases.find((c) => c.id === s.caseId)?.command?.projects.includes(project as never),
         )?.argv;
+      // ironic_python_agent qemu_img.py 108-128: -O, -t, -S, -f, -W in that order
       expect(argvOf('ironic')?.slice(0, 10)).toEqual([
         'convert',
-        '-f',
-        'qcow2',
         '-O',
         'host_device',
         '-t',
         'directsync',
         '-S',
         '0',
+        '-f',
+        'qcow2',
         '-W',
       ]);
+      // Nova's LVM backend: convert_image_unsafe, no -f; CloudStack onto a plain block pool: no -t
+      expect(argvOf('nova')?.slice(0, 5)).toEqual(['convert', '-t', 'none', '-O', 'raw']);
+      expect(argvOf('nova')).not.toContain('-f');
+      expect(argvOf('cloudstack')).not.toContain('-t');
+      const vdsm = results.cases.find((c) => c.command?.projects.includes('vdsm'));
+      expect(vdsm?.command?.prefix).toEqual(['nice', '-n', '19', 'ionice', '-c', '3']);
       expect(argvOf('cinder')?.slice(0, 4)).toEqual(['convert', '-O', 'raw', '-t']);
       expect(argvOf('vdsm')).toContain('-W');
       expect(readdirSync(dir)).toEqual([]);

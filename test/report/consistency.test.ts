@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readResults } from '../../src/commands/results-file.ts';
 import type { Results } from '../../src/model/results.ts';
-import { benchDocument } from '../../src/report/bench-document.ts';
+import { APPENDIX_HEADING, benchDocument } from '../../src/report/bench-document.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { ROOT } from '../helpers/cli.ts';
 
@@ -21,10 +21,10 @@ function geo(results: Results, caseId: string, mode: string, key: 'durable' | 'r
   return Math.exp(xs.reduce((a, s) => a + Math.log(s[key]), 0) / xs.length);
 }
 
-/** The markdown table rows of the projects' table: cells by column name. */
+/** The markdown table rows of the projects' table (grouped by what they run here): cells by column name. */
 function projectRows(md: string): Record<string, string>[] {
   const lines = md.split('\n');
-  const head = lines.findIndex((l) => l.startsWith('| project | rule | runs here |'));
+  const head = lines.findIndex((l) => l.startsWith('| runs here | projects |'));
   if (head < 0) return [];
   const names = (lines[head] as string).split(' | ').map((c) => c.replace(/^\| |\s*\|$/g, ''));
   const rows: Record<string, string>[] = [];
@@ -46,24 +46,39 @@ describe('report.md: one figure per quantity', () => {
       const rows = projectRows(md);
       if (!first || !recommendation?.fastest || !rows.length) return;
       const best = geo(results, first.caseId, recommendation.fastest, 'durable');
+      const cost = 'time to durable against the fastest durable mode';
+      // one row per mode: each mode's cost is shown once
+      expect(new Set(rows.map((r) => r['runs here'])).size).toBe(rows.length);
       for (const row of rows) {
         const mode = row['runs here'] as string;
         const measured = first.modes.some((m) => m.mode === mode && m.state === 'measured');
         if (!measured) continue;
+        if (mode === recommendation.fastest) {
+          expect(row[cost]).toBe('the fastest durable mode');
+          continue;
+        }
         const expected = (geo(results, first.caseId, mode, 'durable') / best).toFixed(2);
-        expect(row['cost here'], `${row.project}`).toMatch(new RegExp(`^${expected.replace('.', '\\.')}x`));
-        const same = rows.filter((r) => r['runs here'] === mode).map((r) => r['cost here']?.replace(/,.*$/, ''));
-        expect(new Set(same).size, `cost of ${mode}`).toBe(1);
+        expect(row[cost], `${row.projects}`).toMatch(new RegExp(`^${expected.replace('.', '\\.')}x`));
       }
       const next = recommendation.runnerUp;
       if (next) {
         const shown = `${next.ratio.toFixed(2)}x`;
         expect(md).toContain(`${next.mode} takes ${shown}`);
+        const interval = next.ciLow === null ? '' : ` (${next.ciLow.toFixed(2)}-${next.ciHigh?.toFixed(2)}x)`;
         const row = rows.find((r) => r['runs here'] === next.mode);
-        if (row) expect(row['cost here']?.startsWith(shown)).toBe(true);
+        if (row) expect(row[cost]).toBe(`${shown}${interval}`);
       }
     });
   }
+
+  it('a default run says it in at most ~1,600 words above the appendix line (the appendix holds method and facts)', () => {
+    for (const name of ['example', 'example-durability', 'example-emulated-2ms', 'example-loop', 'example-memory']) {
+      const md = renderMarkdown(benchDocument(readResults(join(ROOT, 'results', name, 'results.json'))));
+      const [body, appendix] = md.split(`## ${APPENDIX_HEADING}`);
+      expect(appendix, name).toBeDefined();
+      expect((body as string).split(/\s+/).filter(Boolean).length, name).toBeLessThanOrEqual(1600);
+    }
+  });
 
   it('the headline sentence: the ratio shown is the ratio of the geometric means it names', () => {
     const results = readResults(join(ROOT, 'results', 'example', 'results.json'));
