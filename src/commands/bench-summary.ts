@@ -1,10 +1,12 @@
 // The terminal summary after a bench: the tables, the verdict and the warnings, as text for stderr.
 import { join, relative } from 'node:path';
+import { DURABLE_MODES } from '../analyze/durability.ts';
 import { memoryRows } from '../analyze/memory.ts';
 import { distinct } from '../model/lists.ts';
+import { projectRule } from '../model/project-rules.ts';
 import type { Results } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
-import { costText, optionSetText, projectText, recommendationText } from '../report/choice-text.ts';
+import { optionSetText, recommendationText } from '../report/choice-text.ts';
 import { runCountText, samplingText, warningTexts } from '../report/finding-text.ts';
 import { summaryTable } from '../report/table.ts';
 import { type VerdictLayers, verdictLayers } from '../report/verdict-text.ts';
@@ -41,12 +43,20 @@ export function terminalSummary(results: Results, outDir: string, columns?: numb
 export function picksText(r: Results['recommendations'][number]): string {
   const groups = new Map<string, { cost: string; names: string[] }>();
   for (const c of r.projects) {
-    const [label, cost] = c.state === 'command' ? [c.mode ?? '-', costText(c)] : [costText(c), ''];
+    const label = c.state === 'command' ? (c.mode ?? '-') : c.state === 'unknown' ? 'unknown' : 'not here';
+    const cost = c.state !== 'command' ? '' : c.mode === r.fastest ? 'the fastest' : shortCost(c);
     const group = groups.get(label) ?? { cost, names: [] };
-    group.names.push(projectText(c.project).name);
+    group.names.push(projectRule(c.project).short);
     groups.set(label, group);
   }
   return [...groups].map(([label, g]) => `${label}: ${g.names.join(', ')}${g.cost ? ` (${g.cost})` : ''}`).join('; ');
+}
+
+/** A pick's cost in a few words: "1.10x", or "1.01x, not durable at return". */
+function shortCost(c: Results['recommendations'][number]['projects'][number]): string {
+  if (c.costRatio === null) return 'no successful run';
+  const durable = (c.durableAtReturn ?? DURABLE_MODES.includes(c.mode ?? '')) ? '' : ', not durable at return';
+  return `${c.costRatio.toFixed(2)}x${durable}`;
 }
 
 /** One line per case x mode of a memory-limited run. */

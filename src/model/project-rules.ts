@@ -82,6 +82,8 @@ export function citation(source: RuleSource): string {
 export interface ProjectRule {
   id: ProjectId;
   name: string;
+  /** The name in a few letters, for the terminal's one line. */
+  short: string;
   /** Where the rule was read: repository, commit and its date, files with lines, and the functions. */
   source: RuleSource;
   /** The rule in a few words, for docs/projects.md and the report's table. */
@@ -129,6 +131,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   {
     id: 'nova',
     name: 'OpenStack Nova',
+    short: 'Nova',
     source: {
       repository: 'openstack/nova',
       commit: '00a030403f',
@@ -164,6 +167,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   {
     id: 'cinder',
     name: 'OpenStack Cinder',
+    short: 'Cinder',
     source: {
       repository: 'openstack/cinder',
       commit: 'ab09bc39db',
@@ -185,6 +189,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   {
     id: 'vdsm',
     name: 'oVirt/vdsm',
+    short: 'vdsm',
     source: {
       repository: 'oVirt/vdsm',
       commit: 'fd4b0df20b',
@@ -232,6 +237,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   {
     id: 'cdi',
     name: 'KubeVirt CDI',
+    short: 'CDI',
     source: {
       repository: 'kubevirt/containerized-data-importer',
       commit: 'c07cdb6fbd',
@@ -256,6 +262,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   {
     id: 'proxmox',
     name: 'Proxmox VE',
+    short: 'Proxmox',
     source: {
       repository: 'proxmox/qemu-server',
       commit: 'e6352be67f',
@@ -296,6 +303,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   {
     id: 'ironic',
     name: 'Ironic Python Agent',
+    short: 'Ironic',
     source: {
       repository: 'openstack/ironic-python-agent',
       commit: 'a9e64be582',
@@ -327,6 +335,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   {
     id: 'incus',
     name: 'Incus',
+    short: 'Incus',
     source: {
       repository: 'lxc/incus',
       commit: 'be7afc5df3',
@@ -367,6 +376,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   {
     id: 'cloudstack',
     name: 'Apache CloudStack (KVM)',
+    short: 'CloudStack',
     source: {
       repository: 'apache/cloudstack',
       commit: '013e3e9ef1',
@@ -405,6 +415,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   {
     id: 'glance',
     name: 'OpenStack Glance',
+    short: 'Glance',
     source: {
       repository: 'openstack/glance',
       commit: 'c76abb08e2',
@@ -422,6 +433,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   {
     id: 'libvirt',
     name: 'libvirt storage volumes',
+    short: 'libvirt',
     source: {
       repository: 'libvirt/libvirt',
       commit: '000e950455',
@@ -444,6 +456,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
   {
     id: 'opennebula',
     name: 'OpenNebula',
+    short: 'OpenNebula',
     source: {
       repository: 'OpenNebula/one',
       commit: 'f847cf2e9a',

@@ -85,10 +85,10 @@ export function methodBlocks(results: Results): Block[] {
 export function runsText(results: Results): string {
   const c = results.config;
   const warmup = c.warmup ? ` after ${c.warmup} warm-up round(s) kept out of the statistics` : ', no warm-up';
-  const order = `every round runs each mode once, in an order shuffled from seed ${c.seed}, so drift hits all modes`;
+  const order = `each round runs its modes in an order shuffled from seed ${c.seed}, so drift hits the modes alike`;
   const reason = samplingText(results);
   const why = reason ? ` Sampling stopped: ${reason}.` : '';
-  return `${runCountText(results)} (measured)${warmup}; ${order} alike.${why}`;
+  return `Measured: ${runCountText(results)}${warmup}; ${order}.${why}`;
 }
 
 /** The command that repeats the whole bench with this run's configuration (generated from the flag table). */
