@@ -188,7 +188,9 @@ export const CONFIG_FLAGS = {
         value: 'DURATION',
         section: 'Plan',
         commands: BENCH,
-        help: 'time the whole bench may take, image build and flush audit included; never fewer than --min-runs',
+        help:
+          'time the bench may take once its image is ready (a first build of the built-in image is not counted), ' +
+          'the flush audit included; never fewer than --min-runs',
         default: '170s',
         sweepDefault: '15m',
       },
