@@ -78,10 +78,9 @@ function block(b: Block, charts: ReadonlyMap<string, Buffer>, ids: ReadonlyMap<B
 }
 
 /**
- * The page's style. Tables, charts and code scroll inside their own box, so the page never scrolls sideways; a chart
- * is never shown narrower than CHART_MIN_WIDTH CSS px, so its smallest text (15 px of 1200) stays at least 10 px.
+ * The page's style. Tables and code scroll inside their own box, so the page never scrolls sideways; a chart scales to
+ * the page's width, every bar on screen on a phone (its smallest text, CHART_TEXT_PX of 1200, is 10 px from 600 px on).
  */
-const CHART_MIN_WIDTH = 820;
 const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:1240px;margin:1em auto;padding:0 12px;color:#111}
 p,li{overflow-wrap:anywhere}
 .scroll{overflow-x:auto;max-width:100%;margin:1em 0}
@@ -90,7 +89,7 @@ th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
 td.n{white-space:nowrap}
 td:not(.n){min-width:14em}
 th{background:#f3f3f3}
-img{width:100%;min-width:${CHART_MIN_WIDTH}px;height:auto;border:1px solid #ddd}
+img{width:100%;height:auto;border:1px solid #ddd;box-sizing:border-box}
 figure{margin:1em 0}
 figcaption{color:#555;font-size:13px}
 pre{background:#f6f6f6;padding:1em;overflow-x:auto;max-width:100%;box-sizing:border-box}

@@ -1,5 +1,6 @@
 // Opens a page in Debian's headless Chromium (playwright-core, no browser download), collecting console errors.
 import { chromium } from 'playwright-core';
+import { CHART_TEXT_PX } from '../../src/report/charts/canvas.ts';
 
 /** Loads `url`, returns console/page errors and a full-page screenshot. */
 export async function loadPage(
@@ -44,8 +45,10 @@ export interface PageLayout {
   /** Tables whose scroll box is missing, not scrollable or wider than the viewport. */
   unreachableTables: number;
   tables: number;
-  /** The smallest chart text in CSS px: 15 px of a 1200 px chart at its shown width. */
+  /** The smallest chart text in CSS px: CHART_TEXT_PX of a 1200 px chart at its shown width. */
   smallestChartTextPx: number | null;
+  /** Charts whose image reaches past the viewport's right edge (some bars off screen). */
+  chartsCut: number;
   /** Contents links whose target is missing, and headings without a link. */
   brokenLinks: string[];
   unlinkedHeadings: string[];
@@ -72,7 +75,7 @@ export async function inspectLayout(url: string, width: number): Promise<PageLay
       if (!/^(file|data):/.test(r.url())) requests.push(r.url());
     });
     await page.goto(url, { waitUntil: 'load' });
-    const measured = await page.evaluate(() => {
+    const measured = await page.evaluate((textPx: number) => {
       const viewport = window.innerWidth;
       const tables = [...document.querySelectorAll('table')];
       const unreachable = tables.filter((table) => {
@@ -90,16 +93,18 @@ export async function inspectLayout(url: string, width: number): Promise<PageLay
         overflow: document.documentElement.scrollWidth - viewport,
         tables: tables.length,
         unreachable,
-        smallest: widths.length ? (Math.min(...widths) * 15) / 1200 : null,
+        smallest: widths.length ? (Math.min(...widths) * textPx) / 1200 : null,
+        cut: [...document.images].filter((i) => i.getBoundingClientRect().right > viewport + 1).length,
         broken: links.filter((href) => !ids.has(href.slice(1))),
         unlinked: headings.filter((id) => !links.includes(`#${id}`)),
       };
-    });
+    }, CHART_TEXT_PX);
     return {
       overflow: measured.overflow,
       unreachableTables: measured.unreachable,
       tables: measured.tables,
       smallestChartTextPx: measured.smallest,
+      chartsCut: measured.cut,
       brokenLinks: measured.broken,
       unlinkedHeadings: measured.unlinked,
       errors,

@@ -106,7 +106,7 @@ export function barLabels(texts: readonly string[], above: readonly (number | nu
       const meta = chart.getDatasetMeta(0);
       if (!y || meta.hidden) return;
       ctx.save();
-      ctx.font = 'bold 16px sans-serif';
+      ctx.font = `bold ${TEXT}`;
       ctx.textAlign = 'center';
       ctx.textBaseline = 'bottom';
       ctx.fillStyle = '#222222';
@@ -136,7 +136,7 @@ export function referenceLine(value: number, label: string, colour = '#444444'):
       if (py < chartArea.top) {
         // Above the scale: said at the top instead of stretching the axis (the bars keep the chart's height).
         if (label) {
-          ctx.font = 'bold 15px sans-serif';
+          ctx.font = `bold ${TEXT}`;
           ctx.textAlign = 'right';
           ctx.textBaseline = 'top';
           ctx.fillStyle = colour;
@@ -154,12 +154,12 @@ export function referenceLine(value: number, label: string, colour = '#444444'):
       ctx.stroke();
       ctx.setLineDash([]);
       if (label) {
-        ctx.font = 'bold 15px sans-serif';
+        ctx.font = `bold ${TEXT}`;
         ctx.textAlign = 'right';
         ctx.textBaseline = 'bottom';
         const width = ctx.measureText(label).width;
         ctx.fillStyle = 'rgba(255,255,255,0.9)';
-        ctx.fillRect(chartArea.right - width - 12, py - 24, width + 8, 19);
+        ctx.fillRect(chartArea.right - width - 12, py - 30, width + 8, CHART_TEXT_PX + 4);
         ctx.fillStyle = colour;
         ctx.fillText(label, chartArea.right - 8, py - 7);
       }
@@ -167,6 +167,12 @@ export function referenceLine(value: number, label: string, colour = '#444444'):
     },
   };
 }
+
+/**
+ * The smallest text of every chart, px of its 1200 px width: 20, so shown 600 px wide (a GitHub comment) it is 10 px.
+ */
+export const CHART_TEXT_PX = 20;
+const TEXT = `${CHART_TEXT_PX}px sans-serif`;
 
 /** What varies between the charts' common options. */
 export interface OptionExtras {
@@ -178,7 +184,7 @@ export interface OptionExtras {
   legend?: boolean;
 }
 
-const AXIS_TITLE = { display: true, font: { size: 16 }, color: '#222' } as const;
+const AXIS_TITLE = { display: true, font: { size: CHART_TEXT_PX }, color: '#222' } as const;
 
 /** Common options: title, axis titles with units, large fonts for thumbnails, no animation. */
 export function baseOptions(title: string, xTitle: string, yTitle: string, extra: OptionExtras = {}): ChartOptions {
@@ -187,21 +193,21 @@ export function baseOptions(title: string, xTitle: string, yTitle: string, extra
     responsive: false,
     devicePixelRatio: 1,
     plugins: {
-      title: { display: true, text: title, font: { size: 22, weight: 'bold' }, color: '#111' },
+      title: { display: true, text: title, font: { size: 26, weight: 'bold' }, color: '#111' },
       subtitle: {
         display: Boolean(extra.subtitle || extra.context),
         text: [extra.subtitle, extra.context].filter((line): line is string => Boolean(line)),
-        font: { size: 15 },
+        font: { size: CHART_TEXT_PX },
         color: '#444',
         padding: { bottom: 10 },
       },
-      legend: { display: extra.legend ?? true, labels: { font: { size: 15 }, color: '#222' } },
+      legend: { display: extra.legend ?? true, labels: { font: { size: CHART_TEXT_PX }, color: '#222' } },
     },
     scales: {
       x: {
         stacked: extra.stacked,
         title: { ...AXIS_TITLE, text: xTitle },
-        ticks: { font: { size: 16 }, color: '#222' },
+        ticks: { font: { size: CHART_TEXT_PX }, color: '#222' },
       },
       y: {
         stacked: extra.stacked,
@@ -209,7 +215,7 @@ export function baseOptions(title: string, xTitle: string, yTitle: string, extra
         beginAtZero: true,
         suggestedMax: extra.yMax,
         title: { ...AXIS_TITLE, text: yTitle },
-        ticks: { font: { size: 15 }, color: '#222' },
+        ticks: { font: { size: CHART_TEXT_PX }, color: '#222' },
         grid: { color: '#e5e5e5' },
       },
     },
