@@ -16,7 +16,7 @@ export type { CompareCell, CompareRow, Comparison, FactDifference };
 import { distinct } from '../model/lists.ts';
 import { probeFigure, type Results } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
-import { ALPHA, isSignificant, mannWhitney, RATIO_METHOD, ratioInterval } from './stats.ts';
+import { ALPHA, geometricMeanInterval, isSignificant, mannWhitney, RATIO_METHOD, ratioInterval } from './stats.ts';
 
 /** One input of a comparison. */
 export interface CompareInput {
@@ -141,6 +141,7 @@ function compareCell(input: CompareInput, reference: number[], caseId: string, m
   return {
     label: input.label,
     real: summary?.real ?? null,
+    geometric: geometricMeanInterval(values),
     change,
     p: change?.p ?? null,
     significant: isSignificant(change),
@@ -199,6 +200,7 @@ export function compareRuns(inputs: readonly CompareInput[]): Comparison {
         return {
           label: input.label,
           real: m.real,
+          geometric: geometricMeanInterval(base),
           change: null,
           p: null,
           significant: false,

@@ -33,6 +33,22 @@ export function describe(values: readonly number[]): Stat | null {
   };
 }
 
+/**
+ * The geometric mean of positive values with its t interval at `level` (exp of the mean log +- t x its standard
+ * error); no interval below 2 values.
+ */
+export function geometricMeanInterval(
+  values: readonly number[],
+  level = 0.95,
+): { mean: number; ciLow: number | null; ciHigh: number | null } | null {
+  if (!values.length || !values.every((v) => v > 0 && Number.isFinite(v))) return null;
+  const logs = values.map(Math.log);
+  const m = mean(logs);
+  if (values.length < 2) return { mean: Math.exp(m), ciLow: null, ciHigh: null };
+  const moe = tQuantile(level, values.length - 1) * Math.sqrt(variance(logs) / values.length);
+  return { mean: Math.exp(m), ciLow: Math.exp(m - moe), ciHigh: Math.exp(m + moe) };
+}
+
 /** The geometric mean of positive values: exp of the mean log (the quantity a speedup is the ratio of). */
 export function geometricMean(values: readonly number[]): number {
   return Math.exp(mean(values.map(Math.log)));

@@ -39,6 +39,11 @@ export type CompareWarning = z.infer<typeof CompareWarningSchema>;
 export const CompareCellSchema = z.object({
   label: z.string(),
   real: StatSchema.nullable(),
+  /** The geometric mean of the wall times with its 95% t interval (what the chart's bars and whiskers show). */
+  geometric: z
+    .object({ mean: z.number(), ciLow: z.number().nullable(), ciHigh: z.number().nullable() })
+    .nullable()
+    .default(null),
   /** Relative change against the reference input: this / reference, ratio of geometric means with its interval. */
   change: RatioSchema.nullable(),
   /** The Welch test's two-sided p against the reference (the same test as the interval), or null without one. */

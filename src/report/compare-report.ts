@@ -18,7 +18,10 @@ function emulatedSuffix(ms: number | null): string {
   return ms === null ? '' : ` (EMULATED ${ms} ms flush)`;
 }
 
-/** Grouped bars of median real time for one case: modes on the x-axis, one colour per input, CI-of-mean whiskers. */
+/**
+ * Grouped bars of each input's geometric mean wall time for one case (the quantity the changes are ratios of), modes on
+ * the x-axis, one colour per input, whiskers its 95% t interval, the axis above the highest whisker.
+ */
 export function compareChart(comparison: Comparison, caseId: string): ChartConfiguration {
   const rows = comparison.rows.filter((r) => r.caseId === caseId);
   const labels = comparison.inputs.map((i) => i.label);
@@ -28,15 +31,21 @@ export function compareChart(comparison: Comparison, caseId: string): ChartConfi
       labels: rows.map((r) => r.mode),
       datasets: labels.map((label, index) => ({
         label: `${label}${emulatedSuffix(comparison.inputs[index]?.emulatedMs ?? null)}`,
-        data: rows.map((r) => r.cells[index]?.real?.median ?? 0),
+        data: rows.map((r) => r.cells[index]?.geometric?.mean ?? 0),
         backgroundColor: SERIES_COLOURS[index % SERIES_COLOURS.length],
       })),
     },
     options: baseOptions(
       `qemu-img convert time compared${caseId === 'default' ? '' : ` [${caseId}]`}`,
       'target cache mode (-t)',
-      'median wall time (s)',
-      { subtitle: 'bars: median; whiskers: 95% CI of the mean' },
+      'geometric mean wall time (s)',
+      {
+        subtitle: 'bars: geometric mean; whiskers: its 95% t interval (the changes are ratios of these)',
+        yMax: Math.max(
+          0,
+          ...rows.flatMap((r) => r.cells.map((c) => (c.geometric?.ciHigh ?? c.geometric?.mean ?? 0) * 1.08)),
+        ),
+      },
     ),
     plugins: [
       whiskers(
@@ -44,8 +53,8 @@ export function compareChart(comparison: Comparison, caseId: string): ChartConfi
           labels.map((_, index) => [
             index,
             rows.map((r) => {
-              const s = r.cells[index]?.real;
-              return s ? ([Math.max(0, s.ciLow), s.ciHigh] as [number, number]) : null;
+              const g = r.cells[index]?.geometric;
+              return g?.ciLow != null && g.ciHigh != null ? ([g.ciLow, g.ciHigh] as [number, number]) : null;
             }),
           ]),
         ),
@@ -222,7 +231,7 @@ export function compareDocument(comparison: Comparison, title = 'qemu-cache-benc
     blocks.push({
       kind: 'chart',
       file: chartName(caseId),
-      caption: 'Median conversion time per mode and input, 95% CI whiskers',
+      caption: 'Geometric mean conversion time per mode and input, 95% interval whiskers',
     });
     blocks.push(caseTable(comparison, caseId));
   }

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ADAPTIVE_GRID, adaptiveCoverage, COVERAGE_GRID, coverage } from '../../bench/coverage-simulation.ts';
+import {
+  ADAPTIVE_GRID,
+  adaptiveCoverage,
+  allocatedCoverage,
+  COVERAGE_GRID,
+  coverage,
+} from '../../bench/coverage-simulation.ts';
 import {
   ALPHA,
   describe as describeStats,
+  geometricMeanInterval,
   halfWidthShare,
   isSignificant,
   mannWhitney,
@@ -102,6 +109,22 @@ describe('interval coverage when adaptive sampling decides the run count (300 ex
     const pooled = shares.reduce((sum, s) => sum + s.share, 0) / shares.length;
     expect(pooled).toBeGreaterThanOrEqual(0.93);
     expect(pooled).toBeLessThanOrEqual(0.97);
+  });
+});
+
+describe('interval coverage when rounds leave out the modes already precise (300 experiments per cell)', () => {
+  const shares = ADAPTIVE_GRID.map((cell, index) => ({ cell, share: allocatedCoverage(cell, 300, 5000 + index) }));
+  it('covers 89-99% in every cell and 93-97% over all (the full experiment: 93.4-96.7% at 6,000 per cell)', () => {
+    for (const { cell, share } of shares) expect(share, JSON.stringify(cell)).toBeGreaterThanOrEqual(0.89);
+    for (const { cell, share } of shares) expect(share, JSON.stringify(cell)).toBeLessThanOrEqual(0.99);
+    const pooled = shares.reduce((sum, s) => sum + s.share, 0) / shares.length;
+    expect(pooled).toBeGreaterThanOrEqual(0.93);
+    expect(pooled).toBeLessThanOrEqual(0.97);
+  });
+  it('with one speedup is the adaptive rule itself: the same coverage on the same seeds', () => {
+    const single = ADAPTIVE_GRID.findIndex((c) => c.ratios.length === 1);
+    const cell = ADAPTIVE_GRID[single] as (typeof ADAPTIVE_GRID)[number];
+    expect(allocatedCoverage(cell, 300, 5000 + single)).toBe(adaptiveCoverage(cell, 300, 5000 + single));
   });
 });
 
@@ -272,5 +295,17 @@ describe('degenerate input', () => {
     expect(outlierIndexes([1, 1, 1, 2, 10])).toEqual([4]);
     expect(outlierIndexes([1, 1, 1, 2, 8])).toEqual([]); // 7 / 2.5066 = 2.79
     expect(outlierIndexes([3, 3, 3, 3, 3])).toEqual([]);
+  });
+});
+
+describe('geometricMeanInterval', () => {
+  it('is exp(mean log) with the t interval on the logs (t(0.975, 3) = 3.182446305284263, a table value)', () => {
+    // [10, 12, 11.5, 9.8]: mean log 2.37804..., sd of the logs 0.0946...: computed with Python's statistics module
+    const g = geometricMeanInterval([10, 12, 11.5, 9.8]);
+    expect(g?.mean).toBeCloseTo(10.7839108898791, 10);
+    expect(g?.ciLow).toBeCloseTo(9.187799581713604, 8);
+    expect(g?.ciHigh).toBeCloseTo(12.657299829690393, 8);
+    expect(geometricMeanInterval([5])).toEqual({ mean: 5, ciLow: null, ciHigh: null });
+    expect(geometricMeanInterval([0, 1])).toBeNull();
   });
 });
