@@ -162,7 +162,11 @@ describe('the flag table', () => {
       expect(helped, command).toEqual(parsed);
       for (const line of help.split('\n')) expect(line.length, line).toBeLessThanOrEqual(110);
     }
-    expect(helpText('sweep')).toMatch(/--budget DURATION\s+time the bench may take once its image is ready.*default: 15m/s);
-    expect(helpText('bench')).toMatch(/--budget DURATION\s+time the bench may take once its image is ready.*default: 170s/s);
+    expect(helpText('sweep')).toMatch(
+      /--budget DURATION\s+time the bench may take once its image is ready.*default: 15m/s,
+    );
+    expect(helpText('bench')).toMatch(
+      /--budget DURATION\s+time the bench may take once its image is ready.*default: 170s/s,
+    );
   });
 });
