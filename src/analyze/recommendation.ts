@@ -42,6 +42,7 @@ export function targetFacts(results: Results, caseId: string, modes: readonly Mo
     writebackOomKilled: writeback.length ? writeback.some((s) => s.memory?.oomKilled) : null,
     srcFormat: results.image.format,
     outFormat: runCase?.outputFormat ?? 'raw',
+    stated: { ...results.config.projectStorage },
   };
 }
 

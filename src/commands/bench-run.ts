@@ -106,7 +106,9 @@ export async function runBench(
   const prepared = emptyTargets();
   try {
     await prepareTargets(config, image.virtualSize, ui, prepared);
-    const asProjects = config.asProjects ? expandProjects(config.asProjects, matrixCases, image, prepared) : null;
+    const asProjects = config.asProjects
+      ? expandProjects(config.asProjects, config.projectStorage, matrixCases, image, prepared)
+      : null;
     const planCases = asProjects?.cases ?? matrixCases;
     const meterNotes: NotMeasured[] = [];
     const contexts = await convertContexts(config, planCases, image, prepared, meterNotes);

@@ -6,7 +6,7 @@ import { cacheRoot } from '../config/paths.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import { deviceStorageFacts, storageFacts } from '../host/storage-facts.ts';
 import type { PlanCase, Target } from '../model/plan.ts';
-import type { ProjectFacts, ProjectId } from '../model/project-rules.ts';
+import type { ProjectFacts, ProjectId, StatedStorage } from '../model/project-rules.ts';
 import type { ImageFacts } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
 import { projectCases } from '../plan/project-cases.ts';
@@ -19,10 +19,12 @@ import type { BenchUi } from './terminal-port.ts';
 
 /**
  * --as-projects: every target case becomes the cases of the projects' commands there, from the target's facts (kind,
- * device, file system, and whether the target and the source open with O_DIRECT, tried now).
+ * device, file system, and whether the target and the source open with O_DIRECT, tried now) and what
+ * --project-storage stated.
  */
 export function expandProjects(
   projects: readonly ProjectId[],
+  stated: StatedStorage,
   base: PlanCase[],
   image: ImageFacts,
   prepared: PreparedTargets,
@@ -42,6 +44,7 @@ export function expandProjects(
       writebackOomKilled: null,
       srcFormat: image.format,
       outFormat: c.outputFormat,
+      stated,
     };
     return projectCases(c, facts, projects, { target, source });
   });

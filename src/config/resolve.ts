@@ -8,7 +8,7 @@ import { AS_PROJECTS_REPLACES, CONFIG_FLAGS, type FlagName, flagDefault, flagSpe
 import { FLUSH_PRESETS, flushPreset } from '../model/flush-presets.ts';
 import type { OptionValues } from '../model/invocation.ts';
 import { distinct } from '../model/lists.ts';
-import { PROJECT_IDS, type ProjectId } from '../model/project-rules.ts';
+import { PROJECT_IDS, type ProjectId, STATED_STORAGE, type StatedStorage } from '../model/project-rules.ts';
 import type { QemuImgBuild, QemuImgInfo } from '../model/qemu-img-command.ts';
 import type { Adaptive, BuiltinImageParams, RecordedConfig } from '../model/results.ts';
 import { parseDuration, parseSize } from '../model/units.ts';
@@ -257,6 +257,7 @@ function resolveMatrix(read: Reader, cwd: string) {
   const order = [...(read.flag('no-out-of-order') ? [false] : []), ...(read.flag('out-of-order') ? [true] : [])];
   return {
     asProjects: resolveProjects(read),
+    projectStorage: resolveProjectStorage(read),
     coroutines: coroutines.length ? coroutines : [null],
     outOfOrder: order.length ? order : [false],
     rateLimits: rateLimits.length ? rateLimits : [null],
@@ -285,6 +286,25 @@ function resolveProjects(read: Reader): ProjectId[] | null {
       throw new UsageError(`unknown project '${id}' in --as-projects; use all or ${PROJECT_IDS.join(', ')}`);
   }
   return PROJECT_IDS.filter((id) => given.includes(id));
+}
+
+/** --project-storage proxmox=zfspool,...: each item a project with storage facts and one of its values. */
+function resolveProjectStorage(read: Reader): StatedStorage {
+  const stated: Record<string, string> = {};
+  for (const item of read.list('project-storage')) {
+    const [project, value] = item.split('=', 2) as [string, string | undefined];
+    const allowed = (STATED_STORAGE as Record<string, readonly string[]>)[project];
+    if (!allowed) {
+      const known = Object.keys(STATED_STORAGE).join(', ');
+      throw new UsageError(`--project-storage: no storage facts for '${project}'; use ${known} (PROJECT=TYPE)`);
+    }
+    if (value === undefined || !allowed.includes(value))
+      throw new UsageError(`--project-storage ${project}=${value ?? ''}: use one of ${allowed.join(', ')}`);
+    if (stated[project] !== undefined && stated[project] !== value)
+      throw new UsageError(`--project-storage states ${project} twice (${stated[project]}, ${value}); keep one`);
+    stated[project] = value;
+  }
+  return stated as StatedStorage;
 }
 
 /** Block-device targets take raw output; a user's device is not known to read as zeros (no --target-is-zero). */

@@ -211,6 +211,8 @@ export const TargetFactsSchema = z.object({
   /** The formats converted from and to. */
   srcFormat: str.default('qcow2'),
   outFormat: str.default('raw'),
+  /** Storage facts stated with --project-storage (PROJECT: VALUE). */
+  stated: z.record(str, str).default({}),
 });
 
 /** "What to choose here" for one case. */

@@ -448,6 +448,25 @@ export const CONFIG_FLAGS = {
     ],
     values: (c) => ({ 'as-projects': c.asProjects ?? undefined }),
   },
+  projectStorage: {
+    flags: [
+      {
+        name: 'project-storage',
+        kind: 'list',
+        value: 'PROJECT=TYPE[,...]',
+        section: 'Matrix',
+        commands: BENCH,
+        help:
+          "state what the projects' rules branch on that a run cannot see on its target: proxmox=dir|nfs|cifs|btrfs|" +
+          'zfspool|lvm|lvmthin|rbd|iscsi (the storage type), cloudstack=clvm|linstor (the pool), vdsm=sparse|' +
+          'preallocated (a raw file volume); without it each rule says what it assumed',
+      },
+    ],
+    values: (c) => {
+      const items = Object.entries(c.projectStorage ?? {}).map(([project, value]) => `${project}=${value}`);
+      return { 'project-storage': items.length ? items : undefined };
+    },
+  },
   rateLimits: {
     flags: [
       {

@@ -21,8 +21,27 @@ export const PROJECT_IDS = [
 /** One project's id. */
 export type ProjectId = (typeof PROJECT_IDS)[number];
 
+/**
+ * Storage facts a run cannot see on its target, stated with --project-storage PROJECT=VALUE: the values each takes.
+ * proxmox: the Proxmox storage type of the target; cloudstack: the KVM storage pool's adaptor; vdsm: whether a raw
+ * file volume is preallocated.
+ */
+export const STATED_STORAGE = {
+  proxmox: ['dir', 'nfs', 'cifs', 'btrfs', 'zfspool', 'lvm', 'lvmthin', 'rbd', 'iscsi'],
+  cloudstack: ['clvm', 'linstor'],
+  vdsm: ['sparse', 'preallocated'],
+} as const;
+
+/** A project whose storage can be stated, and what was stated. */
+export type StatedStorage = { [project in keyof typeof STATED_STORAGE]?: (typeof STATED_STORAGE)[project][number] };
+
+/** Proxmox storage types with the sparseinit feature (pve-storage Plugin.pm 1594): zeroinit: goes before the target. */
+const SPARSEINIT = new Set(['dir', 'nfs', 'cifs', 'btrfs', 'zfspool', 'lvmthin', 'rbd']);
+
 /** What a rule depends on, as far as a run knows it. */
 export interface ProjectFacts {
+  /** What --project-storage stated about storage the run cannot see (absent: the rule's assumption, said). */
+  stated?: StatedStorage;
   /** dir: a file in a directory; block: a block device (a loop device or --target-device). */
   target: 'dir' | 'block';
   /** The block device written (a ZFS zvol is /dev/zd* or /dev/zvol/...), or null. */
@@ -215,10 +234,18 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
       const wrap = { prefix: VDSM_PRIORITY };
       const compat = f.outFormat === 'qcow2' ? ['-o', 'compat=1.1'] : [];
       if (f.target === 'dir') {
-        // requires_create: raw -> isSparse() (a file domain's default), qcow2 -> no parent.
+        // requires_create: raw -> isSparse(), qcow2 -> no parent; a file volume is zero_initialized (--target-is-zero).
+        if (f.outFormat === 'raw' && f.stated?.vdsm === 'preallocated') {
+          const why = 'a preallocated raw file volume (stated): it exists, -n --target-is-zero';
+          return command([...head, '-n', '--target-is-zero', '{src}', '{dst}'], why, { ...wrap, existingTarget: true });
+        }
+        const how =
+          f.stated?.vdsm === 'sparse' ? 'raw sparse (stated)' : 'assumed: raw sparse (--project-storage vdsm=';
         const why =
-          'a file volume, created by the conversion; assumed: raw sparse (preallocated raw gets -n ' +
-          '--target-is-zero), qcow2 without a parent, compat 1.1 (a V4+ domain)';
+          f.stated?.vdsm === 'sparse'
+            ? `a file volume, created by the conversion: ${how}`
+            : `a file volume, created by the conversion; ${how}preallocated states otherwise), qcow2 without a ` +
+              'parent, compat 1.1 (a V4+ domain)';
         return command([...head, ...compat, '{src}', '{dst}'], why, wrap);
       }
       if (f.outFormat === 'qcow2') {
@@ -280,24 +307,28 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
       'zvols took memory as buffered pages (commit 2715f959, 2018; limited to ZFS by d4940091); zeroinit: skips ' +
       'writing zeroes onto a volume that reads as zeroes (dir, nfs, cifs, zfspool, lvmthin, rbd, btrfs storage)',
     pick: (f) => {
-      const zvol = isZvol(f.device);
-      const cache = zvol ? ['-t', 'none'] : [];
-      // Plain LVM (thick) has no sparseinit; a directory storage and a zfspool have it.
-      const zeroinit = f.target === 'dir' || zvol;
+      const stated = f.stated?.proxmox;
+      // The storage type: stated, or taken from the target (a zvol: zfspool; another device: plain LVM; a folder: dir).
+      const storage = stated ?? (isZvol(f.device) ? 'zfspool' : f.target === 'block' ? 'lvm' : 'dir');
+      const cache = storage === 'zfspool' ? ['-t', 'none'] : [];
+      const zeroinit = SPARSEINIT.has(storage);
       const standIn = zeroinit ? ['--target-is-zero'] : [];
       const io = ['-f', '{srcFormat}', '-O', '{outFormat}', ...standIn, '{src}', '{dst}'];
       const argv = ['convert', '-p', '-n', ...cache, ...io];
-      const target = zvol
-        ? 'a zvol (zfspool storage): -t none'
-        : f.target === 'block'
-          ? "a block device that is not a zvol, taken as plain LVM (no sparseinit): qemu-img's default cache"
-          : `a directory storage (on ${f.fsType ?? '?'}, even ZFS): qemu-img's default cache`;
+      const where = stated
+        ? `a ${storage} storage (stated)`
+        : storage === 'zfspool'
+          ? 'a zvol, taken as zfspool storage'
+          : storage === 'lvm'
+            ? 'a block device that is not a zvol, taken as plain LVM (--project-storage proxmox=TYPE states another)'
+            : `a directory storage (on ${f.fsType ?? '?'}, even ZFS; --project-storage proxmox=TYPE states another)`;
+      const mode = storage === 'zfspool' ? ': -t none' : ": qemu-img's default cache";
       const init = zeroinit
         ? "; Proxmox passes zeroinit:{dst} (its QEMU's filter; stock qemu-img has none), so --target-is-zero, " +
           "upstream's option with that effect, stands in"
-        : '';
+        : '; no sparseinit: no zeroinit:';
       const assumed = '; assumed: the source is not on a zfspool storage (no -T none) and no bandwidth limit (no -r)';
-      return command(argv, `${target}${init}${assumed}`, { existingTarget: true });
+      return command(argv, `${where}${mode}${init}${assumed}`, { existingTarget: true });
     },
   },
   {
@@ -403,13 +434,18 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
         );
       }
       const zero = ['-n', '--target-is-zero', '-W', '-S', '1M'];
+      if (f.stated?.cloudstack === 'linstor') {
+        const argv = ['convert', ...zero, '-O', '{outFormat}', '-t', 'none', '-U', ...source, '{dst}'];
+        return command(argv, 'an existing volume of a Linstor pool (stated): its adaptor asks for -t none', {
+          existingTarget: true,
+        });
+      }
       const argv = ['convert', ...zero, '-O', '{outFormat}', '-U', ...source, '{dst}'];
-      return command(
-        argv,
-        "an existing block volume, assumed a plain block pool (CLVM): qemu-img's default cache (a Linstor pool " +
-          'adds -t none)',
-        { existingTarget: true },
-      );
+      const pool =
+        f.stated?.cloudstack === 'clvm'
+          ? 'a plain block pool (CLVM, stated)'
+          : 'assumed a plain block pool (CLVM; --project-storage cloudstack=linstor states a Linstor pool, -t none)';
+      return command(argv, `an existing block volume, ${pool}: qemu-img's default cache`, { existingTarget: true });
     },
   },
   {

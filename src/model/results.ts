@@ -15,9 +15,16 @@ import {
   VerdictSchema,
 } from './findings.ts';
 import { fromLegacyShape } from './legacy-results.ts';
-import { PROJECT_IDS } from './project-rules.ts';
+import { PROJECT_IDS, STATED_STORAGE } from './project-rules.ts';
 
 export type { Ratio, Sampling } from './findings.ts';
+
+/** What --project-storage stated: per project one of its values (STATED_STORAGE). */
+export const StatedStorageSchema = z.object({
+  proxmox: z.enum(STATED_STORAGE.proxmox).optional(),
+  cloudstack: z.enum(STATED_STORAGE.cloudstack).optional(),
+  vdsm: z.enum(STATED_STORAGE.vdsm).optional(),
+});
 
 /** Version of results.json written by this build; parsers refuse newer ones. */
 export const SCHEMA_VERSION = 3 as const;
@@ -329,6 +336,8 @@ export const RecordedConfigSchema = z.object({
   targetIsZero: z.boolean().default(false),
   /** --as-projects: the projects whose own command lines the run measured, or null for a run of modes. */
   asProjects: z.array(z.enum(PROJECT_IDS)).nullable().default(null),
+  /** --project-storage: storage facts the run cannot see, stated for the projects' rules (PROJECT: VALUE). */
+  projectStorage: StatedStorageSchema.default({}),
   outDir: z.string(),
   json: z.boolean(),
   quiet: z.boolean(),

@@ -137,6 +137,7 @@ describe('recommendations', () => {
       writebackOomKilled: null,
       srcFormat: 'qcow2',
       outFormat: 'raw',
+      stated: {},
     });
     expect(becauseText('nova', r?.target as NonNullable<typeof r>['target'])).toBe('O_DIRECT fails on the target');
     // -t none only onto a zfspool storage (a zvol); a directory storage on a ZFS dataset gets qemu-img's default

@@ -34,6 +34,11 @@ function randomArgv(random: () => number): string[] {
   // --as-projects sets the modes and options itself: the flags it replaces are left out with it.
   const projects = maybe(0.15);
   if (projects) argv.push('--as-projects', pick(['all', 'nova,cdi', 'proxmox']));
+  if (maybe(0.2))
+    argv.push(
+      '--project-storage',
+      pick(['proxmox=zfspool', 'cloudstack=linstor,vdsm=preallocated', 'proxmox=lvmthin']),
+    );
   const modes = projects ? [] : CACHE_MODES.filter(() => maybe(0.6));
   if (modes.length) argv.push('--modes', modes.join(','));
   if (modes.length && maybe(0.3)) argv.push('--baseline', pick(modes));

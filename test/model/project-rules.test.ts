@@ -122,7 +122,7 @@ describe('oVirt/vdsm@fd4b0df20b: qemuimg.py convert (270-350), image.py 472-485,
   const head = ['convert', '-p', '-t', 'none', '-T', 'none', '-f', 'qcow2', '-O'];
   it('a raw file volume (requires_create: raw -> isSparse(), sparse assumed): created, no -n', () => {
     expect(argvOf('vdsm', DIR)).toEqual([...head, 'raw', '/img/a.qcow2', '/t/out']);
-    expect(projectRule('vdsm').pick(DIR).because).toMatch(/assumed: raw sparse \(preallocated raw gets -n/);
+    expect(projectRule('vdsm').pick(DIR).because).toMatch(/assumed: raw sparse \(--project-storage vdsm=preallocated/);
   });
   it('a qcow2 volume without a parent (requires_create: getParent() == BLANK_UUID): -o compat=1.1, on file or block', () => {
     const qcow2 = [...head, 'qcow2', '-o', 'compat=1.1', '/img/a.qcow2', '/t/out'];
@@ -206,6 +206,58 @@ describe('Proxmox VE: qemu-server@e6352be src/PVE/QemuServer/QemuImage.pm conver
     const because = rule?.pick(DIR).because ?? '';
     expect(because).toMatch(/zeroinit:\{dst\}.*--target-is-zero, upstream's option with that effect, stands in/);
     expect(because).toMatch(/assumed: the source is not on a zfspool storage \(no -T none\) and no bandwidth limit/);
+  });
+});
+
+describe('--project-storage: the facts a run cannot see, stated', () => {
+  // vdsm image.py 483-484: create=requires_create() (a preallocated raw volume: False -> -n), target_is_zero=
+  // zero_initialized() (fileVolume.py 390: True -> --target-is-zero)
+  it('vdsm=preallocated: a raw file volume that exists, -n --target-is-zero', () => {
+    const head = ['convert', '-p', '-t', 'none', '-T', 'none', '-f', 'qcow2', '-O', 'raw'];
+    const facts = { ...DIR, stated: { vdsm: 'preallocated' as const } };
+    expect(argvOf('vdsm', facts)).toEqual([...head, '-n', '--target-is-zero', '/img/a.qcow2', '/t/out']);
+  });
+  // QemuImage.pm 149: push '-t', 'none' if $dst_scfg->{type} eq 'zfspool'; Plugin.pm 1594: sparseinit storages
+  it('proxmox=lvmthin onto a block device: zeroinit (thin pools read as zeroes), no -t; proxmox=zfspool: -t none', () => {
+    const thin = { ...BLOCK, stated: { proxmox: 'lvmthin' as const } };
+    expect(argvOf('proxmox', thin)).toEqual([
+      'convert',
+      '-p',
+      '-n',
+      '-f',
+      'qcow2',
+      '-O',
+      'raw',
+      '--target-is-zero',
+      '/img/a.qcow2',
+      '/t/out',
+    ]);
+    expect(projectRule('proxmox').pick(thin).because).toMatch(/^a lvmthin storage \(stated\)/);
+    const zfs = { ...BLOCK, stated: { proxmox: 'zfspool' as const } };
+    expect(argvOf('proxmox', zfs)).toEqual(argvOf('proxmox', { ...BLOCK, device: '/dev/zd0' }));
+    const iscsi = { ...DIR, stated: { proxmox: 'iscsi' as const } };
+    expect(argvOf('proxmox', iscsi)).not.toContain('--target-is-zero');
+  });
+  // LinstorStorageAdaptor (PR 9417) asks QemuImg.convert for no cache: -t none
+  it('cloudstack=linstor onto block: -t none; clvm (stated or assumed): no -t', () => {
+    const linstor = argvOf('cloudstack', { ...BLOCK, stated: { cloudstack: 'linstor' as const } });
+    expect(linstor.slice(0, 11)).toEqual([
+      'convert',
+      '-n',
+      '--target-is-zero',
+      '-W',
+      '-S',
+      '1M',
+      '-O',
+      'raw',
+      '-t',
+      'none',
+      '-U',
+    ]);
+    expect(argvOf('cloudstack', { ...BLOCK, stated: { cloudstack: 'clvm' as const } })).toEqual(
+      argvOf('cloudstack', BLOCK),
+    );
+    expect(projectRule('cloudstack').pick(BLOCK).because).toMatch(/--project-storage cloudstack=linstor/);
   });
 });
 
@@ -312,7 +364,7 @@ describe('Apache CloudStack: QemuImg.java convert and its storage adaptors', () 
       'driver=qcow2,file.filename=/img/a.qcow2',
       '/t/out',
     ]);
-    expect(projectRule('cloudstack').pick(BLOCK).because).toMatch(/assumed a plain block pool \(CLVM\).*Linstor/);
+    expect(projectRule('cloudstack').pick(BLOCK).because).toMatch(/assumed a plain block pool \(CLVM; .*Linstor/);
   });
 });
 
