@@ -14,7 +14,7 @@ import {
 export type { CompareCell, CompareRow, Comparison, FactDifference };
 
 import { distinct } from '../model/lists.ts';
-import { probeFigure, type Results } from '../model/results.ts';
+import { measuredRuns, probeFigure, type Results } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
 import { ALPHA, geometricMeanInterval, isSignificant, mannWhitney, RATIO_METHOD, ratioInterval } from './stats.ts';
 
@@ -31,9 +31,7 @@ export interface CompareInput {
 const HOST_FACTS = ['hostname', 'CPU model', 'CPU count', 'memory', 'kernel', 'distribution'];
 
 function real(results: Results, caseId: string, mode: string): number[] {
-  return results.samples
-    .filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup)
-    .map((s) => s.real);
+  return measuredRuns(results, caseId, mode).map((s) => s.real);
 }
 
 function eachCase(results: Results, value: (c: Results['cases'][number]) => string | null): string {

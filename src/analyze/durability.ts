@@ -1,6 +1,6 @@
 // Whether a mode's output is durable when qemu-img returns: measured by the power-cut check when the run has one,
 // else by what the mode is documented to do (pure).
-import type { DurabilityCheck, Results } from '../model/results.ts';
+import { type DurabilityCheck, measuredRuns, type Results } from '../model/results.ts';
 
 /** Modes whose data is on stable storage when qemu-img returns (writeback through its final flush), by definition. */
 export const DURABLE_MODES = ['writethrough', 'writeback', 'none', 'directsync'];
@@ -26,8 +26,7 @@ export function durableAtReturn(results: Results, caseId: string, mode: string):
 
 /** Unflushed bytes at exit in each measured run of a case and mode (the flush meter's), in run order. */
 export function unflushedPerRun(results: Results, caseId: string, mode: string): (number | null)[] {
-  return results.samples
-    .filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup)
+  return measuredRuns(results, caseId, mode)
     .sort((a, b) => a.run - b.run)
     .map((s) => s.flushes?.unflushedBytes ?? null);
 }

@@ -1,10 +1,10 @@
 // The flush meter's figures of a case and mode over its measured runs (pure).
 import { median as medianOf } from '../model/quantile.ts';
-import { flushesOf, type Results } from '../model/results.ts';
+import { flushesOf, measuredRuns, type Results } from '../model/results.ts';
 
 /** The flush meter's figures of a case and mode: medians over the measured runs, or null when it saw no run. */
 export function meterMedians(results: Results, caseId: string, mode: string) {
-  const runs = results.samples.filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup);
+  const runs = measuredRuns(results, caseId, mode);
   const metered = runs.flatMap((s) => (s.flushes ? [{ ...s.flushes, real: s.real }] : []));
   if (!metered.length) return null;
   const median = (f: (m: (typeof metered)[number]) => number) => medianOf(metered.map(f));
@@ -18,6 +18,8 @@ export function meterMedians(results: Results, caseId: string, mode: string) {
     writeCalls: median((m) => m.writeCalls),
     writeBytes: median((m) => m.writeBytes),
     unflushed: median((m) => m.unflushedBytes),
+    /** Share of the wall time with a flush in flight. */
+    inFlightShare: median((m) => m.inFlightSeconds / m.real),
   };
 }
 

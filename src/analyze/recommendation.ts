@@ -17,14 +17,12 @@ import {
   type ProjectFacts,
 } from '../model/project-rules.ts';
 import { convertArgs } from '../model/qemu-img-command.ts';
-import type { ModeSummary, Results, Sample } from '../model/results.ts';
+import { type ModeSummary, measuredRuns, type Results } from '../model/results.ts';
 import { durableAtReturn } from './durability.ts';
 import { halfWidthShare, isSignificant, ratioInterval } from './stats.ts';
 
 function durableTimes(results: Results, caseId: string, mode: string): number[] {
-  return results.samples
-    .filter((s: Sample) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup)
-    .map((s) => s.durable);
+  return measuredRuns(results, caseId, mode).map((s) => s.durable);
 }
 
 /** The facts of a case's target that the project rules depend on. */

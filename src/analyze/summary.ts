@@ -1,6 +1,13 @@
 // Samples -> Summary: per case and mode, statistics of every metric, speedup against the baseline, warnings.
 import type { RunWarning } from '../model/findings.ts';
-import type { ModeSummary, Ratio, Results, Sample, Summary } from '../model/results.ts';
+import {
+  type ModeSummary,
+  measuredRuns,
+  type Ratio,
+  type Results,
+  type Sample,
+  type Summary,
+} from '../model/results.ts';
 import { describe, halfWidthShare, outlierIndexes, ratioInterval } from './stats.ts';
 
 /** Half-width of a speedup's interval, as a share of the ratio, above which it is flagged as too uncertain. */
@@ -137,10 +144,7 @@ export function summarize(
 export function widestHalfWidth(results: Pick<Results, 'summary' | 'samples'>, level = 0.95): number | null {
   const { summary } = results;
   const baseline = summary.baseline;
-  const times = (caseId: string, mode: string | null) =>
-    results.samples
-      .filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup)
-      .map((s) => s.real);
+  const times = (caseId: string, mode: string | null) => measuredRuns(results, caseId, mode).map((s) => s.real);
   const compared = summary.cases.flatMap((c) =>
     c.modes.filter((m) => m.mode !== baseline && m.state === 'measured').map((m) => [c.caseId, m.mode] as const),
   );

@@ -2,10 +2,9 @@
 // reasons when it differs, as facts (each reason's code says whether it is measured, predicted or assumed; report/
 // words them).
 import type { Verdict, VerdictReason } from '../model/findings.ts';
-import { median } from '../model/quantile.ts';
 import { ASSUMED_2019_FLUSHES, REFERENCE_2019 } from '../model/reference.ts';
-import { type ModeSummary, probeFigure, type Ratio, type Results } from '../model/results.ts';
-import { writethroughFlushes } from './meter.ts';
+import { type ModeSummary, measuredRuns, probeFigure, type Ratio, type Results } from '../model/results.ts';
+import { meterMedians, writethroughFlushes } from './meter.ts';
 import { PREDICTION_TOLERANCE, penaltyPredictions } from './prediction.ts';
 import { halfWidthShare, ratioInterval } from './stats.ts';
 
@@ -19,10 +18,8 @@ const FEW_FLUSHES = 2000;
 const WIDE = 0.25;
 
 /** Wall times of one mode's successful measured runs in a case. */
-export function realTimes(results: Results, caseId: string, mode: string): number[] {
-  return results.samples
-    .filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup)
-    .map((s) => s.real);
+export function realTimes(results: Pick<Results, 'samples'>, caseId: string, mode: string | null): number[] {
+  return measuredRuns(results, caseId, mode).map((s) => s.real);
 }
 
 /** What a speedup says about the claim. */
@@ -122,21 +119,13 @@ export const CPU_SHARE = 0.8;
 /** A mode with flushes in flight longer than this share of its wall time is not called CPU-bound. */
 export const FLUSH_SHARE = 0.05;
 
-/** Median share of wall time with a flush in flight in a mode's measured runs (flush meter), or null. */
-function flushShareOf(results: Results, caseId: string, mode: string): number | null {
-  const shares = results.samples
-    .filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup && s.flushes)
-    .map((s) => (s.flushes?.inFlightSeconds ?? 0) / s.real);
-  return shares.length ? median(shares) : null;
-}
-
 /**
  * Measured: writeback spends most of its wall time on CPU (user + sys >= CPU_SHARE of wall) and, where the flush
  * meter counted, under FLUSH_SHARE of it with a flush in flight.
  */
 function cpuBound(results: Results, caseId: string, wb: ModeSummary | undefined): VerdictReason[] {
   if (!wb?.real || !wb.user || !wb.sys || wb.user.median + wb.sys.median < CPU_SHARE * wb.real.median) return [];
-  const flushShare = flushShareOf(results, caseId, 'writeback');
+  const flushShare = meterMedians(results, caseId, 'writeback')?.inFlightShare ?? null;
   if (flushShare !== null && flushShare >= FLUSH_SHARE) return [];
   const share = Number.parseFloat(results.image.compressedClusters ?? '0');
   return [

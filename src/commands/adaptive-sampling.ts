@@ -4,6 +4,7 @@
 import { widestMarginHalfWidth } from '../analyze/recommendation.ts';
 import { halfWidthShare, ratioInterval } from '../analyze/stats.ts';
 import { widestHalfWidth } from '../analyze/summary.ts';
+import { realTimes } from '../analyze/verdict.ts';
 import type { ResolvedConfig } from '../config/resolve.ts';
 import type { EngineOutcome } from '../engine/scheduler.ts';
 import type { Adaptive, Results, Sampling } from '../model/results.ts';
@@ -82,13 +83,6 @@ export function modesToSample(a: Adaptive, baseline: string, modes: readonly Mod
   const base = modes.find((m) => m.mode === baseline);
   if (base && (active.size > 0 || base.runs < a.minRuns)) active.add(baseline);
   return active;
-}
-
-/** Wall times of one mode's successful measured runs in a case. */
-function realTimes(results: Results, caseId: string, mode: string): number[] {
-  return results.samples
-    .filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup)
-    .map((s) => s.real);
 }
 
 /** The modes of a case the allocation would run now, or null when every mode runs (fixed --runs, no baseline). */

@@ -562,6 +562,11 @@ export type FlushProbe = z.infer<typeof FlushProbeSchema>;
 /** The versioned results object every renderer takes. */
 export type Results = z.infer<typeof ResultsSchema>;
 
+/** The successful measured runs (no warm-up) of one mode in one case, in the order they were recorded. */
+export function measuredRuns(results: Pick<Results, 'samples'>, caseId: string, mode: string | null): Sample[] {
+  return results.samples.filter((s) => s.caseId === caseId && s.mode === mode && s.state === 'ok' && !s.warmup);
+}
+
 /** Flushes (fdatasync + fsync) a successful audit counted, or null when there is no successful audit. */
 export function flushesOf(audit: FlushAudit | undefined): number | null {
   return audit?.ok ? (audit.fdatasync ?? 0) + (audit.fsync ?? 0) : null;

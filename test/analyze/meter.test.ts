@@ -40,6 +40,7 @@ describe('meterMedians', () => {
       writeCalls: 14293,
       writeBytes: 14_292_010,
       unflushed: 0,
+      inFlightShare: 10 / 14, // 9/13, 11/15, 10/14: the middle share, the run of 14 s
     });
     expect(meterMedians(r, 'default', 'writeback')).toBeNull();
   });
