@@ -12,6 +12,7 @@ import type {
 import {
   effectiveMode,
   effectiveSourceCache,
+  envAssignments,
   fillArgv,
   PROJECT_RULES,
   type ProjectFacts,
@@ -122,7 +123,7 @@ function projectChoices(
       outFormat: target.outFormat,
     });
     const around = [
-      ...Object.entries(pick.command.env).map(([k, v]) => `${k}=${v}`),
+      ...envAssignments(pick.command.env),
       ...(pick.command.prefix.length ? [pick.command.prefix.join(' ')] : []),
     ];
     const differences = measured ? commandDifferences(filled, measured) : null;

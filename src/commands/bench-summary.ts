@@ -1,12 +1,11 @@
 // The terminal summary after a bench: the tables, the verdict and the warnings, as text for stderr.
 import { join, relative } from 'node:path';
-import { DURABLE_MODES } from '../analyze/durability.ts';
 import { memoryRows } from '../analyze/memory.ts';
 import { distinct } from '../model/lists.ts';
 import { projectRule } from '../model/project-rules.ts';
 import type { Results } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
-import { optionSetText, recommendationText } from '../report/choice-text.ts';
+import { durableAtReturnOf, optionSetText, recommendationText } from '../report/choice-text.ts';
 import { runCountText, samplingText, warningTexts } from '../report/finding-text.ts';
 import { summaryTable } from '../report/table.ts';
 import { type VerdictLayers, verdictLayers } from '../report/verdict-text.ts';
@@ -55,8 +54,7 @@ export function picksText(r: Results['recommendations'][number]): string {
 /** A pick's cost in a few words: "1.10x", or "1.01x, not durable at return". */
 function shortCost(c: Results['recommendations'][number]['projects'][number]): string {
   if (c.costRatio === null) return 'no successful run';
-  const durable = (c.durableAtReturn ?? DURABLE_MODES.includes(c.mode ?? '')) ? '' : ', not durable at return';
-  return `${c.costRatio.toFixed(2)}x${durable}`;
+  return `${c.costRatio.toFixed(2)}x${durableAtReturnOf(c) ? '' : ', not durable at return'}`;
 }
 
 /** One line per case x mode of a memory-limited run. */

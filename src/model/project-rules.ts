@@ -125,6 +125,11 @@ export function effectiveSourceCache(argv: readonly string[]): string | null {
   return at >= 0 ? (argv[at + 1] as string) : null;
 }
 
+/** A command's environment as a shell would set it before the program: ["MALLOC_ARENA_MAX=3", ...]. */
+export function envAssignments(env: Record<string, string>): string[] {
+  return Object.entries(env).map(([name, value]) => `${name}=${value}`);
+}
+
 /** A command's arguments with the placeholders filled in. */
 export function fillArgv(argv: readonly string[], values: Record<'src' | 'dst' | 'srcFormat' | 'outFormat', string>) {
   return argv.map((a) => a.replace(/\{(src|dst|srcFormat|outFormat)\}/g, (_, key: keyof typeof values) => values[key]));

@@ -11,7 +11,7 @@ import type {
   Recommendation,
   TargetFacts,
 } from '../model/findings.ts';
-import { citation, fillArgv, PROJECT_RULES, projectRule } from '../model/project-rules.ts';
+import { citation, envAssignments, fillArgv, PROJECT_RULES, projectRule } from '../model/project-rules.ts';
 import { shellQuote } from '../model/qemu-img-command.ts';
 import type { Results } from '../model/results.ts';
 import { intervalText, mib, pText, secs } from '../model/units.ts';
@@ -27,16 +27,28 @@ export function becauseText(project: Project, t: TargetFacts): string {
   return projectRule(project).pick(projectFacts(t)).because;
 }
 
+/** Whether a pick's data is durable when qemu-img returns: measured by the power-cut check, else by its mode. */
+export function durableAtReturnOf(c: ProjectChoice): boolean {
+  return c.durableAtReturn ?? DURABLE_MODES.includes(c.mode ?? '');
+}
+
+/** A pick's cost as a figure, "1.11x (0.99-1.24x)", or null when it has none (no command, no successful run). */
+function costFigure(c: ProjectChoice): string | null {
+  if (c.state !== 'command' || c.costRatio === null) return null;
+  const low = c.costCiLow ?? null;
+  const high = c.costCiHigh ?? null;
+  const interval = low !== null && high !== null ? ` (${intervalText({ ciLow: low, ciHigh: high })})` : '';
+  return `${c.costRatio.toFixed(2)}x${interval}`;
+}
+
 /** What a project's pick costs, in words. */
 export function costText(c: ProjectChoice): string {
   if (c.state === 'unknown') return 'unknown here';
   if (c.state === 'not-applicable') return 'does not apply here';
-  if (c.mode === null || c.costRatio === null) return `${c.mode ?? 'its pick'} has no successful run here`;
-  const durable = (c.durableAtReturn ?? DURABLE_MODES.includes(c.mode)) ? '' : ', NOT durable when qemu-img returns';
-  const low = c.costCiLow ?? null;
-  const high = c.costCiHigh ?? null;
-  const interval = low !== null && high !== null ? ` (${intervalText({ ciLow: low, ciHigh: high })})` : '';
-  return `${c.costRatio.toFixed(2)}x${interval} the fastest durable time${durable}`;
+  const figure = costFigure(c);
+  if (c.mode === null || figure === null) return `${c.mode ?? 'its pick'} has no successful run here`;
+  const durable = durableAtReturnOf(c) ? '' : ', NOT durable when qemu-img returns';
+  return `${figure} the fastest durable time${durable}`;
 }
 
 /** Which measured run stands in for a project's command, and how they differ. */
@@ -126,9 +138,8 @@ export function groupedProjectRows(r: Recommendation): string[][] {
     const names = choices.map((c) => projectText(c.project).name).join(', ');
     if (first.state !== 'command') return [key, names, '-', '-'];
     if (first.mode === r.fastest) return [key, names, 'the fastest durable mode', 'yes'];
-    const cost = costText({ ...first, durableAtReturn: true });
-    const durable = (first.durableAtReturn ?? DURABLE_MODES.includes(first.mode ?? '')) ? 'yes' : 'NO';
-    return [key, names, cost.replace(/ the fastest durable time$/, ''), durable];
+    const cost = costFigure(first) ?? `${first.mode ?? 'its pick'} has no successful run here`;
+    return [key, names, cost, durableAtReturnOf(first) ? 'yes' : 'NO'];
   });
 }
 
@@ -157,7 +168,7 @@ export function projectCommandLine(
   outFormat: string,
   around: { prefix?: readonly string[]; env?: Record<string, string>; notApplied?: string | null } = {},
 ): string {
-  const env = Object.entries(around.env ?? {}).map(([k, v]) => `${k}=${v}`);
+  const env = envAssignments(around.env ?? {});
   const filled = fillArgv(argv, { src: 'SRC', dst: 'DST', srcFormat, outFormat });
   const line = [...env, ...(around.prefix ?? []), 'qemu-img', ...filled].map(shellQuote).join(' ');
   return around.notApplied ? `${line} (not applied here: ${around.notApplied})` : line;
