@@ -163,6 +163,21 @@ function inputSummary(i: CompareInput): Comparison['inputs'][number] {
     writethrough: mode('writethrough')?.real?.median ?? null,
     writeback: mode('writeback')?.real?.median ?? null,
     sha256: i.results.image.sha256,
+    context: contextOf(i.results),
+  };
+}
+
+/** Where an input was measured: its host, its first case's target, its image. */
+function contextOf(r: Results): Comparison['inputs'][number]['context'] {
+  const c = r.cases[0];
+  if (!c) return null;
+  return {
+    host: r.host,
+    targetKind: c.targetKind,
+    targetDir: c.targetDir,
+    storage: c.storage,
+    builtinImageBytes: r.config.image.kind === 'default' ? r.image.virtualSize : null,
+    imageName: r.image.path.split('/').pop() ?? r.image.path,
   };
 }
 

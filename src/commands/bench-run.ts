@@ -210,6 +210,7 @@ function newResults(
     recommendations: [],
     optionSetChoice: null,
     projectRuns: [],
+    caseDifferences: [],
     durability: [],
   };
 }

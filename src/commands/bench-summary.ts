@@ -5,17 +5,22 @@ import { distinct } from '../model/lists.ts';
 import { projectRule } from '../model/project-rules.ts';
 import type { Results } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
-import { durableAtReturnOf, optionSetText, recommendationText } from '../report/choice-text.ts';
+import { matrixHeadlines as matrixHeadlineLines } from '../report/case-difference-text.ts';
+import { durableAtReturnOf, optionSetText } from '../report/choice-text.ts';
 import { runCountText, samplingText, warningTexts } from '../report/finding-text.ts';
 import { summaryTable } from '../report/table.ts';
 import { type VerdictLayers, verdictLayers } from '../report/verdict-text.ts';
 
-/** The summary tables (at most `columns` wide), the verdict, the warnings and where the files are. */
+/**
+ * The terminal summary: the headline and its bullets (for a matrix: what changed between the cases, each case's
+ * headline and one choice across cases), the tables (at most `columns` wide), one projects line, warnings, the files.
+ */
 export function terminalSummary(results: Results, outDir: string, columns?: number): string {
   const where = relative(process.cwd(), outDir) || '.';
-  const parts: string[] = [];
+  const matrix = results.summary.cases.length > 1;
+  const parts: string[] = [matrix ? matrixHeadlines(results) : singleHeadline(results)];
   for (const c of results.summary.cases) {
-    if (results.summary.cases.length > 1) parts.push(`\ncase ${c.caseId}\n`);
+    if (matrix) parts.push(`\ncase ${c.caseId}\n`);
     parts.push(`${summaryTable(results, c.caseId, columns)}\n`);
   }
   const stopped = samplingText(results);
@@ -23,16 +28,32 @@ export function terminalSummary(results: Results, outDir: string, columns?: numb
   if (results.config.memoryLimitBytes !== null) parts.push(memoryLines(results, results.config.memoryLimitBytes));
   const across = results.optionSetChoice;
   if (across) parts.push(`\nWhat to choose here: ${optionSetText(across)}\n`);
-  for (const r of results.projectRuns.length ? [] : results.recommendations) {
-    const which = results.summary.cases.length > 1 ? ` [${r.caseId}]` : '';
-    parts.push(`\nWhat to choose here${which}: ${recommendationText(r)}\nProjects' rules here: ${picksText(r)}.\n`);
-  }
-  const verdicts = distinct(results.verdicts.map((v) => verdictLines(verdictLayers(results, v))));
-  for (const text of verdicts) parts.push(`\n${text}\n`);
+  parts.push(projectsLine(results));
   for (const w of warningTexts(results)) parts.push(`warning: ${w}\n`);
-  const files = `report: ${join(where, 'report.md')} (also report.txt, report.html, charts/)`;
+  const files = `report: ${join(where, 'report.md')} (also report.txt, report.html, summary.txt, charts/)`;
   parts.push(`\nresults: ${join(where, 'results.json')}, ${files}\n`);
   return parts.join('');
+}
+
+/** One case: its verdict's headline and bullets. */
+function singleHeadline(results: Results): string {
+  const v = results.verdicts[0];
+  return v ? `${verdictLines(verdictLayers(results, v))}\n\n` : '';
+}
+
+/** A matrix: each case's headline once, then what changed between the cases (the bullets are in the report). */
+function matrixHeadlines(results: Results): string {
+  const lines = matrixHeadlineLines(results);
+  return lines.length ? `${lines.join('\n\n')}\n\n` : '';
+}
+
+/** The projects' picks in one line: once when every case gives the same, else per case (the report has the rows). */
+function projectsLine(results: Results): string {
+  if (results.projectRuns.length) return '';
+  const picks = results.recommendations.map((r) => ({ caseId: r.caseId, text: picksText(r) }));
+  if (!picks.length) return '';
+  if (distinct(picks.map((p) => p.text)).length === 1) return `\nProjects' rules here: ${picks[0]?.text}.\n`;
+  return `\nProjects' rules here, per case:\n${picks.map((p) => `  [${p.caseId}] ${p.text}.`).join('\n')}\n`;
 }
 
 /**

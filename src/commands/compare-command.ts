@@ -7,7 +7,7 @@ import { stamp } from '../config/resolve.ts';
 import { type Ending, UsageError } from '../model/errors.ts';
 import type { Invocation } from '../model/invocation.ts';
 import { uniqueLabels } from '../model/lists.ts';
-import { COMPARE_FILES, compareWarningText, headlines, renderComparison } from '../report/compare-report.ts';
+import { COMPARE_FILES, compareWarningText, headlines, renderComparison, whereLine } from '../report/compare-report.ts';
 import { OutputManager, validateOutDir } from '../report/file-writer.ts';
 import { readResults } from './results-file.ts';
 
@@ -59,7 +59,9 @@ export async function runCompareCommand(args: Invocation): Promise<Ending> {
   output.create();
   output.write(await renderComparison(comparison));
   if (!args.values.quiet) {
-    for (const line of headlines(comparison)) process.stderr.write(`${line}\n`);
+    for (const line of [...headlines(comparison), whereLine(comparison) ?? []].flat()) {
+      process.stderr.write(`${line}\n`);
+    }
     for (const w of comparison.warnings) process.stderr.write(`warning: ${compareWarningText(w)}\n`);
     process.stderr.write(`comparison: ${join(relative(process.cwd(), outDir) || '.', 'compare.md')}\n`);
   }

@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { RatioSchema } from './findings.ts';
-import { StatSchema } from './results.ts';
+import { HostFactsSchema, StatSchema, StorageFactsSchema } from './results.ts';
 
 /** The schema compare.json is written with. */
 export const COMPARE_SCHEMA_VERSION = 1 as const;
@@ -81,6 +81,19 @@ export const ComparisonSchema = z.object({
       writethrough: z.number().nullable(),
       writeback: z.number().nullable(),
       sha256: z.string(),
+      /** Where the input was measured (its first case), for the headline; null in files written before it. */
+      context: z
+        .object({
+          host: HostFactsSchema,
+          targetKind: z.enum(['dir', 'device', 'loop']),
+          targetDir: z.string(),
+          storage: StorageFactsSchema,
+          /** The built-in image's virtual size, bytes, or null for the user's image (named by imageName). */
+          builtinImageBytes: z.number().nullable(),
+          imageName: z.string(),
+        })
+        .nullable()
+        .default(null),
     }),
   ),
   rows: z.array(CompareRowSchema),

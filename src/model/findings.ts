@@ -240,6 +240,25 @@ export const OptionSetChoiceSchema = z.object({
   candidates: int,
 });
 
+/** What a case's matrix value names: the qemu-img build, the target, the output format, -T, the convert options. */
+export const CASE_DIMENSIONS = ['qemu-img', 'target', 'output format', 'source cache', 'options'] as const;
+
+/**
+ * Between two cases that differ in one dimension only: a mode's wall time in the other case against the baseline case
+ * (the first of the matrix with that value), a ratio of geometric means with its 95% Welch interval.
+ */
+export const CaseDifferenceSchema = z.object({
+  dimension: z.enum(CASE_DIMENSIONS),
+  baselineCaseId: str,
+  caseId: str,
+  /** The dimension's value in each case: the build's version (and path when the versions match), the target, ... */
+  baselineValue: str,
+  value: str,
+  mode: str,
+  /** The other case's time / the baseline's: below 1 the other case is faster. */
+  ratio: RatioSchema,
+});
+
 /** --as-projects: one project command as measured, against the fastest durable command of the same target. */
 export const ProjectRunSchema = z.object({
   caseId: str,
@@ -287,3 +306,7 @@ export type Recommendation = z.infer<typeof RecommendationSchema>;
 export type OptionSetChoice = z.infer<typeof OptionSetChoiceSchema>;
 /** A ratio with its interval. */
 export type Ratio = z.infer<typeof RatioSchema>;
+
+export type CaseDifference = z.infer<typeof CaseDifferenceSchema>;
+
+export type CaseDimension = (typeof CASE_DIMENSIONS)[number];

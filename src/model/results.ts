@@ -5,6 +5,7 @@ import { UsageError } from './errors.ts';
 import { FAILURE_KINDS } from './failure.ts';
 import {
   AuditFailureSchema,
+  CaseDifferenceSchema,
   NotMeasuredSchema,
   OptionSetChoiceSchema,
   ProjectRunSchema,
@@ -521,6 +522,8 @@ export const ResultsSchema = z.object({
   recommendations: z.array(RecommendationSchema).default([]),
   /** The fastest durable (case, mode) across option sets, or null for a run of one case. */
   optionSetChoice: OptionSetChoiceSchema.nullable().default(null),
+  /** Between cases that differ in one matrix dimension: each mode's time ratio (empty for one case). */
+  caseDifferences: z.array(CaseDifferenceSchema).default([]),
   /** --as-projects: each project command as measured, against the fastest durable one of its target. */
   projectRuns: z.array(ProjectRunSchema).default([]),
   /** --durability-check: per case and mode, what a simulated power cut left (empty when not checked). */

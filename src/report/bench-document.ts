@@ -6,6 +6,7 @@ import { optionArgs } from '../model/qemu-img-command.ts';
 import { REFERENCE_2019 } from '../model/reference.ts';
 import type { Results } from '../model/results.ts';
 import { ci, fasterOrSlower, meanSd, med, range, ratioWithCi } from '../model/units.ts';
+import { caseDifferenceHeadlines } from './case-difference-text.ts';
 import { chartsSkippedText } from './charts/canvas.ts';
 import { benchCharts, chartFile } from './charts/chart-names.ts';
 import { groupedProjectRows, optionSetText, projectRows, projectRunRows, recommendationText } from './choice-text.ts';
@@ -49,6 +50,7 @@ export function benchDocument(results: Results, chartsSkipped: string | null = n
     blocks.push({ kind: 'para', strong: true, text: `${prefix}${layers.headline}` });
     if (layers.bullets.length) blocks.push({ kind: 'list', items: layers.bullets });
   }
+  for (const text of caseDifferenceHeadlines(results)) blocks.push({ kind: 'para', strong: true, text });
   const only = results.summary.cases.length === 1 ? results.summary.cases[0] : undefined;
   if (only && results.summary.baseline) blocks.push(speedupBars(results, only.caseId));
   if (chartsSkipped) {

@@ -12,6 +12,7 @@ import type { Block, ReportDocument } from './document-model.ts';
 import type { OutputFile } from './file-writer.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
+import { flushText, hostKindText, imageWords, targetText } from './storage-text.ts';
 import { renderText } from './text.ts';
 
 function emulatedSuffix(ms: number | null): string {
@@ -216,9 +217,24 @@ function differenceBlocks(comparison: Comparison): Block[] {
   return [heading, { kind: 'table', head, rows: comparison.differences.map((d) => [d.fact, ...d.values]) }];
 }
 
+/** Where each input was measured: "Measured on: A (2-vCPU VM, ext4 on disk vda, flush 0.42 ms; ...); B (...)". */
+export function whereLine(comparison: Comparison): string | null {
+  const places = comparison.inputs.flatMap((i) => {
+    const c = i.context;
+    if (!c) return [];
+    const flush = flushText(i.emulatedMs === null ? i.flushMs : null);
+    const emulated = i.emulatedMs === null ? '' : `, EMULATED flush latency ${i.emulatedMs} ms`;
+    const image = imageWords(c.builtinImageBytes, c.imageName);
+    return [`${i.label} (${hostKindText(c.host)}, ${targetText(c)}${flush}${emulated}; ${image})`];
+  });
+  return places.length ? `Measured on: ${places.join('; ')}.` : null;
+}
+
 /** The comparison document: the headline in words, what kind of comparison it is, then the details. */
 export function compareDocument(comparison: Comparison, title = 'qemu-cache-bench comparison'): ReportDocument {
   const blocks: Block[] = headlines(comparison).map((text) => ({ kind: 'para', strong: true, text }));
+  const where = whereLine(comparison);
+  if (where) blocks.push({ kind: 'para', strong: true, text: where });
   blocks.push({ kind: 'para', text: kindText(comparison) });
   if (comparison.inputs.length > 1) blocks.push(...differenceBlocks(comparison));
   const noted = new Set(['incomplete-input', 'same-content-different-files']);

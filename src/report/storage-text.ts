@@ -1,5 +1,5 @@
 // What a target's storage is, in a few words for headlines and tables (pure).
-import type { Results, StorageFacts } from '../model/results.ts';
+import type { HostFacts, Results, RunCase, StorageFacts } from '../model/results.ts';
 import { formatBytes } from '../model/units.ts';
 
 /** A few words for what the storage is, for headlines: "NFSv4.2 127.0.0.1:/srv/x (sync export)", "LVM thin LV vg/lv". */
@@ -20,7 +20,7 @@ export function storageKindText(s: StorageFacts): string {
 }
 
 /** Whether the run's CPU was emulated by QEMU's TCG (a guest without KVM): its times are not hardware's. */
-export function measuredUnderTcg(results: Results): boolean {
+export function measuredUnderTcg(results: Pick<Results, 'host'>): boolean {
   return /QEMU TCG CPU/i.test(results.host.cpuModel);
 }
 
@@ -30,12 +30,23 @@ export const TCG_NOTE =
   'durability results are.';
 
 /** The host in a word or two: a TCG guest (an emulated CPU: the report says so above), a VM, or bare metal. */
-export function hostKindText(results: Results): string {
-  const h = results.host;
-  const cpus = `${h.cpuCount}-vCPU`;
-  if (measuredUnderTcg(results)) return `${h.cpuCount}-CPU TCG guest`;
-  if (h.virtualMachine) return `${cpus} VM`;
-  return h.virtualMachine === false ? `${h.cpuCount}-CPU bare metal` : `${h.cpuCount}-CPU host`;
+export function hostKindText(host: HostFacts): string {
+  const cpus = `${host.cpuCount}-vCPU`;
+  if (measuredUnderTcg({ host })) return `${host.cpuCount}-CPU TCG guest`;
+  if (host.virtualMachine) return `${cpus} VM`;
+  return host.virtualMachine === false ? `${host.cpuCount}-CPU bare metal` : `${host.cpuCount}-CPU host`;
+}
+
+/** A case's target in a few words: its storage kind, or the block device it overwrote. */
+export function targetText(c: Pick<RunCase, 'targetKind' | 'targetDir' | 'storage'>): string {
+  return c.targetKind === 'device' && !c.storage.dm && !c.storage.iscsi
+    ? `block device ${c.targetDir}`
+    : storageKindText(c.storage);
+}
+
+/** A flush latency as headlines give it: ", flush 0.42 ms" (nothing without a native figure). */
+export function flushText(ms: number | null): string {
+  return ms === null ? '' : `, flush ${ms.toFixed(ms < 1 ? 2 : 1)} ms`;
 }
 
 /**
@@ -44,18 +55,18 @@ export function hostKindText(results: Results): string {
  */
 export function whereText(results: Results, caseId: string): string {
   const c = results.cases.find((x) => x.id === caseId) ?? results.cases[0];
-  const storage = c
-    ? c.targetKind === 'device' && !c.storage.dm && !c.storage.iscsi
-      ? `block device ${c.targetDir}`
-      : storageKindText(c.storage)
-    : '?';
   const probe = results.flushProbe.find((p) => p.caseId === caseId);
-  const flushMs = probe?.shaped?.medianMs ?? probe?.small?.medianMs ?? null;
-  const flush =
-    flushMs !== null && probe?.emulatedMs == null ? `, flush ${flushMs.toFixed(flushMs < 1 ? 2 : 1)} ms` : '';
-  const image =
-    results.config.image.kind === 'default'
-      ? `built-in ${formatBytes(results.image.virtualSize)} image`
-      : `image ${results.image.path.split('/').pop() ?? results.image.path}`;
-  return `${hostKindText(results)}, ${storage}${flush}; ${image}`;
+  const flushMs = probe?.emulatedMs == null ? (probe?.shaped?.medianMs ?? probe?.small?.medianMs ?? null) : null;
+  return `${hostKindText(results.host)}, ${c ? targetText(c) : '?'}${flushText(flushMs)}; ${imageText(results)}`;
+}
+
+/** The image in a few words: "built-in 4 GiB image" or "image NAME". */
+export function imageText(results: Pick<Results, 'config' | 'image'>): string {
+  const name = results.image.path.split('/').pop() ?? results.image.path;
+  return imageWords(results.config.image.kind === 'default' ? results.image.virtualSize : null, name);
+}
+
+/** "built-in 4 GiB image" for the built-in image of that size, else "image NAME". */
+export function imageWords(builtinBytes: number | null, name: string): string {
+  return builtinBytes !== null ? `built-in ${formatBytes(builtinBytes)} image` : `image ${name}`;
 }

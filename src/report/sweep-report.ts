@@ -7,6 +7,7 @@ import { baseOptions, chartsSkippedText, drawOptional, referenceLine, renderPng,
 import type { ReportDocument } from './document-model.ts';
 import type { OutputFile } from './file-writer.ts';
 import { renderMarkdown } from './markdown.ts';
+import { hostKindText, imageWords } from './storage-text.ts';
 import { renderText } from './text.ts';
 
 /** Speedup of writeback over writethrough per emulated latency, CI whiskers, the prediction and the 2019 figure. */
@@ -57,6 +58,14 @@ export function sweepChart(sweep: SweepResults): ChartConfiguration {
   };
 }
 
+/** Where the sweep ran: host kind and the image ("2-vCPU VM; built-in 4 GiB image"). */
+function sweepWhere(sweep: SweepResults): string {
+  const host = sweep.host ? hostKindText(sweep.host) : 'host not recorded';
+  if (!sweep.image) return host;
+  const builtin = sweep.image.origin === 'default' ? sweep.image.virtualSize : null;
+  return `${host}; ${imageWords(builtin, sweep.image.path.split('/').pop() ?? sweep.image.path)}`;
+}
+
 /** The sweep report document. */
 export function sweepDocument(sweep: SweepResults): ReportDocument {
   const measured = sweep.points.filter((p) => p.state === 'measured');
@@ -83,8 +92,9 @@ export function sweepDocument(sweep: SweepResults): ReportDocument {
           `this image), writeback once at the end, so writethrough's time grows by flushes x latency. ` +
           native +
           (reaching
-            ? `The speedup reaches ${times(reaching.speedup?.ratio)} at ${reaching.latencyMs} ms per flush.`
-            : 'No measured point reached 10x.'),
+            ? `The speedup reaches ${times(reaching.speedup?.ratio)} at ${reaching.latencyMs} ms per flush ` +
+              `here (${sweepWhere(sweep)}).`
+            : `No measured point reached 10x here (${sweepWhere(sweep)}).`),
       },
       {
         kind: 'chart',

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findingsOf } from '../../src/analyze/findings.ts';
 import { picksText, terminalSummary } from '../../src/commands/bench-summary.ts';
 import { projectRule } from '../../src/model/project-rules.ts';
 import { parseResults } from '../../src/model/results.ts';
@@ -40,5 +41,31 @@ describe('the projects line', () => {
     expect(text.match(/the fastest\)/g)?.length).toBe(1);
     expect(text.match(/\d\.\d\dx/g)?.length).toBe(modes.size - 1);
     expect(text.split(/\s+/).length).toBeLessThanOrEqual(40); // was 117 words, every project with its own cost
+  });
+});
+
+describe('the terminal order and a matrix', () => {
+  it('one case: the headline and its bullets first, then the table, then one projects line', () => {
+    const text = terminalSummary(results, '/tmp/x', 100);
+    const headline = text.indexOf('writeback converts 2.07x faster than writethrough');
+    const table = text.indexOf('┌');
+    const projects = text.indexOf("Projects' rules here: ");
+    expect([headline, headline < table, table < projects]).toEqual([0, true, true]);
+    expect(text.match(/Choose here|What to choose here/g)).toEqual(['Choose here']); // the bullet, not a paragraph again
+  });
+  it("example-loop (-m 1 and -m 8): one summary: the cases' headline once, what changed, one choice, then tables", () => {
+    const loop = parseResults(JSON.parse(readFileSync(join(ROOT, 'results/example-loop/results.json'), 'utf8')));
+    const text = terminalSummary({ ...loop, ...findingsOf(loop) }, '/tmp/x', 100);
+    const lines = text.split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'writethrough and writeback were not both measured: the 2019 claim cannot be checked here.',
+      '',
+      expect.stringMatching(
+        /^convert options m=8 against m=1 here \(.*\): writeback 0\.70x \(0\.61-0\.80x, m=8 faster\)/,
+      ),
+    ]);
+    expect(text.match(/What to choose here/g)).toHaveLength(1);
+    expect(text.indexOf('What to choose here')).toBeGreaterThan(text.lastIndexOf('└'));
+    expect(text.match(/^ {2}\[m=(1|8)\] none: /gm)).toHaveLength(2);
   });
 });

@@ -7,7 +7,7 @@ import { compareRuns } from '../../src/analyze/comparison.ts';
 import { loadResults } from '../../src/commands/results-file.ts';
 import { type CompareWarning, ComparisonSchema } from '../../src/model/comparison.ts';
 import type { Results } from '../../src/model/results.ts';
-import { compareDocument, compareWarningText } from '../../src/report/compare-report.ts';
+import { compareDocument, compareWarningText, whereLine } from '../../src/report/compare-report.ts';
 import { runCli } from '../helpers/cli.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/results');
@@ -134,7 +134,8 @@ describe('significance and fairness in compare', () => {
         strong: true,
         text: expect.stringMatching(/^Inconclusive between fast and slow under writethrough, none, unsafe: /),
       });
-      expect(doc.blocks[2]).toEqual({
+      expect(doc.blocks[2]).toEqual({ kind: 'para', strong: true, text: whereLine(c) });
+      expect(doc.blocks[3]).toEqual({
         kind: 'para',
         text: 'The inputs were made on the same setup: a repeat of the same measurement.',
       });
@@ -161,6 +162,21 @@ describe('significance and fairness in compare', () => {
     expect(c.differences.find((d) => d.fact === 'CPU count')?.values).toEqual(['2', '16']);
     expect(c.warnings[0]).toEqual({ code: 'different-hosts' });
     expect(compareWarningText({ code: 'different-hosts' })).toMatch(/host comparison, not an A\/B test/);
+  });
+});
+
+describe('where each input was measured', () => {
+  it("names each input's host kind, storage, native flush (or the emulation) and image, from its results.json", () => {
+    // not-reproduced: 2 CPUs, virtualMachine true, ext4 on vda, probe median 0.091648 ms, built-in 4 GiB image;
+    // reproduced-emulated: the same VM with --emulate-flush-latency 4 and a 1 GiB image.
+    const inputs = ['not-reproduced', 'reproduced-emulated'].map((label) => {
+      const path = join(fixtures, `${label}.json`);
+      return { path, label, results: loadResults(path) };
+    });
+    expect(whereLine(compareRuns(inputs))).toBe(
+      'Measured on: not-reproduced (2-vCPU VM, ext4 on disk vda, flush 0.09 ms; built-in 4.0 GiB image); ' +
+        'reproduced-emulated (2-vCPU VM, ext4 on disk vda, EMULATED flush latency 4 ms; built-in 1.0 GiB image).',
+    );
   });
 });
 
