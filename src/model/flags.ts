@@ -458,7 +458,7 @@ export const CONFIG_FLAGS = {
         commands: BENCH,
         help:
           "state what the projects' rules branch on that a run cannot see on its target: proxmox=dir|nfs|cifs|btrfs|" +
-          'zfspool|lvm|lvmthin|rbd|iscsi (the storage type), cloudstack=clvm|linstor (the pool), vdsm=sparse|' +
+          'zfspool|lvm|lvmthin|rbd|iscsi (the storage type), cloudstack=clvm|linstor|powerflex|powerflex-thick (the pool), vdsm=sparse|' +
           'preallocated (a raw file volume); without it each rule says what it assumed',
       },
     ],

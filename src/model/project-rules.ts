@@ -28,7 +28,7 @@ export type ProjectId = (typeof PROJECT_IDS)[number];
  */
 export const STATED_STORAGE = {
   proxmox: ['dir', 'nfs', 'cifs', 'btrfs', 'zfspool', 'lvm', 'lvmthin', 'rbd', 'iscsi'],
-  cloudstack: ['clvm', 'linstor'],
+  cloudstack: ['clvm', 'linstor', 'powerflex', 'powerflex-thick'],
   vdsm: ['sparse', 'preallocated'],
 } as const;
 
@@ -420,16 +420,17 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
       files: [
         'plugins/hypervisors/kvm/src/main/java/org/apache/cloudstack/utils/qemu/QemuImg.java (convert)',
         'plugins/storage/volume/linstor/.../LinstorStorageAdaptor.java (PR 9417)',
-        'plugins/hypervisors/kvm/.../ScaleIOStorageAdaptor.java',
+        'plugins/hypervisors/kvm/.../ScaleIOStorageAdaptor.java (copyPhysicalDisk: the newest stored copy, with ' +
+          'the provisioning type; its commit not recorded)',
       ],
       function: 'QemuImg.convert; the storage adaptors that call it',
     },
     rule:
-      "no -t (qemu-img's default) on files and plain block pools (CLVM); -t none from the Linstor adaptor; -U; " +
-      '-n --target-is-zero -W -S 1M onto existing volumes',
+      "no -t (qemu-img's default) on files, plain block pools (CLVM) and PowerFlex; -t none from the Linstor " +
+      'adaptor; -U; -n --target-is-zero -W -S 1M onto existing volumes (on PowerFlex thick ones only)',
     reason:
       'the Linstor adaptor asks for no cache (2024); PowerFlex passes no cache flag and skips zeroes only on thick ' +
-      'volumes; zeroes are skipped in 1 MiB chunks onto existing volumes',
+      '(FAT) volumes; zeroes are skipped in 1 MiB chunks onto existing volumes',
     pick: (f) => {
       const source = f.srcFormat === 'qcow2' ? ['--image-opts', 'driver=qcow2,file.filename={src}'] : ['{src}'];
       if (f.target === 'dir') {
@@ -439,17 +440,28 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
         );
       }
       const zero = ['-n', '--target-is-zero', '-W', '-S', '1M'];
-      if (f.stated?.cloudstack === 'linstor') {
+      const stated = f.stated?.cloudstack;
+      if (stated === 'linstor') {
         const argv = ['convert', ...zero, '-O', '{outFormat}', '-t', 'none', '-U', ...source, '{dst}'];
         return command(argv, 'an existing volume of a Linstor pool (stated): its adaptor asks for -t none', {
           existingTarget: true,
         });
       }
+      if (stated === 'powerflex' || stated === 'powerflex-thick') {
+        // ScaleIOStorageAdaptor.copyPhysicalDisk: new QemuImg(timeout, provisioningType == FAT, false): no cache flag;
+        // the zero skip (skipZeroIfSupported) only for a thick volume
+        const thick = stated === 'powerflex-thick';
+        const argv = ['convert', ...(thick ? zero : []), '-O', '{outFormat}', '-U', ...source, '{dst}'];
+        const why = thick
+          ? 'an existing PowerFlex volume, thick (stated): no cache flag, zeroes skipped'
+          : 'an existing PowerFlex volume, thin (stated; powerflex-thick for thick): no cache flag, no zero skip';
+        return command(argv, why, { existingTarget: true });
+      }
       const argv = ['convert', ...zero, '-O', '{outFormat}', '-U', ...source, '{dst}'];
       const pool =
-        f.stated?.cloudstack === 'clvm'
+        stated === 'clvm'
           ? 'a plain block pool (CLVM, stated)'
-          : 'assumed a plain block pool (CLVM; --project-storage cloudstack=linstor states a Linstor pool, -t none)';
+          : 'assumed a plain block pool (CLVM; --project-storage cloudstack=linstor|powerflex states another adaptor)';
       return command(argv, `an existing block volume, ${pool}: qemu-img's default cache`, { existingTarget: true });
     },
   },

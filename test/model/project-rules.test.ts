@@ -257,7 +257,16 @@ describe('--project-storage: the facts a run cannot see, stated', () => {
     expect(argvOf('cloudstack', { ...BLOCK, stated: { cloudstack: 'clvm' as const } })).toEqual(
       argvOf('cloudstack', BLOCK),
     );
-    expect(projectRule('cloudstack').pick(BLOCK).because).toMatch(/--project-storage cloudstack=linstor/);
+    expect(projectRule('cloudstack').pick(BLOCK).because).toMatch(/--project-storage cloudstack=linstor\|powerflex/);
+  });
+  // ScaleIOStorageAdaptor.copyPhysicalDisk (newest stored copy): new QemuImg(timeout, provisioningType.equals(FAT),
+  // false): noCache false (no -t), skipZeroIfSupported only for a FAT (thick) volume
+  it('cloudstack=powerflex onto block: no -t and no zero skip; powerflex-thick: the zero skip, still no -t', () => {
+    const thin = argvOf('cloudstack', { ...BLOCK, stated: { cloudstack: 'powerflex' as const } });
+    const source = ['--image-opts', 'driver=qcow2,file.filename=/img/a.qcow2', '/t/out'];
+    expect(thin).toEqual(['convert', '-O', 'raw', '-U', ...source]);
+    const thick = argvOf('cloudstack', { ...BLOCK, stated: { cloudstack: 'powerflex-thick' as const } });
+    expect(thick).toEqual(['convert', '-n', '--target-is-zero', '-W', '-S', '1M', '-O', 'raw', '-U', ...source]);
   });
 });
 
@@ -364,7 +373,7 @@ describe('Apache CloudStack: QemuImg.java convert and its storage adaptors', () 
       'driver=qcow2,file.filename=/img/a.qcow2',
       '/t/out',
     ]);
-    expect(projectRule('cloudstack').pick(BLOCK).because).toMatch(/assumed a plain block pool \(CLVM; .*Linstor/);
+    expect(projectRule('cloudstack').pick(BLOCK).because).toMatch(/assumed a plain block pool \(CLVM; .*linstor\|powerflex/);
   });
 });
 
