@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Three projects, one after another: the pure tests (statistics, model, plan, config, renderers, the parser) in
 // parallel; then the tests that run real conversions, processes, mounts or timings one file at a time, so they do not
 // disturb each other's timings (one fork runs them in turn, each file isolated; never beside a parallel file); then the
-// storage lab (guests under TCG, ~16 min).
+// storage lab (guests under TCG, ~16 min), whose guest is built in the background meanwhile (test/lab/global-setup.ts).
 // `npx vitest run --project unit --project integration` leaves the lab out.
 const UNIT = [
   'test/analyze/**/*.test.ts',
@@ -43,6 +43,7 @@ export default defineConfig({
         test: {
           name: 'lab',
           include: ['test/lab/**/*.test.ts'],
+          globalSetup: ['test/lab/global-setup.ts'],
           poolOptions: { forks: { singleFork: true } },
           sequence: { groupOrder: 2 },
         },

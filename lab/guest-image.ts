@@ -1,7 +1,16 @@
 // The lab's guest: a Debian bookworm root made by debootstrap from Debian's packages only, its kernel and initrd,
 // built once and cached by a hash of this recipe under the tool's cache folder (QCB_CACHE_DIR or ~/.cache/...).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cacheRoot } from '../src/config/paths.ts';
@@ -107,21 +116,63 @@ function guestPaths(cache: string): GuestImage {
   };
 }
 
+/** Whether a process of this PID is alive (a lock's owner). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Builds the guest (debootstrap, kernel and initrd out of its /boot, `mkfs.ext4 -d` of the root) unless cached;
- * a half-built folder of an earlier run is removed first. Needs root, debootstrap and e2fsprogs. About 2-3 minutes.
+ * Waits for another live process's build of this guest (its PID in `lock`): the tests start one in the background
+ * (test/lab/global-setup.ts) while the other tests run. Returns the guest when that build completed, else null.
+ */
+async function awaitOtherBuild(lock: string, cache: string, log: (line: string) => void): Promise<GuestImage | null> {
+  const pid = Number(readFileSync(lock, 'utf8').trim());
+  if (!alive(pid)) return null;
+  log(`waiting for the guest build of process ${pid}`);
+  while (alive(pid) && !cachedGuest(cache)) await new Promise((r) => setTimeout(r, 2000));
+  return cachedGuest(cache);
+}
+
+/** Where debootstrap writes the root: RAM (/dev/shm) when it has room, so dpkg's syncs do not load the disk. */
+function rootFolder(work: string): string {
+  const shm = '/dev/shm';
+  const free = existsSync(shm) ? statfsSync(shm) : null;
+  if (free && free.bavail * free.bsize > 4 * 1024 ** 3) return mkdtempSync(join(shm, 'qcb-lab-root-'));
+  return join(work, 'root');
+}
+
+/**
+ * Builds the guest (debootstrap, kernel and initrd out of its /boot, `mkfs.ext4 -d` of the root) unless cached or
+ * another process is building it (then waits for that build); a half-built folder of an earlier run is removed
+ * first. Needs root, debootstrap and e2fsprogs. About 4 minutes.
  */
 export async function buildGuest(cache: string = labCacheDir(), log: (line: string) => void = () => {}) {
   const cached = cachedGuest(cache);
   if (cached) return cached;
   const image = guestPaths(cache);
+  const lock = `${image.dir}.lock`;
+  if (existsSync(lock)) {
+    const built = await awaitOtherBuild(lock, cache, log);
+    if (built) return built;
+    rmSync(lock, { force: true });
+  }
+  try {
+    writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
+  } catch {
+    return buildGuest(cache, log); // another process took the lock between the check and now
+  }
   const work = `${image.dir}.building`;
   rmSync(work, { recursive: true, force: true });
   rmSync(image.dir, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  const root = join(work, 'root');
+  const root = rootFolder(work);
   try {
-    log(`building the lab guest (debootstrap ${SUITE}, ${GUEST_PACKAGES.length} packages; about 2-3 minutes)`);
+    log(`building the lab guest (debootstrap ${SUITE}, ${GUEST_PACKAGES.length} packages; about 4 minutes)`);
     const include = `--include=${GUEST_PACKAGES.join(',')}`;
     await execa(DEBOOTSTRAP, ['--variant=minbase', include, SUITE, root, mirror()], { all: true });
     writeFileSync(join(root, 'sbin/lab-init'), GUEST_INIT, { mode: 0o755 });
@@ -141,5 +192,8 @@ export async function buildGuest(cache: string = labCacheDir(), log: (line: stri
   } catch (error) {
     rmSync(work, { recursive: true, force: true });
     throw error;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(lock, { force: true });
   }
 }

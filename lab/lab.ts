@@ -108,6 +108,16 @@ async function runScenario(s: Scenario, o: ScenarioInputs) {
   });
 }
 
+/** `prepare`: the guest built and cached (the tests start this in the background while the other tests run). */
+async function prepare(): Promise<number> {
+  const cache = labCacheDir();
+  await checkHost(cache);
+  mkdirSync(cache, { recursive: true });
+  const image = await buildGuest(cache, (line) => console.log(`lab: ${line}`));
+  console.log(`lab: guest ${image.recipe} ready in ${image.dir}`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -115,10 +125,11 @@ async function main(argv: string[]): Promise<number> {
     options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help || positionals.length === 0 || positionals[0] === 'list') {
-    console.log('usage: npm run lab -- SCENARIO... | all | list [--out DIR]\nscenarios:');
+    console.log('usage: npm run lab -- SCENARIO... | all | list | prepare [--out DIR]\nscenarios:');
     for (const s of SCENARIOS) console.log(`  ${s.name.padEnd(6)} ${s.description}`);
     return positionals[0] === 'list' || values.help ? 0 : 2;
   }
+  if (positionals[0] === 'prepare') return prepare();
   const chosen = selectScenarios(positionals);
   if ('unknown' in chosen) {
     throw new LabError(`no scenario '${chosen.unknown}': npm run lab -- list shows them`, 2);

@@ -373,7 +373,9 @@ describe('Apache CloudStack: QemuImg.java convert and its storage adaptors', () 
       'driver=qcow2,file.filename=/img/a.qcow2',
       '/t/out',
     ]);
-    expect(projectRule('cloudstack').pick(BLOCK).because).toMatch(/assumed a plain block pool \(CLVM; .*linstor\|powerflex/);
+    expect(projectRule('cloudstack').pick(BLOCK).because).toMatch(
+      /assumed a plain block pool \(CLVM; .*linstor\|powerflex/,
+    );
   });
 });
 
