@@ -151,7 +151,11 @@ function rootFolder(work: string): string {
  * another process is building it (then waits for that build); a half-built folder of an earlier run is removed
  * first. Needs root, debootstrap and e2fsprogs. About 4 minutes.
  */
-export async function buildGuest(cache: string = labCacheDir(), log: (line: string) => void = () => {}) {
+export async function buildGuest(
+  cache: string = labCacheDir(),
+  log: (line: string) => void = () => {},
+  signal?: AbortSignal,
+): Promise<GuestImage> {
   const cached = cachedGuest(cache);
   if (cached) return cached;
   const image = guestPaths(cache);
@@ -164,7 +168,7 @@ export async function buildGuest(cache: string = labCacheDir(), log: (line: stri
   try {
     writeFileSync(lock, `${process.pid}\n`, { flag: 'wx' });
   } catch {
-    return buildGuest(cache, log); // another process took the lock between the check and now
+    return buildGuest(cache, log, signal); // another process took the lock between the check and now
   }
   const work = `${image.dir}.building`;
   rmSync(work, { recursive: true, force: true });
@@ -174,7 +178,10 @@ export async function buildGuest(cache: string = labCacheDir(), log: (line: stri
   try {
     log(`building the lab guest (debootstrap ${SUITE}, ${GUEST_PACKAGES.length} packages; about 4 minutes)`);
     const include = `--include=${GUEST_PACKAGES.join(',')}`;
-    await execa(DEBOOTSTRAP, ['--variant=minbase', include, SUITE, root, mirror()], { all: true });
+    await execa(DEBOOTSTRAP, ['--variant=minbase', include, SUITE, root, mirror()], {
+      all: true,
+      cancelSignal: signal,
+    });
     writeFileSync(join(root, 'sbin/lab-init'), GUEST_INIT, { mode: 0o755 });
     writeFileSync(join(root, 'etc/hostname'), 'lab\n');
     writeFileSync(join(root, 'etc/fstab'), '# the lab guest mounts its file systems in /sbin/lab-init\n');

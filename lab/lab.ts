@@ -113,7 +113,13 @@ async function prepare(): Promise<number> {
   const cache = labCacheDir();
   await checkHost(cache);
   mkdirSync(cache, { recursive: true });
-  const image = await buildGuest(cache, (line) => console.log(`lab: ${line}`));
+  // Stopped (the tests end before it finished): debootstrap is ended and the half-built guest removed.
+  const stop = new AbortController();
+  process.on('SIGTERM', () => stop.abort()); // on, not once: execa's exit hook re-raises a signal nobody else holds
+  const image = await buildGuest(cache, (line) => console.log(`lab: ${line}`), stop.signal).catch((error: unknown) => {
+    if (stop.signal.aborted) throw new LabError('stopped: the half-built guest was removed', 143);
+    throw error;
+  });
   console.log(`lab: guest ${image.recipe} ready in ${image.dir}`);
   return 0;
 }

@@ -420,8 +420,8 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
       files: [
         'plugins/hypervisors/kvm/src/main/java/org/apache/cloudstack/utils/qemu/QemuImg.java (convert)',
         'plugins/storage/volume/linstor/.../LinstorStorageAdaptor.java (PR 9417)',
-        'plugins/hypervisors/kvm/.../ScaleIOStorageAdaptor.java (copyPhysicalDisk: the newest stored copy, with ' +
-          'the provisioning type; its commit not recorded)',
+        'plugins/hypervisors/kvm/.../ScaleIOStorageAdaptor.java (copyPhysicalDisk with the provisioning type: a ' +
+          'copy newer than that commit)',
       ],
       function: 'QemuImg.convert; the storage adaptors that call it',
     },

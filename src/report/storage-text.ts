@@ -55,7 +55,9 @@ export function flushText(ms: number | null): string {
  */
 export function whereText(results: Results, caseId: string): string {
   const c = results.cases.find((x) => x.id === caseId) ?? results.cases[0];
-  const probe = results.flushProbe.find((p) => p.caseId === caseId);
+  // One probe per target: a case sharing its target with an earlier one (another build, option set) uses that probe.
+  const probe =
+    results.flushProbe.find((p) => p.caseId === caseId) ?? results.flushProbe.find((p) => p.targetDir === c?.targetDir);
   const flushMs = probe?.emulatedMs == null ? (probe?.shaped?.medianMs ?? probe?.small?.medianMs ?? null) : null;
   return `${hostKindText(results.host)}, ${c ? targetText(c) : '?'}${flushText(flushMs)}; ${imageText(results)}`;
 }
