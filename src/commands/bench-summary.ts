@@ -17,10 +17,12 @@ import { type VerdictLayers, verdictLayers } from '../report/verdict-text.ts';
  */
 export function terminalSummary(results: Results, outDir: string, columns?: number): string {
   const where = relative(process.cwd(), outDir) || '.';
-  const matrix = results.summary.cases.length > 1;
+  const several = results.summary.cases.length > 1;
+  // --as-projects runs one case per command: its verdict (the projects' commands against each other) is one headline
+  const matrix = several && !results.projectRuns.length;
   const parts: string[] = [matrix ? matrixHeadlines(results) : singleHeadline(results)];
   for (const c of results.summary.cases) {
-    if (matrix) parts.push(`\ncase ${c.caseId}\n`);
+    if (several) parts.push(`\ncase ${c.caseId}\n`);
     parts.push(`${summaryTable(results, c.caseId, columns)}\n`);
   }
   const stopped = samplingText(results);

@@ -351,7 +351,9 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
       ],
       function: '_write_whole_disk_image, populate_image, convert_image',
     },
-    rule: 'MALLOC_ARENA_MAX=3, -O host_device -t directsync -S 0 -W onto the bare-metal disk; a raw image with dd',
+    rule:
+      'MALLOC_ARENA_MAX=3 and a 2 GiB address-space limit (prlimit), -O host_device -t directsync -S 0 -W onto the ' +
+      'bare-metal disk; a raw image with dd',
     reason:
       'every write reaches the disk before the node reboots into the image; the disk is written whole; three malloc ' +
       'arenas keep qemu-img under its address-space limit',
@@ -364,7 +366,8 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
       return command([...argv, '{src}', '{dst}'], 'a block device, written whole', {
         existingTarget: true,
         env: { MALLOC_ARENA_MAX: '3', LC_ALL: 'C' },
-        notApplied: 'prlimit --as 2048 MiB (image_convert_memory_limit)',
+        // oslo's ProcessLimits(address_space=image_convert_memory_limit MiB, default 2048) around qemu-img
+        prefix: ['prlimit', `--as=${2048 * 1024 * 1024}`],
       });
     },
   },
@@ -416,7 +419,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     source: {
       repository: 'apache/cloudstack',
       commit: '013e3e9ef1',
-      date: 'the newest stored copy; its date not recorded',
+      date: 'date not recorded: the code index that held this copy gives no commit dates',
       files: [
         'plugins/hypervisors/kvm/src/main/java/org/apache/cloudstack/utils/qemu/QemuImg.java (convert)',
         'plugins/storage/volume/linstor/.../LinstorStorageAdaptor.java (PR 9417)',
@@ -490,7 +493,7 @@ export const PROJECT_RULES: readonly ProjectRule[] = [
     source: {
       repository: 'libvirt/libvirt',
       commit: '000e950455',
-      date: 'the newest stored copy; its date not recorded',
+      date: 'date not recorded: the code index that held this copy gives no commit dates',
       files: [
         'src/storage/storage_util.c (storageBackendCreateQemuImgSetOptions, virStorageBackendCreateQemuImgCmdFromVol)',
       ],

@@ -68,4 +68,12 @@ describe('the terminal order and a matrix', () => {
     expect(text.indexOf('What to choose here')).toBeGreaterThan(text.lastIndexOf('└'));
     expect(text.match(/^ {2}\[m=(1|8)\] none: /gm)).toHaveLength(2);
   });
+  it('--as-projects (example-lab-nfs/projects, 18 cases): one headline with its bullets, not a matrix summary', () => {
+    const path = join(ROOT, 'results/example-lab-nfs/projects/results.json');
+    const projects = parseResults(JSON.parse(readFileSync(path, 'utf8')));
+    const text = terminalSummary({ ...projects, ...findingsOf(projects) }, '/tmp/x', 100);
+    expect(text.split('\n')[0]).toMatch(/^Measured as the projects run it here \(2-CPU TCG guest, NFSv/);
+    expect(text.split('\n')[1]).toMatch(/^ {2}- /);
+    expect(text.match(/^Measured as the projects run it here/gm)).toHaveLength(1);
+  });
 });

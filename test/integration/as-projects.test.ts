@@ -112,6 +112,10 @@ describe('--as-projects (real qemu-img)', () => {
       expect(argvOf('cloudstack')).not.toContain('-t');
       const vdsm = results.cases.find((c) => c.command?.projects.includes('vdsm'));
       expect(vdsm?.command?.prefix).toEqual(['nice', '-n', '19', 'ionice', '-c', '3']);
+      // qemu_img.py: ProcessLimits(address_space=image_convert_memory_limit MiB): qemu-img ran under a 2 GiB limit
+      const ironic = results.cases.find((c) => c.command?.projects.includes('ironic'));
+      expect(ironic?.command?.prefix).toEqual(['prlimit', '--as=2147483648']);
+      expect(results.samples.filter((s) => s.caseId === ironic?.id && !s.warmup).map((s) => s.state)).toEqual(['ok']);
       expect(argvOf('cinder')?.slice(0, 4)).toEqual(['convert', '-O', 'raw', '-t']);
       expect(argvOf('vdsm')).toContain('-W');
       expect(readdirSync(dir)).toEqual([]);

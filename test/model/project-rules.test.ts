@@ -290,7 +290,9 @@ describe('Ironic Python Agent@a9e64be582: standby.py 375-399, disk_utils.py 461-
     ]);
     const pick = projectRule('ironic').pick(BLOCK);
     expect(pick.state === 'command' && pick.command.env).toEqual({ MALLOC_ARENA_MAX: '3', LC_ALL: 'C' });
-    expect(pick.state === 'command' && pick.command.notApplied).toMatch(/prlimit --as 2048 MiB/);
+    // qemu_img.py: processutils.ProcessLimits(address_space=CONF.disk_utils.image_convert_memory_limit * units.Mi)
+    expect(pick.state === 'command' && pick.command.prefix).toEqual(['prlimit', '--as=2147483648']);
+    expect(pick.state === 'command' && pick.command.notApplied).toBe(null);
     expect(argvOf('ironic', DIR)).toBe('not-applicable');
   });
   it('disk_utils.py populate_image: a raw image is written with dd, not qemu-img; qcow2 output does not apply', () => {
