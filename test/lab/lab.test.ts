@@ -2,19 +2,17 @@
 // async exports), a thick and a thin LV and an iSCSI LUN, and a real power cut of the whole guest on ext4 and XFS.
 // Facts, commands, flush counts and durability are checked per scenario against what the guest itself reports
 // (mountinfo, etab, lvs, sysfs, strace, the recovered disk).
-// The storage scenarios run in the background from the start of `npm test` (test/lab/global-setup.ts); this file runs
-// the power cut and waits for them. QCB_LAB_OUT=DIR reads the results of an earlier `npm run lab -- all --out DIR`.
+// QCB_LAB_OUT=DIR reads the results of an earlier `npm run lab -- all --out DIR` instead of running the lab.
 
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../src/model/results.ts';
 import { parseResults } from '../../src/model/results.ts';
 import { mountsOfType } from '../../src/system/power-cut-mount.ts';
 import { IS_ROOT, ROOT } from '../helpers/cli.ts';
-import { CHAIN_EXIT } from './global-setup.ts';
 
 const HAS_QEMU_SYSTEM = (await execa('sh', ['-c', 'command -v qemu-system-x86_64'], { reject: false })).exitCode === 0;
 const CAN_RUN_LAB = IS_ROOT && HAS_QEMU_SYSTEM;
@@ -30,32 +28,12 @@ function lab(args: string[], env: Record<string, string> = {}) {
   });
 }
 
-/** Where the storage scenarios started by test/lab/global-setup.ts write, or '' when they were not started. */
-const started = inject('labOut');
-const out = process.env.QCB_LAB_OUT ?? (started || mkdtempSync(join(tmpdir(), 'qcb-lab-test-')));
+const out = process.env.QCB_LAB_OUT ?? mkdtempSync(join(tmpdir(), 'qcb-lab-test-'));
 let labRun: { exitCode?: number; all?: string } = {};
 
-/**
- * The power cut, with the host to itself but for the storage scenarios (started before the other tests, at the lowest
- * priority, now given full priority); then their end. Without them (a run of the lab project alone), the whole lab.
- */
 beforeAll(async () => {
   if (!CAN_RUN_LAB || process.env.QCB_LAB_OUT) return;
-  if (!started) {
-    labRun = await lab(['all', '--out', out]);
-    return;
-  }
-  const group = String(inject('labPgid'));
-  await execa('renice', ['-n', '0', '-g', group], { reject: false });
-  await execa('ionice', ['-c', '2', '-n', '4', '-P', group], { reject: false });
-  const powerCut = await lab(['power-cut', '--out', out]);
-  while (!existsSync(join(out, CHAIN_EXIT))) await new Promise((r) => setTimeout(r, 2000));
-  const chain = Number(readFileSync(join(out, CHAIN_EXIT), 'utf8').trim());
-  const chainLog = readFileSync(join(out, 'storage-scenarios.log'), 'utf8');
-  labRun = {
-    exitCode: Math.max(powerCut.exitCode ?? 1, Number.isNaN(chain) ? 1 : chain),
-    all: `${chainLog}\n${powerCut.all}`,
-  };
+  labRun = await lab(['all', '--out', out]);
 }, 100 * 60_000);
 
 function results(scenario: string, run: 'bench' | 'projects' | 'durability'): Results {
