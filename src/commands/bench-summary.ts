@@ -9,6 +9,7 @@ import { matrixHeadlines as matrixHeadlineLines } from '../report/case-differenc
 import { durableAtReturnOf, optionSetText } from '../report/choice-text.ts';
 import { runCountText, samplingText, warningTexts } from '../report/finding-text.ts';
 import { summaryTable } from '../report/table.ts';
+import { wrap } from '../report/text.ts';
 import { type VerdictLayers, verdictLayers } from '../report/verdict-text.ts';
 
 /**
@@ -34,7 +35,21 @@ export function terminalSummary(results: Results, outDir: string, columns?: numb
   for (const w of warningTexts(results)) parts.push(`warning: ${w}\n`);
   const files = `report: ${join(where, 'report.md')} (also report.txt, report.html, summary.txt, charts/)`;
   parts.push(`\nresults: ${join(where, 'results.json')}, ${files}\n`);
-  return parts.join('');
+  return fitLines(parts.join(''), columns ?? 120);
+}
+
+/** Every line of words at most `width` wide, continued under its own indent; the tables already fit. */
+function fitLines(text: string, width: number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.length <= width || /^[┌│├└╔║╟╚]/.test(line)) return line;
+      const indent = /^(\s*(?:- |\[[^\]]*\] )?)/.exec(line)?.[1]?.replace(/\S/g, ' ') ?? '';
+      const lead = /^\s*/.exec(line)?.[0] ?? '';
+      const [first = '', ...rest] = wrap(line, width - indent.length).split('\n');
+      return [`${lead}${first}`, ...rest.map((l) => `${indent}${l}`)].join('\n');
+    })
+    .join('\n');
 }
 
 /** One case: its verdict's headline and bullets. */

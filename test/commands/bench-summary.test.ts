@@ -23,6 +23,23 @@ describe('terminalSummary', () => {
       for (const mode of ['writethrough', 'writeback', 'none', 'unsafe']) expect(text).toContain(mode);
     });
   }
+  it('at 80 columns every line fits, words included, and the words are all there (was: a headline of 250 columns)', () => {
+    for (const file of ['results/example/results.json', 'results/example-loop/results.json']) {
+      const r = parseResults(JSON.parse(readFileSync(join(ROOT, file), 'utf8')));
+      const full = { ...r, ...findingsOf(r) };
+      const text = terminalSummary(full, '/tmp/x', 80);
+      expect(text.split('\n').filter((l) => l.length > 80)).toEqual([]);
+      // the words outside the table (whose layout changes with the width) are the same, in the same order
+      const words = (t: string) =>
+        t
+          .split('\n')
+          .filter((l) => !/^[┌│├└]/.test(l))
+          .join(' ')
+          .split(/\s+/)
+          .filter(Boolean);
+      expect(words(text)).toEqual(words(terminalSummary(full, '/tmp/x', 10_000)));
+    }
+  });
   it('is 120 columns wide where the width is not known (not a terminal)', () => {
     expect(terminalSummary(results, '/tmp/x')).toBe(terminalSummary(results, '/tmp/x', 120));
   });
@@ -55,7 +72,7 @@ describe('the terminal order and a matrix', () => {
   });
   it("example-loop (-m 1 and -m 8): one summary: the cases' headline once, what changed, one choice, then tables", () => {
     const loop = parseResults(JSON.parse(readFileSync(join(ROOT, 'results/example-loop/results.json'), 'utf8')));
-    const text = terminalSummary({ ...loop, ...findingsOf(loop) }, '/tmp/x', 100);
+    const text = terminalSummary({ ...loop, ...findingsOf(loop) }, '/tmp/x', 10_000); // lines unwrapped
     const lines = text.split('\n');
     expect(lines.slice(0, 3)).toEqual([
       'writethrough and writeback were not both measured: the 2019 claim cannot be checked here.',
@@ -71,7 +88,7 @@ describe('the terminal order and a matrix', () => {
   it('--as-projects (example-lab-nfs/projects, 18 cases): one headline with its bullets, not a matrix summary', () => {
     const path = join(ROOT, 'results/example-lab-nfs/projects/results.json');
     const projects = parseResults(JSON.parse(readFileSync(path, 'utf8')));
-    const text = terminalSummary({ ...projects, ...findingsOf(projects) }, '/tmp/x', 100);
+    const text = terminalSummary({ ...projects, ...findingsOf(projects) }, '/tmp/x', 10_000); // lines unwrapped
     expect(text.split('\n')[0]).toMatch(/^Measured as the projects run it here \(2-CPU TCG guest, NFSv/);
     expect(text.split('\n')[1]).toMatch(/^ {2}- /);
     expect(text.match(/^Measured as the projects run it here/gm)).toHaveLength(1);
