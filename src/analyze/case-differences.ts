@@ -54,7 +54,10 @@ export function caseDifferences(results: Results, level = 0.95): CaseDifference[
   const out: CaseDifference[] = [];
   for (const dimension of CASE_DIMENSIONS) {
     const groups = new Map<string, RunCase[]>();
-    for (const c of cases) groups.set(keyWithout(c, dimension), [...(groups.get(keyWithout(c, dimension)) ?? []), c]);
+    for (const c of cases) {
+      const key = keyWithout(c, dimension);
+      groups.set(key, [...(groups.get(key) ?? []), c]);
+    }
     for (const [baseline, ...others] of groups.values()) {
       if (!baseline) continue;
       for (const c of others) out.push(...modeRatios(results, baseline, c, dimension, level));
