@@ -1,5 +1,6 @@
 // The results loader: valid files load; random, truncated and oversized input always gives a one-line UsageError.
 
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -145,6 +146,16 @@ describe('the committed examples', () => {
       const version = JSON.parse(readFileSync(join(ROOT, 'results', f), 'utf8')).schemaVersion;
       expect(version, f).toBe(SCHEMA_VERSION);
     }
+  });
+  it('include every example folder here and in results/README.md: each is tracked by git, not only present here', () => {
+    const readme = readFileSync(join(ROOT, 'results', 'README.md'), 'utf8');
+    const described = [...readme.matchAll(/`(example[\w-]*)\/`/g)].map((m) => m[1] as string);
+    const present = readdirSync(join(ROOT, 'results')).filter((name) => name.startsWith('example'));
+    expect(described.sort()).toEqual(present.sort()); // each folder described once, none described that is absent
+    const named = present;
+    const tracked = execFileSync('git', ['ls-files', 'results'], { cwd: ROOT, encoding: 'utf8' });
+    const folders = new Set(tracked.split('\n').map((line) => line.split('/')[1]));
+    expect(named.filter((name) => !folders.has(name))).toEqual([]);
   });
   it("and the sweep's sweep.json is its current schema: a point's reason a code, never English", () => {
     const sweep = JSON.parse(readFileSync(join(ROOT, 'results', 'example-sweep', 'sweep.json'), 'utf8'));
