@@ -23,6 +23,7 @@ export default defineConfig({
     minWorkers: 1,
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    globalSetup: ['test/helpers/compiled-cli.ts'],
     projects: [
       {
         extends: true,

@@ -1,9 +1,10 @@
-// Runs the real CLI (through tsx) as a user would, for end-to-end tests.
+// Runs the real CLI (compiled once per test run: compiled-cli.ts) as a user would, for end-to-end tests.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { inject } from 'vitest';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,18 +17,20 @@ interface CliOptions {
   timeoutMs?: number;
 }
 
-/** tsx's loader by its path, so that a test may run the CLI from any working folder. */
-const TSX = `${ROOT}node_modules/tsx/dist/loader.mjs`;
+/** node's arguments that start the CLI, compiled from this checkout for this test run (from any working folder). */
+export function cliArgv(): string[] {
+  return [inject('cliEntry')];
+}
 
 /** Runs `qemu-cache-bench ARGS`; never throws, returns exit code and output. */
 export function runCli(args: string[], options: CliOptions = {}) {
-  return run('node', ['--import', TSX, `${ROOT}src/cli/main.ts`, ...args], options);
+  return run('node', [...cliArgv(), ...args], options);
 }
 
 /** Runs `qemu-cache-bench ARGS` as the unprivileged user nobody (setpriv: the tests that call it need root). */
 export function runCliAsNobody(args: string[], options: CliOptions = {}) {
   const nobody = ['--reuid=65534', '--regid=65534', '--clear-groups'];
-  return run('setpriv', [...nobody, 'node', '--import', TSX, `${ROOT}src/cli/main.ts`, ...args], options);
+  return run('setpriv', [...nobody, 'node', ...cliArgv(), ...args], options);
 }
 
 async function run(file: string, args: string[], options: CliOptions) {

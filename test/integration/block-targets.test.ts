@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadResults } from '../../src/commands/results-file.ts';
 import type { Results } from '../../src/model/results.ts';
 import { attachedLoops } from '../../src/system/block-target.ts';
-import { IS_ROOT, ROOT, runCli } from '../helpers/cli.ts';
+import { cliArgv, IS_ROOT, ROOT, runCli } from '../helpers/cli.ts';
 
 const LOOP_REASON = '(needs root: losetup)';
 const work = mkdtempSync(join(tmpdir(), 'qcb-block-'));
@@ -88,9 +88,7 @@ describe('--target-loop (real qemu-img)', () => {
       const child = execa(
         'node',
         [
-          '--import',
-          'tsx',
-          `${ROOT}src/cli/main.ts`,
+          ...cliArgv(),
           'bench',
           ...small,
           '--modes',
@@ -126,11 +124,11 @@ describe('--target-loop (real qemu-img)', () => {
     async () => {
       const dir = mkdtempSync(join(work, 'loop-kill-'));
       const args = ['bench', ...small, '--modes', 'writeback', '--target-loop', dir];
-      const child = execa(
-        'node',
-        ['--import', 'tsx', `${ROOT}src/cli/main.ts`, ...args, '--runs', '50', '--out', join(work, 'out-k1')],
-        { reject: false, env: { QCB_CACHE_DIR: cache }, cwd: ROOT },
-      );
+      const child = execa('node', [...cliArgv(), ...args, '--runs', '50', '--out', join(work, 'out-k1')], {
+        reject: false,
+        env: { QCB_CACHE_DIR: cache },
+        cwd: ROOT,
+      });
       for (let i = 0; i < 300 && loopsUnder(dir).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
       const [left] = loopsUnder(dir);
       expect(left).toMatch(/^\/dev\/loop\d+$/);

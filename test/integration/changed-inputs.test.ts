@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { loadResults } from '../../src/commands/results-file.ts';
-import { ROOT, samplesIn, waitFor } from '../helpers/cli.ts';
+import { cliArgv, ROOT, samplesIn, waitFor } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-changed-'));
 const env = { QCB_CACHE_DIR: join(work, 'cache') };
 
 function bench(args: string[]) {
-  return execa('node', ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', ...args, '--quiet'], {
+  return execa('node', [...cliArgv(), 'bench', ...args, '--quiet'], {
     cwd: ROOT,
     env,
     reject: false,

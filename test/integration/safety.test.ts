@@ -11,7 +11,6 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MACHINE } from '../../src/commands/environment.ts';
@@ -22,6 +21,7 @@ import { measureRequired } from '../../src/system/qemu-img.ts';
 import { GUARDIAN_NAME } from '../../src/system/spawn.ts';
 import {
   CAN_MOUNT_FUSE,
+  cliArgv,
   IS_ROOT,
   NEEDS_FUSE,
   NEEDS_ROOT,
@@ -31,6 +31,7 @@ import {
   samplesIn,
   waitFor,
 } from '../helpers/cli.ts';
+import { loadMarginMs, monotonicMs } from '../helpers/timing.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-safety-'));
 const fake = join(ROOT, 'test/fixtures/fake-qemu-img.sh');
@@ -60,7 +61,7 @@ const fakeBench = (out: string, extra: string[] = []) => [
   ...extra,
 ];
 /** The CLI from the sources, as node's arguments. */
-const CLI = ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
+const CLI = cliArgv();
 
 beforeAll(() => {
   writeFileSync(rawImage, Buffer.alloc(1024 * 1024, 1));
@@ -81,9 +82,7 @@ describe('interruption', () => {
       const child = execa(
         'node',
         [
-          '--import',
-          'tsx',
-          join(ROOT, 'src/cli/main.ts'),
+          ...cliArgv(),
           'bench',
           '--image-size',
           '256M',
@@ -309,15 +308,11 @@ describe('crash recovery on the target', () => {
     mkdirSync(target);
     const args = ['--image-size', '512M', '--image-data', '96M', '--runs', '2', '--modes', 'writethrough,writeback'];
     const quiet = ['--no-flush-probe', '--target-dir', target, '--quiet'];
-    const child = execa(
-      'node',
-      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'bench', ...args, ...quiet, '--out', out],
-      {
-        cwd: ROOT,
-        env,
-        reject: false,
-      },
-    );
+    const child = execa('node', [...cliArgv(), 'bench', ...args, ...quiet, '--out', out], {
+      cwd: ROOT,
+      env,
+      reject: false,
+    });
     const outputs = () =>
       readdirSync(target)
         .filter((n) => n.startsWith('qcb-work-'))
@@ -412,12 +407,13 @@ describe('failures are recorded, not fatal', () => {
 
   it('--timeout kills a run past it, records it as timed out, and the plan goes on', async () => {
     const out = join(work, 'out-timeout');
-    const started = Date.now();
     const r = await runCli(fakeBench(out, ['--timeout', '1s']), { env: { ...env, FAKE_QEMU_IMG: 'slow' } });
-    expect(Date.now() - started).toBeLessThan(25_000);
     expect(r.code, 'nothing measured').toBe(4);
     const results = read(out);
     expect(results.samples.map((s) => s.state)).toEqual(['timed-out', 'timed-out']);
+    // Each run's own monotonic wall time, as the tool measured it of qemu-img: killed at 1 s (the slow fake sleeps 30 s).
+    const margin = (await loadMarginMs()) / 1000;
+    for (const s of results.samples) expect([s.real >= 1, s.real < 1 + margin]).toEqual([true, true]);
     expect(results.samples[0]?.error).toBe('timed out after 1s');
   });
   /** bench of the built-in 64M image (16M of data) onto `target`, one run. */
@@ -461,12 +457,13 @@ describe('failures are recorded, not fatal', () => {
     mkdirSync(target);
     const { first, converting } = await startSlowConversion(target, 'out-orphan-1');
     const orphan = await converting();
+    const margin = await loadMarginMs();
     first.kill('SIGKILL'); // the tool alone, as the OOM killer would
     await first;
-    const killedAt = Date.now();
+    const killedAt = monotonicMs();
     // Killed: gone, or a zombie its new parent has not reaped yet (reaping is init's pace, not the guardian's).
     await waitFor(() => processEnded(orphan), 5_000);
-    expect(Date.now() - killedAt).toBeLessThan(2_000);
+    expect(monotonicMs() - killedAt).toBeLessThan(2_000 + margin);
     expect(await converting()).toBe('');
   }, 120_000);
 
@@ -503,9 +500,7 @@ describe('failures are recorded, not fatal', () => {
     const cwd = join(work, 'two-runs');
     mkdirSync(cwd);
     const args = (target: string) => [
-      '--import',
-      pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, // run from a folder without node_modules
-      join(ROOT, 'src/cli/main.ts'),
+      ...cliArgv(), // compiled in the checkout: it runs from a folder without node_modules
       'bench',
       '--qemu-img',
       fake,
@@ -566,16 +561,17 @@ describe('failures are recorded, not fatal', () => {
   });
 
   it('a qemu-img wrapper that forks a hanging child: --timeout 2s ends each run within 3 s, nothing is left', async () => {
-    const started = Date.now();
     const r = await execa('node', forkingArgs(join(work, 'out-fork-timeout'), ['--timeout', '2s']), {
       cwd: ROOT,
       reject: false,
       env: { ...env, FAKE_QEMU_IMG: 'fork-hang' },
     });
     expect(r.exitCode, r.stderr).toBe(4); // both runs timed out: nothing measured
-    expect(Date.now() - started).toBeLessThan(2 * 3000 + 4000); // two runs of at most 3 s, plus start-up
     const results = read(join(work, 'out-fork-timeout'));
     expect(results.samples.map((s) => s.state)).toEqual(['timed-out', 'timed-out']);
+    // Each run's monotonic wall time as the tool measured it: its group sent SIGTERM at 2 s, SIGKILL a second on at most.
+    const margin = (await loadMarginMs()) / 1000;
+    for (const s of results.samples) expect([s.real >= 2, s.real < 3 + margin]).toEqual([true, true]);
     expect(await leftovers()).toBe('');
   });
 
@@ -587,10 +583,11 @@ describe('failures are recorded, not fatal', () => {
     });
     for (let i = 0; i < 100 && !(await leftovers()); i++) await new Promise((done) => setTimeout(done, 100));
     expect(await leftovers()).not.toBe('');
-    const sent = Date.now();
+    const margin = await loadMarginMs();
+    const sent = monotonicMs();
     child.kill('SIGINT');
     const r = await child;
-    expect(Date.now() - sent).toBeLessThan(2000);
+    expect(monotonicMs() - sent).toBeLessThan(2000 + margin);
     expect(r.exitCode, r.stderr).toBe(130);
     expect(await leftovers()).toBe('');
     expect(read(join(work, 'out-fork-sigint')).samples).toEqual([]); // the interrupted run is not a sample
@@ -609,9 +606,7 @@ describe('a disk that fills during the run', () => {
         const child = execa(
           'node',
           [
-            '--import',
-            'tsx',
-            join(ROOT, 'src/cli/main.ts'),
+            ...cliArgv(),
             'bench',
             '--image-size',
             '40M',

@@ -1,5 +1,5 @@
 // The target lock: owner with PID and start time, live holders refused, dead ones taken over race-free.
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LockHeldError, UsageError } from '../../src/model/errors.ts';
 import { acquireLock, LOCK_NAME } from '../../src/system/lock.ts';
 import { processStartTime } from '../../src/system/owner.ts';
-import { ROOT } from '../helpers/cli.ts';
+import { ROOT, waitFor } from '../helpers/cli.ts';
 
 const owner = (pid: number, startTime: number | null) => JSON.stringify({ pid, startTime, host: hostname() });
 
@@ -42,18 +42,29 @@ describe('acquireLock', () => {
     expect(notes[1]).toMatch(/taking over a stale lock .*\(PID 1 is gone\)/);
   });
   it('lets exactly one of two processes take over the same stale lock', async () => {
+    // Both wait at a barrier (spinning, so they leave it together) and try at once; each says it has tried, and the
+    // winner holds the lock until both have (a winner that exited would leave a stale lock for the other to take).
     const script = `
+      import { existsSync, readdirSync, writeFileSync } from 'node:fs';
       import { acquireLock } from './src/system/lock.ts';
-      const [dir, at] = process.argv.slice(-2);
-      while (Date.now() < Number(at)) {}
-      try { acquireLock(dir, () => {}); console.log('won'); } catch { console.log('lost'); }
-      setTimeout(() => {}, Number(at) + 2500 - Date.now()); // the winner lives on until both have tried`;
+      const [dir, barrier] = process.argv.slice(-2);
+      writeFileSync(barrier + '/ready-' + process.pid, '');
+      while (!existsSync(barrier + '/go')) {}
+      let outcome = 'won';
+      try { acquireLock(dir, () => {}); } catch { outcome = 'lost'; }
+      writeFileSync(barrier + '/tried-' + process.pid, '');
+      while (readdirSync(barrier).filter((name) => name.startsWith('tried-')).length < 2) {}
+      console.log(outcome);`;
     for (let round = 0; round < 5; round++) {
       const dir = mkdtempSync(join(tmpdir(), 'qcb-race-'));
+      const barrier = mkdtempSync(join(tmpdir(), 'qcb-race-barrier-'));
       writeFileSync(join(dir, LOCK_NAME), '999999999\n');
-      const at = String(Date.now() + 2500); // after both have started, even on a loaded machine
-      const run = () => execa('node', ['--import', 'tsx', '--input-type=module', '-e', script, dir, at], { cwd: ROOT });
-      const outcomes = (await Promise.all([run(), run()])).map((r) => r.stdout.trim()).sort();
+      const run = () =>
+        execa('node', ['--import', 'tsx', '--input-type=module', '-e', script, dir, barrier], { cwd: ROOT });
+      const both = Promise.all([run(), run()]);
+      await waitFor(() => readdirSync(barrier).filter((name) => name.startsWith('ready-')).length === 2, 60_000);
+      writeFileSync(join(barrier, 'go'), '');
+      const outcomes = (await both).map((r) => r.stdout.trim()).sort();
       expect(outcomes).toEqual(['lost', 'won']);
     }
   }, 120_000);

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runProcess } from '../../src/system/spawn.ts';
+import { loadMarginMs, monotonicMs } from '../helpers/timing.ts';
 
 const burn = fileURLToPath(new URL('../fixtures/burn.sh', import.meta.url));
 
@@ -48,10 +49,11 @@ describe('runProcess', () => {
   it('a timeout kills the wrapper and the child it started, which held the pipes, within a second', async () => {
     // A wrapper that runs its child without exec (as distribution shims and nice/ionice wrappers do): the child keeps
     // stderr open after the wrapper is gone, which made the tool wait for pipe EOF forever.
-    const started = Date.now();
+    const margin = await loadMarginMs();
+    const started = monotonicMs();
     const r = await runProcess('sh', ['-c', 'sleep 31; exit 0'], { timeoutSeconds: 0.3 });
     expect(r.timedOut).toBe(true);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(monotonicMs() - started).toBeLessThan(1000 + margin);
     const left = await runProcess('pgrep', ['-f', 'sleep 31'], { captureStdout: true });
     expect(left.stdout).toBe('');
   });
@@ -59,21 +61,23 @@ describe('runProcess', () => {
   it('an abort ends a forking wrapper and its child within a second', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 200);
-    const started = Date.now();
+    const margin = await loadMarginMs();
+    const started = monotonicMs();
     const r = await runProcess('sh', ['-c', 'sleep 32 & sleep 33; wait'], { signal: controller.signal });
     expect(r.canceled).toBe(true);
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(monotonicMs() - started).toBeLessThan(1000 + margin);
     const left = await runProcess('pgrep', ['-f', 'sleep 3[23]'], { captureStdout: true });
     expect(left.stdout).toBe('');
   });
 
   it('stops waiting for output once the process it started has exited, and ends what it left behind', async () => {
     // The wrapper exits at once; its background child keeps stderr open and would hold it for 34 s.
-    const started = Date.now();
+    const margin = await loadMarginMs();
+    const started = monotonicMs();
     const r = await runProcess('sh', ['-c', 'sleep 34 & echo done >&2; exit 3']);
     expect(r.exitCode).toBe(3);
     expect(r.stderrTail).toBe('done');
-    expect(Date.now() - started).toBeLessThan(1500);
+    expect(monotonicMs() - started).toBeLessThan(1000 + margin);
     const left = await runProcess('pgrep', ['-f', 'sleep 34'], { captureStdout: true });
     expect(left.stdout).toBe('');
   });
