@@ -131,7 +131,7 @@ describe('bad input', () => {
       expect(r.code, r.stderr).toBe(/^qemu-img (missing|too old)$/.test(name) ? 3 : 2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(message);
-      expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+      expect(r.stderr).not.toMatch(/\bat .*\.[jt]s:\d+/);
       expect(r.stdout).toBe('');
       expect(existsSync(out)).toBe(false);
       expect(existsSync(join(work, 'cache2'))).toBe(false);
@@ -299,14 +299,14 @@ describe('exit codes: one per kind of ending', () => {
       { env: { FAKE_QEMU_IMG: 'fail-none', QCB_CACHE_DIR: join(work, 'cache3') } },
     );
     expect(r.code, r.stderr).toBe(4);
-    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(r.stderr).not.toMatch(/\bat .*\.[jt]s:\d+/);
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')).samples[0].state).toBe('failed');
   });
   it('internal: a bug exits 70 and is the only kind printed with a stack', async () => {
     const r = await runCli(['bench', '--runs', '1'], { env: { QCB_FORCE_INTERNAL_ERROR: '1' } });
     expect(r.code).toBe(70);
     expect(r.stderr).toMatch(/^qemu-cache-bench: internal error \(please report it\): Error: forced internal error/);
-    expect(r.stderr).toMatch(/\n\s+at .*main\.ts:\d+/);
+    expect(r.stderr).toMatch(/\n\s+at .*main\.js:\d+/);
   });
   it('--help lists every exit code', async () => {
     const r = await runCli(['compare', '--help']);
