@@ -20,8 +20,18 @@ beforeAll(async () => {
   ).path;
 }, 300_000);
 
+/**
+ * What starting /usr/bin/time itself costs our wall figure now (it times only its child): the slowest of three runs of
+ * `/usr/bin/time true`, whose own %e is 0.00; ~2 ms idle, more under the suite's load.
+ */
+async function wrapperSeconds(): Promise<number> {
+  let slowest = 0;
+  for (let i = 0; i < 3; i++) slowest = Math.max(slowest, (await runProcess('/usr/bin/time', ['true'])).wallSeconds);
+  return slowest;
+}
+
 describe('timing agrees with /usr/bin/time', () => {
-  it('within 3% or 20 ms for real, user and sys', async () => {
+  it('within 3% or 20 ms for real (plus starting /usr/bin/time, measured), user and sys', async () => {
     for (const mode of ['writeback', 'writethrough']) {
       const dst = join(work, `out-${mode}.raw`);
       const args = convertArgs({
@@ -39,11 +49,12 @@ describe('timing agrees with /usr/bin/time', () => {
       const [, e, u, s] = /TIME ([\d.]+) ([\d.]+) ([\d.]+)/.exec(r.stderrTail) as RegExpExecArray;
       // GNU time prints %e, %U and %S truncated to 10 ms, so "0.50" means a value in [0.50, 0.51): measure the
       // distance from that interval.
-      const close = (ours: number, theirs: number) => {
-        const distance = ours < theirs ? theirs - ours : Math.max(0, ours - (theirs + 0.01));
+      const close = (ours: number, theirs: number, extra = 0) => {
+        const distance = ours < theirs ? theirs - ours : Math.max(0, ours - (theirs + 0.01 + extra));
         return distance <= Math.max(0.03 * theirs, 0.02);
       };
-      expect(close(r.wallSeconds, Number(e)), `real ${r.wallSeconds} vs ${e}`).toBe(true);
+      const wrapper = await wrapperSeconds();
+      expect(close(r.wallSeconds, Number(e), wrapper), `real ${r.wallSeconds} vs ${e} (+${wrapper})`).toBe(true);
       expect(close(r.userSeconds, Number(u)), `user ${r.userSeconds} vs ${u}`).toBe(true);
       expect(close(r.sysSeconds, Number(s)), `sys ${r.sysSeconds} vs ${s}`).toBe(true);
     }
