@@ -8,6 +8,27 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(node -p 'require("./package.json").version')
 node_version=$(node -p 'process.versions.node')
+out="${QCB_BUNDLE_OUT:-dist/qemu-cache-bench-$version-linux-x64.tar.gz}" # the lab names a path of its own
+
+# Built once per set of inputs: the hash of everything the bundle is made from (sources, lock file, this script, the
+# canvas addon, Node.js's version, the compiler and libfuse3) sits beside it; the same hash means the same bundle, so
+# a second build (the fleet playbook after the bundle test) reuses it. QCB_BUNDLE_REBUILD=1 builds anyway.
+inputs_hash() {
+  {
+    find src scripts docs/qemu-cache-bench.1 node_modules/canvas/build/Release -type f -not -path '*/obj.target/*' \
+      -print0 | sort -z | xargs -0 sha256sum
+    sha256sum package.json package-lock.json tsconfig.json tsconfig.build.json
+    sha256sum /usr/lib/x86_64-linux-gnu/libfuse3.a 2>/dev/null || echo "no libfuse3.a"
+    echo "node $node_version"
+    cc --version | head -1
+  } | sha256sum | cut -d' ' -f1
+}
+hash=$(inputs_hash)
+if [ "${QCB_BUNDLE_REBUILD:-0}" != 1 ] && [ -f "$out" ] && [ "$(cat "$out.inputs" 2>/dev/null)" = "$hash" ]; then
+  echo "bundle: $out ($(du -h "$out" | cut -f1)), up to date (its inputs' hash $hash is unchanged)"
+  exit 0
+fi
+
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 root="$stage/qemu-cache-bench"
@@ -62,7 +83,9 @@ Manual: man ./qemu-cache-bench/share/man/man1/qemu-cache-bench.1
 Tab completion: source ./qemu-cache-bench/share/completions/qemu-cache-bench.bash (also .zsh, .fish)
 README
 
-out="${QCB_BUNDLE_OUT:-dist/qemu-cache-bench-$version-linux-x64.tar.gz}" # the lab names a path of its own
 mkdir -p "$(dirname "$out")"
-tar czf "$out" -C "$stage" qemu-cache-bench
+rm -f "$out.inputs"
+tar czf "$out.tmp.$$" -C "$stage" qemu-cache-bench
+mv "$out.tmp.$$" "$out" # whole or not at all: a reader never sees a half-written bundle
+echo "$hash" > "$out.inputs"
 echo "bundle: $out ($(du -h "$out" | cut -f1))"

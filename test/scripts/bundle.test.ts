@@ -38,6 +38,12 @@ describe('the bundle (no Node.js, npm or compiler on the host)', () => {
   it('is one tar.gz under 60 MB', () => {
     expect(statSync(tarball).size).toBeLessThan(60 * 1024 * 1024);
   });
+  it('is built once per set of inputs: a second build with nothing changed reuses the same file and says so', async () => {
+    const before = statSync(tarball);
+    const again = await execa('npm', ['run', '--silent', 'bundle'], { cwd: ROOT });
+    expect(again.stdout).toMatch(/^bundle: .*, up to date \(its inputs' hash [0-9a-f]{64} is unchanged\)$/);
+    expect([statSync(tarball).ino, statSync(tarball).mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
   it('answers --help', async () => {
     const r = await run(['--help']);
     expect(r.exitCode, r.stderr).toBe(0);
