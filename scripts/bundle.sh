@@ -11,12 +11,14 @@ node_version=$(node -p 'process.versions.node')
 out="${QCB_BUNDLE_OUT:-dist/qemu-cache-bench-$version-linux-x64.tar.gz}" # the lab names a path of its own
 
 # Built once per set of inputs: the hash of everything the bundle is made from (sources, lock file, this script, the
-# canvas addon, Node.js's version, the compiler and libfuse3) sits beside it; the same hash means the same bundle, so
-# a second build (the fleet playbook after the bundle test) reuses it. QCB_BUNDLE_REBUILD=1 builds anyway.
+# C helpers, the man page, the canvas addon, Node.js's version, the compiler and libfuse3) sits beside it; the same
+# hash means the same bundle, so a second build (the bundle test after the fleet playbook) reuses it.
+# QCB_BUNDLE_REBUILD=1 builds anyway.
 inputs_hash() {
   {
-    find src scripts docs/qemu-cache-bench.1 node_modules/canvas/build/Release -type f -not -path '*/obj.target/*' \
-      -print0 | sort -z | xargs -0 sha256sum
+    find src node_modules/canvas/build/Release -type f -not -path '*/obj.target/*' -print0 |
+      sort -z | xargs -0 sha256sum
+    sha256sum scripts/bundle.sh scripts/flush-delay.c scripts/power-cut-fs.c docs/qemu-cache-bench.1
     sha256sum package.json package-lock.json tsconfig.json tsconfig.build.json
     sha256sum /usr/lib/x86_64-linux-gnu/libfuse3.a 2>/dev/null || echo "no libfuse3.a"
     echo "node $node_version"
@@ -76,8 +78,9 @@ done
 cat > "$root/README.txt" <<README
 qemu-cache-bench $version for Linux x86-64, with Node.js $node_version.
 Needs on the host: glibc 2.28 or newer (Node.js 20's own need), qemu-img (qemu-utils), util-linux and coreutils
-(sync, dd), mount (losetup, for --target-loop; umount); --durability-check needs /dev/fuse and root; optional: strace (flush audit; without it the bundled counter counts flushes), fio (flush probe; a built-in
-loop otherwise), libcairo2 and libpango-1.0 (charts; without them the reports are written without images, saying why).
+(sync, dd), mount (losetup, for --target-loop; umount); --durability-check needs /dev/fuse and root;
+optional: strace (flush audit; without it the bundled counter counts flushes), fio (flush probe; a built-in loop
+otherwise), libcairo2 and libpango-1.0 (charts; without them the reports are written without images, saying why).
 Run: ./qemu-cache-bench/qemu-cache-bench bench     (also: sweep, report, compare, completions; --help)
 Manual: man ./qemu-cache-bench/share/man/man1/qemu-cache-bench.1
 Tab completion: source ./qemu-cache-bench/share/completions/qemu-cache-bench.bash (also .zsh, .fish)
