@@ -1,10 +1,14 @@
 import { defineConfig } from 'vitest/config';
+import UntimedFirst, { UNTIMED_ORDER } from './test/helpers/sequencer.ts';
 
-// Three projects, one after another: the pure tests (statistics, model, plan, config, renderers, the parser) in
-// parallel; then the tests that run real conversions, processes, mounts or timings one file at a time, so they do not
-// disturb each other's timings (one fork runs them in turn, each file isolated; never beside a parallel file); then the
-// storage lab (guests under TCG, ~16 min), whose guest is built in the background meanwhile (test/lab/global-setup.ts).
-// `npx vitest run --project unit --project integration` leaves the lab out.
+// Three groups, one after another: the pure tests (statistics, model, plan, config, renderers, the parser) in
+// parallel, beside them the untimed tests (real processes, but no timing asserted or depended on: the fleet playbook,
+// whose npm ci compiles canvas, interrupting benches, the power-cut check's cleanup, memory cgroups; they start
+// first, the longest first); then the tests that run real conversions, processes, mounts or timings one file at a
+// time, so they do not disturb each other's timings (one fork runs them in turn, each file isolated; never beside a
+// parallel file); then the storage lab (guests under TCG, ~16 min), whose guest is built in the background meanwhile
+// (test/lab/global-setup.ts). `npx vitest run --project unit --project untimed --project integration` leaves the
+// lab out.
 const UNIT = [
   'test/analyze/**/*.test.ts',
   'test/model/**/*.test.ts',
@@ -16,6 +20,9 @@ const UNIT = [
   'test/cli/completions.test.ts',
 ];
 
+/** Tests of real processes whose outcome does not depend on timing, so they can share the first group's workers. */
+const UNTIMED = UNTIMED_ORDER;
+
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -24,6 +31,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     globalSetup: ['test/helpers/compiled-cli.ts'],
+    sequence: { sequencer: UntimedFirst },
     projects: [
       {
         extends: true,
@@ -31,10 +39,14 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: 'untimed', include: UNTIMED, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: [...UNIT, 'test/lab/**'],
+          exclude: [...UNIT, ...UNTIMED, 'test/lab/**'],
           poolOptions: { forks: { singleFork: true } },
           sequence: { groupOrder: 1 },
         },

@@ -1,5 +1,5 @@
-// Experiment kind "test-suite": the test suite without the storage lab (`vitest run --project unit --project
-// integration`), its wall time against the target, and the files that took longest.
+// Experiment kind "test-suite": the test suite without the storage lab (`vitest run` with the experiment's projects),
+// its wall time against the target, and the files that took longest.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
