@@ -12,11 +12,14 @@ export async function syncAll(): Promise<void> {
 }
 
 /**
- * Empties the page cache before a run: drop_caches as root, else per-file eviction of `files` with dd iflag=nocache.
+ * Before a run: syncs every file system, then empties the page cache (drop_caches as root, else per-file eviction of
+ * `files` with dd iflag=nocache) unless `allowed` is false.
  */
 export async function dropPageCache(files: readonly string[], allowed: boolean): Promise<CacheDrop> {
-  if (!allowed) return 'none';
+  // The sync runs either way: it commits what the last run left (its output's unlink and, on a file system mounted
+  // with `discard`, the discards that follow) before the next timing starts.
   await syncAll();
+  if (!allowed) return 'none';
   try {
     writeFileSync('/proc/sys/vm/drop_caches', '3\n');
     return 'drop_caches';
