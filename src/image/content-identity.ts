@@ -3,7 +3,7 @@
 // holes and blocks of written zeros give the same identity. Kept in the cache by the image file's sha256: taken once.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InterruptedError } from '../model/errors.ts';
 import { ContentIdJsonSchema } from '../model/external-json.ts';
@@ -17,7 +17,33 @@ export const RAW_CONTENT_METHOD =
 
 const ZERO = Buffer.alloc(CONTENT_BLOCK);
 
-/** The identity of the raw disk at `path`, reading only `extents` (null: every byte of the file). */
+/** A block of the identity and the parts of it that `extents` cover (file offsets), clipped to the file's size. */
+export interface BlockPieces {
+  at: number;
+  pieces: { start: number; length: number }[];
+}
+
+/** The blocks `extents` (sorted, as qemu-img map gives them) touch, in order, each with the pieces to read. */
+export function blocksOf(extents: readonly { start: number; length: number }[], size: number): BlockPieces[] {
+  const blocks: BlockPieces[] = [];
+  for (const e of extents) {
+    const end = Math.min(e.start + e.length, size);
+    for (let start = e.start; start < end; ) {
+      const at = Math.floor(start / CONTENT_BLOCK) * CONTENT_BLOCK;
+      const stop = Math.min(end, at + CONTENT_BLOCK);
+      const last = blocks[blocks.length - 1];
+      if (last?.at === at) last.pieces.push({ start, length: stop - start });
+      else blocks.push({ at, pieces: [{ start, length: stop - start }] });
+      start = stop;
+    }
+  }
+  return blocks;
+}
+
+/**
+ * The identity of the raw disk at `path`, reading only `extents` (what lies outside them reads as zeros, and is not
+ * read: reading a hole makes the kernel fill pages with zeros, the slow part on a thin output).
+ */
 export async function rawContentId(
   path: string,
   extents: readonly { start: number; length: number }[],
@@ -27,25 +53,31 @@ export async function rawContentId(
   const file = await open(path, 'r');
   const block = Buffer.alloc(CONTENT_BLOCK);
   const offset = Buffer.alloc(8);
-  let next = 0; // the first block not hashed yet: extents sharing a block hash it once
   try {
-    for (const e of extents) {
-      const first = Math.max(next, Math.floor(e.start / CONTENT_BLOCK) * CONTENT_BLOCK);
-      for (let at = first; at < e.start + e.length; at += CONTENT_BLOCK) {
-        if (signal?.aborted) throw new InterruptedError('interrupted while taking the content identity');
-        const { bytesRead } = await file.read(block, 0, CONTENT_BLOCK, at);
-        next = at + CONTENT_BLOCK;
-        const data = block.subarray(0, bytesRead);
-        if (data.equals(ZERO.subarray(0, bytesRead))) continue;
-        offset.writeBigUInt64BE(BigInt(at));
-        hash.update(offset);
-        hash.update(data);
-      }
+    const size = (await file.stat()).size;
+    for (const { at, pieces } of blocksOf(extents, size)) {
+      if (signal?.aborted) throw new InterruptedError('interrupted while taking the content identity');
+      block.fill(0);
+      for (const p of pieces) await readFully(file, block.subarray(p.start - at, p.start - at + p.length), p.start);
+      const data = block.subarray(0, Math.min(CONTENT_BLOCK, size - at));
+      if (data.equals(ZERO.subarray(0, data.length))) continue;
+      offset.writeBigUInt64BE(BigInt(at));
+      hash.update(offset);
+      hash.update(data);
     }
   } finally {
     await file.close();
   }
   return `raw-blocks:${hash.digest('hex')}`;
+}
+
+/** Fills `into` from the file at `position` (a short read only at the end of the file, which leaves zeros). */
+async function readFully(file: FileHandle, into: Buffer, position: number): Promise<void> {
+  for (let done = 0; done < into.length; ) {
+    const { bytesRead } = await file.read(into, done, into.length - done, position + done);
+    if (bytesRead === 0) return;
+    done += bytesRead;
+  }
 }
 
 /** The identity of a raw output, from its data extents (qemu-img map), or null when they cannot be mapped. */

@@ -6,7 +6,13 @@ import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cachedContentId, keepContentId, rawContentId, rawOutputContentId } from '../../src/image/content-identity.ts';
+import {
+  blocksOf,
+  cachedContentId,
+  keepContentId,
+  rawContentId,
+  rawOutputContentId,
+} from '../../src/image/content-identity.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-content-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -21,6 +27,44 @@ function sparse(name: string, data: Buffer): string {
   truncateSync(path, 64 * 1024 * 1024);
   return path;
 }
+
+/** The identity as Python computes it from every byte of the file: sha256 over (offset, block) of non-zero blocks. */
+function pythonContentId(path: string): string {
+  const script = [
+    'import hashlib, struct, sys',
+    'h = hashlib.sha256(); f = open(sys.argv[1], "rb"); at = 0',
+    'while True:',
+    '    b = f.read(1 << 20)',
+    '    if not b: break',
+    '    if b.count(0) != len(b): h.update(struct.pack(">Q", at)); h.update(b)',
+    '    at += len(b)',
+    'print(h.hexdigest())',
+  ].join('\n');
+  return execFileSync('python3', ['-c', script, path], { encoding: 'utf8' }).trim();
+}
+
+describe('blocksOf', () => {
+  it('groups extents by 1 MiB block, split where they cross one, clipped to the file', () => {
+    const M = 1024 * 1024;
+    const extents = [
+      { start: 100, length: 200 },
+      { start: M - 10, length: 20 },
+      { start: 3 * M, length: 2 * M },
+    ];
+    expect(blocksOf(extents, 4 * M + 5)).toEqual([
+      {
+        at: 0,
+        pieces: [
+          { start: 100, length: 200 },
+          { start: M - 10, length: 10 },
+        ],
+      },
+      { at: M, pieces: [{ start: M, length: 10 }] },
+      { at: 3 * M, pieces: [{ start: 3 * M, length: M }] },
+      { at: 4 * M, pieces: [{ start: 4 * M, length: 5 }] },
+    ]);
+  });
+});
 
 describe('rawOutputContentId (real qemu-img map)', () => {
   it('is the same for holes and written zeros, and differs when one byte of the data differs', async () => {
@@ -37,6 +81,16 @@ describe('rawOutputContentId (real qemu-img map)', () => {
     expect(await rawOutputContentId('qemu-img', changed)).not.toBe(id);
     // reading every byte as one extent gives the same identity as reading the data extents only
     expect(await rawContentId(thin, [{ start: 0, length: 64 * 1024 * 1024 }])).toBe(id);
+    // and Python, reading every 1 MiB block of the file, finds the same
+    expect(id).toBe(`raw-blocks:${pythonContentId(thin)}`);
+  });
+  it('a file whose size is not a whole number of blocks: the last block as long as the file', async () => {
+    const path = join(work, 'odd.raw');
+    const fd = openSync(path, 'w');
+    writeSync(fd, Buffer.alloc(5000, 3), 0, 5000, 3 * 1024 * 1024 + 1000);
+    closeSync(fd);
+    truncateSync(path, 3 * 1024 * 1024 + 7777);
+    expect(await rawOutputContentId('qemu-img', path)).toBe(`raw-blocks:${pythonContentId(path)}`);
   });
   it('stops when asked to', async () => {
     const thin = sparse('abort.raw', Buffer.alloc(1000, 1));
