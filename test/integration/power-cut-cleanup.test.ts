@@ -1,42 +1,21 @@
-// The power-cut check (--durability-check) interrupted or killed while its FUSE file system is mounted: nothing is left
-// mounted or attached, and --resume checks only what is left. Nothing here is timed: these run beside the unit tests.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+// The power-cut check (--durability-check) interrupted or killed while its FUSE file system is mounted on a directory
+// target: nothing is left mounted, and --resume checks only what is left. Nothing here is timed, and what a next run
+// cleans up is in its own target folder, so these run beside the unit tests (the loop target's case, whose cleanup is
+// host-wide, is in power-cut-loop-cleanup.test.ts).
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { loadResults } from '../../src/commands/results-file.ts';
-import { mountsOfType } from '../../src/system/power-cut-mount.ts';
-import { CAN_MOUNT_FUSE, cliArgv, NEEDS_FUSE, ROOT, runCli, waitFor } from '../helpers/cli.ts';
+import { CAN_MOUNT_FUSE, NEEDS_FUSE, ROOT, runCli, waitFor } from '../helpers/cli.ts';
+import { powerCutBench } from '../helpers/power-cut-bench.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'qcb-power-cut-cleanup-'));
-const env = { QCB_CACHE_DIR: join(work, 'cache') };
-/** The CLI from the sources, as node's arguments. */
-const CLI = cliArgv();
-const read = (dir: string) => loadResults(join(dir, 'results.json'));
+const { env, argv, mountsUnder, start, read } = powerCutBench(work);
 
 describe('the power-cut check (--durability-check) leaves nothing mounted', () => {
   const SKIP = !CAN_MOUNT_FUSE;
   const WHY = NEEDS_FUSE;
-  const argv = (target: string, out: string, modes = 'writethrough,writeback', quiet = ['--quiet'], kind = 'dir') => [
-    ...CLI,
-    'bench',
-    ...['--image-size', '256M', '--image-data', '96M', '--runs', '1', '--modes', modes, '--durability-check'],
-    ...['--no-flush-probe', `--target-${kind}`, target, '--out', out, ...quiet],
-  ];
-  const mountsUnder = (dir: string) => mountsOfType('fuse.qcb-power-cut').filter((p) => p.startsWith(`${dir}/`));
-  const start = (name: string, kind = 'dir') => {
-    const target = join(work, name);
-    mkdirSync(target);
-    const child = execa('node', argv(target, join(work, `${name}-out`), 'writethrough,writeback', ['--quiet'], kind), {
-      cwd: ROOT,
-      env,
-      reject: false,
-      detached: true,
-    });
-    return { target, child };
-  };
-
   it.skipIf(SKIP)(
     `SIGINT while its file system is mounted: exit 130, unmounted, the target empty ${WHY}`,
     async () => {
@@ -106,43 +85,6 @@ describe('the power-cut check (--durability-check) leaves nothing mounted', () =
       ]);
       expect(done.durability[0]).toEqual(interrupted.durability[0]); // the first check kept as it was
       expect(mountsUnder(target)).toEqual([]);
-    },
-    300_000,
-  );
-
-  const powerCutLoops = async (dir: string) =>
-    (await execa('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE'])).stdout
-      .split('\n')
-      .filter((l) => l.includes(`${dir}/`) && l.includes('/power-cut/mnt/'))
-      .map((l) => l.trim().split(/\s+/)[0] as string);
-
-  it.skipIf(SKIP)(
-    `kill -9 while a loop target's check runs: the next run detaches its loop and unmounts, leaving nothing ${WHY}`,
-    async () => {
-      const { target, child } = start('power-cut-loop', 'loop');
-      let loops: string[] = [];
-      await waitFor(() => {
-        void powerCutLoops(target).then((l) => {
-          loops = l;
-        });
-        return loops.length > 0;
-      });
-      child.kill('SIGKILL');
-      await child;
-      const next = await execa('node', argv(target, join(work, 'power-cut-loop-2'), 'writeback', [], 'loop'), {
-        cwd: ROOT,
-        env,
-        reject: false,
-      });
-      expect(next.exitCode, next.stderr).toBe(0);
-      expect(next.stderr).toMatch(new RegExp(`detached .*${loops[0]}.*: loop devices of runs that died`));
-      expect(next.stderr).toContain('left mounted by a run that died');
-      expect(await powerCutLoops(target)).toEqual([]);
-      expect(mountsUnder(target)).toEqual([]);
-      expect(readdirSync(target)).toEqual([]);
-      expect(read(join(work, 'power-cut-loop-2')).durability.map((d) => [d.mode, d.atReturn])).toEqual([
-        ['writeback', 'intact'],
-      ]);
     },
     300_000,
   );
