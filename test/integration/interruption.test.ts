@@ -27,7 +27,7 @@ describe('interruption', () => {
       const child = execa(
         'node',
         [
-          ...cliArgv(),
+          ...CLI,
           'bench',
           '--image-size',
           '256M',
