@@ -6,8 +6,8 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** The untimed files, longest first (seconds measured beside the unit tests here in brackets). */
 export const UNTIMED_ORDER = [
-  'test/scripts/fleet.test.ts', // npm ci compiling canvas, the bundle, two benches (110-124)
-  'test/integration/interruption.test.ts', // 30 Ctrl-C's and three signals, each with --resume (48-78)
+  'test/integration/interruption.test.ts', // 30 Ctrl-C's and three signals, each with --resume (48-89)
+  'test/scripts/fleet.test.ts', // the bundle, setup.sh on a host with its dependencies, two benches (41 alone)
   'test/integration/power-cut-cleanup.test.ts', // three FUSE power-cut checks interrupted or killed (26-50)
   'test/integration/memory-limit.test.ts', // conversions in memory cgroups, one OOM-killed (17-21)
 ];
