@@ -68,11 +68,20 @@ function requireSameSource(path: string, before: string): void {
 
 async function prepareImage(config: ResolvedConfig, ui: BenchUi, signal: AbortSignal): Promise<ImageFacts> {
   const qemuImg = config.qemuImgs[0]?.path as string;
-  if (config.image.kind === 'file') return imageFacts(config.image.path, config.image.info, 'file', null, 0);
-  const { kind: _kind, cacheDir, ...params } = config.image;
+  const image = config.image;
+  if (image.kind === 'file') {
+    return imageFacts(image.path, image.info, 'file', { params: null, buildSeconds: 0 }, cacheRoot());
+  }
+  const { kind: _kind, cacheDir, ...params } = image;
   const built = await ensureDefaultImage(qemuImg, params, cacheDir, ui.note, signal);
   const info = await validateImage(qemuImg, built.path, 'qcow2');
-  const facts = await imageFacts(built.path, info, 'default', params, built.buildSeconds);
+  const facts = await imageFacts(
+    built.path,
+    info,
+    'default',
+    { params, buildSeconds: built.buildSeconds },
+    cacheRoot(),
+  );
   const method = `sha256 of the guest data the built-in generator v${DEFAULT_IMAGE_GENERATOR_VERSION} writes (extents)`;
   return { ...facts, content: { id: `builtin-g${DEFAULT_IMAGE_GENERATOR_VERSION}:${built.contentSha256}`, method } };
 }

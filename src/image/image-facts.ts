@@ -1,6 +1,19 @@
 // The --image validator and the image facts recorded in results (format, sizes, compression, sha256).
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, type Stats, statSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../model/errors.ts';
 import { QemuImgInfoJsonSchema } from '../model/external-json.ts';
 import { lastLine, type QemuImgInfo } from '../model/qemu-img-command.ts';
@@ -114,13 +127,50 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Collects the recorded facts of an image whose info was already read. */
+/** What identifies a file's bytes without reading them: device, inode, size, and mtime and ctime in nanoseconds. */
+function fileStamp(path: string): string {
+  const st = statSync(path, { bigint: true });
+  return [st.dev, st.ino, st.size, st.mtimeNs, st.ctimeNs].join(':');
+}
+
+/**
+ * sha256 of a file, read once per version of it: kept under `cacheDir`/sha256/ by its path and stamp (device, inode,
+ * size, mtime and ctime to the nanosecond: a write moves ctime, which no program can set back). A stamp that changed
+ * while the file was read keeps nothing; an unwritable cache only costs the reading next time.
+ */
+export async function cachedSha256File(path: string, cacheDir: string): Promise<string> {
+  const stamp = fileStamp(path);
+  const key = createHash('sha256')
+    .update(`${realpathSync(path)}\0${stamp}`)
+    .digest('hex')
+    .slice(0, 40);
+  const kept = join(cacheDir, 'sha256', `${key}.txt`);
+  try {
+    const hex = readFileSync(kept, 'utf8').trim();
+    if (/^[0-9a-f]{64}$/.test(hex)) return hex;
+  } catch {}
+  const hex = await sha256File(path);
+  if (fileStamp(path) !== stamp) return hex;
+  const partial = `${kept}.${process.pid}`;
+  try {
+    mkdirSync(join(cacheDir, 'sha256'), { recursive: true });
+    writeFileSync(partial, `${hex}\n`);
+    renameSync(partial, kept);
+  } catch {
+    try {
+      rmSync(partial, { force: true });
+    } catch {} // the folder itself could not be made
+  }
+  return hex;
+}
+
+/** Collects the recorded facts of an image whose info was already read (its sha256 kept under `cacheDir`). */
 export async function imageFacts(
   path: string,
   info: QemuImgInfo,
   origin: ImageFacts['origin'],
-  params: BuiltinImageParams | null,
-  buildSeconds: number,
+  built: { params: BuiltinImageParams | null; buildSeconds: number },
+  cacheDir: string,
 ): Promise<ImageFacts> {
   return {
     path,
@@ -132,9 +182,9 @@ export async function imageFacts(
     clusterSize: info.clusterSize,
     compressionType: info.compressionType,
     compressedClusters: info.compressedClusters,
-    sha256: await sha256File(path),
-    params,
-    buildSeconds,
+    sha256: await cachedSha256File(path, cacheDir),
+    params: built.params,
+    buildSeconds: built.buildSeconds,
     content: null,
   };
 }

@@ -1,10 +1,19 @@
 // Images qemu-img cannot open for a reason other than absence: each gets its own one-line message (real qemu-img).
-import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateImage } from '../../src/image/image-facts.ts';
+import { cachedSha256File, validateImage } from '../../src/image/image-facts.ts';
 import { UsageError } from '../../src/model/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qcb-open-'));
@@ -62,5 +71,44 @@ describe('validateImage names why an existing image cannot be opened', () => {
       holder.kill('SIGKILL');
       await holder;
     }
+  });
+});
+
+describe('cachedSha256File reads a file once per version of it', () => {
+  const sha256sum = async (path: string) => (await execa('sha256sum', [path])).stdout.split(' ')[0];
+
+  it('keeps the hash by path and stamp, and reads again when the file was written, even with its mtime set back', async () => {
+    const file = at('hashed.bin');
+    const cache = mkdtempSync(join(tmpdir(), 'qcb-sha-'));
+    writeFileSync(file, 'the first version\n');
+    const first = await sha256sum(file);
+    expect(await cachedSha256File(file, cache)).toBe(first);
+    const [kept] = readdirSync(join(cache, 'sha256'));
+    expect(readFileSync(join(cache, 'sha256', kept as string), 'utf8')).toBe(`${first}\n`);
+    // Taken from the cache, not the file: a planted value comes back.
+    writeFileSync(join(cache, 'sha256', kept as string), `${'a'.repeat(64)}\n`);
+    expect(await cachedSha256File(file, cache)).toBe('a'.repeat(64));
+    // Appended: size, mtime and ctime move.
+    appendFileSync(file, 'more\n');
+    const second = await sha256sum(file);
+    expect(second).not.toBe(first);
+    expect(await cachedSha256File(file, cache)).toBe(second);
+    // The same size rewritten and its mtime set back: ctime still moves.
+    const { atime, mtime } = statSync(file);
+    writeFileSync(file, 'THE FIRST VERSION\nmore\n');
+    utimesSync(file, atime, mtime);
+    const third = await sha256sum(file);
+    expect(third).not.toBe(second);
+    expect(await cachedSha256File(file, cache)).toBe(third);
+    expect(readdirSync(join(cache, 'sha256'))).toHaveLength(3);
+  });
+
+  it('an unwritable cache only costs the reading', async () => {
+    const file = at('hashed2.bin');
+    writeFileSync(file, 'data\n');
+    const cacheIsAFile = at('not-a-folder');
+    writeFileSync(cacheIsAFile, '');
+    expect(await cachedSha256File(file, cacheIsAFile)).toBe(await sha256sum(file));
+    expect(await cachedSha256File(file, cacheIsAFile)).toBe(await sha256sum(file));
   });
 });
