@@ -13,6 +13,7 @@ export const UNTIMED_ORDER = [
   'test/integration/interruption.test.ts', // 30 Ctrl-C's and three signals, each with --resume (48-108)
   'test/scripts/fleet.test.ts', // the bundle, setup.sh on a host with its dependencies, two benches (41 alone)
   'test/integration/power-cut-cleanup.test.ts', // three FUSE power-cut checks interrupted or killed (26-52)
+  'test/integration/recovery.test.ts', // a killed run's lock, work folder and qemu-img; disk full; the source (40 alone)
   'test/integration/memory-limit.test.ts', // conversions in memory cgroups, one OOM-killed (17-26)
   'test/integration/bench.test.ts', // a bench of 4 modes x 3 runs, the flush audit, the deferred probe (12 alone)
   'test/integration/matrix.test.ts', // every case of a matrix, tables and charts (10 alone)
