@@ -23,6 +23,7 @@ export const UNTIMED_ORDER = [
   'test/integration/convert-options.test.ts', // -m 1,4 x -W, --target-is-zero, -r (5 alone)
   'test/scripts/layering.test.ts', // dependency-cruiser's rules (5 alone)
   'test/integration/lost-preload.test.ts', // a qemu-img that drops LD_PRELOAD (5 alone)
+  'test/system/lock.test.ts', // the target lock taken, refused, taken over by exactly one of two processes (5 alone)
   'test/commands/compare-command.test.ts', // compare of real results (3 alone)
   'test/integration/unwritable-out.test.ts', // an --out nobody may write (3 alone)
   'test/commands/report-command.test.ts', // report from results.json (2.5 alone)
