@@ -1,7 +1,7 @@
 // Runs the real CLI (compiled once per test run: compiled-cli.ts) as a user would, for end-to-end tests.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { inject } from 'vitest';
@@ -20,6 +20,11 @@ interface CliOptions {
 /** node's arguments that start the CLI, compiled from this checkout for this test run (from any working folder). */
 export function cliArgv(): string[] {
   return [inject('cliEntry')];
+}
+
+/** The environment that lets scripts/bundle.sh copy this test run's compiled CLI instead of compiling it again. */
+export function bundleEnv(): Record<string, string> {
+  return { QCB_BUNDLE_COMPILED: dirname(dirname(inject('cliEntry'))) };
 }
 
 /** Runs `qemu-cache-bench ARGS`; never throws, returns exit code and output. */

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CAN_MOUNT_FUSE, ROOT } from '../helpers/cli.ts';
+import { bundleEnv, CAN_MOUNT_FUSE, ROOT } from '../helpers/cli.ts';
 
 const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const tarball = join(ROOT, 'dist', `qemu-cache-bench-${version}-linux-x64.tar.gz`);
@@ -25,7 +25,7 @@ const env = { PATH: `${fakebin}:${process.env.PATH}`, QCB_CACHE_DIR: join(work, 
 const run = (args: string[]) => execa(launcher, args, { cwd: work, env, reject: false });
 
 beforeAll(async () => {
-  await execa('npm', ['run', '--silent', 'bundle'], { cwd: ROOT });
+  await execa('npm', ['run', '--silent', 'bundle'], { cwd: ROOT, env: bundleEnv() });
   await execa('tar', ['xzf', tarball, '-C', work]);
   mkdirSync(fakebin);
   for (const tool of ['node', 'npm', 'npx', 'tsx', 'cc', 'gcc']) {
@@ -40,7 +40,7 @@ describe('the bundle (no Node.js, npm or compiler on the host)', () => {
   });
   it('is built once per set of inputs: a second build with nothing changed reuses the same file and says so', async () => {
     const before = statSync(tarball);
-    const again = await execa('npm', ['run', '--silent', 'bundle'], { cwd: ROOT });
+    const again = await execa('npm', ['run', '--silent', 'bundle'], { cwd: ROOT, env: bundleEnv() });
     expect(again.stdout).toMatch(/^bundle: .*, up to date \(its inputs' hash [0-9a-f]{64} is unchanged\)$/);
     expect([statSync(tarball).ino, statSync(tarball).mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   });

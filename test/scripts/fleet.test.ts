@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ensureDefaultImage } from '../../src/image/builtin-image.ts';
-import { ROOT } from '../helpers/cli.ts';
+import { bundleEnv, ROOT } from '../helpers/cli.ts';
 
 /**
  * Gives a host's tool folder the checkout's node_modules, hard-linked, as a host where setup.sh ran `npm ci` for this
@@ -55,6 +55,7 @@ describe('scripts/ansible/fleet.yml', () => {
           ANSIBLE_NOCOLOR: '1',
           ANSIBLE_HOST_KEY_CHECKING: 'False',
           QCB_CACHE_DIR: cache,
+          ...bundleEnv(), // the controller's bundle build copies this run's compiled CLI
         },
         timeout: 900_000,
       },
