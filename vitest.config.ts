@@ -2,12 +2,13 @@ import { defineConfig } from 'vitest/config';
 import UntimedFirst, { UNTIMED_ORDER } from './test/helpers/sequencer.ts';
 
 // Three groups, one after another: the pure tests (statistics, model, plan, config, renderers, the parser) in
-// parallel, beside them the untimed tests (real processes, but no timing asserted or depended on: interrupting benches,
-// the fleet playbook, the power-cut check's cleanup, memory cgroups; they start first, the longest first); then the tests that run real conversions, processes, mounts or timings one file at a
-// time, so they do not disturb each other's timings (one fork runs them in turn, each file isolated; never beside a
-// parallel file); then the storage lab (guests under TCG, ~16 min), whose guest is built in the background meanwhile
-// (test/lab/global-setup.ts). `npx vitest run --project unit --project untimed --project integration` leaves the
-// lab out.
+// parallel, beside them the untimed tests (real processes whose outcome depends neither on timing nor on host-wide
+// state another test changes: interrupting benches, the fleet playbook, recovery, benches and matrices, the flush
+// audit; test/helpers/sequencer.ts lists them; they start first, the longest first); then the timed tests, the races
+// and the dead-loop cleanups one file at a time, so they do not disturb each other (one fork runs them in turn, each
+// file isolated; never beside a parallel file); then the storage lab (guests under TCG, ~16 min), whose guest is
+// built in the background meanwhile (test/lab/global-setup.ts).
+// `npx vitest run --project unit --project untimed --project integration` leaves the lab out.
 const UNIT = [
   'test/analyze/**/*.test.ts',
   'test/model/**/*.test.ts',
