@@ -1,10 +1,11 @@
 // The flush-audit cache: the counts of a conversion never change for the same qemu-img build, image, mode, formats and
 // source cache mode, so they are counted once and kept under the cache directory by a key of exactly those inputs.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { type ConvertSpec, optionArgs } from '../model/qemu-img-command.ts';
 import { type FlushAudit, FlushAuditSchema } from '../model/results.ts';
+import { keepCacheFile } from '../system/cache-file.ts';
 
 /** What determines an audit's counts. */
 export interface AuditKeyInputs {
@@ -85,12 +86,8 @@ export function readCachedAudit(cacheDir: string, key: string): FlushAudit | nul
   }
 }
 
-/** Stores a successful audit under `key` (atomically: temp file, rename). */
+/** Stores a successful audit under `key` (written whole, then renamed). */
 export function writeCachedAudit(cacheDir: string, key: string, audit: FlushAudit): void {
   if (!audit.ok) return;
-  mkdirSync(cacheDir, { recursive: true });
-  const path = entryPath(cacheDir, key);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ ...audit, fromCache: false }, null, 2)}\n`);
-  renameSync(tmp, path);
+  keepCacheFile(entryPath(cacheDir, key), `${JSON.stringify({ ...audit, fromCache: false }, null, 2)}\n`);
 }

@@ -1,12 +1,13 @@
 // The content identity of a --image's guest data: a sha256 over the raw output's non-zero 1 MiB blocks with their
 // offsets, reading only the extents that hold data, so a thin 500 GiB output with 4 MiB of data reads 4 MiB, and
 // holes and blocks of written zeros give the same identity. Kept in the cache by the image file's sha256: taken once.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InterruptedError } from '../model/errors.ts';
 import { ContentIdJsonSchema } from '../model/external-json.ts';
+import { keepCacheFile } from '../system/cache-file.ts';
 import { rawDataExtents } from '../system/qemu-img.ts';
 
 /** The block the identity is taken over. */
@@ -103,9 +104,5 @@ export function cachedContentId(cacheRoot: string, imageSha256: string): { id: s
 
 /** Keeps the identity of an image file for the next run (written whole, then renamed). */
 export function keepContentId(cacheRoot: string, imageSha256: string, content: { id: string; method: string }): void {
-  const file = cacheFile(cacheRoot, imageSha256);
-  mkdirSync(join(cacheRoot, 'content'), { recursive: true });
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(content)}\n`, { flag: 'wx' }); // never through a planted name
-  renameSync(tmp, file);
+  keepCacheFile(cacheFile(cacheRoot, imageSha256), `${JSON.stringify(content)}\n`);
 }

@@ -1,23 +1,12 @@
 // The --image validator and the image facts recorded in results (format, sizes, compression, sha256).
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  createReadStream,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  rmSync,
-  type Stats,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, createReadStream, openSync, readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../model/errors.ts';
 import { QemuImgInfoJsonSchema } from '../model/external-json.ts';
 import { lastLine, type QemuImgInfo } from '../model/qemu-img-command.ts';
 import type { BuiltinImageParams, ImageFacts } from '../model/results.ts';
+import { keepCacheFile } from '../system/cache-file.ts';
 import { imageInfo } from '../system/qemu-img.ts';
 import { runProcess } from '../system/spawn.ts';
 
@@ -151,16 +140,9 @@ export async function cachedSha256File(path: string, cacheDir: string): Promise<
   } catch {}
   const hex = await sha256File(path);
   if (fileStamp(path) !== stamp) return hex;
-  const partial = `${kept}.${process.pid}`;
   try {
-    mkdirSync(join(cacheDir, 'sha256'), { recursive: true });
-    writeFileSync(partial, `${hex}\n`);
-    renameSync(partial, kept);
-  } catch {
-    try {
-      rmSync(partial, { force: true });
-    } catch {} // the folder itself could not be made
-  }
+    keepCacheFile(kept, `${hex}\n`);
+  } catch {} // an unwritable cache only costs the reading next time
   return hex;
 }
 
