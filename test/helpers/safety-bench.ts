@@ -16,8 +16,14 @@ export function safetyBench(prefix: string) {
   writeFileSync(rawImage, Buffer.alloc(1024 * 1024, 1));
   /** The CLI from the sources, as node's arguments. */
   const CLI = cliArgv();
-  /** bench on the small raw image through the fake qemu-img: writeback and unsafe, one run each, no audit or probe. */
-  const fakeBench = (out: string, extra: string[] = []) => [
+  /**
+   * bench on the small raw image through the fake qemu-img, no audit or probe: `modes` with `baseline` (null: the
+   * default), `runs` each, onto `target`, into `out` (null: the default results folder).
+   */
+  const fakeArgs = (
+    plan: { modes: string; baseline: string | null; runs: number; target: string; out: string | null },
+    extra: string[] = [],
+  ) => [
     'bench',
     '--qemu-img',
     fake,
@@ -26,19 +32,20 @@ export function safetyBench(prefix: string) {
     '--image-format',
     'raw',
     '--modes',
-    'writeback,unsafe',
-    '--baseline',
-    'writeback',
+    plan.modes,
+    ...(plan.baseline ? ['--baseline', plan.baseline] : []),
     '--runs',
-    '1',
+    String(plan.runs),
     '--no-flush-probe',
     '--target-dir',
-    work,
-    '--out',
-    out,
+    plan.target,
+    ...(plan.out ? ['--out', plan.out] : []),
     '--quiet',
     ...extra,
   ];
+  /** fakeArgs of writeback and unsafe against writeback, one run each, onto the work folder. */
+  const fakeBench = (out: string, extra: string[] = []) =>
+    fakeArgs({ modes: 'writeback,unsafe', baseline: 'writeback', runs: 1, target: work, out }, extra);
   /** bench of the built-in 64M image (16M of data) onto `target`, one run. */
   const slowBench = (target: string, out: string, extra: string[]) => [
     'bench',
@@ -70,5 +77,5 @@ export function safetyBench(prefix: string) {
   }
   const forkingArgs = (out: string, extra: string[]) => [...CLI, ...fakeBench(out, extra)];
   const read = (dir: string) => loadResults(join(dir, 'results.json'));
-  return { work, fake, env, rawImage, CLI, fakeBench, slowBench, startSlowConversion, forkingArgs, read };
+  return { work, env, CLI, fakeArgs, fakeBench, slowBench, startSlowConversion, forkingArgs, read };
 }

@@ -21,7 +21,7 @@ import { GUARDIAN_NAME } from '../../src/system/spawn.ts';
 import { cliArgv, IS_ROOT, NEEDS_ROOT, ROOT, runCli, runCliAsNobody, samplesIn, waitFor } from '../helpers/cli.ts';
 import { safetyBench } from '../helpers/safety-bench.ts';
 
-const { work, fake, env, rawImage, CLI, fakeBench, slowBench, startSlowConversion, forkingArgs, read } =
+const { work, env, CLI, fakeArgs, fakeBench, slowBench, startSlowConversion, forkingArgs, read } =
   safetyBench('qcb-recovery-');
 
 describe('crash recovery on the target', () => {
@@ -64,25 +64,7 @@ describe('failures are recorded, not fatal', () => {
   it('a mode qemu-img cannot run is recorded as unsupported with its message; the others go on', async () => {
     const out = join(work, 'out-unsupported');
     const r = await runCli(
-      [
-        'bench',
-        '--qemu-img',
-        fake,
-        '--image',
-        rawImage,
-        '--image-format',
-        'raw',
-        '--modes',
-        'writethrough,writeback,none',
-        '--runs',
-        '2',
-        '--no-flush-probe',
-        '--target-dir',
-        work,
-        '--out',
-        out,
-        '--quiet',
-      ],
+      fakeArgs({ modes: 'writethrough,writeback,none', baseline: null, runs: 2, target: work, out }),
       { env: { ...env, FAKE_QEMU_IMG: 'fail-none' } },
     );
     expect(r.code, r.stderr).toBe(0);
@@ -97,29 +79,7 @@ describe('failures are recorded, not fatal', () => {
   it('--on-failure stop ends the plan at the first failed run', async () => {
     const out = join(work, 'out-stop');
     const r = await runCli(
-      [
-        'bench',
-        '--qemu-img',
-        fake,
-        '--image',
-        rawImage,
-        '--image-format',
-        'raw',
-        '--modes',
-        'none',
-        '--baseline',
-        'none',
-        '--runs',
-        '3',
-        '--on-failure',
-        'stop',
-        '--no-flush-probe',
-        '--target-dir',
-        work,
-        '--out',
-        out,
-        '--quiet',
-      ],
+      fakeArgs({ modes: 'none', baseline: 'none', runs: 3, target: work, out }, ['--on-failure', 'stop']),
       { env: { ...env, FAKE_QEMU_IMG: 'fail-none' } },
     );
     expect(r.code, 'nothing measured').toBe(4);
@@ -164,23 +124,7 @@ describe('runs left behind or started together', () => {
     mkdirSync(cwd);
     const args = (target: string) => [
       ...cliArgv(), // compiled in the checkout: it runs from a folder without node_modules
-      'bench',
-      '--qemu-img',
-      fake,
-      '--image',
-      rawImage,
-      '--image-format',
-      'raw',
-      '--modes',
-      'writeback',
-      '--baseline',
-      'writeback',
-      '--runs',
-      '2',
-      '--no-flush-probe',
-      '--target-dir',
-      target,
-      '--quiet',
+      ...fakeArgs({ modes: 'writeback', baseline: 'writeback', runs: 2, target, out: null }),
     ];
     mkdirSync(join(cwd, 't1'));
     mkdirSync(join(cwd, 't2'));
