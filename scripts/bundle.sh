@@ -25,6 +25,11 @@ inputs_hash() {
     cc --version | head -1
   } | sha256sum | cut -d' ' -f1
 }
+# One build at a time per output: a second build started meanwhile (the bundle test beside the fleet playbook) waits,
+# then finds the first one's bundle up to date instead of building it again.
+mkdir -p "$(dirname "$out")"
+exec 9>"$out.lock"
+flock 9
 hash=$(inputs_hash)
 if [ "${QCB_BUNDLE_REBUILD:-0}" != 1 ] && [ -f "$out" ] && [ "$(cat "$out.inputs" 2>/dev/null)" = "$hash" ]; then
   echo "bundle: $out ($(du -h "$out" | cut -f1)), up to date (its inputs' hash $hash is unchanged)"

@@ -1,12 +1,9 @@
-// Opens a page in Debian's headless Chromium (playwright-core, no browser download), collecting console errors.
-import { chromium } from 'playwright-core';
+// Opens pages in Debian's headless Chromium (playwright-core, no browser download), collecting console errors.
+import { type Browser, chromium } from 'playwright-core';
 import { CHART_TEXT_PX } from '../../src/report/charts/canvas.ts';
 
-/** Loads `url`, returns console/page errors and a full-page screenshot. */
-export async function loadPage(
-  url: string,
-  screenshotPath: string,
-): Promise<{ errors: string[]; imagesLoaded: number }> {
+/** Runs `use` with one headless Chromium (a launch costs about a second here; its pages share it), closed after. */
+export async function withBrowser<T>(use: (browser: Browser) => Promise<T>): Promise<T> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -21,6 +18,15 @@ export async function loadPage(
     ],
   });
   try {
+    return await use(browser);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Loads `url`, returns its console/page errors and how many of its images decoded. */
+export function loadPage(url: string): Promise<{ errors: string[]; imagesLoaded: number }> {
+  return withBrowser(async (browser) => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
     page.on('console', (m) => {
@@ -31,11 +37,8 @@ export async function loadPage(
     const imagesLoaded = await page.evaluate(
       () => [...document.images].filter((i) => i.complete && i.naturalWidth > 0).length,
     );
-    await page.screenshot({ path: screenshotPath, fullPage: true });
     return { errors, imagesLoaded };
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
 /** What a page looks like at one viewport width: sideways scroll, tables, chart text, links, errors, requests. */
@@ -57,14 +60,11 @@ export interface PageLayout {
   requests: string[];
 }
 
-/** Loads `url` at `width` x 800 CSS px and measures its layout. */
-export async function inspectLayout(url: string, width: number): Promise<PageLayout> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+/** Loads `url` at `width` x 800 CSS px in a fresh context of `browser` and measures its layout. */
+export async function inspectLayout(browser: Browser, url: string, width: number): Promise<PageLayout> {
+  const context = await browser.newContext({ viewport: { width, height: 800 } });
   try {
-    const page = await browser.newPage({ viewport: { width, height: 800 } });
+    const page = await context.newPage();
     const errors: string[] = [];
     const requests: string[] = [];
     page.on('console', (m) => {
@@ -111,6 +111,6 @@ export async function inspectLayout(url: string, width: number): Promise<PageLay
       requests,
     };
   } finally {
-    await browser.close();
+    await context.close();
   }
 }

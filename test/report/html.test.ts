@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compareRuns } from '../../src/analyze/comparison.ts';
 import { readResults } from '../../src/commands/results-file.ts';
 import { renderComparison } from '../../src/report/compare-report.ts';
-import { inspectLayout } from '../helpers/browser.ts';
+import { inspectLayout, withBrowser } from '../helpers/browser.ts';
 import { ROOT } from '../helpers/cli.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -30,22 +30,24 @@ describe('pages in headless Chromium', () => {
     `report.html and compare.html read on a phone and a desktop${existsSync(CHROMIUM) ? '' : ` (needs ${CHROMIUM}: setup.sh --test-tools)`}`,
     async () => {
       const pages = [join(ROOT, 'results', 'example', 'report.html'), await comparePage()];
-      for (const file of pages) {
-        for (const width of [390, 600, 1280]) {
-          const layout = await inspectLayout(`file://${file}`, width);
-          const where = `${file} at ${width} px`;
-          expect(layout.overflow, where).toBe(0);
-          expect(layout.tables, where).toBeGreaterThanOrEqual(3);
-          expect(layout.unreachableTables, where).toBe(0);
-          // charts scale to the viewport: every bar on screen on a phone; text at least 10 px from 600 px on
-          expect(layout.chartsCut, where).toBe(0);
-          if (width >= 600) expect(layout.smallestChartTextPx, where).toBeGreaterThanOrEqual(10);
-          expect(layout.brokenLinks, where).toEqual([]);
-          expect(layout.unlinkedHeadings, where).toEqual([]);
-          expect(layout.errors, where).toEqual([]);
-          expect(layout.requests, where).toEqual([]);
+      await withBrowser(async (browser) => {
+        for (const file of pages) {
+          for (const width of [390, 600, 1280]) {
+            const layout = await inspectLayout(browser, `file://${file}`, width);
+            const where = `${file} at ${width} px`;
+            expect(layout.overflow, where).toBe(0);
+            expect(layout.tables, where).toBeGreaterThanOrEqual(3);
+            expect(layout.unreachableTables, where).toBe(0);
+            // charts scale to the viewport: every bar on screen on a phone; text at least 10 px from 600 px on
+            expect(layout.chartsCut, where).toBe(0);
+            if (width >= 600) expect(layout.smallestChartTextPx, where).toBeGreaterThanOrEqual(10);
+            expect(layout.brokenLinks, where).toEqual([]);
+            expect(layout.unlinkedHeadings, where).toEqual([]);
+            expect(layout.errors, where).toEqual([]);
+            expect(layout.requests, where).toEqual([]);
+          }
         }
-      }
+      });
     },
     120_000,
   );
