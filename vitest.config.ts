@@ -48,6 +48,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: [...UNIT, ...UNTIMED, 'test/lab/**'],
           poolOptions: { forks: { singleFork: true } },
+          maxConcurrency: 2, // it.concurrent tests (main.test.ts's bad inputs): two at a time on the two cores
           sequence: { groupOrder: 1 },
         },
       },

@@ -110,8 +110,11 @@ const cases: [string, string[], RegExp][] = [
 ];
 
 describe('bad input', () => {
+  // Two at a time (the integration project's maxConcurrency): each is one short CLI process, and this file runs with
+  // the timed tests, one file at a time, where the second core would otherwise wait.
   for (const [name, argv, message] of cases) {
-    it(`${name}: one line, exit ${/^qemu-img (missing|too old)$/.test(name) ? 3 : 2}, nothing created`, async () => {
+    const code = /^qemu-img (missing|too old)$/.test(name) ? 3 : 2;
+    it.concurrent(`${name}: one line, exit ${code}, nothing created`, async ({ expect }) => {
       const out = join(work, `out-${name.replace(/\W+/g, '-')}`);
       const args = argv.map(
         (a) =>
@@ -128,7 +131,7 @@ describe('bad input', () => {
       const r = await runCli([...(name === 'unknown command' ? [] : ['bench']), ...args, '--out', out], {
         env: { FAKE_QEMU_IMG: 'version-old', QCB_CACHE_DIR: join(work, 'cache2') },
       });
-      expect(r.code, r.stderr).toBe(/^qemu-img (missing|too old)$/.test(name) ? 3 : 2);
+      expect(r.code, r.stderr).toBe(code);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\bat .*\.[jt]s:\d+/);
