@@ -38,7 +38,7 @@ export async function run(_name: string, experiment: MeterOverheadExperiment): P
       const args = convertArgs({ ...files, mode, srcCache: null, options: DEFAULT_CONVERT_OPTIONS });
       const seconds: Record<string, number> = {};
       for (const metered of shuffled([true, false], random)) {
-        await dropPageCache([image], true);
+        await dropPageCache([image], true, work);
         rmSync(dst, { force: true });
         const meterFile = join(work, 'meter.txt');
         const env = metered ? meterEnv(library, meterFile) : {};

@@ -36,10 +36,10 @@ export async function run(_name: string, experiment: OverheadExperiment): Promis
   const theirs: number[] = [];
   const sameRun: number[] = [];
   for (let i = 0; i < experiment.pairs; i++) {
-    await dropPageCache([image], true);
+    await dropPageCache([image], true, work);
     rmSync(dst, { force: true });
     const harness = await runProcess('qemu-img', args);
-    await dropPageCache([image], true);
+    await dropPageCache([image], true, work);
     rmSync(dst, { force: true });
     const timed = await runProcess('/usr/bin/time', ['-f', 'ELAPSED %e', 'qemu-img', ...args]);
     const elapsed = Number(/ELAPSED ([\d.]+)/.exec(timed.stderrTail)?.[1]);

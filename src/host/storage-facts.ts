@@ -2,21 +2,9 @@
 // the storage is beneath: NFS (server, export, version, the export's sync/async), device-mapper/LVM, iSCSI.
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { type Mount, parseMountInfo } from '../model/mountinfo.ts';
+import { mountFor, parseMountInfo } from '../model/mountinfo.ts';
 import type { StorageFacts } from '../model/results.ts';
 import { dmFacts, iscsiFacts, nfsFacts, transportOf } from './storage-kind.ts';
-
-/** The mount holding `path`: the longest mount point that prefixes it (last mounted wins). */
-export function mountFor(path: string, mounts: Mount[]): Mount | null {
-  let best: Mount | null = null;
-  for (const m of mounts) {
-    const prefix = m.mountPoint === '/' ? '/' : `${m.mountPoint}/`;
-    if (path === m.mountPoint || path.startsWith(prefix)) {
-      if (!best || m.mountPoint.length >= best.mountPoint.length) best = m;
-    }
-  }
-  return best;
-}
 
 function readSys(path: string): string | null {
   try {

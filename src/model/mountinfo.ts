@@ -1,4 +1,5 @@
-// /proc/self/mountinfo as data (pure): the storage facts and the power-cut mounts both read it through this parser.
+// /proc/self/mountinfo as data (pure): the storage facts, the power-cut mounts and the discard wait read it through
+// this parser; the mount that holds a path.
 
 /** One mount: where, what file system, its options and source. */
 export interface Mount {
@@ -25,4 +26,16 @@ export function parseMountInfo(text: string): Mount[] {
     });
   }
   return mounts;
+}
+
+/** The mount holding `path`: the longest mount point that prefixes it (last mounted wins). */
+export function mountFor(path: string, mounts: Mount[]): Mount | null {
+  let best: Mount | null = null;
+  for (const m of mounts) {
+    const prefix = m.mountPoint === '/' ? '/' : `${m.mountPoint}/`;
+    if (path === m.mountPoint || path.startsWith(prefix)) {
+      if (!best || m.mountPoint.length >= best.mountPoint.length) best = m;
+    }
+  }
+  return best;
 }

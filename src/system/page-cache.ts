@@ -1,7 +1,7 @@
 // Page-cache control around each run: sync, drop caches (root) or evict files (fadvise), dirty residue, time to
 // durable.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { settleDiscards } from './discards.ts';
+import { discardsAfterCommit, settleDiscards } from './discards.ts';
 import { runProcess } from './spawn.ts';
 
 /** How the page cache was emptied before a run. */
@@ -13,15 +13,20 @@ export async function syncAll(): Promise<void> {
 }
 
 /**
- * Before a run: syncs every file system, waits for the discards that follow, then empties the page cache (drop_caches
- * as root, else per-file eviction of `files` with dd iflag=nocache) unless `allowed` is false.
+ * Before a run: syncs every file system, waits for the discards that follow a removal under `removedUnder` (null:
+ * nothing removed), then empties the page cache (drop_caches as root, else per-file eviction of `files` with dd
+ * iflag=nocache) unless `allowed` is false.
  */
-export async function dropPageCache(files: readonly string[], allowed: boolean): Promise<CacheDrop> {
+export async function dropPageCache(
+  files: readonly string[],
+  allowed: boolean,
+  removedUnder: string | null,
+): Promise<CacheDrop> {
   // The sync runs either way: it commits what the last run left (its output's unlink) before the next timing starts;
   // on a file system mounted with `discard` whose discards go on after the commit (ext4 with a journal), the timing
   // waits until no discard has completed for 50 ms.
   await syncAll();
-  await settleDiscards();
+  if (removedUnder !== null && discardsAfterCommit(removedUnder)) await settleDiscards();
   if (!allowed) return 'none';
   try {
     writeFileSync('/proc/sys/vm/drop_caches', '3\n');

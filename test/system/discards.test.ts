@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { discardsCompleted, settleDiscards } from '../../src/system/discards.ts';
+import { discardsAfterCommit, discardsCompleted, settleDiscards } from '../../src/system/discards.ts';
 import { dropPageCache, syncAll } from '../../src/system/page-cache.ts';
 import { IS_ROOT, NEEDS_ROOT } from '../helpers/cli.ts';
 
@@ -23,6 +23,35 @@ describe('discardsCompleted', () => {
   it("sums the 12th counter of every device that has it (24304 + 1000 + 7), skipping an old kernel's short lines", () => {
     expect(discardsCompleted(DISKSTATS)).toBe(25311);
     expect(discardsCompleted('')).toBe(0);
+  });
+});
+
+// One mount per file system that matters: this VM's root (ext4, discard, no journal), an ext4 with a journal and
+// discard, an ext4 without discard, XFS with discard, btrfs with discard=async, NFS.
+const MOUNTINFO = [
+  '22 1 254:0 / / rw,relatime - ext4 /dev/vda rw,discard,resv_strict',
+  '30 22 7:0 / /srv/journal rw,relatime - ext4 /dev/loop0 rw,discard',
+  '31 22 7:1 / /srv/plain rw,relatime - ext4 /dev/loop1 rw',
+  '32 22 8:1 / /srv/xfs rw,relatime - xfs /dev/sdb1 rw,attr2,discard,inode64',
+  '33 22 8:2 / /srv/btrfs rw,relatime - btrfs /dev/sdc rw,ssd,discard=async,space_cache=v2',
+  '34 22 0:50 / /srv/nfs rw,relatime - nfs4 server:/export rw,vers=4.2',
+  '',
+].join('\n');
+const journal = (device: string) => (device === 'vda' ? '<none>' : `jbd2/${device}-8`);
+
+describe('discardsAfterCommit', () => {
+  it('is true where discards follow the commit: ext4 with a journal, XFS and btrfs mounted with discard', () => {
+    const judged = ['/', '/srv/journal/w', '/srv/plain/w', '/srv/xfs/w', '/srv/btrfs/w', '/srv/nfs/w'].map(
+      (path) => `${path} ${discardsAfterCommit(path, MOUNTINFO, journal)}`,
+    );
+    expect(judged).toEqual([
+      '/ false', // no journal: the discards happen inside the unlink
+      '/srv/journal/w true',
+      '/srv/plain/w false',
+      '/srv/xfs/w true',
+      '/srv/btrfs/w true',
+      '/srv/nfs/w false',
+    ]);
   });
 });
 
@@ -86,7 +115,7 @@ describe('a removal on ext4 with a journal, mounted with discard (a loop device)
       // The kernel's behaviour this guards against (Linux 6.18 here); a kernel that discards before sync returns
       // leaves nothing to wait for.
       ctx.skip((await discardsAfter(syncAll)) === 0, 'this kernel finishes the discards before sync returns');
-      expect(await discardsAfter(() => dropPageCache([], false))).toBe(0);
+      expect(await discardsAfter(() => dropPageCache([], false, mnt))).toBe(0);
     },
     60_000,
   );
