@@ -176,7 +176,8 @@ export async function measureConversion(
   const spec = cellSpec(ctx, planCase, cell.mode);
   const startedAt = new Date().toISOString();
   const created = await freshTarget(ctx, planCase, spec);
-  // The last removal was the output file, or the holes punched into a loop device's file; a user's device keeps its data.
+  // The last removal was the output file, or the holes punched into a loop device's file; a user's device keeps its
+  // data.
   const removedUnder = ctx.device ? (ctx.device.loopFile ?? null) : ctx.workDir;
   const cacheDrop = await dropPageCache([spec.src], ctx.dropCaches, removedUnder);
   const meterFile = ctx.meter ? join(ctx.workDir, `meter-${randomBytes(6).toString('hex')}.txt`) : null;

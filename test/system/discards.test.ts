@@ -20,7 +20,7 @@ const DISKSTATS = [
 ].join('\n');
 
 describe('discardsCompleted', () => {
-  it("sums the 12th counter of every device that has it (24304 + 1000 + 7), skipping an old kernel's short lines", () => {
+  it("sums every device's 12th counter (24304 + 1000 + 7), skipping an old kernel's short lines", () => {
     expect(discardsCompleted(DISKSTATS)).toBe(25311);
     expect(discardsCompleted('')).toBe(0);
   });
