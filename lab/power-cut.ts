@@ -62,6 +62,8 @@ export interface PowerCutRow extends PowerCutCase {
   /** Why a pair was not compared (agree null), or null. */
   note: string | null;
   error: string | null;
+  /** Why the case's first boot failed before its conversion started, when it was booted again; else null. */
+  bootedAgainAfter: string | null;
 }
 
 /** Every case, at-return before mid for each file system and mode (the mid cut is placed by the at-return time). */
@@ -100,12 +102,14 @@ const DISK_BYTES = 512 * 1024 * 1024;
 const SEED = 29;
 
 /** What one cut boot saw from the host. */
-interface CutBoot {
+export interface CutBoot {
   startedMs: number | null;
   returnedMs: number | null;
   convertExit: number | null;
   cutMs: number | null;
   run: GuestRun;
+  /** The failure of an earlier boot of the same step that ended before the step began (see {@link bootStep}). */
+  bootedAgainAfter: string | null;
 }
 
 /** Runs each task after the previous one ended, settled like Promise.allSettled (a failure does not stop the rest). */
@@ -219,7 +223,12 @@ async function runLane(l: LaneOptions): Promise<{ boots: Map<number, CutBoot>; l
     const midAfter = c?.cut === 'mid' ? fraction * (atReturnSeconds.get(c.mode) ?? 2) : null;
     const n = c?.n ?? -1;
     const extra = c ? [] : [simDisk];
-    const boot = await cutBoot({ o: l.o, share, binary: l.binary, diskFolder, n, midAfter, signal: l.signal, extra });
+    const step = { o: l.o, share, binary: l.binary, diskFolder, n, midAfter, signal: l.signal, extra };
+    const boot = await bootStep(step, (failed) => {
+      const name = `boot-${String(k).padStart(2, '0')}-failed.log`;
+      writeFileSync(join(l.dest, 'boots', name), failed.run.console);
+      console.log(`  [power-cut ${l.fs}] boot ${k + 1} ended before its step (${failed.run.failure}); booting again`);
+    });
     last = boot.run;
     writeFileSync(join(l.dest, 'boots', `boot-${String(k).padStart(2, '0')}.log`), boot.run.console);
     if (c?.cut === 'at-return' && boot.startedMs !== null && boot.returnedMs !== null) {
@@ -235,7 +244,7 @@ async function runLane(l: LaneOptions): Promise<{ boots: Map<number, CutBoot>; l
   return { boots, last: last as GuestRun };
 }
 
-interface CutBootOptions {
+export interface CutBootOptions {
   o: ScenarioInputs;
   share: string;
   binary: string;
@@ -247,11 +256,34 @@ interface CutBootOptions {
   extra: GuestDrive[];
 }
 
+/**
+ * A lane's step: its boot, and once more when that boot ended before the step began (the case's conversion, or on the
+ * last boot the tool's run): such a boot cut nothing and measured nothing. Once in CI, under load, a TCG guest never
+ * got that far in 15 min; its console is kept (`failed`), the row says so, and a second failure stands.
+ */
+export async function bootStep(
+  b: CutBootOptions,
+  failed: (boot: CutBoot) => void,
+  boot: (b: CutBootOptions) => Promise<CutBoot> = cutBoot,
+): Promise<CutBoot> {
+  const first = await boot(b);
+  const began = b.n >= 0 ? first.startedMs !== null : first.run.console.includes('LAB: run: ');
+  if (began || b.signal.aborted) return first;
+  failed(first);
+  return { ...(await boot(b)), bootedAgainAfter: first.run.failure ?? 'the step never began' };
+}
+
 /** One boot with the data disk on a fresh mount of the power-cut file system; the cut as the case says. */
 async function cutBoot(b: CutBootOptions): Promise<CutBoot> {
   const mount = await mountPowerCutFs(b.binary, b.diskFolder);
   const power = new AbortController();
-  const seen: Omit<CutBoot, 'run'> = { startedMs: null, returnedMs: null, convertExit: null, cutMs: null };
+  const seen: Omit<CutBoot, 'run'> = {
+    startedMs: null,
+    returnedMs: null,
+    convertExit: null,
+    cutMs: null,
+    bootedAgainAfter: null,
+  };
   let timer: NodeJS.Timeout | null = null;
   let cutting: Promise<void> | null = null;
   // The cut: SIGKILL of qemu-system, then of the file system holding the disk's volatile cache. In that order the guest
@@ -270,7 +302,8 @@ async function cutBoot(b: CutBootOptions): Promise<CutBoot> {
       share: b.share,
       accelerator: b.o.accel,
       drives: [{ path: join(mount.mountpoint, 'disk.img'), cache: 'writeback' }, ...b.extra],
-      timeoutMs: (b.extra.length ? 40 : 15) * 60_000,
+      // A case's boot takes 15-60 s under TCG (the guest sleeps after the conversion until the cut); the last runs the tool.
+      timeoutMs: (b.extra.length ? 40 : 5) * 60_000,
       signal: AbortSignal.any([b.signal, power.signal]),
       pollMs: 20,
       onLine: (line) => {
@@ -321,6 +354,7 @@ function rowOf(c: NumberedCase, boot: CutBoot | null, dest: string): PowerCutRow
     recovery,
     note: null,
     error: null,
+    bootedAgainAfter: boot?.bootedAgainAfter ?? null,
   };
   if (!boot || boot.startedMs === null || boot.cutMs === null) {
     row.error = boot ? (boot.run.failure ?? 'the conversion never started') : 'not run';
@@ -373,6 +407,13 @@ export function powerCutTable(rows: readonly PowerCutRow[], kernel: string | nul
         `${r.agree === null ? (r.note ?? '') : r.agree ? 'yes' : 'NO'} |`,
     ),
     '',
+    ...rows
+      .filter((r) => r.bootedAgainAfter !== null)
+      .flatMap((r) => [
+        `Booted again: ${r.fs} ${r.mode} ${r.cut}, whose first boot ended before the conversion started ` +
+          `(${r.bootedAgainAfter}); that boot also recovered the case before it, so its recovery ran twice.`,
+        '',
+      ]),
   ];
   return lines.join('\n');
 }
