@@ -24,6 +24,11 @@ function modeWarnings(
 ): RunWarning[] {
   const warnings: RunWarning[] = [];
   if (outliers.length) warnings.push({ code: 'outlier', ...where, runs: outliers, among: ok.length });
+  const unsettled = ok.filter((s) => s.discardWait?.settled === false);
+  if (unsettled.length) {
+    const waitedSeconds = Math.max(...unsettled.map((s) => s.discardWait?.seconds ?? 0));
+    warnings.push({ code: 'discards-in-flight', ...where, runs: unsettled.map((s) => s.run), waitedSeconds });
+  }
   // Every failure counts, also when no run succeeded (a mode qemu-img refused each time is 'unsupported' instead).
   if (failed.length && !(ok.length === 0 && failed.every((f) => f.failure === 'unsupported'))) {
     const error = failed[0]?.error ?? null;

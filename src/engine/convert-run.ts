@@ -179,7 +179,7 @@ export async function measureConversion(
   // The last removal was the output file, or the holes punched into a loop device's file; a user's device keeps its
   // data.
   const removedUnder = ctx.device ? (ctx.device.loopFile ?? null) : ctx.workDir;
-  const cacheDrop = await dropPageCache([spec.src], ctx.dropCaches, removedUnder);
+  const { drop: cacheDrop, discardWait } = await dropPageCache([spec.src], ctx.dropCaches, removedUnder);
   const meterFile = ctx.meter ? join(ctx.workDir, `meter-${randomBytes(6).toString('hex')}.txt`) : null;
   const env = ctx.meter && meterFile ? { ...ctx.env, ...meterEnv(ctx.meter, meterFile) } : ctx.env;
   const { result, memory } =
@@ -222,6 +222,7 @@ export async function measureConversion(
     outputBytes: after.outputBytes,
     dirtyAfterKiB,
     cacheDrop,
+    discardWait: discardWait && { seconds: round6(discardWait.seconds), settled: discardWait.settled },
     startedAt,
     verified: after.verified,
     argv: convertArgs(spec),

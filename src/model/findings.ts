@@ -39,6 +39,8 @@ export const RunWarningSchema = z.discriminatedUnion('code', [
   }),
   /** The speedup's 95% interval is wider than +-25% of the ratio. */
   z.object({ code: z.literal('interval-wide'), caseId: str, mode: str, ciLow: num, ciHigh: num }),
+  /** Runs timed while the last removal's discards still completed after the wait's limit (`waitedSeconds`, longest). */
+  z.object({ code: z.literal('discards-in-flight'), caseId: str, mode: str, runs: z.array(int), waitedSeconds: num }),
 ]);
 
 /** Something the run could not measure, and why. */

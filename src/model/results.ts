@@ -69,6 +69,11 @@ export const SampleSchema = z.object({
   outputBytes: nullableNum,
   dirtyAfterKiB: nullableNum,
   cacheDrop: z.string(),
+  /**
+   * The wait before this run for the discards that followed the last removal on a target whose file system discards
+   * after the commit (mounted with discard): seconds, and whether a quiet 50 ms came within 30 s; null: no wait needed.
+   */
+  discardWait: z.object({ seconds, settled: z.boolean() }).nullable().default(null),
   startedAt: z.string(),
   verified: z.boolean().nullable().default(null),
   /** What the flush meter saw in this run (LD_PRELOAD in qemu-img), or null when it was not loaded or wrote nothing. */

@@ -1,5 +1,5 @@
 // The report's method appendix: how runs were sampled and timed, the statistics, and the command that reruns it (pure).
-import { MIN_RUNS_FOR_OUTLIERS, RATIO_METHOD } from '../analyze/stats.ts';
+import { describe, MIN_RUNS_FOR_OUTLIERS, RATIO_METHOD } from '../analyze/stats.ts';
 import { rerunArguments } from '../model/flags.ts';
 import { PROJECT_RULES } from '../model/project-rules.ts';
 import { convertCommandLine, DEFAULT_CONVERT_OPTIONS, shellQuote } from '../model/qemu-img-command.ts';
@@ -52,7 +52,8 @@ export function methodBlocks(results: Results): Block[] {
         runsText(results),
         `Before each run: the previous output is removed and the page cache emptied (${dropText}). ` +
           'Each run writes a fresh file the harness owns in its own work folder on the target.' +
-          blockResetText(results),
+          blockResetText(results) +
+          discardWaitText(results),
         'real: wall time of the qemu-img process alone (monotonic clock, set-up excluded). user and sys: ' +
           "the kernel's accounting of the reaped child (cutime/cstime, 10 ms resolution).",
         'time to durable: real plus the time of `sync -f` on the output right after qemu-img exits (on a ' +
@@ -79,6 +80,23 @@ export function methodBlocks(results: Results): Block[] {
     { kind: 'heading', level: 3, text: 'Repeat the whole bench' },
     { kind: 'code', text: rerunCommand(results) },
   ];
+}
+
+/**
+ * The wait for a removal's discards before the runs that had one (a target whose file system discards after the
+ * commit), as a sentence with a leading space, or '' when no run waited.
+ */
+export function discardWaitText(results: Results): string {
+  const waits = results.samples.flatMap((s) => (s.discardWait ? [s.discardWait] : []));
+  if (!waits.length) return '';
+  const stat = describe(waits.map((w) => w.seconds));
+  const unsettled = waits.filter((w) => !w.settled).length;
+  return (
+    " The target's file system discards a removed file's blocks after the commit (mounted with discard), so before " +
+    `${waits.length} run${waits.length > 1 ? 's' : ''} the harness also waited until no discard had completed for 50 ms: median ` +
+    `${(stat?.median ?? 0).toFixed(2)} s, longest ${(stat?.max ?? 0).toFixed(2)} s` +
+    (unsettled ? `; ${unsettled} ended at the 30 s limit with discards still completing.` : '.')
+  );
 }
 
 /** How many runs each mode got and why sampling stopped. */

@@ -1,7 +1,7 @@
 // Page-cache control around each run: sync, drop caches (root) or evict files (fadvise), dirty residue, time to
 // durable.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { discardsAfterCommit, settleDiscards } from './discards.ts';
+import { type DiscardSettle, discardsAfterCommit, settleDiscards } from './discards.ts';
 import { runProcess } from './spawn.ts';
 
 /** How the page cache was emptied before a run. */
@@ -21,13 +21,17 @@ export async function dropPageCache(
   files: readonly string[],
   allowed: boolean,
   removedUnder: string | null,
-): Promise<CacheDrop> {
+): Promise<{ drop: CacheDrop; discardWait: DiscardSettle | null }> {
   // The sync runs either way: it commits what the last run left (its output's unlink) before the next timing starts;
   // on a file system mounted with `discard` whose discards go on after the commit (ext4 with a journal), the timing
   // waits until no discard has completed for 50 ms.
   await syncAll();
-  if (removedUnder !== null && discardsAfterCommit(removedUnder)) await settleDiscards();
-  if (!allowed) return 'none';
+  const discardWait = removedUnder !== null && discardsAfterCommit(removedUnder) ? await settleDiscards() : null;
+  return { drop: allowed ? await emptyPageCache(files) : 'none', discardWait };
+}
+
+/** drop_caches as root, else per-file eviction of `files` with dd iflag=nocache. */
+async function emptyPageCache(files: readonly string[]): Promise<CacheDrop> {
   try {
     writeFileSync('/proc/sys/vm/drop_caches', '3\n');
     return 'drop_caches';

@@ -26,6 +26,7 @@ function sample(mode: string, run: number, durable: number, ok = true): Sample {
     outputBytes: 1e9,
     dirtyAfterKiB: 0,
     cacheDrop: 'drop_caches',
+    discardWait: null,
     startedAt: '',
     verified: null,
     argv: null,

@@ -26,6 +26,7 @@ function sample(mode: string, run: number, real: number, extra: Partial<Sample> 
     outputBytes: 1,
     dirtyAfterKiB: 0,
     cacheDrop: 'drop_caches',
+    discardWait: null,
     startedAt: '',
     verified: null,
     argv: null,
@@ -74,6 +75,22 @@ describe('summarize', () => {
   it('measures against writeback when it is the baseline: writethrough then shows a speedup below 1', () => {
     const byWb = summarize(samples, ['default'], ['writethrough', 'writeback'], 'writeback');
     expect(byWb.cases[0]?.modes[0]?.speedup?.ratio).toBeCloseTo(Math.cbrt(0.99) / Math.cbrt(1320), 10);
+  });
+  it('warns of the runs timed while discards still completed when their wait hit its limit, with the longest wait', () => {
+    const waited = (run: number, seconds: number, settled: boolean) =>
+      sample('writeback', run, 1 + run / 10, { discardWait: { seconds, settled } });
+    const s = [waited(1, 0.4, true), waited(2, 30.02, false), waited(3, 1.2, true), waited(4, 30.5, false)];
+    const warnings = summarize(s, ['default'], ['writeback'], null).cases[0]?.modes[0]?.warnings ?? [];
+    expect(warnings).toEqual([
+      { code: 'discards-in-flight', caseId: 'default', mode: 'writeback', runs: [2, 4], waitedSeconds: 30.5 },
+    ]);
+    expect(warnings.map((w) => warningText(w))).toEqual([
+      "writeback: runs 2, 4 started while the previous output's discards were still completing after 30.5 s of " +
+        "waiting (the target's file system discards after the commit); the disk shared its time with them, so " +
+        'these times may be too long',
+    ]);
+    const quiet = summarize(s.slice(0, 1).concat(s[2]!), ['default'], ['writeback'], null);
+    expect(quiet.cases[0]?.modes[0]?.warnings.map((w) => w.code)).toEqual([]);
   });
   it('records a mode with only failed runs as unsupported with its message', () => {
     expect(none).toMatchObject({

@@ -115,7 +115,15 @@ describe('a removal on ext4 with a journal, mounted with discard (a loop device)
       // The kernel's behaviour this guards against (Linux 6.18 here); a kernel that discards before sync returns
       // leaves nothing to wait for.
       ctx.skip((await discardsAfter(syncAll)) === 0, 'this kernel finishes the discards before sync returns');
-      expect(await discardsAfter(() => dropPageCache([], false, mnt))).toBe(0);
+      const steps: Awaited<ReturnType<typeof dropPageCache>>[] = [];
+      const after = await discardsAfter(async () => steps.push(await dropPageCache([], false, mnt)));
+      expect(after).toBe(0);
+      // What the run records: a wait of at least one quiet window (50 ms) that ended quiet, and no cache drop asked.
+      const { drop, discardWait } = steps[0] ?? { drop: null, discardWait: null };
+      expect([drop, discardWait?.settled]).toEqual(['none', true]);
+      expect(discardWait?.seconds).toBeGreaterThanOrEqual(0.05);
+      // With nothing removed (a user's device), nothing is waited for and nothing recorded.
+      expect((await dropPageCache([], false, null)).discardWait).toBeNull();
     },
     60_000,
   );
