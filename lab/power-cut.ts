@@ -258,8 +258,9 @@ export interface CutBootOptions {
 
 /**
  * A lane's step: its boot, and once more when that boot ended before the step began (the case's conversion, or on the
- * last boot the tool's run): such a boot cut nothing and measured nothing. Once in CI, under load, a TCG guest never
- * got that far in 15 min; its console is kept (`failed`), the row says so, and a second failure stands.
+ * last boot the tool's run): such a boot cut nothing and measured nothing. Once in CI a row came back without its
+ * recovery, as when a boot never gets that far; its console is kept (`failed`), the row says so, and a second failure
+ * stands.
  */
 export async function bootStep(
   b: CutBootOptions,
@@ -302,7 +303,8 @@ async function cutBoot(b: CutBootOptions): Promise<CutBoot> {
       share: b.share,
       accelerator: b.o.accel,
       drives: [{ path: join(mount.mountpoint, 'disk.img'), cache: 'writeback' }, ...b.extra],
-      // A case's boot takes 15-60 s under TCG (the guest sleeps after the conversion until the cut); the last runs the tool.
+      // A case's boot took 14-80 s under TCG (quiet and with both cores busy; the guest sleeps after the conversion
+      // until the cut); the last boot runs the tool (56-255 s).
       timeoutMs: (b.extra.length ? 40 : 5) * 60_000,
       signal: AbortSignal.any([b.signal, power.signal]),
       pollMs: 20,
@@ -411,7 +413,7 @@ export function powerCutTable(rows: readonly PowerCutRow[], kernel: string | nul
       .filter((r) => r.bootedAgainAfter !== null)
       .flatMap((r) => [
         `Booted again: ${r.fs} ${r.mode} ${r.cut}, whose first boot ended before the conversion started ` +
-          `(${r.bootedAgainAfter}); that boot also recovered the case before it, so its recovery ran twice.`,
+          `(${r.bootedAgainAfter}); the case before it was recovered by the second boot (the first may have begun to).`,
         '',
       ]),
   ];
