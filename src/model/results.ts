@@ -46,6 +46,11 @@ export const StatSchema = z.object({
   ciHigh: num,
 });
 
+/** The discard wait before a run ends after this long with no discard completed (the quiet window), ms. */
+export const DISCARD_QUIET_MS = 50;
+/** ... or gives up after this long, seconds (the run's `discardWait.settled` is then false). */
+export const DISCARD_WAIT_LIMIT_SECONDS = 30;
+
 /** One measured (or failed) conversion. */
 export const SampleSchema = z.object({
   caseId: z.string(),

@@ -32,9 +32,9 @@ function warningBody(w: RunWarning): string {
       return `the speedup's 95% interval is wide (${intervalText(w)}); more runs would narrow it`;
     case 'discards-in-flight':
       return (
-        `${w.runs.length > 1 ? 'runs' : 'run'} ${w.runs.join(', ')} started while the previous output's discards were still completing after ` +
-        `${w.waitedSeconds.toFixed(1)} s of waiting (the target's file system discards after the commit); the disk ` +
-        'shared its time with them, so these times may be too long'
+        `${w.runs.length > 1 ? 'runs' : 'run'} ${w.runs.join(', ')} started while the previous output's discards ` +
+        `were still completing after ${w.waitedSeconds.toFixed(1)} s of waiting (the target's file system discards ` +
+        'after the commit); the disk shared its time with them, so these times may be too long'
       );
   }
 }

@@ -3,7 +3,7 @@ import { describe, MIN_RUNS_FOR_OUTLIERS, RATIO_METHOD } from '../analyze/stats.
 import { rerunArguments } from '../model/flags.ts';
 import { PROJECT_RULES } from '../model/project-rules.ts';
 import { convertCommandLine, DEFAULT_CONVERT_OPTIONS, shellQuote } from '../model/qemu-img-command.ts';
-import type { Results } from '../model/results.ts';
+import { DISCARD_QUIET_MS, DISCARD_WAIT_LIMIT_SECONDS, type Results } from '../model/results.ts';
 import { sourceText } from './choice-text.ts';
 import type { Block } from './document-model.ts';
 import { blockResetText } from './facts-section.ts';
@@ -91,11 +91,14 @@ export function discardWaitText(results: Results): string {
   if (!waits.length) return '';
   const stat = describe(waits.map((w) => w.seconds));
   const unsettled = waits.filter((w) => !w.settled).length;
+  const runs = `${waits.length} run${waits.length > 1 ? 's' : ''}`;
   return (
     " The target's file system discards a removed file's blocks after the commit (mounted with discard), so before " +
-    `${waits.length} run${waits.length > 1 ? 's' : ''} the harness also waited until no discard had completed for 50 ms: median ` +
+    `${runs} the harness also waited until no discard had completed for ${DISCARD_QUIET_MS} ms: median ` +
     `${(stat?.median ?? 0).toFixed(2)} s, longest ${(stat?.max ?? 0).toFixed(2)} s` +
-    (unsettled ? `; ${unsettled} ended at the 30 s limit with discards still completing.` : '.')
+    (unsettled
+      ? `; ${unsettled} ended at the ${DISCARD_WAIT_LIMIT_SECONDS} s limit with discards still completing.`
+      : '.')
   );
 }
 

@@ -5,6 +5,7 @@
 import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import { mountFor, parseMountInfo } from '../model/mountinfo.ts';
+import { DISCARD_QUIET_MS, DISCARD_WAIT_LIMIT_SECONDS } from '../model/results.ts';
 import { readText, readValue } from './read-text.ts';
 
 /**
@@ -49,8 +50,8 @@ export interface DiscardSettle {
  * discard counters, or no /proc/diskstats, is not waited on.
  */
 export async function settleDiscards(
-  quietMs = 50,
-  maxSeconds = 30,
+  quietMs = DISCARD_QUIET_MS,
+  maxSeconds = DISCARD_WAIT_LIMIT_SECONDS,
   read: () => string | null = () => readText('/proc/diskstats'),
 ): Promise<DiscardSettle> {
   const started = process.hrtime.bigint();

@@ -76,7 +76,7 @@ describe('summarize', () => {
     const byWb = summarize(samples, ['default'], ['writethrough', 'writeback'], 'writeback');
     expect(byWb.cases[0]?.modes[0]?.speedup?.ratio).toBeCloseTo(Math.cbrt(0.99) / Math.cbrt(1320), 10);
   });
-  it('warns of the runs timed while discards still completed when their wait hit its limit, with the longest wait', () => {
+  it('warns of the runs timed while discards still completed after the wait limit, with the longest wait', () => {
     const waited = (run: number, seconds: number, settled: boolean) =>
       sample('writeback', run, 1 + run / 10, { discardWait: { seconds, settled } });
     const s = [waited(1, 0.4, true), waited(2, 30.02, false), waited(3, 1.2, true), waited(4, 30.5, false)];
